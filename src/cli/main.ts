@@ -1,0 +1,40 @@
+import { LanternError } from '../lib/errors';
+import { inspect } from './commands/inspect';
+import { processIo, type CliIo } from './io';
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+/** Each command lives in ./commands/<name>.ts and returns its exit code. */
+const COMMANDS: Record<string, Command> = {
+  inspect,
+};
+
+const USAGE = `Usage: lantern <command> [options]
+
+Commands:
+  inspect <file> [--json]   rows, columns, types and inferred roles of a data file
+
+Exit codes: 0 success, 1 a check failed, 2 usage or input error.`;
+
+/**
+ * Runs one CLI invocation. Errors a user can meet print one message on stderr and exit 2, with
+ * nothing on stdout, so scripts can trust that stdout holds only a result.
+ */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    (name ? io.out : io.err)(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`Unknown command "${name}".\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    io.err(`lantern ${name}: ${error instanceof LanternError ? error.message : `unexpected error: ${(error as Error)?.stack ?? error}`}`);
+    return 2;
+  }
+}

@@ -1,0 +1,131 @@
+import type { DuckDBBindings } from '@duckdb/duckdb-wasm';
+import { tableFromIPC } from 'apache-arrow';
+import type { DataSource, Db, QueryOptions, Row, Value } from '../lib/db';
+import { LanternError } from '../lib/errors';
+
+/** What differs between the browser worker and Node: how a user's file becomes readable by DuckDB. */
+export interface EngineHost {
+  registerSource(bindings: DuckDBBindings, fileName: string, source: DataSource, onRead?: (offset: number) => void): Promise<void>;
+}
+
+/**
+ * A `Db` over DuckDB-WASM's synchronous bindings, used both in the browser engine worker and in Node.
+ *
+ * Queries run as pending queries polled step by step, yielding to the event loop between steps, so a
+ * worker stays able to receive a cancel message while a long scan runs (the same loop
+ * AsyncDuckDBConnection.send uses, without a second worker hop). One connection serves all queries; a
+ * queue keeps them from interleaving.
+ */
+export function createDuckDb(bindings: DuckDBBindings, host: EngineHost): Db {
+  const conn = bindings.connect().useUnsafe((_, id) => id);
+  let queue: Promise<unknown> = Promise.resolve();
+
+  function serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async function execute(sql: string, signal?: AbortSignal): Promise<Uint8Array> {
+    if (signal?.aborted) throw new LanternError('cancelled', 'Cancelled.');
+    let header = bindings.startPendingQuery(conn, sql, false);
+    while (header === null) {
+      if (signal?.aborted) {
+        bindings.cancelPendingQuery(conn);
+        throw new LanternError('cancelled', 'Cancelled.');
+      }
+      await yieldToEventLoop();
+      header = bindings.pollPendingQuery(conn);
+    }
+    const chunks: Uint8Array[] = [header];
+    for (;;) {
+      const chunk = bindings.fetchQueryResults(conn);
+      if (chunk === null) continue;
+      if (chunk.length === 0) break;
+      chunks.push(chunk);
+    }
+    return concat(chunks);
+  }
+
+  return {
+    query: (sql: string, options?: QueryOptions) => serial(async () => toRows(await execute(sql, options?.signal))),
+    queryArrow: (sql: string, options?: QueryOptions) => serial(() => execute(sql, options?.signal)),
+    insertArrowStream: (table, ipc) =>
+      serial(async () => {
+        bindings.insertArrowFromIPCStream(conn, ipc, { name: table, create: true });
+      }),
+    insertJsonArray: (table, fileName) =>
+      serial(async () => {
+        bindings.insertJSONFromPath(conn, fileName, { name: table, create: true });
+      }),
+    registerSource: (fileName, source, onRead) => serial(() => host.registerSource(bindings, fileName, source, onRead)),
+    registerBuffer: (fileName, bytes) =>
+      serial(async () => {
+        bindings.registerFileBuffer(fileName, bytes);
+      }),
+    dropFile: (fileName) =>
+      serial(async () => {
+        bindings.dropFile(fileName);
+      }),
+  };
+}
+
+/** The pragmas every engine starts with: nothing is ever downloaded, and results stay exact. */
+export const ENGINE_SETUP_SQL = [
+  'SET autoinstall_known_extensions = false',
+  'SET autoload_known_extensions = false',
+];
+
+export async function prepareEngine(db: Db): Promise<void> {
+  for (const sql of ENGINE_SETUP_SQL) await db.query(sql);
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}
+
+function normalise(value: unknown): Value {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (value instanceof Date) return value;
+  if (value instanceof Uint8Array) return `<${value.length} bytes>`;
+  return String(value);
+}
+
+/** Arrow rows to plain objects; BigInt is converted here, at the source, so no caller meets it. */
+export function toRows(ipc: Uint8Array): Row[] {
+  const table = tableFromIPC(ipc);
+  const names = table.schema.fields.map((f) => f.name);
+  const columns = names.map((_, i) => table.getChildAt(i)!);
+  const rows: Row[] = new Array(table.numRows);
+  for (let r = 0; r < table.numRows; r++) {
+    const row: Row = {};
+    for (let c = 0; c < names.length; c++) row[names[c]!] = normalise(columns[c]!.get(r));
+    rows[r] = row;
+  }
+  return rows;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  // setTimeout is clamped to 4 ms after a few nestings; a MessageChannel round trip is not.
+  if (typeof MessageChannel !== 'undefined') {
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+

@@ -1,0 +1,80 @@
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { open, stat } from 'node:fs/promises';
+import type { DuckDBBindings } from '@duckdb/duckdb-wasm';
+import { readParquet } from 'parquet-wasm';
+import type { DataSource, Db } from '../lib/db';
+import type { ParquetCodec } from '../lib/ingest';
+import { LanternError } from '../lib/errors';
+import { createDuckDb, prepareEngine } from './duckdbDb';
+
+const require = createRequire(import.meta.url);
+
+/** A file on disk, read by range: DuckDB reads it by path, the JS side only for format sniffing. */
+export class PathSource implements DataSource {
+  constructor(
+    readonly path: string,
+    readonly name: string,
+    readonly size: number,
+  ) {}
+
+  static async open(path: string): Promise<PathSource> {
+    const absolute = resolve(path);
+    let info;
+    try {
+      info = await stat(absolute);
+    } catch {
+      throw new LanternError('not-found', `Cannot read "${path}": no such file.`);
+    }
+    if (!info.isFile()) throw new LanternError('not-found', `Cannot read "${path}": it is not a file.`);
+    return new PathSource(absolute, path.split(/[\\/]/).pop() ?? path, info.size);
+  }
+
+  async read(start: number, end: number): Promise<Uint8Array> {
+    const handle = await open(this.path, 'r');
+    try {
+      const buffer = new Uint8Array(Math.max(0, end - start));
+      let done = 0;
+      while (done < buffer.length) {
+        const { bytesRead } = await handle.read(buffer, done, buffer.length - done, start + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return buffer.subarray(0, done);
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+export const nodeParquet: ParquetCodec = {
+  toArrowStream: (bytes) => readParquet(bytes).intoIPCStream(),
+};
+
+interface NodeBlockingModule {
+  createDuckDB(bundles: unknown, logger: unknown, runtime: unknown): Promise<DuckDBBindings & { open(c: object): void }>;
+  VoidLogger: new () => unknown;
+  NODE_RUNTIME: unknown;
+  DuckDBDataProtocol: { NODE_FS: number };
+}
+
+/** Opens DuckDB-WASM's Node build (the same wasm the browser runs) as a `Db`. */
+export async function openNodeDb(): Promise<Db> {
+  const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs') as NodeBlockingModule;
+  const dist = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs'));
+  const bundles = {
+    mvp: { mainModule: `${dist}/duckdb-mvp.wasm`, mainWorker: `${dist}/duckdb-node-mvp.worker.cjs` },
+    eh: { mainModule: `${dist}/duckdb-eh.wasm`, mainWorker: `${dist}/duckdb-node-eh.worker.cjs` },
+  };
+  const bindings = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
+  await bindings.instantiate(() => undefined);
+  bindings.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
+  const db = createDuckDb(bindings, {
+    async registerSource(b, fileName, source) {
+      if (!(source instanceof PathSource)) throw new Error('The Node engine reads files from disk only');
+      b.registerFileURL(fileName, source.path, duckdb.DuckDBDataProtocol.NODE_FS, false);
+    },
+  });
+  await prepareEngine(db);
+  return db;
+}

@@ -1,0 +1,207 @@
+import { tableFromIPC, tableToIPC } from 'apache-arrow';
+import type { DataSource, Db } from './db';
+import { LanternError, isOutOfMemory, throwIfAborted, TOO_LARGE_MESSAGE } from './errors';
+import { checkCsvHead, gunzipHead } from './csvDialect';
+import { detectFormat, type FileFormat, type Variant } from './formats';
+import { countRows, describeTable, type ColumnInfo } from './schema';
+import { ident, literal } from './sql';
+
+/** Parquet needs a wasm decoder whose loading differs between the browser and Node; the engine provides it. */
+export interface ParquetCodec {
+  /** Decodes a whole Parquet file to an Arrow IPC stream. */
+  toArrowStream(parquet: Uint8Array): Uint8Array;
+}
+
+export interface LoadProgress {
+  phase: 'detecting' | 'reading' | 'decoding' | 'inserting' | 'counting';
+  /** 0..1 where known. */
+  fraction?: number;
+}
+
+export interface LoadOptions {
+  /** Table the dataset lands in; it is created only when the whole load succeeded. */
+  table: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+export interface LoadedDataset {
+  table: string;
+  name: string;
+  format: FileFormat;
+  variant: Variant;
+  bytes: number;
+  rows: number;
+  columns: ColumnInfo[];
+}
+
+const HEAD_BYTES = 64 * 1024;
+
+/**
+ * Loads one file into a new table. The data lands in a staging table that is renamed only on success,
+ * so a failed or cancelled load leaves every dataset loaded before untouched.
+ */
+export async function loadDataset(db: Db, parquet: ParquetCodec, source: DataSource, options: LoadOptions): Promise<LoadedDataset> {
+  const { table, signal, onProgress } = options;
+  onProgress?.({ phase: 'detecting' });
+  const head = await source.read(0, Math.min(HEAD_BYTES, source.size));
+  const { format, variant } = detectFormat(source.name, head, source.size);
+  const staging = `${table}__loading`;
+  const fileName = `${table}__source`;
+  await db.query(`DROP TABLE IF EXISTS ${ident(staging)}`);
+  try {
+    await insertByVariant(db, parquet, source, variant, staging, fileName, options);
+    throwIfAborted(signal);
+    onProgress?.({ phase: 'counting' });
+    const rows = await countRows(db, staging);
+    const columns = await describeTable(db, staging);
+    if (rows === 0) {
+      throw new LanternError(
+        'no-rows',
+        columns.length > 0
+          ? `"${source.name}" has column names (${columns.length}) but no data rows.`
+          : `"${source.name}" holds no data rows.`,
+      );
+    }
+    await db.query(`DROP TABLE IF EXISTS ${ident(table)}`);
+    await db.query(`ALTER TABLE ${ident(staging)} RENAME TO ${ident(table)}`);
+    return { table, name: source.name, format, variant, bytes: source.size, rows, columns };
+  } catch (error) {
+    await db.query(`DROP TABLE IF EXISTS ${ident(staging)}`).catch(() => undefined);
+    throw explainLoadError(error, source.name, format);
+  } finally {
+    await db.dropFile(fileName).catch(() => undefined);
+  }
+}
+
+async function insertByVariant(
+  db: Db,
+  parquet: ParquetCodec,
+  source: DataSource,
+  variant: Variant,
+  staging: string,
+  fileName: string,
+  { signal, onProgress }: LoadOptions,
+): Promise<void> {
+  const reportRead = (offset: number) => onProgress?.({ phase: 'reading', fraction: Math.min(1, offset / source.size) });
+  switch (variant) {
+    case 'csv':
+    case 'tsv':
+    case 'csv.gz': {
+      const head = await source.read(0, Math.min(HEAD_BYTES, source.size));
+      const text = new TextDecoder().decode(variant === 'csv.gz' ? gunzipHead(head) : head);
+      const complete = variant !== 'csv.gz' && head.length === source.size;
+      const { delimiter } = checkCsvHead(text, source.name, variant === 'tsv' ? '\t' : undefined, complete);
+      await db.registerSource(fileName, source, reportRead);
+      // Delimiter and skip are fixed so the sniffer cannot skip ragged leading rows; strict mode makes
+      // later ragged rows an error instead of silently padded data.
+      const options = [
+        'auto_detect = true',
+        'sample_size = 20480',
+        `delim = ${literal(delimiter)}`,
+        'skip = 0',
+        'strict_mode = true',
+        'null_padding = false',
+        variant === 'csv.gz' ? `compression = 'gzip'` : '',
+      ].filter(Boolean);
+      await db.query(`CREATE TABLE ${ident(staging)} AS SELECT * FROM read_csv(${literal(fileName)}, ${options.join(', ')})`, { signal });
+      return;
+    }
+    case 'parquet': {
+      onProgress?.({ phase: 'reading', fraction: 0 });
+      const bytes = await source.read(0, source.size);
+      throwIfAborted(signal);
+      onProgress?.({ phase: 'decoding' });
+      let ipc: Uint8Array;
+      try {
+        ipc = parquet.toArrowStream(bytes);
+      } catch (error) {
+        throw new LanternError('bad-parquet', `"${source.name}" could not be read as Parquet: it is truncated or corrupt (${firstLine(error)}).`);
+      }
+      throwIfAborted(signal);
+      onProgress?.({ phase: 'inserting' });
+      await db.insertArrowStream(staging, ipc);
+      return;
+    }
+    case 'arrow-file':
+    case 'arrow-stream': {
+      const bytes = await source.read(0, source.size);
+      throwIfAborted(signal);
+      onProgress?.({ phase: 'decoding' });
+      let ipc: Uint8Array;
+      try {
+        // The file format carries a footer DuckDB does not read; re-framing as a stream is zero-copy for the data.
+        ipc = variant === 'arrow-file' ? tableToIPC(tableFromIPC(bytes), 'stream') : bytes;
+        if (variant === 'arrow-stream') tableFromIPC(bytes); // validates before the engine sees it
+      } catch (error) {
+        throw new LanternError('bad-arrow', `"${source.name}" could not be read as Arrow IPC: ${firstLine(error)}.`);
+      }
+      onProgress?.({ phase: 'inserting' });
+      await db.insertArrowStream(staging, ipc);
+      return;
+    }
+    case 'json-array': {
+      await db.registerSource(fileName, source, reportRead);
+      await db.insertJsonArray(staging, fileName);
+      return;
+    }
+    case 'ndjson': {
+      const bytes = await source.read(0, source.size);
+      throwIfAborted(signal);
+      onProgress?.({ phase: 'decoding' });
+      await db.registerBuffer(fileName, ndjsonToArray(bytes, source.name));
+      onProgress?.({ phase: 'inserting' });
+      await db.insertJsonArray(staging, fileName);
+      return;
+    }
+  }
+}
+
+/**
+ * DuckDB-WASM's JSON reader takes arrays of objects only (its `read_json` lives in an extension we never
+ * download), so NDJSON is re-framed as one array. Each line is parsed first to name the first bad line.
+ */
+export function ndjsonToArray(bytes: Uint8Array, name: string): Uint8Array {
+  const text = new TextDecoder().decode(bytes);
+  const lines = text.split(/\r?\n/);
+  const kept: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      throw new LanternError('bad-json', `"${name}" is not valid NDJSON: line ${i + 1} is not a JSON value.`);
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new LanternError('bad-json', `"${name}" is not valid NDJSON: line ${i + 1} is not a JSON object.`);
+    kept.push(line);
+  }
+  if (kept.length === 0) throw new LanternError('no-rows', `"${name}" holds no JSON objects.`);
+  return new TextEncoder().encode(`[${kept.join(',')}]`);
+}
+
+function firstLine(error: unknown): string {
+  const text = String((error as Error)?.message ?? error);
+  return text.split('\n')[0]!.replace(/\s+$/, '');
+}
+
+/** Turns engine errors into messages that name the problem in the user's terms. */
+export function explainLoadError(error: unknown, name: string, format: FileFormat): Error {
+  if (error instanceof LanternError) return error;
+  if (isOutOfMemory(error)) return new LanternError('too-large', TOO_LARGE_MESSAGE);
+  const text = String((error as Error)?.message ?? error);
+  if (format === 'csv') {
+    const line = /line:?\s*(\d+)/i.exec(text)?.[1];
+    if (/Expected Number of Columns|too many columns|Expected \d+ columns|column count/i.test(text))
+      return new LanternError(
+        'ragged-csv',
+        `"${name}" has rows with a different number of fields than its header${line ? ` (first at line ${line})` : ''}. Fix the file or export it again.`,
+      );
+    return new LanternError('bad-csv', `"${name}" could not be read as CSV: ${firstLine(error)}`);
+  }
+  if (format === 'json') return new LanternError('bad-json', `"${name}" is not valid JSON: ${firstLine(error)}`);
+  if (format === 'parquet') return new LanternError('bad-parquet', `"${name}" could not be read as Parquet: ${firstLine(error)}`);
+  return new LanternError('bad-arrow', `"${name}" could not be read: ${firstLine(error)}`);
+}

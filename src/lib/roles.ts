@@ -1,0 +1,55 @@
+import type { ColumnInfo } from './schema';
+
+/** What a column means to the monitoring analyses. */
+export type ColumnRole = 'id' | 'timestamp' | 'feature' | 'prediction' | 'score' | 'label' | 'segment' | 'ignore';
+
+export const ROLES: readonly ColumnRole[] = ['id', 'timestamp', 'feature', 'prediction', 'score', 'label', 'segment', 'ignore'];
+
+export type RoleMap = Record<string, ColumnRole>;
+
+/** Words that appear in column names, split on case changes, underscores, dashes, dots and spaces. */
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+const ID_WORDS = new Set(['id', 'uuid', 'guid', 'key']);
+const TIME_WORDS = new Set(['timestamp', 'time', 'date', 'datetime', 'ts', 'at', 'created', 'event']);
+const LABEL_NAMES = new Set(['label', 'target', 'y', 'ytrue', 'truth', 'groundtruth', 'actual', 'outcome', 'class', 'isfraud', 'fraud', 'churn', 'churned', 'default', 'defaulted']);
+const SCORE_WORDS = new Set(['score', 'proba', 'probability', 'prob', 'confidence', 'likelihood']);
+const PREDICTION_WORDS = new Set(['prediction', 'predicted', 'pred', 'yhat', 'ypred', 'forecast']);
+const SEGMENT_WORDS = new Set(['segment', 'tag', 'cohort', 'group', 'region', 'country', 'channel', 'tier', 'market', 'variant', 'version', 'model']);
+
+/**
+ * Guesses each column's role from its name and type, the way a person reading the header would. The
+ * user can change every role; this only has to be right for the common spellings.
+ */
+export function inferRole(column: ColumnInfo): ColumnRole {
+  const w = words(column.name);
+  const joined = w.join('');
+  const last = w[w.length - 1] ?? '';
+  if (column.kind === 'temporal') return 'timestamp';
+  if (ID_WORDS.has(last) || joined === 'id') return 'id';
+  if (LABEL_NAMES.has(joined) || (w.length > 1 && (last === 'label' || last === 'target' || joined.endsWith('truth')))) return 'label';
+  if (w.some((x) => SCORE_WORDS.has(x)) && (column.kind === 'numeric' || column.kind === 'other')) return 'score';
+  if (w.some((x) => PREDICTION_WORDS.has(x)) || joined === 'yhat' || joined === 'ypred') return 'prediction';
+  if (w.some((x) => TIME_WORDS.has(x)) && (w.includes('timestamp') || w.includes('time') || w.includes('date') || w.includes('ts')))
+    return column.kind === 'string' || column.kind === 'numeric' ? 'timestamp' : 'feature';
+  if (column.kind === 'string' && w.some((x) => SEGMENT_WORDS.has(x))) return 'segment';
+  if (column.kind === 'other') return 'ignore';
+  return 'feature';
+}
+
+export function inferRoles(columns: ColumnInfo[]): RoleMap {
+  const roles: RoleMap = {};
+  for (const c of columns) roles[c.name] = inferRole(c);
+  return roles;
+}
+
+/** The first column holding a role, if any: analyses that need one id/timestamp/label use this. */
+export function columnWithRole(roles: RoleMap, role: ColumnRole): string | undefined {
+  return Object.keys(roles).find((name) => roles[name] === role);
+}
