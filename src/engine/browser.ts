@@ -1,4 +1,4 @@
-import type { DuckDBBindings } from '@duckdb/duckdb-wasm';
+import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { createDuckDB, BROWSER_RUNTIME, VoidLogger, DuckDBDataProtocol } from 'duckdb-browser-blocking';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';

@@ -7,16 +7,19 @@ import { LanternError } from '../lib/errors';
  * assigns every copied field onto the Error it rethrows on the main thread. Installed in each worker.
  */
 export function installErrorTransfer(): void {
-  const builtIn = transferHandlers.get('throw') as TransferHandler<{ value: unknown }, { isError: boolean; value: Record<string, unknown> }>;
-  transferHandlers.set('throw', {
+  type Thrown = { value: unknown };
+  type Serialized = { isError: boolean; value: Record<string, unknown> };
+  const builtIn = transferHandlers.get('throw') as unknown as TransferHandler<Thrown, Serialized>;
+  const handler: TransferHandler<Thrown, Serialized> = {
     canHandle: builtIn.canHandle,
-    serialize(thrown) {
+    serialize(thrown: Thrown) {
       const [serialized, transfer] = builtIn.serialize(thrown);
       if (thrown.value instanceof LanternError) serialized.value['code'] = thrown.value.code;
       return [serialized, transfer];
     },
     deserialize: builtIn.deserialize,
-  } as TransferHandler<unknown, unknown>);
+  };
+  transferHandlers.set('throw', handler as unknown as TransferHandler<unknown, unknown>);
 }
 
 /** The LanternError code of an error that crossed a worker boundary, if it had one. */
