@@ -25,14 +25,22 @@ export function smirnovSf(n: number, x: number): number {
   const last = Math.floor(n * (1 - x));
   // Terms rise then fall; accumulate them relative to the largest so that exp() never underflows early.
   const logs: number[] = [];
+  // log C(n, v) accumulates across v up to ~3e5 with n = 5e5; a plain running sum would lose ~1e-8 to
+  // rounding, so it is carried with Neumaier's compensation.
   let logC = 0;
+  let logCComp = 0;
   let maxLog = -Infinity;
   for (let v = 0; v <= last; v++) {
-    if (v > 0) logC += Math.log((n - v + 1) / v);
+    if (v > 0) {
+      const inc = Math.log((n - v + 1) / v);
+      const next = logC + inc;
+      logCComp += Math.abs(logC) >= Math.abs(inc) ? logC - next + inc : inc - next + logC;
+      logC = next;
+    }
     const a = (n - v) / n - x;
     if (!(a > 0)) break;
     const b = x + v / n;
-    const term = logC + (n - v) * Math.log(a) + (v - 1) * Math.log(b);
+    const term = logC + logCComp + (n - v) * Math.log(a) + (v - 1) * Math.log(b);
     logs.push(term);
     if (term > maxLog) maxLog = term;
   }
