@@ -10,7 +10,8 @@ import { chi2GoodnessOfFit, chi2Homogeneity } from './chisquare';
 import { jensenShannonDistance, psi } from './divergence';
 import { ksTwoSample, type KsMode } from './ks';
 import { DEFAULT_THRESHOLD, defaultMethod, isDrifted, isPValueMethod, type DriftKind, type DriftMethod } from './methods';
-import { categoryCountsSql, ecdfSummarySql, histogramSql, numericValueCountsSql, pooledCategoricalSql, pooledNumericSql, type DriftTables } from './sql';
+import { histogram, mergeSorted, sortValueCounts, summarizeEcdf, type ValueCounts } from './ecdf';
+import { categoryCountsSql, finiteValuesSql, numericValueCountsSql, pooledCategoricalSql, pooledNumericSql, type DriftTables } from './sql';
 import { twoProportionZTest } from './ztest';
 
 export interface NumericalStats {
@@ -80,52 +81,89 @@ export const LARGE_SAMPLE = 10_000;
 /** How many new / missing category names to list (the counts are always complete). */
 export const MAX_LISTED_CATEGORIES = 50;
 
-export async function numericalColumnDrift(db: Db, t: DriftTables, column: string, refStd: number, options: ColumnDriftOptions = {}): Promise<ColumnDrift> {
-  const pooled = pooledNumericSql(t, column, options.where);
-  const [summary] = await db.query(ecdfSummarySql(pooled), { signal: options.signal });
-  const nRef = Number(summary?.['n_ref'] ?? 0);
-  const nCur = Number(summary?.['n_cur'] ?? 0);
-  const distinctRef = Number(summary?.['distinct_ref'] ?? 0);
-  const nUnique = Number(summary?.['distinct_all'] ?? 0);
+/** Above this many distinct values (approximate), sorting each side beats counting per value. */
+export const MAX_COUNTED_DISTINCT = 200_000;
+
+/**
+ * The pooled sample as sorted distinct values with counts. Columns with few distinct values are counted
+ * by a GROUP BY in DuckDB (exact and compact); continuous columns, where counting would not shrink
+ * anything, come over as one Float64Array per side and are sorted and merged here.
+ */
+export async function loadValueCounts(
+  db: Db,
+  t: DriftTables,
+  column: string,
+  approxDistinct: number,
+  options: { where?: string; signal?: AbortSignal } = {},
+): Promise<ValueCounts> {
+  const signal = options.signal;
+  if (approxDistinct <= MAX_COUNTED_DISTINCT) {
+    const cols = await queryColumns(db, numericValueCountsSql(pooledNumericSql(t, column, options.where)), { signal });
+    return sortValueCounts({ x: numbers(cols, 'x'), a: numbers(cols, 'a'), b: numbers(cols, 'b') });
+  }
+  const side = async (table: string) => {
+    const values = Float64Array.from(numbers(await queryColumns(db, finiteValuesSql(table, column, options.where), { signal }), 'x'));
+    return values.sort();
+  };
+  const ref = await side(t.reference);
+  throwIfAborted(signal);
+  return mergeSorted(ref, await side(t.current));
+}
+
+export interface NumericalColumnInput {
+  /** Population standard deviation of the finite reference values (the Wasserstein norm). */
+  refStd: number;
+  /** Approximate distinct count of both sides, to pick how values are loaded. */
+  approxDistinct: number;
+}
+
+export async function numericalColumnDrift(
+  db: Db,
+  t: DriftTables,
+  column: string,
+  input: NumericalColumnInput,
+  options: ColumnDriftOptions = {},
+): Promise<ColumnDrift> {
+  const vc = await loadValueCounts(db, t, column, input.approxDistinct, options);
+  throwIfAborted(options.signal);
+  return numericalDriftFromCounts(column, vc, input.refStd, options);
+}
+
+/** Pure: the numerical drift result from the pooled value counts. */
+export function numericalDriftFromCounts(
+  column: string,
+  vc: ValueCounts,
+  refStd: number,
+  options: { method?: DriftMethod; threshold?: number } = {},
+): ColumnDrift {
+  const summary = summarizeEcdf(vc);
+  const { nRef, nCur, distinctRef } = summary;
+  const nUnique = summary.distinctAll;
   const method = options.method ?? defaultMethod('numerical', nRef, nUnique);
   const threshold = options.threshold ?? DEFAULT_THRESHOLD[method];
   const base = { name: column, kind: 'numerical' as const, method, threshold, nRef, nCur, nUnique };
   if (nRef === 0 || nCur === 0) return untestable(base, nRef === 0 ? 'reference' : 'current');
-  throwIfAborted(options.signal);
 
-  const dPlus = Number(summary!['d_plus']);
-  const dMinus = Math.min(1, Math.max(0, Number(summary!['d_minus'])));
-  const ks = ksTwoSample(dMinus > dPlus ? dMinus : dPlus, nRef, nCur);
-  const wasserstein = Number(summary!['wasserstein'] ?? 0);
-  const wassersteinNormed = wasserstein / Math.max(refStd, 0.001);
-
+  const ks = ksTwoSample(summary.dMinus > summary.dPlus ? summary.dMinus : summary.dPlus, nRef, nCur);
+  const wassersteinNormed = summary.wasserstein / Math.max(refStd, 0.001);
+  // Value bins are built only when used: a continuous column has millions of distinct values.
+  const valueBins = (): Distribution => ({ edges: null, labels: Array.from(vc.x, (v) => String(v)), ref: Array.from(vc.a), cur: Array.from(vc.b) });
   let distribution: Distribution;
   if (distinctRef > MAX_DISTINCT_FOR_VALUE_BINS) {
-    const edges = sturgesEdges(nRef + nCur, Number(summary!['lo']), Number(summary!['hi']));
-    const cols = await queryColumns(db, histogramSql(pooled, edges), { signal: options.signal });
-    const bins = numbers(cols, 'bin');
-    const ref = new Array<number>(edges.length - 1).fill(0);
-    const cur = new Array<number>(edges.length - 1).fill(0);
-    const a = numbers(cols, 'a');
-    const b = numbers(cols, 'b');
-    bins.forEach((bin, i) => {
-      ref[bin] = a[i]!;
-      cur[bin] = b[i]!;
-    });
-    const labels = ref.map((_, i) => `${formatEdge(edges[i]!)} – ${formatEdge(edges[i + 1]!)}`);
-    distribution = { edges, labels, ref, cur };
+    const edges = sturgesEdges(nRef + nCur, summary.lo, summary.hi);
+    const { ref, cur } = histogram(vc, edges);
+    distribution = { edges, labels: ref.map((_, i) => `${formatEdge(edges[i]!)} – ${formatEdge(edges[i + 1]!)}`), ref, cur };
   } else {
-    distribution = await numericValueDistribution(db, pooled, options.signal);
+    distribution = valueBins();
   }
   const stats: NumericalStats = {
     ks_statistic: ks.statistic,
     ks_p_value: ks.pValue,
-    wasserstein,
+    wasserstein: summary.wasserstein,
     wasserstein_normed: wassersteinNormed,
     psi: psi(distribution.ref, distribution.cur),
     jensen_shannon_distance: jensenShannonDistance(distribution.ref, distribution.cur),
   };
-
   let score: number;
   let effect: EffectSize = { name: 'ks_statistic', value: ks.statistic };
   if (method === 'ks') score = ks.pValue;
@@ -134,18 +172,14 @@ export async function numericalColumnDrift(db: Db, t: DriftTables, column: strin
   else if (method === 'jensenshannon') score = stats.jensen_shannon_distance;
   else {
     // chisquare and z look at value counts, whatever the binning of PSI / Jensen-Shannon.
-    const values = distribution.edges ? await numericValueDistribution(db, pooled, options.signal) : distribution;
-    const counted = countTest(method, values.ref, values.cur);
+    const counted = countTest(method, Array.from(vc.a), Array.from(vc.b));
     score = counted.score;
     effect = counted.effect;
   }
+  // Value bins of a column whose reference has few values but whose current data is continuous can
+  // number in the millions: keep the chart data small.
+  if (distribution.edges === null && distribution.labels.length > 200) distribution = { edges: null, labels: [], ref: [], cur: [] };
   return finish({ ...base, score, stats, ksMode: ks.mode, effect, distribution });
-}
-
-async function numericValueDistribution(db: Db, pooled: string, signal?: AbortSignal): Promise<Distribution> {
-  const cols = await queryColumns(db, numericValueCountsSql(pooled), { signal });
-  const x = numbers(cols, 'x');
-  return { edges: null, labels: Array.from(x, (v) => String(v)), ref: Array.from(numbers(cols, 'a')), cur: Array.from(numbers(cols, 'b')) };
 }
 
 export async function categoricalColumnDrift(db: Db, t: DriftTables, column: string, options: ColumnDriftOptions = {}): Promise<ColumnDrift> {

@@ -98,7 +98,13 @@ export async function driftReport(db: Db, t: DriftTables, options: DriftOptions 
     };
     columns.push(
       col.numeric
-        ? await numericalColumnDrift(db, t, col.name, Number(refProfile?.[`c${i}_std`] ?? 0), common)
+        ? await numericalColumnDrift(
+            db,
+            t,
+            col.name,
+            { refStd: Number(refProfile?.[`c${i}_std`] ?? 0), approxDistinct: Number(refProfile?.[`c${i}_distinct`] ?? 0) + Number(curProfile?.[`c${i}_distinct`] ?? 0) },
+            common,
+          )
         : await categoricalColumnDrift(db, t, col.name, common),
     );
     options.onProgress?.(i + 1, tested.length);
