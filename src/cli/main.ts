@@ -1,4 +1,5 @@
 import { LanternError } from '../lib/errors';
+import { drift } from './commands/drift';
 import { inspect } from './commands/inspect';
 import { processIo, type CliIo } from './io';
 
@@ -7,12 +8,15 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 /** Each command lives in ./commands/<name>.ts and returns its exit code. */
 const COMMANDS: Record<string, Command> = {
   inspect,
+  drift,
 };
 
 const USAGE = `Usage: lantern <command> [options]
 
 Commands:
   inspect <file> [--json]   rows, columns, types and inferred roles of a data file
+  drift --reference <file> --current <file> [--columns a,b] [--json]
+                            per-column and dataset drift, Evidently's methods, scipy's numbers
 
 Exit codes: 0 success, 1 a check failed, 2 usage or input error.`;
 
