@@ -10,8 +10,8 @@ import { chi2GoodnessOfFit, chi2Homogeneity } from './chisquare';
 import { jensenShannonDistance, psi } from './divergence';
 import { ksTwoSample, type KsMode } from './ks';
 import { DEFAULT_THRESHOLD, defaultMethod, isDrifted, isPValueMethod, type DriftKind, type DriftMethod } from './methods';
-import { histogram, mergeSorted, sortValueCounts, summarizeEcdf, type ValueCounts } from './ecdf';
-import { categoryCountsSql, finiteValuesSql, numericValueCountsSql, pooledCategoricalSql, pooledNumericSql, type DriftTables } from './sql';
+import { histogram, mergeSorted, referenceStd, sortValueCounts, summarizeEcdf, type ValueCounts } from './ecdf';
+import { categoryCountsSql, finiteValuesSql, numericValueCountsSql, pooledCategoricalSql, pooledNumericSql, type DriftTables, type SideFilter } from './sql';
 import { twoProportionZTest } from './ztest';
 
 export interface NumericalStats {
@@ -72,8 +72,8 @@ export interface ColumnDriftOptions {
   method?: DriftMethod;
   threshold?: number;
   signal?: AbortSignal;
-  /** Only the cheap parts (for windows and segments): skip the chart distribution of categories. */
-  where?: string;
+  /** Restricts either side to some rows (a time window, a segment). */
+  where?: SideFilter;
 }
 
 /** A p-value test on this many values per side detects differences too small to matter. */
@@ -94,25 +94,23 @@ export async function loadValueCounts(
   t: DriftTables,
   column: string,
   approxDistinct: number,
-  options: { where?: string; signal?: AbortSignal } = {},
+  options: { where?: SideFilter; signal?: AbortSignal } = {},
 ): Promise<ValueCounts> {
   const signal = options.signal;
   if (approxDistinct <= MAX_COUNTED_DISTINCT) {
     const cols = await queryColumns(db, numericValueCountsSql(pooledNumericSql(t, column, options.where)), { signal });
     return sortValueCounts({ x: numbers(cols, 'x'), a: numbers(cols, 'a'), b: numbers(cols, 'b') });
   }
-  const side = async (table: string) => {
-    const values = Float64Array.from(numbers(await queryColumns(db, finiteValuesSql(table, column, options.where), { signal }), 'x'));
+  const side = async (table: string, where: string | undefined) => {
+    const values = Float64Array.from(numbers(await queryColumns(db, finiteValuesSql(table, column, where), { signal }), 'x'));
     return values.sort();
   };
-  const ref = await side(t.reference);
+  const ref = await side(t.reference, options.where?.reference);
   throwIfAborted(signal);
-  return mergeSorted(ref, await side(t.current));
+  return mergeSorted(ref, await side(t.current, options.where?.current));
 }
 
 export interface NumericalColumnInput {
-  /** Population standard deviation of the finite reference values (the Wasserstein norm). */
-  refStd: number;
   /** Approximate distinct count of both sides, to pick how values are loaded. */
   approxDistinct: number;
 }
@@ -126,14 +124,13 @@ export async function numericalColumnDrift(
 ): Promise<ColumnDrift> {
   const vc = await loadValueCounts(db, t, column, input.approxDistinct, options);
   throwIfAborted(options.signal);
-  return numericalDriftFromCounts(column, vc, input.refStd, options);
+  return numericalDriftFromCounts(column, vc, options);
 }
 
 /** Pure: the numerical drift result from the pooled value counts. */
 export function numericalDriftFromCounts(
   column: string,
   vc: ValueCounts,
-  refStd: number,
   options: { method?: DriftMethod; threshold?: number } = {},
 ): ColumnDrift {
   const summary = summarizeEcdf(vc);
@@ -145,7 +142,8 @@ export function numericalDriftFromCounts(
   if (nRef === 0 || nCur === 0) return untestable(base, nRef === 0 ? 'reference' : 'current');
 
   const ks = ksTwoSample(summary.dMinus > summary.dPlus ? summary.dMinus : summary.dPlus, nRef, nCur);
-  const wassersteinNormed = summary.wasserstein / Math.max(refStd, 0.001);
+  // Evidently's norm: max(numpy.std(reference), 0.001).
+  const wassersteinNormed = summary.wasserstein / Math.max(referenceStd(vc), 0.001);
   // Value bins are built only when used: a continuous column has millions of distinct values.
   const valueBins = (): Distribution => ({ edges: null, labels: Array.from(vc.x, (v) => String(v)), ref: Array.from(vc.a), cur: Array.from(vc.b) });
   let distribution: Distribution;

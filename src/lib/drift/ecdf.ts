@@ -108,3 +108,18 @@ export function histogram(vc: ValueCounts, edges: readonly number[]): { ref: num
   }
   return { ref, cur };
 }
+
+/** Population standard deviation of the reference side (numpy.std), two-pass over the distinct values. */
+export function referenceStd(vc: ValueCounts): number {
+  let n = 0;
+  let sum = 0;
+  for (let i = 0; i < vc.x.length; i++) {
+    n += vc.a[i]!;
+    sum += vc.a[i]! * vc.x[i]!;
+  }
+  if (n === 0) return Number.NaN;
+  const mean = sum / n;
+  let ss = 0;
+  for (let i = 0; i < vc.x.length; i++) if (vc.a[i]) ss += vc.a[i]! * (vc.x[i]! - mean) ** 2;
+  return Math.sqrt(ss / n);
+}

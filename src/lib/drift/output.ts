@@ -4,6 +4,7 @@
  */
 import type { ColumnDrift } from './columnDrift';
 import type { DriftReport } from './report';
+import { severity } from './severity';
 
 export interface DriftJson {
   reference_rows: number;
@@ -33,14 +34,9 @@ export function driftJson(report: DriftReport): DriftJson {
 
 const fmt = (x: number | null | undefined) => (x === null || x === undefined ? '-' : Math.abs(x) < 1e-4 && x !== 0 ? x.toExponential(2) : x.toFixed(4));
 
-/** Columns by how far past their threshold they are: drifted first, then by score relative to threshold. */
+/** Columns by how far past their threshold they are (see severity.ts), most drifted first. */
 export function byScore(columns: readonly ColumnDrift[]): ColumnDrift[] {
-  const severity = (c: ColumnDrift) => {
-    if (c.score === null || Number.isNaN(c.score)) return -Infinity;
-    const pValue = c.method === 'ks' || c.method === 'chisquare' || c.method === 'z';
-    return pValue ? -Math.log10(Math.max(c.score, 1e-300) / c.threshold) : Math.log10(Math.max(c.score, 1e-300) / c.threshold);
-  };
-  return [...columns].sort((a, b) => severity(b) - severity(a));
+  return [...columns].sort((a, b) => severity(b.method, b.score, b.threshold) - severity(a.method, a.score, a.threshold));
 }
 
 export function driftText(report: DriftReport): string {

@@ -102,7 +102,7 @@ export async function driftReport(db: Db, t: DriftTables, options: DriftOptions 
             db,
             t,
             col.name,
-            { refStd: Number(refProfile?.[`c${i}_std`] ?? 0), approxDistinct: Number(refProfile?.[`c${i}_distinct`] ?? 0) + Number(curProfile?.[`c${i}_distinct`] ?? 0) },
+            { approxDistinct: Number(refProfile?.[`c${i}_distinct`] ?? 0) + Number(curProfile?.[`c${i}_distinct`] ?? 0) },
             common,
           )
         : await categoricalColumnDrift(db, t, col.name, common),

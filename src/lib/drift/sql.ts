@@ -12,21 +12,27 @@ export interface DriftTables {
   current: string;
 }
 
+/** Row filters (SQL boolean expressions built with ident/literal) for each side: a time window, a segment. */
+export interface SideFilter {
+  reference?: string;
+  current?: string;
+}
+
 /** Pooled finite numerical values of one column: x, and s = 0 (reference) or 1 (current). */
-export function pooledNumericSql(t: DriftTables, column: string, where = 'TRUE'): string {
+export function pooledNumericSql(t: DriftTables, column: string, where: SideFilter = {}): string {
   const c = ident(column);
   return (
-    `SELECT x, s FROM (SELECT CAST(${c} AS DOUBLE) AS x, 0 AS s FROM ${ident(t.reference)} WHERE ${where} ` +
-    `UNION ALL SELECT CAST(${c} AS DOUBLE) AS x, 1 AS s FROM ${ident(t.current)} WHERE ${where}) WHERE isfinite(x)`
+    `SELECT x, s FROM (SELECT CAST(${c} AS DOUBLE) AS x, 0 AS s FROM ${ident(t.reference)} WHERE ${where.reference ?? 'TRUE'} ` +
+    `UNION ALL SELECT CAST(${c} AS DOUBLE) AS x, 1 AS s FROM ${ident(t.current)} WHERE ${where.current ?? 'TRUE'}) WHERE isfinite(x)`
   );
 }
 
 /** Pooled non-null categorical values of one column as text: k, and s. */
-export function pooledCategoricalSql(t: DriftTables, column: string, where = 'TRUE'): string {
+export function pooledCategoricalSql(t: DriftTables, column: string, where: SideFilter = {}): string {
   const c = ident(column);
   return (
-    `SELECT k, s FROM (SELECT CAST(${c} AS VARCHAR) AS k, 0 AS s FROM ${ident(t.reference)} WHERE ${where} ` +
-    `UNION ALL SELECT CAST(${c} AS VARCHAR) AS k, 1 AS s FROM ${ident(t.current)} WHERE ${where}) WHERE k IS NOT NULL`
+    `SELECT k, s FROM (SELECT CAST(${c} AS VARCHAR) AS k, 0 AS s FROM ${ident(t.reference)} WHERE ${where.reference ?? 'TRUE'} ` +
+    `UNION ALL SELECT CAST(${c} AS VARCHAR) AS k, 1 AS s FROM ${ident(t.current)} WHERE ${where.current ?? 'TRUE'}) WHERE k IS NOT NULL`
   );
 }
 
@@ -52,8 +58,7 @@ export interface ProfileColumn {
 
 /**
  * One scan of one table for all columns: rows, and per column the NULL count, the NaN/±inf count and
- * the population standard deviation and approximate distinct count of the finite values
- * (numerical columns). Aliases are positional
+ * the approximate distinct count of the finite values (numerical columns). Aliases are positional
  * (c0_nulls, ...) so that column names never have to be valid aliases.
  */
 export function profileSql(table: string, columns: readonly ProfileColumn[]): string {
@@ -64,7 +69,6 @@ export function profileSql(table: string, columns: readonly ProfileColumn[]): st
     if (col.numeric) {
       const x = `CAST(${c} AS DOUBLE)`;
       parts.push(`count(*) FILTER (WHERE NOT isfinite(${x}))::DOUBLE AS c${i}_nonfinite`);
-      parts.push(`stddev_pop(${x}) FILTER (WHERE isfinite(${x})) AS c${i}_std`);
       parts.push(`approx_count_distinct(${x}) FILTER (WHERE isfinite(${x}))::DOUBLE AS c${i}_distinct`);
     }
   });
