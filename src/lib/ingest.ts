@@ -116,7 +116,10 @@ async function insertByVariant(
       try {
         ipc = parquet.toArrowStream(bytes);
       } catch (error) {
-        throw new LanternError('bad-parquet', `"${source.name}" could not be read as Parquet: it is truncated or corrupt (${firstLine(error)}).`);
+        throw new LanternError(
+          'bad-parquet',
+          `"${source.name}" could not be read as Parquet: it is truncated or corrupt (${firstLine(error)}).`,
+        );
       }
       throwIfAborted(signal);
       onProgress?.({ phase: 'inserting' });
