@@ -17,11 +17,42 @@ function words(name: string): string[] {
 }
 
 const ID_WORDS = new Set(['id', 'uuid', 'guid', 'key']);
-const TIME_WORDS = new Set(['timestamp', 'time', 'date', 'datetime', 'ts', 'at', 'created', 'event']);
-const LABEL_NAMES = new Set(['label', 'target', 'y', 'ytrue', 'truth', 'groundtruth', 'actual', 'outcome', 'class', 'isfraud', 'fraud', 'churn', 'churned', 'default', 'defaulted']);
+const TIME_WORDS = new Set(['timestamp', 'time', 'date', 'datetime', 'ts']);
+/** A number is a point in time only when its name says epoch-like; a numeric "time" is often hours or a duration. */
+const EPOCH_WORDS = new Set(['timestamp', 'ts', 'epoch', 'unix']);
+const LABEL_NAMES = new Set([
+  'label',
+  'target',
+  'y',
+  'ytrue',
+  'truth',
+  'groundtruth',
+  'actual',
+  'outcome',
+  'class',
+  'isfraud',
+  'fraud',
+  'churn',
+  'churned',
+  'default',
+  'defaulted',
+]);
 const SCORE_WORDS = new Set(['score', 'proba', 'probability', 'prob', 'confidence', 'likelihood']);
 const PREDICTION_WORDS = new Set(['prediction', 'predicted', 'pred', 'yhat', 'ypred', 'forecast']);
-const SEGMENT_WORDS = new Set(['segment', 'tag', 'cohort', 'group', 'region', 'country', 'channel', 'tier', 'market', 'variant', 'version', 'model']);
+const SEGMENT_WORDS = new Set([
+  'segment',
+  'tag',
+  'cohort',
+  'group',
+  'region',
+  'country',
+  'channel',
+  'tier',
+  'market',
+  'variant',
+  'version',
+  'model',
+]);
 
 /**
  * Guesses each column's role from its name and type, the way a person reading the header would. The
@@ -36,8 +67,8 @@ export function inferRole(column: ColumnInfo): ColumnRole {
   if (LABEL_NAMES.has(joined) || (w.length > 1 && (last === 'label' || last === 'target' || joined.endsWith('truth')))) return 'label';
   if (w.some((x) => SCORE_WORDS.has(x)) && (column.kind === 'numeric' || column.kind === 'other')) return 'score';
   if (w.some((x) => PREDICTION_WORDS.has(x)) || joined === 'yhat' || joined === 'ypred') return 'prediction';
-  if (w.some((x) => TIME_WORDS.has(x)) && (w.includes('timestamp') || w.includes('time') || w.includes('date') || w.includes('ts')))
-    return column.kind === 'string' || column.kind === 'numeric' ? 'timestamp' : 'feature';
+  if (column.kind === 'string' && w.some((x) => TIME_WORDS.has(x))) return 'timestamp';
+  if (column.kind === 'numeric' && w.some((x) => EPOCH_WORDS.has(x))) return 'timestamp';
   if (column.kind === 'string' && w.some((x) => SEGMENT_WORDS.has(x))) return 'segment';
   if (column.kind === 'other') return 'ignore';
   return 'feature';
