@@ -13,7 +13,16 @@ interface Case {
   expected: { method: string; score: number; threshold: number; drifted: boolean; stats: Record<string, unknown> };
 }
 const fx = JSON.parse(readFileSync(new URL('../fixtures/drift/columns.json', import.meta.url), 'utf8')) as { cases: Case[] };
-const NAMES = ['small_unequal_exact', 'integer_ties', 'three_values', 'wasserstein_large', 'cat_chisquare', 'cat_new_categories', 'cat_missing_category', 'breast_cancer_mean_radius'];
+const NAMES = [
+  'small_unequal_exact',
+  'integer_ties',
+  'three_values',
+  'wasserstein_large',
+  'cat_chisquare',
+  'cat_new_categories',
+  'cat_missing_category',
+  'breast_cancer_mean_radius',
+];
 const cases = NAMES.map((n) => fx.cases.find((c) => c.name === n)!);
 
 const dir = mkdtempSync(join(tmpdir(), 'lantern-drift-cli-'));
@@ -22,7 +31,8 @@ const dir = mkdtempSync(join(tmpdir(), 'lantern-drift-cli-'));
 function writeCsv(name: string, side: 'reference' | 'current'): string {
   const rows = Math.max(...cases.map((c) => c[side].length));
   const lines = [cases.map((c) => c.name).join(',')];
-  for (let r = 0; r < rows; r++) lines.push(cases.map((c) => (r < c[side].length && c[side][r] !== null ? String(c[side][r]) : '')).join(','));
+  for (let r = 0; r < rows; r++)
+    lines.push(cases.map((c) => (r < c[side].length && c[side][r] !== null ? String(c[side][r]) : '')).join(','));
   const path = join(dir, name);
   writeFileSync(path, lines.join('\n') + '\n');
   return path;
@@ -52,7 +62,12 @@ describe('lantern drift', () => {
     for (const c of cases) {
       const got = json.columns.find((x: { name: string }) => x.name === c.name);
       expect(Object.keys(got)).toEqual(['name', 'kind', 'method', 'score', 'threshold', 'drifted', 'stats']);
-      expect([got.kind, got.method, got.threshold, got.drifted], c.name).toEqual([c.kind, c.expected.method, c.expected.threshold, c.expected.drifted]);
+      expect([got.kind, got.method, got.threshold, got.drifted], c.name).toEqual([
+        c.kind,
+        c.expected.method,
+        c.expected.threshold,
+        c.expected.drifted,
+      ]);
       closeTo(got.score, c.expected.score, 1e-6, 1e-300);
       expect(Object.keys(got.stats).sort()).toEqual(Object.keys(c.expected.stats).sort());
       for (const [k, v] of Object.entries(c.expected.stats)) {
@@ -63,7 +78,18 @@ describe('lantern drift', () => {
   });
 
   it('limits to --columns, takes per-column methods, and fails on drift when asked', async () => {
-    const r = await run(['drift', '--reference', ref, '--current', cur, '--columns', 'cat_chisquare,small_unequal_exact', '--method', 'small_unequal_exact=psi', '--json']);
+    const r = await run([
+      'drift',
+      '--reference',
+      ref,
+      '--current',
+      cur,
+      '--columns',
+      'cat_chisquare,small_unequal_exact',
+      '--method',
+      'small_unequal_exact=psi',
+      '--json',
+    ]);
     const json = JSON.parse(r.out);
     expect(json.columns.map((c: { name: string; method: string }) => [c.name, c.method])).toEqual([
       ['cat_chisquare', 'chisquare'],
@@ -87,7 +113,12 @@ describe('lantern drift', () => {
   });
 
   it('exits 2 on an unknown column or method, with nothing on stdout', async () => {
-    for (const extra of [['--columns', 'nope'], ['--method', 'cat_chisquare=ks'], ['--method', 'integer_ties=magic'], ['--drift-share', '2']]) {
+    for (const extra of [
+      ['--columns', 'nope'],
+      ['--method', 'cat_chisquare=ks'],
+      ['--method', 'integer_ties=magic'],
+      ['--drift-share', '2'],
+    ]) {
       const r = await run(['drift', '--reference', ref, '--current', cur, ...extra]);
       expect(r.code, extra.join(' ')).toBe(2);
       expect(r.out).toBe('');

@@ -31,7 +31,13 @@ describe('the bundled demo against scipy', () => {
     expect(report.schema.newColumns).toEqual(['prediction_id', 'prediction']);
     for (const [name, want] of Object.entries(fx.columns) as [string, Record<string, unknown>][]) {
       const got = report.columns.find((c) => c.name === name)!;
-      expect([got.method, got.drifted, got.nRef, got.nCur, got.nUnique], name).toEqual([want['method'], want['drifted'], want['n_ref'], want['n_cur'], want['n_unique']]);
+      expect([got.method, got.drifted, got.nRef, got.nCur, got.nUnique], name).toEqual([
+        want['method'],
+        want['drifted'],
+        want['n_ref'],
+        want['n_cur'],
+        want['n_unique'],
+      ]);
       closeTo(got.score, want['score'] as number, 1e-9);
       for (const [k, v] of Object.entries(want['stats'] as Record<string, unknown>)) {
         const actual = (got.stats as unknown as Record<string, unknown>)[k];
@@ -50,7 +56,8 @@ describe('the bundled demo against scipy', () => {
     ] as const) {
       const windows = await timeWindows(db, t.current, 'timestamp', spec);
       expect(windows.map((w) => w.rows)).toEqual(want.map((w: { n_cur: number }) => w.n_cur));
-      if ('unit' in spec) expect(windows.map((w) => new Date(w.start).toISOString().slice(0, 19))).toEqual(want.map((w: { start: string }) => w.start));
+      if ('unit' in spec)
+        expect(windows.map((w) => new Date(w.start).toISOString().slice(0, 19))).toEqual(want.map((w: { start: string }) => w.start));
       const drift = await driftOverTime(db, t, amount, windows);
       drift.forEach((d, i) => {
         const stats = d.drift.stats as { ks_statistic: number; ks_p_value: number; wasserstein_normed: number };

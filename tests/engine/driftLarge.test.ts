@@ -26,7 +26,14 @@ function side(offset: number, shift: number, intScale: number, catScale: number)
     irwin_hall: { kind: 'numerical' as const, values: map(ih, (v) => v + shift) },
     small_shift: { kind: 'numerical' as const, values: map(ih, (v) => v + (shift ? 0.006 : 0)) },
     integers: { kind: 'numerical' as const, values: map(u(5), (v) => Math.floor(v * intScale)) },
-    no_drift: { kind: 'numerical' as const, values: (() => { const a = u(6), b = u(7); return a.map((v, i) => v * b[i]!); })() },
+    no_drift: {
+      kind: 'numerical' as const,
+      values: (() => {
+        const a = u(6),
+          b = u(7);
+        return a.map((v, i) => v * b[i]!);
+      })(),
+    },
     category: { kind: 'categorical' as const, values: Array.from(u(8), (v) => `k${Math.floor(v * catScale)}`) },
   };
 }
@@ -51,7 +58,12 @@ describe('1,000,000 vs 1,000,000 rows against scipy', () => {
     for (const [name, want] of Object.entries(fx.columns) as [string, Record<string, unknown>][]) {
       const got = report.columns.find((c) => c.name === name)!;
       expect(got, name).toBeDefined();
-      expect([got.kind, got.method, got.nUnique, got.drifted], name).toEqual([want['kind'], want['method'], want['n_unique'], want['drifted']]);
+      expect([got.kind, got.method, got.nUnique, got.drifted], name).toEqual([
+        want['kind'],
+        want['method'],
+        want['n_unique'],
+        want['drifted'],
+      ]);
       closeTo(got.score, want['score'] as number, 1e-9);
       for (const [key, v] of Object.entries(want['stats'] as Record<string, unknown>)) {
         const actual = (got.stats as unknown as Record<string, unknown>)[key];

@@ -36,8 +36,14 @@ describe('data quality against the reference', () => {
     const s = compareSchemas(await describeTable(db, t.reference), await describeTable(db, t.current));
     expect(s.missingColumns).toEqual(['gone']);
     expect(s.newColumns).toEqual(['extra']);
-    expect(s.typeChanges.map((c) => [c.name, c.referenceType, c.currentType, c.comparable])).toEqual([['code', 'INTEGER', 'VARCHAR', false]]);
-    expect(s.typeChanges.find((c) => c.name === 'code')).toMatchObject({ referenceType: 'INTEGER', currentType: 'VARCHAR', comparable: false });
+    expect(s.typeChanges.map((c) => [c.name, c.referenceType, c.currentType, c.comparable])).toEqual([
+      ['code', 'INTEGER', 'VARCHAR', false],
+    ]);
+    expect(s.typeChanges.find((c) => c.name === 'code')).toMatchObject({
+      referenceType: 'INTEGER',
+      currentType: 'VARCHAR',
+      comparable: false,
+    });
     expect(s.typeChanges.find((c) => c.name === 'x')).toBeUndefined();
   });
 
@@ -46,7 +52,11 @@ describe('data quality against the reference', () => {
     expect(q.missing.find((m) => m.column === 'x')).toEqual({ column: 'x', reference: 0, current: 3 / 103 });
     expect(issue('missing', 'x')).toMatchObject({ count: 3 });
     expect(issue('out-of-range', 'x')).toMatchObject({ count: 3 });
-    expect(issue('out-of-range', 'x')!.examples.map((r) => r['x']).sort()).toEqual([20, 21, 22]);
+    expect(
+      issue('out-of-range', 'x')!
+        .examples.map((r) => r['x'])
+        .sort(),
+    ).toEqual([20, 21, 22]);
     expect(issue('unseen-category', 'city')).toMatchObject({ count: 4, detail: '4 rows hold 2 values never seen in the reference' });
     expect(issue('type-mismatch', 'code')).toMatchObject({ count: 2 });
     expect(issue('type-mismatch', 'code')!.examples.map((r) => r['code'])).toEqual(['n/a', 'n/a']);

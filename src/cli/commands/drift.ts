@@ -40,21 +40,25 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
     ?.split(',')
     .map((c) => c.trim())
     .filter(Boolean);
-  if (values.columns !== undefined && !columns?.length) throw new LanternError('usage', `--columns needs at least one column name.\n${usage}`);
+  if (values.columns !== undefined && !columns?.length)
+    throw new LanternError('usage', `--columns needs at least one column name.\n${usage}`);
   const settings: Record<string, ColumnSetting> = {};
   for (const [col, method] of perColumn(values.method, 'method')) {
-    if (!DRIFT_METHODS.includes(method as DriftMethod)) throw new LanternError('usage', `Unknown method "${method}"; use one of ${DRIFT_METHODS.join(', ')}.`);
+    if (!DRIFT_METHODS.includes(method as DriftMethod))
+      throw new LanternError('usage', `Unknown method "${method}"; use one of ${DRIFT_METHODS.join(', ')}.`);
     (settings[col] ??= {}).method = method as DriftMethod;
   }
   for (const [col, text] of perColumn(values.threshold, 'threshold')) {
     const threshold = Number(text);
-    if (!Number.isFinite(threshold) || threshold < 0) throw new LanternError('usage', `Threshold for "${col}" must be a non-negative number, got "${text}".`);
+    if (!Number.isFinite(threshold) || threshold < 0)
+      throw new LanternError('usage', `Threshold for "${col}" must be a non-negative number, got "${text}".`);
     (settings[col] ??= {}).threshold = threshold;
   }
   let driftShare: number | undefined;
   if (values['drift-share'] !== undefined) {
     driftShare = Number(values['drift-share']);
-    if (!(driftShare >= 0 && driftShare <= 1)) throw new LanternError('usage', `--drift-share must be between 0 and 1, got "${values['drift-share']}".`);
+    if (!(driftShare >= 0 && driftShare <= 1))
+      throw new LanternError('usage', `--drift-share must be between 0 and 1, got "${values['drift-share']}".`);
   }
 
   const [refSource, curSource] = [await PathSource.open(values.reference), await PathSource.open(values.current)];

@@ -11,7 +11,8 @@ export async function queryColumns(db: Db, sql: string, options?: QueryOptions):
   table.schema.fields.forEach((field, i) => {
     const vector = table.getChildAt(i)!;
     const values = vector.toArray() as unknown;
-    out[field.name] = values instanceof Float64Array && vector.nullCount === 0 ? values : Array.from({ length: vector.length }, (_, r) => vector.get(r));
+    out[field.name] =
+      values instanceof Float64Array && vector.nullCount === 0 ? values : Array.from({ length: vector.length }, (_, r) => vector.get(r));
   });
   return out;
 }

@@ -28,7 +28,7 @@ export function linspace(start: number, stop: number, num: number): number[] {
   const delta = stop - start;
   const step = delta / div;
   const out = new Array<number>(num);
-  for (let i = 0; i < num; i++) out[i] = step === 0 ? ((i / div) * delta) + start : i * step + start;
+  for (let i = 0; i < num; i++) out[i] = step === 0 ? (i / div) * delta + start : i * step + start;
   if (num > 1) out[num - 1] = stop;
   return out;
 }

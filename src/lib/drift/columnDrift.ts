@@ -11,7 +11,15 @@ import { jensenShannonDistance, psi } from './divergence';
 import { ksTwoSample, type KsMode } from './ks';
 import { DEFAULT_THRESHOLD, defaultMethod, isDrifted, isPValueMethod, type DriftKind, type DriftMethod } from './methods';
 import { histogram, mergeSorted, referenceStd, sortValueCounts, summarizeEcdf, type ValueCounts } from './ecdf';
-import { categoryCountsSql, finiteValuesSql, numericValueCountsSql, pooledCategoricalSql, pooledNumericSql, type DriftTables, type SideFilter } from './sql';
+import {
+  categoryCountsSql,
+  finiteValuesSql,
+  numericValueCountsSql,
+  pooledCategoricalSql,
+  pooledNumericSql,
+  type DriftTables,
+  type SideFilter,
+} from './sql';
 import { twoProportionZTest } from './ztest';
 
 export interface NumericalStats {
@@ -145,7 +153,12 @@ export function numericalDriftFromCounts(
   // Evidently's norm: max(numpy.std(reference), 0.001).
   const wassersteinNormed = summary.wasserstein / Math.max(referenceStd(vc), 0.001);
   // Value bins are built only when used: a continuous column has millions of distinct values.
-  const valueBins = (): Distribution => ({ edges: null, labels: Array.from(vc.x, (v) => String(v)), ref: Array.from(vc.a), cur: Array.from(vc.b) });
+  const valueBins = (): Distribution => ({
+    edges: null,
+    labels: Array.from(vc.x, (v) => String(v)),
+    ref: Array.from(vc.a),
+    cur: Array.from(vc.b),
+  });
   let distribution: Distribution;
   if (distinctRef > MAX_DISTINCT_FOR_VALUE_BINS) {
     const edges = sturgesEdges(nRef + nCur, summary.lo, summary.hi);
@@ -180,7 +193,12 @@ export function numericalDriftFromCounts(
   return finish({ ...base, score, stats, ksMode: ks.mode, effect, distribution });
 }
 
-export async function categoricalColumnDrift(db: Db, t: DriftTables, column: string, options: ColumnDriftOptions = {}): Promise<ColumnDrift> {
+export async function categoricalColumnDrift(
+  db: Db,
+  t: DriftTables,
+  column: string,
+  options: ColumnDriftOptions = {},
+): Promise<ColumnDrift> {
   const cols = await queryColumns(db, categoryCountsSql(pooledCategoricalSql(t, column, options.where)), { signal: options.signal });
   const keys = (cols['k'] ?? []) as string[];
   const ref = Array.from(numbers(cols, 'a'));

@@ -34,7 +34,11 @@ export function mergeSorted(ref: Float64Array, cur: Float64Array): ValueCounts {
 /** Sorts value counts that arrive in any order (e.g. from a GROUP BY). */
 export function sortValueCounts(vc: ValueCounts): ValueCounts {
   const order = Array.from(vc.x.keys()).sort((p, q) => vc.x[p]! - vc.x[q]!);
-  return { x: Float64Array.from(order, (i) => vc.x[i]!), a: Float64Array.from(order, (i) => vc.a[i]!), b: Float64Array.from(order, (i) => vc.b[i]!) };
+  return {
+    x: Float64Array.from(order, (i) => vc.x[i]!),
+    a: Float64Array.from(order, (i) => vc.a[i]!),
+    b: Float64Array.from(order, (i) => vc.b[i]!),
+  };
 }
 
 export interface EcdfSummary {

@@ -60,8 +60,10 @@ export const METHOD_EXPLANATION: Record<DriftMethod, string> = {
   ks: 'Two-sample Kolmogorov-Smirnov test: the largest gap between the two cumulative distributions; the score is its p-value (drift when p <= threshold).',
   wasserstein:
     "Wasserstein (earth mover's) distance divided by the reference standard deviation: how far, in reference standard deviations, values had to move (drift when >= threshold).",
-  jensenshannon: 'Jensen-Shannon distance between the binned distributions, natural log, from 0 (same) to 0.83 (disjoint); drift when >= threshold.',
-  chisquare: 'Chi-square goodness-of-fit of current category counts against reference shares; the score is its p-value (drift when p < threshold).',
+  jensenshannon:
+    'Jensen-Shannon distance between the binned distributions, natural log, from 0 (same) to 0.83 (disjoint); drift when >= threshold.',
+  chisquare:
+    'Chi-square goodness-of-fit of current category counts against reference shares; the score is its p-value (drift when p < threshold).',
   z: 'Two-proportion z-test on the share of one of the two values; the score is its p-value (drift when p < threshold).',
   psi: 'Population stability index over the bins: sum of (ref - cur) ln(ref / cur); 0.1-0.25 is a moderate shift, above 0.25 a large one (drift when >= threshold).',
 };

@@ -10,7 +10,15 @@ export interface DriftJson {
   reference_rows: number;
   current_rows: number;
   dataset_drift: { drifted_columns: number; share: number; drifted: boolean };
-  columns: { name: string; kind: string; method: string; score: number | null; threshold: number; drifted: boolean; stats: Record<string, unknown> | null }[];
+  columns: {
+    name: string;
+    kind: string;
+    method: string;
+    score: number | null;
+    threshold: number;
+    drifted: boolean;
+    stats: Record<string, unknown> | null;
+  }[];
 }
 
 const finite = (x: number | null) => (x === null || !Number.isFinite(x) ? null : x);
@@ -32,7 +40,8 @@ export function driftJson(report: DriftReport): DriftJson {
   };
 }
 
-const fmt = (x: number | null | undefined) => (x === null || x === undefined ? '-' : Math.abs(x) < 1e-4 && x !== 0 ? x.toExponential(2) : x.toFixed(4));
+const fmt = (x: number | null | undefined) =>
+  x === null || x === undefined ? '-' : Math.abs(x) < 1e-4 && x !== 0 ? x.toExponential(2) : x.toFixed(4);
 
 /** Columns by how far past their threshold they are (see severity.ts), most drifted first. */
 export function byScore(columns: readonly ColumnDrift[]): ColumnDrift[] {

@@ -16,14 +16,7 @@ export const EXAMPLES = 5;
 export const ALMOST_CONSTANT_SHARE = 0.95;
 
 export type QualityCheck =
-  | 'missing'
-  | 'type-mismatch'
-  | 'out-of-range'
-  | 'unseen-category'
-  | 'constant'
-  | 'almost-constant'
-  | 'duplicate-rows'
-  | 'duplicate-ids';
+  'missing' | 'type-mismatch' | 'out-of-range' | 'unseen-category' | 'constant' | 'almost-constant' | 'duplicate-rows' | 'duplicate-ids';
 
 export interface QualityIssue {
   check: QualityCheck;
@@ -62,7 +55,10 @@ export function missingSql(table: string, columns: readonly ColumnInfo[]): strin
 /** Current values of a column the reference holds as numbers, that do not read as numbers. */
 export function typeMismatchSql(table: string, column: string): { count: string; examples: string } {
   const bad = `${q(column)} IS NOT NULL AND TRY_CAST(${q(column)} AS DOUBLE) IS NULL`;
-  return { count: `SELECT count(*)::DOUBLE AS n FROM ${q(table)} WHERE ${bad}`, examples: `SELECT * FROM ${q(table)} WHERE ${bad} LIMIT ${EXAMPLES}` };
+  return {
+    count: `SELECT count(*)::DOUBLE AS n FROM ${q(table)} WHERE ${bad}`,
+    examples: `SELECT * FROM ${q(table)} WHERE ${bad} LIMIT ${EXAMPLES}`,
+  };
 }
 
 export function outOfRangeSql(t: DriftTables, column: string): { count: string; examples: string } {
@@ -116,12 +112,23 @@ export interface QualityOptions {
   signal?: AbortSignal;
 }
 
-export async function dataQuality(db: Db, t: DriftTables, reference: readonly ColumnInfo[], current: readonly ColumnInfo[], options: QualityOptions = {}): Promise<QualityReport> {
+export async function dataQuality(
+  db: Db,
+  t: DriftTables,
+  reference: readonly ColumnInfo[],
+  current: readonly ColumnInfo[],
+  options: QualityOptions = {},
+): Promise<QualityReport> {
   const signal = options.signal;
   const one = async (sql: string) => (await db.query(sql, { signal }))[0] ?? {};
   const refByName = new Map(reference.map((c) => [c.name, c]));
   const shared = current.filter((c) => refByName.has(c.name));
-  const refMissing = await one(missingSql(t.reference, shared.map((c) => refByName.get(c.name)!)));
+  const refMissing = await one(
+    missingSql(
+      t.reference,
+      shared.map((c) => refByName.get(c.name)!),
+    ),
+  );
   const curMissing = await one(missingSql(t.current, shared));
   const currentRows = Number(curMissing['n'] ?? 0);
   const referenceRows = Number(refMissing['n'] ?? 0);
@@ -134,7 +141,14 @@ export async function dataQuality(db: Db, t: DriftTables, reference: readonly Co
   const issues: QualityIssue[] = [];
   for (const m of missing)
     if (m.current > 0 && m.current > m.reference)
-      issues.push({ check: 'missing', column: m.column, count: Math.round(m.current * currentRows), share: m.current, detail: `${pct(m.current)} missing (reference ${pct(m.reference)})`, examples: [] });
+      issues.push({
+        check: 'missing',
+        column: m.column,
+        count: Math.round(m.current * currentRows),
+        share: m.current,
+        detail: `${pct(m.current)} missing (reference ${pct(m.reference)})`,
+        examples: [],
+      });
 
   for (const c of shared) {
     throwIfAborted(signal);
@@ -143,36 +157,90 @@ export async function dataQuality(db: Db, t: DriftTables, reference: readonly Co
     if (refKind === 'numerical' && c.kind !== 'numeric' && c.kind !== 'boolean') {
       const sql = typeMismatchSql(t.current, c.name);
       const n = Number((await one(sql.count))['n']);
-      if (n) issues.push({ check: 'type-mismatch', column: c.name, count: n, share: share(n), detail: `${n} values are not numbers (reference type ${r.type}, current ${c.type})`, examples: await db.query(sql.examples, { signal }) });
+      if (n)
+        issues.push({
+          check: 'type-mismatch',
+          column: c.name,
+          count: n,
+          share: share(n),
+          detail: `${n} values are not numbers (reference type ${r.type}, current ${c.type})`,
+          examples: await db.query(sql.examples, { signal }),
+        });
     }
     if (refKind === 'numerical' && c.kind === 'numeric') {
       const sql = outOfRangeSql(t, c.name);
       const row = await one(sql.count);
       const n = Number(row['n']);
-      if (n) issues.push({ check: 'out-of-range', column: c.name, count: n, share: share(n), detail: `${n} values outside the reference range [${row['lo']}, ${row['hi']}]`, examples: await db.query(sql.examples, { signal }) });
+      if (n)
+        issues.push({
+          check: 'out-of-range',
+          column: c.name,
+          count: n,
+          share: share(n),
+          detail: `${n} values outside the reference range [${row['lo']}, ${row['hi']}]`,
+          examples: await db.query(sql.examples, { signal }),
+        });
     }
     if (refKind === 'categorical') {
       const sql = unseenCategorySql(t, c.name);
       const row = await one(sql.count);
       const n = Number(row['n']);
-      if (n) issues.push({ check: 'unseen-category', column: c.name, count: n, share: share(n), detail: `${n} rows hold ${row['values']} values never seen in the reference`, examples: await db.query(sql.examples, { signal }) });
+      if (n)
+        issues.push({
+          check: 'unseen-category',
+          column: c.name,
+          count: n,
+          share: share(n),
+          detail: `${n} rows hold ${row['values']} values never seen in the reference`,
+          examples: await db.query(sql.examples, { signal }),
+        });
     }
     const top = await one(topValueSql(t.current, c.name));
     const nonNull = Number(top['non_null'] ?? 0);
     const topN = Number(top['top_n'] ?? 0);
     if (nonNull > 0 && Number(top['distinct_n']) === 1)
-      issues.push({ check: 'constant', column: c.name, count: nonNull, share: share(nonNull), detail: `every non-null value is ${top['top']}`, examples: [] });
+      issues.push({
+        check: 'constant',
+        column: c.name,
+        count: nonNull,
+        share: share(nonNull),
+        detail: `every non-null value is ${top['top']}`,
+        examples: [],
+      });
     else if (nonNull > 0 && topN / nonNull >= ALMOST_CONSTANT_SHARE)
-      issues.push({ check: 'almost-constant', column: c.name, count: topN, share: share(topN), detail: `${pct(topN / nonNull)} of non-null values are ${top['top']}`, examples: [] });
+      issues.push({
+        check: 'almost-constant',
+        column: c.name,
+        count: topN,
+        share: share(topN),
+        detail: `${pct(topN / nonNull)} of non-null values are ${top['top']}`,
+        examples: [],
+      });
   }
   const dups = duplicateRowsSql(t.current);
   const nDup = Number((await one(dups.count))['n']);
-  if (nDup) issues.push({ check: 'duplicate-rows', column: null, count: nDup, share: share(nDup), detail: `${nDup} rows repeat an earlier row exactly`, examples: await db.query(dups.examples, { signal }) });
+  if (nDup)
+    issues.push({
+      check: 'duplicate-rows',
+      column: null,
+      count: nDup,
+      share: share(nDup),
+      detail: `${nDup} rows repeat an earlier row exactly`,
+      examples: await db.query(dups.examples, { signal }),
+    });
   if (options.id && current.some((c) => c.name === options.id)) {
     const ids = duplicateIdsSql(t.current, options.id);
     const row = await one(ids.count);
     const n = Number(row['n']);
-    if (n) issues.push({ check: 'duplicate-ids', column: options.id, count: n, share: share(n), detail: `${row['ids']} ids appear more than once (${n} rows)`, examples: await db.query(ids.examples, { signal }) });
+    if (n)
+      issues.push({
+        check: 'duplicate-ids',
+        column: options.id,
+        count: n,
+        share: share(n),
+        detail: `${row['ids']} ids appear more than once (${n} rows)`,
+        examples: await db.query(ids.examples, { signal }),
+      });
   }
   return { currentRows, missing, issues };
 }

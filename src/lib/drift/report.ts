@@ -126,4 +126,3 @@ export async function driftReport(db: Db, t: DriftTables, options: DriftOptions 
     dropped,
   };
 }
-

@@ -31,7 +31,8 @@ export function compareSchemas(reference: readonly ColumnInfo[], current: readon
       continue;
     }
     diff.shared.push(r.name);
-    if (c.type !== r.type) diff.typeChanges.push({ name: r.name, referenceType: r.type, currentType: c.type, comparable: driftKindOf(r) === driftKindOf(c) });
+    if (c.type !== r.type)
+      diff.typeChanges.push({ name: r.name, referenceType: r.type, currentType: c.type, comparable: driftKindOf(r) === driftKindOf(c) });
   }
   for (const c of current) if (!ref.has(c.name)) diff.newColumns.push(c.name);
   return diff;

@@ -68,7 +68,10 @@ export async function driftBySegment(
   results.sort((a, b) => b.severity - a.severity);
   if (options.windows?.length) {
     for (const r of results.slice(0, options.topWithTime ?? 3)) {
-      r.overTime = await driftOverTime(db, t, column, options.windows, { segment: segmentFilter(r.segment, r.value), signal: options.signal });
+      r.overTime = await driftOverTime(db, t, column, options.windows, {
+        segment: segmentFilter(r.segment, r.value),
+        signal: options.signal,
+      });
     }
   }
   return results;

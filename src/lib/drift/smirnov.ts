@@ -6,7 +6,7 @@
  * (cephes uses double-double arithmetic for the same sum; in double the relative error here stays
  * below 1e-11 for n up to a million). The special cases are cephes's.
  */
-const MINLOG = -7.08396418532264106224e2;
+const MINLOG = -708.3964185322641;
 const SMIRNOV_MAX_COMPUTE_N = 1_000_000;
 
 export function smirnovSf(n: number, x: number): number {
