@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { MetricValue } from '../../src/lib/metrics/value';
 
-/** |actual - expected| <= rel * max(|expected|, tiny): the relative tolerance the issue judges by. */
+/** |actual - expected| <= max(rel * |expected|, 1e-15): relative, with an absolute floor for expected zeros. */
 export function expectClose(actual: number | null | undefined, expected: number, rel = 1e-9, what = ''): void {
   expect(actual, what).not.toBeNull();
   expect(actual, what).not.toBeUndefined();
-  const tol = rel * Math.max(Math.abs(expected), 1e-12);
+  const tol = Math.max(rel * Math.abs(expected), 1e-15);
   if (!(Math.abs((actual as number) - expected) <= tol)) {
     throw new Error(`${what}: expected ${expected}, got ${actual} (relative error ${Math.abs((actual as number) - expected) / Math.abs(expected || 1)})`);
   }
