@@ -59,8 +59,10 @@ export interface GroupMetrics {
  * the same definitions as overallPerformance. Per-group intervals are Wilson intervals on rates (and
  * normal intervals for regression); the bootstrap is kept for the overall numbers.
  */
-export async function metricsByGroup(db: Db, spec: PerfSpec, keys: GroupKey[], options: RunOptions = {}): Promise<GroupMetrics[]> {
-  const pick = (r: Record<string, unknown>) => Object.fromEntries(keys.map((k) => [k.as, r[k.as] ?? null]));
+export async function metricsByGroup(db: Db, spec: PerfSpec, groupKeys: GroupKey[], options: RunOptions = {}): Promise<GroupMetrics[]> {
+  // Keys travel under internal names so that a key called "n" or "y" cannot collide with the SQL's own columns.
+  const keys = groupKeys.map((k, i) => ({ sql: k.sql, as: `__k${i}` }));
+  const pick = (r: Record<string, unknown>) => Object.fromEntries(groupKeys.map((k, i) => [k.as, r[`__k${i}`] ?? null]));
   if (spec.task === 'binary') {
     const rows = await db.query(binaryByGroupSql(spec, keys, options.where), options);
     return rows.map((r) => ({ key: pick(r), metrics: binaryMetricsFromGroupRow(r, Boolean(spec.score)) }));

@@ -76,9 +76,10 @@ async function quantiles(db: Db, table: string, column: ColumnInfo, bins: number
   const c = ident(column.name);
   const x = `CAST(${c} AS DOUBLE)`;
   const probs = Array.from({ length: bins - 1 }, (_, i) => (i + 1) / bins);
-  const [r] = await db.query(`SELECT quantile_disc(${x}, [${probs.join(', ')}]) AS q, count(*) FILTER (WHERE ${c} IS NULL)::DOUBLE AS nulls FROM ${ident(table)} WHERE isfinite(${x}) OR ${c} IS NULL`, options);
-  const raw = (r?.['q'] as unknown as ArrayLike<number> | null) ?? [];
-  const edges = [...new Set(Array.from(raw, Number).filter(Number.isFinite))].sort((a, b) => a - b);
+  // One row per edge (lists cross the Db boundary as text, so unnest them in SQL).
+  const q = await db.query(`SELECT unnest(quantile_disc(${x}, [${probs.join(', ')}]))::DOUBLE AS q FROM ${ident(table)} WHERE isfinite(${x})`, options);
+  const [nulls] = await db.query(`SELECT count(*)::DOUBLE AS n FROM ${ident(table)} WHERE ${c} IS NULL`, options);
+  const edges = [...new Set(q.map((r) => Number(r['q'])).filter(Number.isFinite))].sort((a, b) => a - b);
   if (edges.length === 0) return undefined;
   const values: DimensionValue[] = [];
   const fmt = (v: number) => String(Number(v.toPrecision(6)));
@@ -90,7 +91,7 @@ async function quantiles(db: Db, table: string, column: ColumnInfo, bins: number
     else if (hi === undefined) values.push({ code, predicate: { column: column.name, op: '>=', value: lo }, where: `${x} >= ${literal(lo)}`, label: `${column.name} ≥ ${fmt(lo)}` });
     else values.push({ code, predicate: { column: column.name, op: 'between', value: [lo, hi] }, where: `${x} >= ${literal(lo)} AND ${x} < ${literal(hi)}`, label: `${fmt(lo)} ≤ ${column.name} < ${fmt(hi)}` });
   }
-  if (Number(r?.['nulls']) > 0) values.push({ code: values.length + 1, predicate: { column: column.name, op: 'is null', value: null }, where: `${c} IS NULL`, label: `${column.name} is missing` });
+  if (Number(nulls?.['n']) > 0) values.push({ code: values.length + 1, predicate: { column: column.name, op: 'is null', value: null }, where: `${c} IS NULL`, label: `${column.name} is missing` });
   return { name: column.name, kind: 'quantile', codeSql: codeCase(values), values };
 }
 
