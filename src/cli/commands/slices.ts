@@ -42,7 +42,9 @@ export async function slices(argv: string[], io: CliIo): Promise<number> {
       const [span] = await db.query(`SELECT (epoch_ms(max(${timestamp.sql})) - epoch_ms(min(${timestamp.sql})))::DOUBLE AS s FROM ${ident(spec.table)}`);
       wsql = windowSql(timestamp.sql, chooseWindowUnit(Number(span?.['s'] ?? 0)));
     }
-    worsened = await worsenedSlices(db, spec, dims, { metric: found.metric, windowSql: wsql, reference: input.reference, limit: k });
+    // Timestamp parts are constant within a window, so they only make sense against a reference.
+    const worseDims = wsql ? dims.filter((d) => d.kind !== 'time') : dims;
+    worsened = await worsenedSlices(db, spec, worseDims, { metric: found.metric, windowSql: wsql, reference: input.reference, limit: k });
   }
   const result = {
     task: spec.task,

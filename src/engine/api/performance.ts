@@ -161,7 +161,8 @@ export function performanceApi(db: Db, jobs: Jobs) {
         const spec = withThreshold(s, options.threshold);
         const discovery = await discoverSlices(db, spec, s.dims, { metric: options.metric, maxDepth: options.maxDepth ?? 2, signal });
         const windowExpr = s.setup.timestampSql && s.windowUnit ? windowSql(s.setup.timestampSql, s.windowUnit === 'day' ? 'week' : s.windowUnit) : undefined;
-        const worsened = await worsenedSlices(db, spec, s.dims, { metric: discovery.metric, signal, ...(windowExpr ? { windowSql: windowExpr } : {}) });
+        // Timestamp parts are constant within a window: compare segments and bins only.
+        const worsened = await worsenedSlices(db, spec, windowExpr ? s.dims.filter((d) => d.kind !== 'time') : s.dims, { metric: discovery.metric, signal, ...(windowExpr ? { windowSql: windowExpr } : {}) });
         return { discovery, worsened };
       });
     },

@@ -126,6 +126,8 @@ export function worsenedFromEncoded(
     .filter((c) => c.worse)
     .map((c) => c.slice)
     .sort((a, b) => a.q_value - b.q_value || b.difference - a.difference)
+    // One line per slice: its strongest window.
+    .filter((w, i, all) => all.findIndex((x) => x.label === w.label) === i)
     .slice(0, options.limit ?? 20);
 }
 
