@@ -1,6 +1,5 @@
 import type { Db } from '../db';
 import { ident } from '../sql';
-import type { BinaryMetrics } from './binary';
 import { isotonicFit, isotonicPredict, type IsotonicFit } from './isotonic';
 import { loadScoreTable } from './scoreTable';
 import { predictedPositiveSql, scoreSql, type PerfSpec } from './spec';
