@@ -32,6 +32,10 @@ const OBJECTIVES: Record<string, { base: 'identity' | 'logit' | 'log'; link: Out
   'rank:map': { base: 'identity', link: 'identity' },
 };
 
+function vectorLeaves(): LanternError {
+  return new LanternError('unsupported-model', 'This XGBoost model has vector leaves (multi_strategy); Lantern explains scalar-leaf trees only.');
+}
+
 function bad(message: string): LanternError {
   return new LanternError('bad-model', `This XGBoost model file is damaged or not one XGBoost wrote: ${message}.`);
 }
@@ -88,6 +92,7 @@ export function parseXgboost(doc: Json, format: ModelFormat): TreeEnsemble {
     throw new LanternError('unsupported-model', `This XGBoost model uses the "${boosterName}" booster; Lantern explains tree boosters (gbtree, dart) only.`);
   }
   const model = field(booster, 'model');
+  if (Number(text(field(field(model, 'gbtree_model_param'), 'size_leaf_vector')) || '0') > 1) throw vectorLeaves();
   const trees = list(field(model, 'trees'));
   const treeInfo = asNumbers(field(model, 'tree_info') ?? []);
   if (treeInfo.length !== trees.length) throw bad(`tree_info lists ${treeInfo.length} trees but the model holds ${trees.length}`);
@@ -120,7 +125,7 @@ export function parseXgboost(doc: Json, format: ModelFormat): TreeEnsemble {
 
 function addTree(builder: EnsembleBuilder, tree: Json, t: number, group: number, numOutputs: number, weight: number): void {
   const leafVector = Number(text(field(field(tree, 'tree_param'), 'size_leaf_vector')) || '0');
-  if (leafVector > 1) throw new LanternError('unsupported-model', 'This XGBoost model has vector leaves (multi_strategy); Lantern explains scalar-leaf trees only.');
+  if (leafVector > 1) throw vectorLeaves();
   const left = asNumbers(field(tree, 'left_children'));
   const right = asNumbers(field(tree, 'right_children'));
   const splitIndex = asNumbers(field(tree, 'split_indices'));
