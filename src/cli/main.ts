@@ -1,4 +1,5 @@
 import { LanternError } from '../lib/errors';
+import { explain } from './commands/explain';
 import { inspect } from './commands/inspect';
 import { processIo, type CliIo } from './io';
 
@@ -7,12 +8,15 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 /** Each command lives in ./commands/<name>.ts and returns its exit code. */
 const COMMANDS: Record<string, Command> = {
   inspect,
+  explain,
 };
 
 const USAGE = `Usage: lantern <command> [options]
 
 Commands:
   inspect <file> [--json]   rows, columns, types and inferred roles of a data file
+  explain --model <file> --data <file> [--limit N] [--background <file>] [--json]
+                            exact TreeSHAP values (raw margin) for the data's rows
 
 Exit codes: 0 success, 1 a check failed, 2 usage or input error.`;
 
