@@ -1,4 +1,4 @@
-import type { DuckDBBindings } from '@duckdb/duckdb-wasm';
+import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { tableFromIPC } from 'apache-arrow';
 import type { DataSource, Db, QueryOptions, Row, Value } from '../lib/db';
 import { LanternError } from '../lib/errors';
@@ -17,7 +17,7 @@ export interface EngineHost {
  * queue keeps them from interleaving.
  */
 export function createDuckDb(bindings: DuckDBBindings, host: EngineHost): Db {
-  const conn = bindings.connect().useUnsafe((_, id) => id);
+  const conn = bindings.connect().useUnsafe((_bindings: DuckDBBindings, id: number) => id);
   let queue: Promise<unknown> = Promise.resolve();
 
   function serial<T>(task: () => Promise<T>): Promise<T> {
@@ -115,17 +115,17 @@ export function toRows(ipc: Uint8Array): Row[] {
 }
 
 function yieldToEventLoop(): Promise<void> {
-  // setTimeout is clamped to 4 ms after a few nestings; a MessageChannel round trip is not.
-  if (typeof MessageChannel !== 'undefined') {
-    return new Promise((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        channel.port1.close();
-        resolve();
-      };
-      channel.port2.postMessage(null);
+  // Node has setImmediate; in a worker, setTimeout is clamped to 4 ms after a few nestings while a
+  // MessageChannel round trip is not.
+  const immediate = (globalThis as { setImmediate?: (fn: () => void) => void }).setImmediate;
+  if (immediate) return new Promise((resolve) => immediate(resolve));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.addEventListener('message', () => {
+      channel.port1.close();
+      resolve();
     });
-  }
-  return new Promise((resolve) => setTimeout(resolve, 0));
+    channel.port1.start();
+    channel.port2.postMessage(null);
+  });
 }
-

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { open, stat } from 'node:fs/promises';
-import type { DuckDBBindings } from '@duckdb/duckdb-wasm';
+import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { readParquet } from 'parquet-wasm';
 import type { DataSource, Db } from '../lib/db';
 import type { ParquetCodec } from '../lib/ingest';

@@ -1,0 +1,20 @@
+import type { Db } from '../lib/db';
+import type { ParquetCodec } from '../lib/ingest';
+import { datasetsApi } from './api/datasets';
+import { Jobs } from './jobs';
+
+export type { LoadedWithRoles } from './api/datasets';
+
+/**
+ * The engine worker's API: one group of thin methods per analysis area, each in ./api/<area>.ts.
+ * An area adds one spread line here; the client's types follow from this function.
+ */
+export function createEngineApi(db: Db, parquet: ParquetCodec) {
+  const jobs = new Jobs();
+  return {
+    cancel: (jobId: string) => jobs.cancel(jobId),
+    ...datasetsApi(db, parquet, jobs),
+  };
+}
+
+export type EngineApi = ReturnType<typeof createEngineApi>;

@@ -1,0 +1,29 @@
+import { transferHandlers, type TransferHandler } from 'comlink';
+import { LanternError } from '../lib/errors';
+
+/**
+ * Comlink's built-in 'throw' handler copies only name, message and stack, so a LanternError's `code`
+ * would be lost at the worker boundary. Wrapping it adds the code; Comlink's deserializer already
+ * assigns every copied field onto the Error it rethrows on the main thread. Installed in each worker.
+ */
+export function installErrorTransfer(): void {
+  type Thrown = { value: unknown };
+  type Serialized = { isError: boolean; value: Record<string, unknown> };
+  const builtIn = transferHandlers.get('throw') as unknown as TransferHandler<Thrown, Serialized>;
+  const handler: TransferHandler<Thrown, Serialized> = {
+    canHandle: builtIn.canHandle,
+    serialize(thrown: Thrown) {
+      const [serialized, transfer] = builtIn.serialize(thrown);
+      if (thrown.value instanceof LanternError) serialized.value['code'] = thrown.value.code;
+      return [serialized, transfer];
+    },
+    deserialize: builtIn.deserialize,
+  };
+  transferHandlers.set('throw', handler as unknown as TransferHandler<unknown, unknown>);
+}
+
+/** The LanternError code of an error that crossed a worker boundary, if it had one. */
+export function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' ? code : undefined;
+}

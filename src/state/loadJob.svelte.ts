@@ -1,0 +1,29 @@
+import { engine, newJobId } from '../client/engine';
+import type { LoadProgress } from '../lib/ingest';
+
+const PHASE_LABEL: Record<LoadProgress['phase'], string> = {
+  detecting: 'Detecting format',
+  reading: 'Reading',
+  decoding: 'Decoding',
+  inserting: 'Storing',
+  counting: 'Counting rows',
+};
+
+/** One file being loaded: progress for the UI, and a cancel that reaches the running query in the worker. */
+export class LoadJob {
+  readonly id = newJobId('load');
+  progress: LoadProgress = $state({ phase: 'detecting' });
+  cancelled = $state(false);
+
+  constructor(readonly name: string) {}
+
+  get label(): string {
+    const fraction = this.progress.fraction;
+    return `${PHASE_LABEL[this.progress.phase]}${fraction === undefined ? '' : ` ${Math.round(fraction * 100)}%`}`;
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    void engine().cancel(this.id);
+  }
+}

@@ -1,0 +1,97 @@
+import { engine, proxy, newJobId } from '../client/engine';
+import type { LoadProgress } from '../lib/ingest';
+import { errorCode } from '../rpc/errors';
+import { Dataset } from './dataset.svelte';
+import { LoadJob } from './loadJob.svelte';
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  message: string;
+}
+
+/** Files of the bundled demo, served from the app's own origin. */
+export const DEMO_FILES = ['demo/training.csv', 'demo/production.csv', 'demo/labels.csv'];
+
+/**
+ * The investigation the user is building: datasets, loads in flight, notices and where they are.
+ * Views read it; only its methods change it.
+ */
+export class Workspace {
+  datasets: Dataset[] = $state([]);
+  jobs: LoadJob[] = $state([]);
+  notices: Notice[] = $state([]);
+  selectedTable: string | null = $state(null);
+  view: string = $state('data');
+  readonly selected = $derived(this.datasets.find((d) => d.table === this.selectedTable) ?? null);
+  private nextTable = 1;
+  private nextNotice = 1;
+
+  /** Loads files one after another: the engine has one connection, and order keeps table names stable. */
+  async addFiles(files: Iterable<File>): Promise<void> {
+    for (const file of files) await this.addFile(file, file.name);
+  }
+
+  async addFile(blob: Blob, name: string): Promise<Dataset | null> {
+    const job = new LoadJob(name);
+    this.jobs.push(job);
+    const table = `ds_${this.nextTable++}`;
+    try {
+      const onProgress = proxy((p: LoadProgress) => {
+        job.progress = p;
+      });
+      const loaded = await engine().loadFile(job.id, blob, name, table, onProgress);
+      const dataset = new Dataset(loaded);
+      this.datasets.push(dataset);
+      this.selectedTable = dataset.table;
+      this.view = 'data';
+      void this.profile(dataset);
+      return dataset;
+    } catch (error) {
+      if (errorCode(error) === 'cancelled') this.notify('info', `Loading "${name}" was cancelled. Nothing was changed.`);
+      else this.notify('error', (error as Error).message);
+      return null;
+    } finally {
+      this.jobs = this.jobs.filter((j) => j.id !== job.id);
+    }
+  }
+
+  async loadDemo(): Promise<void> {
+    for (const path of DEMO_FILES) {
+      const response = await fetch(path);
+      if (!response.ok) {
+        this.notify('error', `The demo file ${path} is missing from this build (HTTP ${response.status}).`);
+        return;
+      }
+      await this.addFile(await response.blob(), path.split('/').pop()!);
+    }
+  }
+
+  private async profile(dataset: Dataset): Promise<void> {
+    try {
+      dataset.profile = await engine().profile(newJobId('profile'), dataset.table);
+    } catch (error) {
+      dataset.profileError = (error as Error).message;
+    }
+  }
+
+  async removeDataset(table: string): Promise<void> {
+    this.datasets = this.datasets.filter((d) => d.table !== table);
+    if (this.selectedTable === table) this.selectedTable = this.datasets[0]?.table ?? null;
+    await engine().dropTable(table);
+  }
+
+  select(table: string): void {
+    this.selectedTable = table;
+  }
+
+  notify(kind: Notice['kind'], message: string): void {
+    this.notices.push({ id: this.nextNotice++, kind, message });
+  }
+
+  dismiss(id: number): void {
+    this.notices = this.notices.filter((n) => n.id !== id);
+  }
+}
+
+export const workspace = new Workspace();

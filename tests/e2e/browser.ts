@@ -1,0 +1,60 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+
+/** Debian's Chromium (never a downloaded browser); CHROMIUM_PATH overrides. */
+export function chromiumPath(): string {
+  const path = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+  if (!existsSync(path))
+    throw new Error(`Chromium not found at ${path}. Install it with "sudo apt-get install -y chromium" or set CHROMIUM_PATH to a Chromium binary.`);
+  return path;
+}
+
+// Flags that keep Chromium quiet on a closed network (see ARCHITECTURE.md).
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: FLAGS, headless: true });
+}
+
+export function baseUrl(): string {
+  return inject('baseUrl');
+}
+
+/** Opens the app and fails the test on any uncaught page error. */
+export async function openApp(browser: Browser, path = ''): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(new URL(path, baseUrl()).toString());
+  await page.getByRole('heading', { name: 'Lantern' }).waitFor();
+  return { page, errors };
+}
+
+/**
+ * Drops files on the page the way a user's drag and drop does: a DataTransfer holding real File objects,
+ * dispatched as dragenter, dragover and drop events on the document.
+ */
+export async function dropFiles(page: Page, files: { name: string; bytes: Uint8Array }[]): Promise<void> {
+  const payload = files.map((f) => ({ name: f.name, data: Buffer.from(f.bytes).toString('base64') }));
+  const dataTransfer = await page.evaluateHandle((items) => {
+    const dt = new DataTransfer();
+    for (const item of items) {
+      const binary = atob(item.data);
+      const bytes = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+      dt.items.add(new File([bytes], item.name));
+    }
+    return dt;
+  }, payload);
+  for (const type of ['dragenter', 'dragover', 'drop']) await page.dispatchEvent('body', type, { dataTransfer });
+}
+
+export async function dropPaths(page: Page, paths: string[]): Promise<void> {
+  await dropFiles(
+    page,
+    paths.map((p) => ({ name: basename(p), bytes: readFileSync(p) })),
+  );
+}

@@ -1,0 +1,20 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  // Relative asset URLs: the static build works from any host and any sub-path.
+  base: './',
+  plugins: [svelte()],
+  resolve: {
+    alias: {
+      // DuckDB-WASM's synchronous browser build is shipped but not in its package exports map.
+      'duckdb-browser-blocking': fileURLToPath(new URL('./node_modules/@duckdb/duckdb-wasm/dist/duckdb-browser-blocking.mjs', import.meta.url)),
+    },
+  },
+  worker: { format: 'es' },
+  build: { target: 'es2022', chunkSizeWarningLimit: 2000, assetsInlineLimit: 0 },
+  optimizeDeps: { exclude: ['@duckdb/duckdb-wasm', 'parquet-wasm'] },
+  server: { port: 5173 },
+  preview: { port: 4173 },
+});
