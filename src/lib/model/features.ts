@@ -23,6 +23,9 @@ export interface FeatureMatch {
   ok: boolean;
 }
 
+/** What matching needs of a model (it crosses worker boundaries without the trees). */
+export type ModelFeatures = Pick<TreeEnsemble, 'featureNames' | 'featureNamesFromModel'>;
+
 const normalise = (name: string) => name.trim().toLowerCase();
 
 /**
@@ -30,7 +33,7 @@ const normalise = (name: string) => name.trim().toLowerCase();
  * spaces when that is unambiguous. A model saved without names (f0, f1, ... / Column_0, ...) is matched
  * by position, and says so, when no column carries those made-up names.
  */
-export function matchFeatures(model: TreeEnsemble, columns: readonly ColumnInfo[]): FeatureMatch {
+export function matchFeatures(model: ModelFeatures, columns: readonly ColumnInfo[]): FeatureMatch {
   const byName = new Map(columns.map((c) => [c.name, c]));
   const byNormal = new Map<string, ColumnInfo[]>();
   for (const c of columns) byNormal.set(normalise(c.name), [...(byNormal.get(normalise(c.name)) ?? []), c]);
