@@ -96,7 +96,8 @@ export class Explanation {
     this.matches = matches;
     const usable = this.datasets().filter((d) => matches[d.table]?.ok);
     const withTime = usable.filter((d) => d.columnsWithRole('timestamp').length > 0 && d.columnsWithRole('score').length > 0);
-    if (!this.currentTable || !matches[this.currentTable]?.ok) this.currentTable = (withTime.at(-1) ?? usable.at(-1))?.table ?? null;
+    // With no dataset fitting the model, the last one stays selected so its match shows what is missing.
+    if (!this.currentTable || !matches[this.currentTable]?.ok) this.currentTable = (withTime.at(-1) ?? usable.at(-1) ?? this.datasets().at(-1))?.table ?? null;
     if (!this.referenceTable || !matches[this.referenceTable]?.ok || this.referenceTable === this.currentTable)
       this.referenceTable = usable.find((d) => d.table !== this.currentTable)?.table ?? null;
   }
