@@ -9,7 +9,9 @@ export default defineConfig({
   resolve: {
     alias: {
       // DuckDB-WASM's synchronous browser build is shipped but not in its package exports map.
-      'duckdb-browser-blocking': fileURLToPath(new URL('./node_modules/@duckdb/duckdb-wasm/dist/duckdb-browser-blocking.mjs', import.meta.url)),
+      'duckdb-browser-blocking': fileURLToPath(
+        new URL('./node_modules/@duckdb/duckdb-wasm/dist/duckdb-browser-blocking.mjs', import.meta.url),
+      ),
     },
   },
   worker: { format: 'es' },

@@ -10,7 +10,8 @@ const ready = openBrowserEngine().then(({ db, parquet }) => createEngineApi(db, 
 
 /** Every method waits for the engine to be ready, so callers never see a half-started worker. */
 const api = new Proxy({} as EngineApi, {
-  get: (_, method: keyof EngineApi) =>
+  get:
+    (_, method: keyof EngineApi) =>
     async (...args: unknown[]) => {
       const engine = await ready;
       return (engine[method] as (...a: unknown[]) => unknown)(...args);

@@ -9,7 +9,9 @@ let remote: Remote<EngineApi> | undefined;
 
 /** The one engine worker of the page, started on first use. */
 export function engine(): Remote<EngineApi> {
-  remote ??= wrap<EngineApi>(new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'lantern-engine' }));
+  remote ??= wrap<EngineApi>(
+    new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'lantern-engine' }),
+  );
   return remote;
 }
 

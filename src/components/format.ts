@@ -1,5 +1,7 @@
 /** Display formatting shared by the views. Numbers are formatted, never rounded in the data. */
 const integer = new Intl.NumberFormat('en-US');
+// Formatters are costly to build; one per style, reused for every cell.
+const significant = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 5 });
 
 export function formatCount(n: number): string {
   return integer.format(n);
@@ -28,12 +30,15 @@ export function formatNumber(x: number): string {
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return integer.format(x);
   const abs = Math.abs(x);
   if (abs !== 0 && (abs < 1e-3 || abs >= 1e9)) return x.toExponential(3);
-  return x.toLocaleString('en-US', { maximumSignificantDigits: 5 });
+  return significant.format(x);
 }
 
 /** Temporal values travel as epoch milliseconds; shown in UTC so every analyst sees the same text. */
 export function formatTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.000Z$|Z$/, '');
 }
 
 export function formatCell(value: unknown, type: string): string {

@@ -71,10 +71,7 @@ export function createDuckDb(bindings: DuckDBBindings, host: EngineHost): Db {
 }
 
 /** The pragmas every engine starts with: nothing is ever downloaded, and results stay exact. */
-export const ENGINE_SETUP_SQL = [
-  'SET autoinstall_known_extensions = false',
-  'SET autoload_known_extensions = false',
-];
+export const ENGINE_SETUP_SQL = ['SET autoinstall_known_extensions = false', 'SET autoload_known_extensions = false'];
 
 export async function prepareEngine(db: Db): Promise<void> {
   for (const sql of ENGINE_SETUP_SQL) await db.query(sql);

@@ -18,10 +18,39 @@ function words(name: string): string[] {
 
 const ID_WORDS = new Set(['id', 'uuid', 'guid', 'key']);
 const TIME_WORDS = new Set(['timestamp', 'time', 'date', 'datetime', 'ts', 'at', 'created', 'event']);
-const LABEL_NAMES = new Set(['label', 'target', 'y', 'ytrue', 'truth', 'groundtruth', 'actual', 'outcome', 'class', 'isfraud', 'fraud', 'churn', 'churned', 'default', 'defaulted']);
+const LABEL_NAMES = new Set([
+  'label',
+  'target',
+  'y',
+  'ytrue',
+  'truth',
+  'groundtruth',
+  'actual',
+  'outcome',
+  'class',
+  'isfraud',
+  'fraud',
+  'churn',
+  'churned',
+  'default',
+  'defaulted',
+]);
 const SCORE_WORDS = new Set(['score', 'proba', 'probability', 'prob', 'confidence', 'likelihood']);
 const PREDICTION_WORDS = new Set(['prediction', 'predicted', 'pred', 'yhat', 'ypred', 'forecast']);
-const SEGMENT_WORDS = new Set(['segment', 'tag', 'cohort', 'group', 'region', 'country', 'channel', 'tier', 'market', 'variant', 'version', 'model']);
+const SEGMENT_WORDS = new Set([
+  'segment',
+  'tag',
+  'cohort',
+  'group',
+  'region',
+  'country',
+  'channel',
+  'tier',
+  'market',
+  'variant',
+  'version',
+  'model',
+]);
 
 /**
  * Guesses each column's role from its name and type, the way a person reading the header would. The

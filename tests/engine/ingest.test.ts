@@ -93,3 +93,21 @@ describe('ragged CSV beyond the head window', () => {
     expect(error.message).toContain('line 3');
   });
 });
+
+describe('a file larger than the engine can hold', () => {
+  it('is refused with a message naming the limit, and the engine keeps working', async () => {
+    const { openNodeDb } = await import('../../src/engine/node');
+    const db = await openNodeDb();
+    await db.query("SET memory_limit = '8MB'");
+    const lines = ['a,b,c'];
+    for (let i = 0; i < 300_000; i++) lines.push(`${i},text-${i}-${'x'.repeat(20)},${i * 0.5}`);
+    const path = join(dir, 'huge.csv');
+    writeFileSync(path, lines.join('\n') + '\n');
+    const error = await loadDataset(db, nodeParquet, await PathSource.open(path), { table: 'huge' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LanternError);
+    expect((error as LanternError).code).toBe('too-large');
+    expect((error as LanternError).message).toMatch(/larger than the in-browser engine can hold/);
+    const [row] = await db.query('SELECT 1 + 1 AS two');
+    expect(row?.['two']).toBe(2);
+  });
+});

@@ -18,7 +18,11 @@ export function datasetsApi(db: Db, parquet: ParquetCodec, jobs: Jobs) {
   return {
     loadFile(jobId: string, file: Blob, name: string, table: string, onProgress?: (p: LoadProgress) => void): Promise<LoadedWithRoles> {
       return jobs.run(jobId, async (signal) => {
-        const dataset = await loadDataset(db, parquet, new BlobSource(file, name), { table, signal, ...(onProgress ? { onProgress } : {}) });
+        const dataset = await loadDataset(db, parquet, new BlobSource(file, name), {
+          table,
+          signal,
+          ...(onProgress ? { onProgress } : {}),
+        });
         return { ...dataset, roles: inferRoles(dataset.columns) };
       });
     },
@@ -29,7 +33,8 @@ export function datasetsApi(db: Db, parquet: ParquetCodec, jobs: Jobs) {
 
     /** A page of rows as Arrow IPC bytes, transferred (not copied) to the caller. */
     async preview(table: string, offset: number, limit: number): Promise<Uint8Array> {
-      if (!Number.isInteger(offset) || !Number.isInteger(limit) || offset < 0 || limit < 0) throw new LanternError('usage', 'Bad preview window');
+      if (!Number.isInteger(offset) || !Number.isInteger(limit) || offset < 0 || limit < 0)
+        throw new LanternError('usage', 'Bad preview window');
       const bytes = await db.queryArrow(`SELECT * FROM ${ident(table)} LIMIT ${limit} OFFSET ${offset}`);
       return transfer(bytes, [bytes.buffer as ArrayBuffer]);
     },
