@@ -78,7 +78,10 @@ export class Explanation {
       this.replay = null;
       this.row = null;
       this.output = 0;
-      this.notify('info', `Model "${name}" loaded: ${this.model.numTrees} trees over ${this.model.featureNames.length} features. Open the Explain tab.`);
+      this.notify(
+        'info',
+        `Model "${name}" loaded: ${this.model.numTrees} trees over ${this.model.featureNames.length} features. Open the Explain tab.`,
+      );
       await this.refreshMatches();
     } catch (error) {
       this.notify('error', (error as Error).message);
@@ -91,13 +94,17 @@ export class Explanation {
     if (!model) return;
     const matches: Record<string, FeatureMatch> = {};
     for (const ds of this.datasets()) {
-      matches[ds.table] = await engine().matchModel(ds.table, { featureNames: model.featureNames, featureNamesFromModel: model.featureNamesFromModel });
+      matches[ds.table] = await engine().matchModel(ds.table, {
+        featureNames: model.featureNames,
+        featureNamesFromModel: model.featureNamesFromModel,
+      });
     }
     this.matches = matches;
     const usable = this.datasets().filter((d) => matches[d.table]?.ok);
     const withTime = usable.filter((d) => d.columnsWithRole('timestamp').length > 0 && d.columnsWithRole('score').length > 0);
     // With no dataset fitting the model, the last one stays selected so its match shows what is missing.
-    if (!this.currentTable || !matches[this.currentTable]?.ok) this.currentTable = (withTime.at(-1) ?? usable.at(-1) ?? this.datasets().at(-1))?.table ?? null;
+    if (!this.currentTable || !matches[this.currentTable]?.ok)
+      this.currentTable = (withTime.at(-1) ?? usable.at(-1) ?? this.datasets().at(-1))?.table ?? null;
     if (!this.referenceTable || !matches[this.referenceTable]?.ok || this.referenceTable === this.currentTable)
       this.referenceTable = usable.find((d) => d.table !== this.currentTable)?.table ?? null;
   }

@@ -31,7 +31,16 @@ describe('lantern explain', () => {
   });
 
   it('gives multi-class values as [class][row][feature] with one expected value per class, and honours --limit', async () => {
-    const { code, out } = await run(['explain', '--model', fx('softprob.ubj'), '--data', fx('softprob.rows.csv'), '--limit', '5', '--json']);
+    const { code, out } = await run([
+      'explain',
+      '--model',
+      fx('softprob.ubj'),
+      '--data',
+      fx('softprob.rows.csv'),
+      '--limit',
+      '5',
+      '--json',
+    ]);
     expect(code).toBe(0);
     const result = JSON.parse(out) as { expected_value: number[]; values: number[][][] };
     const fixture = readCase('softprob');
@@ -47,7 +56,16 @@ describe('lantern explain', () => {
   });
 
   it('is interventional with --background (brute-force Shapley reference)', async () => {
-    const { code, out } = await run(['explain', '--model', fx('interventional.json'), '--data', fx('interventional.rows.csv'), '--background', fx('interventional.background.csv'), '--json']);
+    const { code, out } = await run([
+      'explain',
+      '--model',
+      fx('interventional.json'),
+      '--data',
+      fx('interventional.rows.csv'),
+      '--background',
+      fx('interventional.background.csv'),
+      '--json',
+    ]);
     expect(code).toBe(0);
     const result = JSON.parse(out) as { expected_value: number; values: number[][] };
     const fixture = readCase('interventional');
@@ -88,7 +106,9 @@ describe('lantern explain', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lantern-explain-'));
     writeFileSync(join(dir, 'd.csv'), 'a,b\n1,2\n');
     const bin = join(import.meta.dirname, '..', '..', 'bin', 'lantern.mjs');
-    const child = spawnSync(process.execPath, [bin, 'explain', '--model', fx('binary.json'), '--data', join(dir, 'd.csv')], { encoding: 'utf8' });
+    const child = spawnSync(process.execPath, [bin, 'explain', '--model', fx('binary.json'), '--data', join(dir, 'd.csv')], {
+      encoding: 'utf8',
+    });
     expect(child.status).toBe(2);
     expect(child.stdout).toBe('');
     expect(child.stderr).toMatch(/does not fit this data/);

@@ -51,7 +51,9 @@ describe('explaining a model', () => {
   it('explains the demo model: replay, importance, waterfall and drift show the core numbers', async () => {
     const { page, errors } = await openApp(browser);
     await page.getByRole('button', { name: 'Load demo' }).click();
-    await expect.poll(() => page.getByTestId('notice-info').last().textContent(), { timeout: 60_000 }).toContain('Model "model.json" loaded');
+    await expect
+      .poll(() => page.getByTestId('notice-info').last().textContent(), { timeout: 60_000 })
+      .toContain('Model "model.json" loaded');
     await page.getByRole('tab', { name: 'Explain' }).click();
     expect(await page.getByTestId('model-format').textContent()).toBe('xgboost-json');
     expect(await page.getByTestId('model-objective').textContent()).toBe('binary:logistic');
@@ -63,9 +65,10 @@ describe('explaining a model', () => {
     expect(await page.getByTestId('replay-share').textContent()).toBe('100.0%');
 
     const expected = expectedDemo('production.csv');
-    const shown = await page.getByTestId('importance-table').locator('tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => [tr.children[0]!.textContent, tr.children[1]!.textContent]),
-    );
+    const shown = await page
+      .getByTestId('importance-table')
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[1]!.textContent]));
     expect(shown).toEqual(expected.importance);
 
     await page.getByTestId('waterfall-id').fill('pred-000123');
@@ -73,7 +76,9 @@ describe('explaining a model', () => {
     await expect.poll(() => page.getByTestId('waterfall-margin').textContent()).toBe(expected.row('pred-000123').toPrecision(6));
     await page.getByTestId('waterfall-id').fill('pred-nope');
     await page.getByRole('button', { name: 'Explain row' }).click();
-    await expect.poll(() => page.getByTestId('waterfall-error').textContent()).toContain('No row of "production.csv" has prediction_id = "pred-nope"');
+    await expect
+      .poll(() => page.getByTestId('waterfall-error').textContent())
+      .toContain('No row of "production.csv" has prediction_id = "pred-nope"');
 
     // Six weeks of production: one row per week in the attribution drift table.
     expect(await page.getByTestId('drift-windows').locator('tbody tr').count()).toBe(6);

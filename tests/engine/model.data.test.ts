@@ -28,7 +28,9 @@ describe('feature matching and the feature matrix', () => {
 
   it('reads the fixture rows (missing cells as NaN) exactly, in file order', async () => {
     const model = loadFixtureModel('binary.json');
-    const ds = await loadDataset(await testDb(), nodeParquet, await PathSource.open(join(SHAP_FIXTURES, 'binary.rows.csv')), { table: 'binary_rows' });
+    const ds = await loadDataset(await testDb(), nodeParquet, await PathSource.open(join(SHAP_FIXTURES, 'binary.rows.csv')), {
+      table: 'binary_rows',
+    });
     const match = matchFeatures(model, ds.columns);
     expect(match.ok).toBe(true);
     expect(match.matched.every((m) => m.how === 'exact')).toBe(true);

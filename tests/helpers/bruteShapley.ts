@@ -43,7 +43,14 @@ export function coverExpectation(e: TreeEnsemble, x: ArrayLike<number>, subset: 
 }
 
 /** Interventional value function: mean margin over background rows with the subset's features taken from x. */
-export function backgroundExpectation(e: TreeEnsemble, x: ArrayLike<number>, background: Float64Array, rows: number, subset: boolean[], output = 0): number {
+export function backgroundExpectation(
+  e: TreeEnsemble,
+  x: ArrayLike<number>,
+  background: Float64Array,
+  rows: number,
+  subset: boolean[],
+  output = 0,
+): number {
   const F = e.featureNames.length;
   const hybrid = Float64Array.from(background);
   for (let r = 0; r < rows; r++) for (let f = 0; f < F; f++) if (subset[f]) hybrid[r * F + f] = x[f]!;

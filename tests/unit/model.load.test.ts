@@ -55,7 +55,9 @@ describe('base_score', () => {
   });
 
   it('takes a per-class list for multi-class models', () => {
-    const source = new TextDecoder().decode(fixtureBytes('softprob.json')).replace('"base_score":"5E-1"', '"base_score":"[1E-1,2E-1,7E-1]"');
+    const source = new TextDecoder()
+      .decode(fixtureBytes('softprob.json'))
+      .replace('"base_score":"5E-1"', '"base_score":"[1E-1,2E-1,7E-1]"');
     const model = parseModel(encode(source));
     expect(Array.from(model.baseMargin)).toEqual([0.1, 0.2, 0.7]);
     const fixture = readCase('softprob');
@@ -90,7 +92,9 @@ describe('model files Lantern cannot explain', () => {
 
   it('rejects multi-target models and vector leaves', () => {
     expect(errorOf(() => parseModel(encode(binary.replace('"num_target":"1"', '"num_target":"2"')))).message).toMatch(/2 targets/);
-    expect(errorOf(() => parseModel(encode(binary.replace('"size_leaf_vector":"0"', '"size_leaf_vector":"3"')))).message).toMatch(/vector leaves/);
+    expect(errorOf(() => parseModel(encode(binary.replace('"size_leaf_vector":"0"', '"size_leaf_vector":"3"')))).message).toMatch(
+      /vector leaves/,
+    );
   });
 
   it('catches a tree that points outside itself or at a feature the model lacks', () => {

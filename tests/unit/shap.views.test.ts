@@ -5,7 +5,13 @@ import { beeswarmPoints, importanceByWindow, strongestInteraction, waterfallStep
 
 function result(values: number[][], numOutputs = 1): ShapResult {
   const F = values[0]!.length;
-  return { rows: values.length / numOutputs, numFeatures: F, numOutputs, values: Float64Array.from(values.flat()), expectedValue: new Float64Array(numOutputs) };
+  return {
+    rows: values.length / numOutputs,
+    numFeatures: F,
+    numOutputs,
+    values: Float64Array.from(values.flat()),
+    expectedValue: new Float64Array(numOutputs),
+  };
 }
 
 describe('global importance', () => {
@@ -20,7 +26,15 @@ describe('global importance', () => {
 
   it('reads one class of a multi-class result', () => {
     // rows x classes: row 0 class 0, row 0 class 1, row 1 class 0, row 1 class 1
-    const r = result([[1, 0], [0, 4], [3, 0], [0, -2]], 2);
+    const r = result(
+      [
+        [1, 0],
+        [0, 4],
+        [3, 0],
+        [0, -2],
+      ],
+      2,
+    );
     expect(Array.from(meanAbsShap(r, 0))).toEqual([2, 0]);
     expect(Array.from(meanAbsShap(r, 1))).toEqual([0, 3]);
   });
@@ -39,7 +53,7 @@ describe('dependence colouring', () => {
   it('finds the feature that spreads the SHAP values at equal feature values', () => {
     // shap_0 = x0 * x2: at a given x0 the spread of shap_0 follows x2, not x1 (a seeded LCG drives x1, x2).
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const rows = 300;
     const X = new Float64Array(rows * 3);
     const values: number[][] = [];
@@ -52,7 +66,11 @@ describe('dependence colouring', () => {
   });
 
   it('returns -1 when nothing else varies', () => {
-    const r = result([[1, 0], [2, 0], [3, 0]]);
+    const r = result([
+      [1, 0],
+      [2, 0],
+      [3, 0],
+    ]);
     expect(strongestInteraction(r, Float64Array.from([1, 5, 2, 5, 3, 5]), 0)).toBe(-1);
   });
 });
@@ -71,7 +89,11 @@ describe('beeswarm points', () => {
 describe('attribution by time window', () => {
   const DAY = 86_400_000;
   it('uses days for short spans and keeps empty windows', () => {
-    const r = result([[1, -1], [3, 1], [5, 0]]);
+    const r = result([
+      [1, -1],
+      [3, 1],
+      [5, 0],
+    ]);
     const t0 = Date.UTC(2026, 8, 7);
     const windows = importanceByWindow(r, Float64Array.from([t0 + 1000, t0 + 2000, t0 + 2 * DAY + 5]), 0);
     expect(windows.map((w) => w.rows)).toEqual([2, 0, 1]);

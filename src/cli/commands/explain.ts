@@ -36,7 +36,8 @@ async function modelInputs(db: Db, model: TreeEnsemble, path: string, table: str
 function positiveInteger(raw: string | undefined, flag: string): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new LanternError('usage', `${flag} takes a whole number of rows, at least 1 (got "${raw}").\n${usage}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new LanternError('usage', `${flag} takes a whole number of rows, at least 1 (got "${raw}").\n${usage}`);
   return n;
 }
 
@@ -47,7 +48,13 @@ function positiveInteger(raw: string | undefined, flag: string): number | undefi
 export async function explain(argv: string[], io: CliIo): Promise<number> {
   const { values: flags, positionals } = parseCommandArgs(
     argv,
-    { model: { type: 'string' }, data: { type: 'string' }, limit: { type: 'string' }, background: { type: 'string' }, json: { type: 'boolean' } },
+    {
+      model: { type: 'string' },
+      data: { type: 'string' },
+      limit: { type: 'string' },
+      background: { type: 'string' },
+      json: { type: 'boolean' },
+    },
     usage,
   );
   if (positionals.length > 0) throw new LanternError('usage', `explain takes no positional arguments (got "${positionals[0]}").\n${usage}`);

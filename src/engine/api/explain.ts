@@ -1,7 +1,14 @@
 import { transfer } from 'comlink';
 import type { Db } from '../../lib/db';
 import { matchFeatures, type FeatureMatch, type ModelFeatures } from '../../lib/model/features';
-import { featureMatrixSql, numericColumnSql, readDoubles, readFeatureMatrix, sampleClause, type FeatureMatrix } from '../../lib/model/matrix';
+import {
+  featureMatrixSql,
+  numericColumnSql,
+  readDoubles,
+  readFeatureMatrix,
+  sampleClause,
+  type FeatureMatrix,
+} from '../../lib/model/matrix';
 import { describeTable, kindOfType } from '../../lib/schema';
 import { ident, literal } from '../../lib/sql';
 import type { Jobs } from '../jobs';
@@ -36,16 +43,25 @@ export function explainApi(db: Db, jobs: Jobs) {
 
     /** A column as text, aligned with featureMatrix's rows (prediction ids for lists). */
     async textColumn(table: string, column: string, sample: RowSample = {}): Promise<(string | null)[]> {
-      const rows = await db.query(`SELECT CAST(${ident(column)} AS VARCHAR) AS v FROM ${ident(table)}${sampleClause(sample.limit, sample.every)}`);
+      const rows = await db.query(
+        `SELECT CAST(${ident(column)} AS VARCHAR) AS v FROM ${ident(table)}${sampleClause(sample.limit, sample.every)}`,
+      );
       return rows.map((r) => (r['v'] === null ? null : String(r['v'])));
     },
 
     /** The model inputs of the first row whose id column equals `id`, or null when no row has it. */
-    async rowById(table: string, idColumn: string, id: string, columns: string[]): Promise<{ X: Float64Array; values: (string | null)[] } | null> {
+    async rowById(
+      table: string,
+      idColumn: string,
+      id: string,
+      columns: string[],
+    ): Promise<{ X: Float64Array; values: (string | null)[] } | null> {
       const where = ` WHERE CAST(${ident(idColumn)} AS VARCHAR) = ${literal(id)} LIMIT 1`;
       const m = await readDoubles(db, featureMatrixSql(table, columns).concat(where), columns.length);
       if (m.rows === 0) return null;
-      const raw = await db.query(`SELECT ${columns.map((c, i) => `CAST(${ident(c)} AS VARCHAR) AS ${ident(`c${i}`)}`).join(', ')} FROM ${ident(table)}${where}`);
+      const raw = await db.query(
+        `SELECT ${columns.map((c, i) => `CAST(${ident(c)} AS VARCHAR) AS ${ident(`c${i}`)}`).join(', ')} FROM ${ident(table)}${where}`,
+      );
       const values = columns.map((_, i) => {
         const v = raw[0]?.[`c${i}`];
         return v === null || v === undefined ? null : String(v);

@@ -100,7 +100,16 @@ export class EnsembleBuilder {
 
   setSplit(
     id: number,
-    split: { left: number; right: number; feature: number; threshold: number; cover: number; rule: number; defaultLeft: boolean; missingType: number },
+    split: {
+      left: number;
+      right: number;
+      feature: number;
+      threshold: number;
+      cover: number;
+      rule: number;
+      defaultLeft: boolean;
+      missingType: number;
+    },
   ): void {
     const n = this.nodes;
     n.left[id] = split.left;
@@ -119,7 +128,12 @@ export class EnsembleBuilder {
     for (const c of [...categories].sort((a, b) => a - b)) this.categories.push(c);
   }
 
-  finish(meta: Omit<TreeEnsemble, 'numTrees' | 'rootOf' | 'nodeCountOf' | 'groupOf' | keyof EnsembleBuilder['nodes'] | 'categories' | 'maxDepth'>): TreeEnsemble {
+  finish(
+    meta: Omit<
+      TreeEnsemble,
+      'numTrees' | 'rootOf' | 'nodeCountOf' | 'groupOf' | keyof EnsembleBuilder['nodes'] | 'categories' | 'maxDepth'
+    >,
+  ): TreeEnsemble {
     const n = this.nodes;
     const ensemble: TreeEnsemble = {
       ...meta,
@@ -169,7 +183,8 @@ function checkTrees(e: TreeEnsemble): number {
         continue;
       }
       const f = e.feature[node]!;
-      if (f < 0 || f >= e.featureNames.length) throw new Error(`tree ${t} splits on feature ${f}, but the model has ${e.featureNames.length}`);
+      if (f < 0 || f >= e.featureNames.length)
+        throw new Error(`tree ${t} splits on feature ${f}, but the model has ${e.featureNames.length}`);
       stack.push(e.left[node]!, depth + 1, e.right[node]!, depth + 1);
     }
   }

@@ -79,10 +79,22 @@ export function matchFeatures(model: ModelFeatures, columns: readonly ColumnInfo
 export function describeMismatch(match: FeatureMatch): string {
   const parts: string[] = [];
   if (match.missing.length > 0) {
-    const shown = match.missing.slice(0, 10).map((f) => `"${f}"`).join(', ');
-    parts.push(`the data has no column for model feature${match.missing.length > 1 ? 's' : ''} ${shown}${match.missing.length > 10 ? ` and ${match.missing.length - 10} more` : ''}`);
+    const shown = match.missing
+      .slice(0, 10)
+      .map((f) => `"${f}"`)
+      .join(', ');
+    parts.push(
+      `the data has no column for model feature${match.missing.length > 1 ? 's' : ''} ${shown}${match.missing.length > 10 ? ` and ${match.missing.length - 10} more` : ''}`,
+    );
   }
-  for (const w of match.wrongType.slice(0, 10)) parts.push(`column "${w.column}" is ${w.type}, but model feature "${w.feature}" needs numbers`);
-  const unused = match.unused.length > 0 ? ` Columns the model does not use: ${match.unused.slice(0, 10).map((c) => `"${c}"`).join(', ')}${match.unused.length > 10 ? ', ...' : ''}.` : '';
+  for (const w of match.wrongType.slice(0, 10))
+    parts.push(`column "${w.column}" is ${w.type}, but model feature "${w.feature}" needs numbers`);
+  const unused =
+    match.unused.length > 0
+      ? ` Columns the model does not use: ${match.unused
+          .slice(0, 10)
+          .map((c) => `"${c}"`)
+          .join(', ')}${match.unused.length > 10 ? ', ...' : ''}.`
+      : '';
   return `The model does not fit this data: ${parts.join('; ')}.${unused}`;
 }

@@ -2,7 +2,20 @@
  * Small accessors over parsed model documents. Model files come from outside, so every access is
  * checked; UBJSON decodes numeric arrays to typed arrays, which these accept alongside plain arrays.
  */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json } | Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
+export type Json =
+  | null
+  | boolean
+  | number
+  | string
+  | Json[]
+  | { [key: string]: Json }
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Int32Array
+  | BigInt64Array;
 
 export function isObject(value: Json | undefined): value is { [key: string]: Json } {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);

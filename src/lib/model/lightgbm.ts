@@ -57,8 +57,16 @@ interface Objective {
 function parseObjective(raw: string): Objective {
   const [name = '', ...params] = raw.trim().split(/\s+/);
   const link = LINKS[name];
-  if (!link) throw new LanternError('unsupported-model', `Lantern cannot explain LightGBM objective "${raw || '(none)'}". Supported: ${Object.keys(LINKS).join(', ')}.`);
-  if (params.includes('sqrt')) throw new LanternError('unsupported-model', 'This LightGBM model was trained with reg_sqrt; Lantern does not replay its square transform.');
+  if (!link)
+    throw new LanternError(
+      'unsupported-model',
+      `Lantern cannot explain LightGBM objective "${raw || '(none)'}". Supported: ${Object.keys(LINKS).join(', ')}.`,
+    );
+  if (params.includes('sqrt'))
+    throw new LanternError(
+      'unsupported-model',
+      'This LightGBM model was trained with reg_sqrt; Lantern does not replay its square transform.',
+    );
   const sigmoid = params.find((p) => p.startsWith('sigmoid:'));
   return { name: raw.trim(), link, sigmoidScale: sigmoid ? Number(sigmoid.slice(8)) : 1 };
 }
@@ -109,13 +117,21 @@ export function parseLightgbmText(source: string): TreeEnsemble {
     if (eq > 0 && trees.length > 0) trees[trees.length - 1]!.set(line.slice(0, eq), line.slice(eq + 1));
   }
   if (trees.length === 0) throw bad('it holds no trees');
-  const numbers = (tree: Map<string, string>, key: string) => (tree.get(key) ?? '').split(' ').filter((s) => s.length > 0).map(Number);
+  const numbers = (tree: Map<string, string>, key: string) =>
+    (tree.get(key) ?? '')
+      .split(' ')
+      .filter((s) => s.length > 0)
+      .map(Number);
 
   const averageOutput = header.has('average_output');
   const iterations = trees.length / perIteration;
   const builder = new EnsembleBuilder();
   trees.forEach((tree, t) => {
-    if (tree.get('is_linear') === '1') throw new LanternError('unsupported-model', 'This LightGBM model has linear trees (linear_tree); Lantern explains constant-leaf trees only.');
+    if (tree.get('is_linear') === '1')
+      throw new LanternError(
+        'unsupported-model',
+        'This LightGBM model has linear trees (linear_tree); Lantern explains constant-leaf trees only.',
+      );
     const leaves = Number(tree.get('num_leaves'));
     const leafValue = numbers(tree, 'leaf_value');
     const leafCount = numbers(tree, 'leaf_count');
@@ -133,7 +149,13 @@ export function parseLightgbmText(source: string): TreeEnsemble {
     const internalCount = numbers(tree, 'internal_count');
     const catBoundaries = numbers(tree, 'cat_boundaries');
     const catThreshold = numbers(tree, 'cat_threshold');
-    for (const [key, arr] of [['split_feature', splitFeature], ['threshold', threshold], ['decision_type', decision], ['left_child', leftChild], ['right_child', rightChild]] as const) {
+    for (const [key, arr] of [
+      ['split_feature', splitFeature],
+      ['threshold', threshold],
+      ['decision_type', decision],
+      ['left_child', leftChild],
+      ['right_child', rightChild],
+    ] as const) {
       if (arr.length !== internal) throw bad(`tree ${t}: ${key} has ${arr.length} entries for ${internal} splits`);
     }
     const child = (c: number) => base + (c >= 0 ? c : internal + ~c);

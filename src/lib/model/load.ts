@@ -21,7 +21,8 @@ export function detectModelFormat(head: Uint8Array): ModelFormat | null {
   const start = new TextDecoder().decode(head.subarray(0, 65536)).trimStart();
   if (/^tree\r?\n/.test(start)) return 'lightgbm-text';
   if (!start.startsWith('{')) return null;
-  if (/^\{\s*"learner"\s*:/.test(start) || (start.includes('"gradient_booster"') && start.includes('"learner_model_param"'))) return 'xgboost-json';
+  if (/^\{\s*"learner"\s*:/.test(start) || (start.includes('"gradient_booster"') && start.includes('"learner_model_param"')))
+    return 'xgboost-json';
   if (/^\{\s*"name"\s*:\s*"tree"/.test(start) || start.includes('"tree_info"')) return 'lightgbm-json';
   return null;
 }

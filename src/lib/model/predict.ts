@@ -40,7 +40,8 @@ export function goesLeft(e: TreeEnsemble, node: number, x: number): boolean {
     case SPLIT_LGB_NUMERIC: {
       const missing = e.missingType[node];
       if (x !== x && missing !== MISSING_NAN) x = 0;
-      if ((missing === MISSING_ZERO && x >= -LGB_ZERO && x <= LGB_ZERO) || (missing === MISSING_NAN && x !== x)) return e.defaultLeft[node] === 1;
+      if ((missing === MISSING_ZERO && x >= -LGB_ZERO && x <= LGB_ZERO) || (missing === MISSING_NAN && x !== x))
+        return e.defaultLeft[node] === 1;
       return x <= e.threshold[node]!;
     }
     case SPLIT_XGB_CATEGORICAL: {

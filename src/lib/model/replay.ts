@@ -41,7 +41,13 @@ export interface ReplayResult {
  * different model is deployed). Binary and regression models compare output 0; multi-class models
  * compare the predicted class when the logged scores are class labels, else the top-class probability.
  */
-export function replayPredictions(model: TreeEnsemble, X: Float64Array, rows: number, logged: Float64Array, options: ReplayOptions = {}): ReplayResult {
+export function replayPredictions(
+  model: TreeEnsemble,
+  X: Float64Array,
+  rows: number,
+  logged: Float64Array,
+  options: ReplayOptions = {},
+): ReplayResult {
   const absolute = options.absolute ?? 1e-4;
   const relative = options.relative ?? 1e-4;
   const K = model.numOutputs;
@@ -79,7 +85,8 @@ export function replayPredictions(model: TreeEnsemble, X: Float64Array, rows: nu
     modelValues[r] = l === l ? chosen.values[r]! : NaN;
     if (l !== l) continue;
     compared++;
-    if (!agrees(chosen.values[r]!, l)) disagreements.push({ row: r, model: chosen.values[r]!, logged: l, difference: chosen.values[r]! - l });
+    if (!agrees(chosen.values[r]!, l))
+      disagreements.push({ row: r, model: chosen.values[r]!, logged: l, difference: chosen.values[r]! - l });
   }
   disagreements.sort((a, b) => Math.abs(b.difference) - Math.abs(a.difference));
   return {

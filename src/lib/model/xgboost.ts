@@ -1,5 +1,13 @@
 import { LanternError } from '../errors';
-import { EnsembleBuilder, MISSING_NAN, SPLIT_XGB_CATEGORICAL, SPLIT_XGB_NUMERIC, type ModelFormat, type OutputLink, type TreeEnsemble } from './ensemble';
+import {
+  EnsembleBuilder,
+  MISSING_NAN,
+  SPLIT_XGB_CATEGORICAL,
+  SPLIT_XGB_NUMERIC,
+  type ModelFormat,
+  type OutputLink,
+  type TreeEnsemble,
+} from './ensemble';
 import { asNumbers, field, list, text, type Json } from './jsonAccess';
 
 /**
@@ -33,7 +41,10 @@ const OBJECTIVES: Record<string, { base: 'identity' | 'logit' | 'log'; link: Out
 };
 
 function vectorLeaves(): LanternError {
-  return new LanternError('unsupported-model', 'This XGBoost model has vector leaves (multi_strategy); Lantern explains scalar-leaf trees only.');
+  return new LanternError(
+    'unsupported-model',
+    'This XGBoost model has vector leaves (multi_strategy); Lantern explains scalar-leaf trees only.',
+  );
 }
 
 function bad(message: string): LanternError {
@@ -78,7 +89,8 @@ export function parseXgboost(doc: Json, format: ModelFormat): TreeEnsemble {
   const numClass = Number(text(field(params, 'num_class')) || '0');
   const numTarget = Number(text(field(params, 'num_target')) || '1');
   if (!Number.isInteger(numFeature) || numFeature <= 0) throw bad('num_feature is missing');
-  if (numTarget > 1) throw new LanternError('unsupported-model', `This XGBoost model has ${numTarget} targets; Lantern explains single-target models only.`);
+  if (numTarget > 1)
+    throw new LanternError('unsupported-model', `This XGBoost model has ${numTarget} targets; Lantern explains single-target models only.`);
   const numOutputs = Math.max(1, numClass);
 
   let booster = field(learner, 'gradient_booster');
@@ -89,7 +101,10 @@ export function parseXgboost(doc: Json, format: ModelFormat): TreeEnsemble {
     treeWeights = asNumbers(field(booster, 'weight_drop') ?? []);
     booster = field(booster, 'gbtree');
   } else if (boosterName !== 'gbtree') {
-    throw new LanternError('unsupported-model', `This XGBoost model uses the "${boosterName}" booster; Lantern explains tree boosters (gbtree, dart) only.`);
+    throw new LanternError(
+      'unsupported-model',
+      `This XGBoost model uses the "${boosterName}" booster; Lantern explains tree boosters (gbtree, dart) only.`,
+    );
   }
   const model = field(booster, 'model');
   if (Number(text(field(field(model, 'gbtree_model_param'), 'size_leaf_vector')) || '0') > 1) throw vectorLeaves();
@@ -102,8 +117,11 @@ export function parseXgboost(doc: Json, format: ModelFormat): TreeEnsemble {
   const featureNames = featureNamesFromModel ? names : Array.from({ length: numFeature }, (_, i) => `f${i}`);
 
   const baseScores = parseBaseScore(field(params, 'base_score'));
-  if (baseScores.length !== 1 && baseScores.length !== numOutputs) throw bad(`base_score has ${baseScores.length} values for ${numOutputs} outputs`);
-  const baseMargin = Float64Array.from({ length: numOutputs }, (_, k) => toMargin(spec.base, baseScores[baseScores.length === 1 ? 0 : k]!, objective));
+  if (baseScores.length !== 1 && baseScores.length !== numOutputs)
+    throw bad(`base_score has ${baseScores.length} values for ${numOutputs} outputs`);
+  const baseMargin = Float64Array.from({ length: numOutputs }, (_, k) =>
+    toMargin(spec.base, baseScores[baseScores.length === 1 ? 0 : k]!, objective),
+  );
 
   const builder = new EnsembleBuilder();
   trees.forEach((tree, t) => addTree(builder, tree, t, treeInfo[t]!, numOutputs, treeWeights?.[t] ?? 1));
@@ -134,7 +152,13 @@ function addTree(builder: EnsembleBuilder, tree: Json, t: number, group: number,
   const defaultLeft = asNumbers(field(tree, 'default_left'));
   const splitType = asNumbers(field(tree, 'split_type') ?? []);
   const n = left.length;
-  for (const [name, arr] of [['right_children', right], ['split_indices', splitIndex], ['split_conditions', condition], ['sum_hessian', hessian], ['default_left', defaultLeft]] as const) {
+  for (const [name, arr] of [
+    ['right_children', right],
+    ['split_indices', splitIndex],
+    ['split_conditions', condition],
+    ['sum_hessian', hessian],
+    ['default_left', defaultLeft],
+  ] as const) {
     if (arr.length !== n) throw bad(`tree ${t}: ${name} has ${arr.length} entries for ${n} nodes`);
   }
   if (!(group >= 0 && group < numOutputs)) throw bad(`tree ${t} adds to output ${group}, but the model has ${numOutputs}`);

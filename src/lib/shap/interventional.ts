@@ -70,7 +70,17 @@ export class InterventionalExplainer {
     return result;
   }
 
-  private walk(node: number, X: Float64Array, xo: number, zo: number, phi: Float64Array, po: number, a: number, b: number, scale: number): void {
+  private walk(
+    node: number,
+    X: Float64Array,
+    xo: number,
+    zo: number,
+    phi: Float64Array,
+    po: number,
+    a: number,
+    b: number,
+    scale: number,
+  ): void {
     const e = this.model;
     const Z = this.background;
     while (e.left[node]! >= 0) {

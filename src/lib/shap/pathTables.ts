@@ -149,7 +149,7 @@ export function patternTable(r: readonly number[], value: number): Float64Array 
   }
   // Shapley weights w(s) = s! (d - s - 1)! / d! for s = 0 .. d-1.
   const w = new Float64Array(d);
-  for (let s = 0; s < d; s++) w[s] = factorial(s) * factorial(d - s - 1) / factorial(d);
+  for (let s = 0; s < d; s++) w[s] = (factorial(s) * factorial(d - s - 1)) / factorial(d);
   const coeffs = new Float64Array(size * (d + 1));
   coeffs[0] = 1;
   for (let p = 1; p < size; p++) {

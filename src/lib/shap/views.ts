@@ -26,7 +26,12 @@ export function strongestInteraction(result: ShapResult, X: Float64Array, featur
     let score = 0;
     for (let start = 0; start < order.length; start += binSize) {
       const bin = order.slice(start, start + binSize).filter((r) => X[r * F + j] === X[r * F + j]);
-      score += Math.abs(pearson(bin.map((r) => X[r * F + j]!), bin.map((r) => shap[r]!)));
+      score += Math.abs(
+        pearson(
+          bin.map((r) => X[r * F + j]!),
+          bin.map((r) => shap[r]!),
+        ),
+      );
     }
     if (score > bestScore) {
       bestScore = score;
@@ -68,7 +73,12 @@ export interface WaterfallStep {
  * A waterfall for one row: from the expected value, the largest |SHAP| features one by one, the rest
  * as one "other features" step, ending at the row's margin.
  */
-export function waterfallSteps(values: readonly number[], labels: readonly string[], expectedValue: number, maxSteps = 10): WaterfallStep[] {
+export function waterfallSteps(
+  values: readonly number[],
+  labels: readonly string[],
+  expectedValue: number,
+  maxSteps = 10,
+): WaterfallStep[] {
   const order = values.map((_, f) => f).sort((a, b) => Math.abs(values[b]!) - Math.abs(values[a]!) || a - b);
   const shown = order.slice(0, maxSteps);
   const rest = order.slice(maxSteps);
@@ -94,7 +104,14 @@ export interface BeeswarmPoint {
 }
 
 /** Points for a beeswarm of the `top` most important features, at most `maxRows` rows each. */
-export function beeswarmPoints(result: ShapResult, X: Float64Array, featureNames: readonly string[], top = 10, maxRows = 1000, output = 0): BeeswarmPoint[] {
+export function beeswarmPoints(
+  result: ShapResult,
+  X: Float64Array,
+  featureNames: readonly string[],
+  top = 10,
+  maxRows = 1000,
+  output = 0,
+): BeeswarmPoint[] {
   const { rows, numFeatures: F } = result;
   const importance = meanAbsShap(result, output);
   const features = Array.from(importance.keys())
