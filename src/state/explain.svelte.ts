@@ -26,6 +26,8 @@ export interface ReplaySummary {
   result: ReplayResult;
   /** Prediction ids of the listed disagreements, when the dataset has an id column. */
   ids: (string | null)[] | null;
+  /** The replay read every k-th row: disagreement d is file row d.row * every + 1. */
+  every: number;
 }
 
 export interface RowExplanation {
@@ -172,7 +174,7 @@ export class Explanation {
       const all = await engine().textColumn(ds.table, idColumn, sample);
       ids = result.disagreements.map((d) => all[d.row] ?? null);
     }
-    return { table: ds.table, scoreColumn, result, ids };
+    return { table: ds.table, scoreColumn, result, ids, every: m.every };
   }
 
   private async explainSide(ds: Dataset, signal: AbortSignal): Promise<ExplainedSide> {

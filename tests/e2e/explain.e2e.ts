@@ -111,4 +111,26 @@ describe('explaining a model', () => {
     await expect.poll(() => page.getByTestId('notice-error').last().textContent()).toContain('LightGBM objective "custom"');
     expect(errors).toEqual([]);
   });
+
+  it('runs interventional SHAP in the worker pool with progress, cancels it, and runs again', async () => {
+    const { page, errors } = await openApp(browser);
+    await page.getByRole('button', { name: 'Load demo' }).click();
+    await expect
+      .poll(() => page.getByTestId('notice-info').last().textContent(), { timeout: 60_000 })
+      .toContain('Model "model.json" loaded');
+    await page.getByRole('tab', { name: 'Explain' }).click();
+    await page.getByTestId('method-select').selectOption('interventional');
+    await page.getByTestId('explain-run').click();
+    const progress = page.getByTestId('explain-progress');
+    await expect.poll(() => progress.textContent(), { timeout: 60_000 }).toMatch(/TreeSHAP \(interventional\) on production\.csv \d+%/);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByTestId('notice-info').last().textContent()).toBe('Explanation cancelled.');
+    expect(await page.getByTestId('importance-table').count()).toBe(0);
+
+    // The pool replaced its busy workers; they reload the model and background and finish the next run.
+    await page.getByTestId('explain-run').click();
+    await page.getByTestId('importance-table').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('explain-summary').textContent()).toContain('2,000 rows sampled evenly from production.csv');
+    expect(errors).toEqual([]);
+  });
 });

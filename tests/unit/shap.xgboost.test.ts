@@ -81,3 +81,23 @@ describe.each(CASES)('xgboost %s model', (name) => {
     for (let i = 0; i < a.values.length; i++) expect(Math.abs(a.values[i]! - b.values[i]!)).toBeLessThan(1e-12);
   });
 });
+
+describe('trees left to Algorithm 2', () => {
+  it('mixes tabled and recursive trees: a zero cover ratio sends its tree to the recursive path', () => {
+    const model = loadFixtureModel('binary.json');
+    const fixture = readCase('binary');
+    // A leaf of tree 3 with zero cover: its ratio r = 0 cannot be divided by in the tables.
+    const t = 3;
+    let leaf = model.rootOf[t]!;
+    while (model.left[leaf]! >= 0) leaf = model.left[leaf]!;
+    model.cover[leaf] = 0;
+    const explainer = new PathDependentExplainer(model);
+    expect(Array.from(explainer.tables.tabled).filter((v) => v === 0).length).toBe(1);
+    expect(explainer.tables.tabled[t]).toBe(0);
+    const X = toMatrix(fixture.rows);
+    const a = explainer.explain(X, fixture.rows.length);
+    const b = treeShapPathDependentRecursive(model, X, fixture.rows.length);
+    for (let i = 0; i < a.values.length; i++) expect(Math.abs(a.values[i]! - b.values[i]!)).toBeLessThan(1e-12);
+    expect(Math.abs(a.expectedValue[0]! - b.expectedValue[0]!)).toBeLessThan(1e-12);
+  });
+});
