@@ -16,7 +16,7 @@ function close(actual: number, expected: number, what: string): void {
   if (!(Math.abs(actual - expected) <= tolerance)) throw new Error(`${what}: ${actual} vs xgboost ${expected} (diff ${actual - expected})`);
 }
 
-const CASES = ['binary', 'regression', 'deep', 'poisson', 'softprob', 'softmax', 'categorical', 'unnamed'];
+const CASES = ['binary', 'regression', 'deep', 'poisson', 'softprob', 'softmax', 'categorical', 'dart', 'unnamed'];
 
 describe.each(CASES)('xgboost %s model', (name) => {
   const fixture = readCase(name);
