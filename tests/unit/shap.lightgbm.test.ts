@@ -3,7 +3,8 @@ import { marginToPrediction, predictMargin } from '../../src/lib/model/predict';
 import { treeShapInterventional } from '../../src/lib/shap/interventional';
 import { PathDependentExplainer, treeShapPathDependentRecursive } from '../../src/lib/shap/pathDependent';
 import { backgroundExpectation, coverExpectation, shapleyByEnumeration } from '../helpers/bruteShapley';
-import { loadFixtureModel, toMatrix } from '../helpers/shapFixtures';
+import { parseModel } from '../../src/lib/model/load';
+import { fixtureBytes, loadFixtureModel, toMatrix } from '../helpers/shapFixtures';
 
 /**
  * A hand-written LightGBM model (tests/fixtures/shap/lightgbm_hand.txt, and the same trees as dump_model
@@ -61,6 +62,39 @@ describe.each(['lightgbm_hand.txt', 'lightgbm_hand.dump.json'])('LightGBM %s', (
       const x = X.subarray(r * 3, r * 3 + 3);
       const brute = shapleyByEnumeration(3, (s) => backgroundExpectation(model, x, background, rows, s));
       for (let f = 0; f < 3; f++) expect(Math.abs(result.values[r * 3 + f]! - brute[f]!)).toBeLessThan(1e-14);
+    }
+  });
+});
+
+describe('LightGBM multi-class', () => {
+  // The hand model's two trees as one iteration of a two-class model: tree 0 -> class 0, tree 1 -> class 1.
+  const text = new TextDecoder()
+    .decode(fixtureBytes('lightgbm_hand.txt'))
+    .replace('num_class=1', 'num_class=2')
+    .replace('num_tree_per_iteration=1', 'num_tree_per_iteration=2')
+    .replace('objective=binary sigmoid:1', 'objective=multiclass num_class:2');
+  const model = parseModel(new TextEncoder().encode(text));
+  const X = toMatrix(ROWS);
+
+  it('assigns trees to classes and applies softmax', () => {
+    expect(model.numOutputs).toBe(2);
+    expect(Array.from(model.groupOf)).toEqual([0, 1]);
+    const margin = predictMargin(model, X, ROWS.length);
+    // Row 0: tree 0 gives -0.3 (class 0), tree 1 gives 0.3 (class 1).
+    expect([margin[0], margin[1]]).toEqual([-0.3, 0.3]);
+    const p = marginToPrediction(model, margin);
+    expect(p[0]! + p[1]!).toBeCloseTo(1, 15);
+    expect(p[1]).toBeCloseTo(1 / (1 + Math.exp(-0.6)), 15);
+  });
+
+  it('gives per-class SHAP values equal to enumeration of each class', () => {
+    const result = new PathDependentExplainer(model).explain(X, ROWS.length);
+    for (let r = 0; r < ROWS.length; r++) {
+      const x = X.subarray(r * 3, r * 3 + 3);
+      for (let k = 0; k < 2; k++) {
+        const brute = shapleyByEnumeration(3, (s) => coverExpectation(model, x, s, k));
+        for (let f = 0; f < 3; f++) expect(Math.abs(result.values[(r * 2 + k) * 3 + f]! - brute[f]!)).toBeLessThan(1e-14);
+      }
     }
   });
 });
