@@ -2,6 +2,7 @@ import type { Db } from '../lib/db';
 import type { ParquetCodec } from '../lib/ingest';
 import { datasetsApi } from './api/datasets';
 import { performanceApi } from './api/performance';
+import { explainApi } from './api/explain';
 import { Jobs } from './jobs';
 
 export type { LoadedWithRoles } from './api/datasets';
@@ -17,6 +18,7 @@ export function createEngineApi(db: Db, parquet: ParquetCodec) {
     cancel: (jobId: string) => jobs.cancel(jobId),
     ...datasetsApi(db, parquet, jobs),
     ...performanceApi(db, jobs),
+    ...explainApi(db, jobs),
   };
 }
 

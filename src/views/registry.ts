@@ -1,6 +1,7 @@
 import type { Component } from 'svelte';
 import DatasetView from '../components/data/DatasetView.svelte';
 import PerformanceView from '../components/performance/PerformanceView.svelte';
+import ExplainView from '../components/explain/ExplainView.svelte';
 
 /**
  * The analysis views the app shows as tabs. Each analysis adds one entry; a view receives nothing as
@@ -15,4 +16,5 @@ export interface AnalysisView {
 export const analysisViews: AnalysisView[] = [
   { id: 'data', label: 'Data', component: DatasetView },
   { id: 'performance', label: 'Performance', component: PerformanceView },
+  { id: 'explain', label: 'Explain', component: ExplainView },
 ];
