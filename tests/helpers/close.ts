@@ -8,7 +8,9 @@ export function expectClose(actual: number | null | undefined, expected: number,
   expect(actual, what).not.toBeUndefined();
   const tol = Math.max(rel * Math.abs(expected), 1e-15);
   if (!(Math.abs((actual as number) - expected) <= tol)) {
-    throw new Error(`${what}: expected ${expected}, got ${actual} (relative error ${Math.abs((actual as number) - expected) / Math.abs(expected || 1)})`);
+    throw new Error(
+      `${what}: expected ${expected}, got ${actual} (relative error ${Math.abs((actual as number) - expected) / Math.abs(expected || 1)})`,
+    );
   }
 }
 

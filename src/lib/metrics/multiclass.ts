@@ -61,7 +61,8 @@ export function multiclassFromCells(cells: ConfusionCell[], unpredicted = 0): Om
     const predicted = m.reduce((a, row) => a + row[i]!, 0);
     const precision = ratio(tp, predicted, `no row is predicted as ${cls}`);
     const recall = ratio(tp, support, `no row is labelled ${cls}`);
-    const f1 = support + predicted > 0 ? defined((2 * tp) / (support + predicted)) : undefinedMetric(`${cls} is neither labelled nor predicted`);
+    const f1 =
+      support + predicted > 0 ? defined((2 * tp) / (support + predicted)) : undefinedMetric(`${cls} is neither labelled nor predicted`);
     return { cls, support, predicted, precision, recall, f1 };
   });
   const zero = (v: MetricValue) => (v.defined ? v.value : 0);
@@ -106,7 +107,11 @@ export function multiclassLogLossSql(spec: PerfSpec, where?: string): string | u
   return `SELECT fsum(-ln((${own}) / (${total})))::DOUBLE AS ll_sum, count(${own})::DOUBLE AS n, min(least(${cs.map((c) => `CAST(${ident(c.column)} AS DOUBLE)`).join(', ')}))::DOUBLE AS lo FROM ${ident(spec.table)} WHERE ${labelledSql(spec)} AND (${own}) IS NOT NULL${where ? ` AND (${where})` : ''}`;
 }
 
-export async function multiclassMetrics(db: Db, spec: PerfSpec, options: { where?: string; signal?: AbortSignal } = {}): Promise<MulticlassMetrics> {
+export async function multiclassMetrics(
+  db: Db,
+  spec: PerfSpec,
+  options: { where?: string; signal?: AbortSignal } = {},
+): Promise<MulticlassMetrics> {
   const rows = await db.query(confusionCellsSql(spec, options.where), options);
   const cells: ConfusionCell[] = [];
   let unpredicted = 0;

@@ -2,7 +2,16 @@ import type { Db } from '../db';
 import { binaryReport, type BinaryMetrics, type BinaryReport } from './binary';
 import { binaryByGroupSql, binaryMetricsFromGroupRow, type GroupKey } from './groupedBinary';
 import { multiclassFromCells, multiclassMetrics, type ConfusionCell, type MulticlassMetrics } from './multiclass';
-import { predictedVsActual, regressionFromSums, regressionMetrics, regressionSumsSql, residualHistogram, type HistogramBin, type RegressionMetrics, type ScatterBin } from './regression';
+import {
+  predictedVsActual,
+  regressionFromSums,
+  regressionMetrics,
+  regressionSumsSql,
+  residualHistogram,
+  type HistogramBin,
+  type RegressionMetrics,
+  type ScatterBin,
+} from './regression';
 import { loadScoreTable, type ScoreTable } from './scoreTable';
 import { labelledSql, labelTextSql, predictionTextSql, type PerfSpec } from './spec';
 import { ident } from '../sql';
@@ -93,7 +102,16 @@ export async function metricsByGroup(db: Db, spec: PerfSpec, groupKeys: GroupKey
 /** The metric names each task reports, in the order the CLI and the cards show them. */
 export const METRIC_NAMES = {
   binary: ['accuracy', 'precision', 'recall', 'f1', 'specificity', 'fpr', 'fnr', 'roc_auc', 'average_precision', 'log_loss', 'brier'],
-  multiclass: ['accuracy', 'macro_precision', 'macro_recall', 'macro_f1', 'weighted_precision', 'weighted_recall', 'weighted_f1', 'log_loss'],
+  multiclass: [
+    'accuracy',
+    'macro_precision',
+    'macro_recall',
+    'macro_f1',
+    'weighted_precision',
+    'weighted_recall',
+    'weighted_f1',
+    'log_loss',
+  ],
   regression: ['mae', 'rmse', 'mape', 'r2', 'mean_error', 'max_error'],
 } as const;
 
@@ -118,4 +136,3 @@ export function undefinedReasons(task: PerfSpec['task'], metrics: AnyMetrics): R
   }
   return out;
 }
-

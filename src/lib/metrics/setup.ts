@@ -89,7 +89,11 @@ export async function preparePerformance(
     const labelColumns = await describeTable(db, input.labels);
     const labelRoles = inferRoles(labelColumns);
     label = need(labelColumns, choices.label, 'label', 'label file') ?? columnWithRole(labelRoles, 'label');
-    if (!label) throw new LanternError('usage', `Cannot tell which column of the label file holds the label; name it with --label. Columns: ${labelColumns.map((c) => c.name).join(', ')}.`);
+    if (!label)
+      throw new LanternError(
+        'usage',
+        `Cannot tell which column of the label file holds the label; name it with --label. Columns: ${labelColumns.map((c) => c.name).join(', ')}.`,
+      );
     if (!id) throw new LanternError('usage', 'Joining labels needs the prediction id column; name it with --id.');
     labelId = labelColumns.some((c) => c.name === id) ? id : columnWithRole(labelRoles, 'id');
     if (!labelId) throw new LanternError('usage', `The label file has no id column to join on ("${id}").`);
@@ -97,14 +101,25 @@ export async function preparePerformance(
     label = need(dataColumns, choices.label, 'label', 'data file') ?? columnWithRole(dataRoles, 'label');
     if (!label) throw new LanternError('usage', 'No label column: name it with --label, or give labels in a separate file with --labels.');
   }
-  const join = await joinDelayedLabels(db, { predictions: input.data, labels: input.labels, id, label, labelId, out: input.out }, input.signal);
+  const join = await joinDelayedLabels(
+    db,
+    { predictions: input.data, labels: input.labels, id, label, labelId, out: input.out },
+    input.signal,
+  );
   const columns = await describeTable(db, input.out);
   const labelInfo = columns.find((c) => c.name === label)!;
   const profile = await profileLabels(db, input.out, label, labelInfo.kind);
-  if (profile.distinct === 0) throw new LanternError('no-rows', 'No prediction has a label yet, so realised performance cannot be measured.');
+  if (profile.distinct === 0)
+    throw new LanternError('no-rows', 'No prediction has a label yet, so realised performance cannot be measured.');
   const task = choices.task ?? inferTask(labelInfo.kind, profile);
   const roles: RoleMap = { ...dataRoles };
-  for (const [role, column] of [['id', id], ['score', score], ['prediction', prediction], ['timestamp', timestamp]] as const) if (column) roles[column] = role;
+  for (const [role, column] of [
+    ['id', id],
+    ['score', score],
+    ['prediction', prediction],
+    ['timestamp', timestamp],
+  ] as const)
+    if (column) roles[column] = role;
   roles[label] = 'label';
   const kindOf = (name: string | undefined) => columns.find((c) => c.name === name)?.kind;
   const spec: PerfSpec = { table: input.out, label, labelKind: labelInfo.kind, task, threshold: choices.threshold ?? 0.5 };
@@ -112,22 +127,29 @@ export async function preparePerformance(
   if (task === 'binary') {
     spec.positive = choices.positive ?? inferPositiveClass(profile);
     if (spec.positive !== undefined && !profile.values.some((v) => v.value === spec.positive)) {
-      throw new LanternError('usage', `The positive class "${spec.positive}" does not occur in the labels (${profile.values.map((v) => v.value).join(', ')}).`);
+      throw new LanternError(
+        'usage',
+        `The positive class "${spec.positive}" does not occur in the labels (${profile.values.map((v) => v.value).join(', ')}).`,
+      );
     }
     if (score) {
       spec.score = score;
-      if (choices.threshold === undefined && prediction) spec.threshold = await thresholdOfPredictions(db, spec, prediction, kindOf(prediction)!);
+      if (choices.threshold === undefined && prediction)
+        spec.threshold = await thresholdOfPredictions(db, spec, prediction, kindOf(prediction)!);
     } else if (prediction) {
       spec.prediction = prediction;
       spec.predictionKind = kindOf(prediction)!;
-    } else throw new LanternError('usage', 'A binary classifier needs a score or a prediction column; name one with --score or --prediction.');
+    } else
+      throw new LanternError('usage', 'A binary classifier needs a score or a prediction column; name one with --score or --prediction.');
   } else if (task === 'multiclass') {
     if (!prediction) throw new LanternError('usage', 'A multiclass classifier needs a prediction column; name it with --prediction.');
     spec.prediction = prediction;
     spec.predictionKind = kindOf(prediction)!;
     const classes = profile.values.map((v) => v.value);
     const scoreColumns = Object.keys(roles).filter((c) => roles[c] === 'score');
-    const classScores = scoreColumns.map((column) => ({ cls: classOfColumn(column, classes), column })).filter((x): x is { cls: string; column: string } => x.cls !== undefined);
+    const classScores = scoreColumns
+      .map((column) => ({ cls: classOfColumn(column, classes), column }))
+      .filter((x): x is { cls: string; column: string } => x.cls !== undefined);
     if (classScores.length >= 2) spec.classScores = classScores;
   } else {
     const predicted = prediction ?? score;
