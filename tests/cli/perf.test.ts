@@ -67,7 +67,7 @@ describe('lantern metrics', () => {
       'mc',
     );
     a.by.forEach((b: Record<string, unknown>, i: number) =>
-      expectSame(b, mc.per_segment[i]!, ['accuracy', 'macro_f1', 'weighted_f1'], `mc ${b['value']}`),
+      expectSame(b, mc.per_segment[i]!, ['accuracy', 'macro_f1', 'weighted_f1', 'log_loss'], `mc ${b['value']}`),
     );
     const reg = readFixture<{ overall: Expected; per_segment: (Expected & { value: string })[] }>('regression.json');
     const b = JSON.parse((await run(['metrics', '--data', fixturePath('regression.csv'), '--by', 'store', '--json'])).out);

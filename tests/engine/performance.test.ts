@@ -206,7 +206,7 @@ describe('multiclass', () => {
     groups.forEach((g, i) => {
       const pe = fx.per_segment[i]!;
       expect(g.key['segment']).toBe(pe.value);
-      for (const k of ['accuracy', 'macro_f1', 'weighted_f1', 'macro_precision'] as const)
+      for (const k of ['accuracy', 'macro_f1', 'weighted_f1', 'macro_precision', 'log_loss'] as const)
         expectMetric((g.metrics as MulticlassMetrics)[k], pe[k] as number, 1e-12, `${pe.value}.${k}`);
     });
   });

@@ -1,7 +1,14 @@
 import type { Db } from '../db';
 import { binaryReport, type BinaryMetrics, type BinaryReport } from './binary';
 import { binaryByGroupSql, binaryMetricsFromGroupRow, type GroupKey } from './groupedBinary';
-import { multiclassFromCells, multiclassMetrics, type ConfusionCell, type MulticlassMetrics } from './multiclass';
+import {
+  multiclassFromCells,
+  multiclassLogLossFromRow,
+  multiclassLogLossSql,
+  multiclassMetrics,
+  type ConfusionCell,
+  type MulticlassMetrics,
+} from './multiclass';
 import {
   predictedVsActual,
   regressionFromSums,
@@ -22,7 +29,7 @@ export type OverallPerformance =
   | { task: 'multiclass'; metrics: MulticlassMetrics }
   | { task: 'regression'; metrics: RegressionMetrics; residuals: HistogramBin[]; scatter: ScatterBin[] };
 
-export type AnyMetrics = BinaryMetrics | Omit<MulticlassMetrics, 'log_loss'> | MulticlassMetrics | RegressionMetrics;
+export type AnyMetrics = BinaryMetrics | MulticlassMetrics | RegressionMetrics;
 
 interface RunOptions {
   where?: string;
@@ -94,9 +101,17 @@ export async function metricsByGroup(db: Db, spec: PerfSpec, groupKeys: GroupKey
     if (r['__pred'] === null) g.unpredicted += Number(r['__n']);
     else g.cells.push({ label: String(r['__label']), predicted: String(r['__pred']), count: Number(r['__n']) });
   }
+  const llSql = multiclassLogLossSql(spec, options.where, keys);
+  const losses = new Map((llSql ? await db.query(llSql, options) : []).map((r) => [JSON.stringify(pick(r)), r]));
   return [...groups.values()]
     .sort((a, b) => (JSON.stringify(a.key) < JSON.stringify(b.key) ? -1 : 1))
-    .map((g) => ({ key: g.key, metrics: multiclassFromCells(g.cells, g.unpredicted) }));
+    .map((g) => ({
+      key: g.key,
+      metrics: {
+        ...multiclassFromCells(g.cells, g.unpredicted),
+        log_loss: multiclassLogLossFromRow(spec, losses.get(JSON.stringify(g.key))),
+      },
+    }));
 }
 
 /** The metric names each task reports, in the order the CLI and the cards show them. */
