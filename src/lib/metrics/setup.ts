@@ -49,6 +49,18 @@ function classOfColumn(name: string, classes: string[]): string | undefined {
   });
 }
 
+async function fractional(db: Db, table: string, column: string): Promise<boolean> {
+  const c = `CAST(${ident(column)} AS DOUBLE)`;
+  const [r] = await db.query(`SELECT bool_or(${c} <> trunc(${c})) AS f FROM ${ident(table)} WHERE isfinite(${c})`);
+  return r?.['f'] === true;
+}
+
+async function withinUnit(db: Db, table: string, column: string): Promise<boolean> {
+  const c = `CAST(${ident(column)} AS DOUBLE)`;
+  const [r] = await db.query(`SELECT min(${c}) >= 0 AND max(${c}) <= 1 AS u FROM ${ident(table)} WHERE isfinite(${c})`);
+  return r?.['u'] === true;
+}
+
 /**
  * When the log has both a score and predicted labels, the threshold the model used: 0.5 if the predictions
  * agree with score >= 0.5, else the smallest score predicted positive if that threshold reproduces every
@@ -80,8 +92,8 @@ export async function preparePerformance(
   const dataColumns = await describeTable(db, input.data);
   const dataRoles = inferRoles(dataColumns);
   const id = need(dataColumns, choices.id, 'prediction id', 'data file') ?? columnWithRole(dataRoles, 'id');
-  const score = need(dataColumns, choices.score, 'score', 'data file') ?? columnWithRole(dataRoles, 'score');
-  const prediction = need(dataColumns, choices.prediction, 'prediction', 'data file') ?? columnWithRole(dataRoles, 'prediction');
+  const scoreColumn = need(dataColumns, choices.score, 'score', 'data file') ?? columnWithRole(dataRoles, 'score');
+  const predictionColumn = need(dataColumns, choices.prediction, 'prediction', 'data file') ?? columnWithRole(dataRoles, 'prediction');
   const timestamp = need(dataColumns, choices.timestamp, 'timestamp', 'data file') ?? columnWithRole(dataRoles, 'timestamp');
   let label: string | undefined;
   let labelId: string | undefined;
@@ -111,7 +123,18 @@ export async function preparePerformance(
   const profile = await profileLabels(db, input.out, label, labelInfo.kind);
   if (profile.distinct === 0)
     throw new LanternError('no-rows', 'No prediction has a label yet, so realised performance cannot be measured.');
-  const task = choices.task ?? inferTask(labelInfo.kind, profile);
+  let task = choices.task ?? inferTask(labelInfo.kind, profile);
+  let score = scoreColumn;
+  let prediction = predictionColumn;
+  const outputKind = (name: string | undefined) => columns.find((c) => c.name === name)?.kind;
+  // A "prediction" column of fractions is a model output, not a class: a probability for a binary
+  // label, a value for numeric labels with few distinct values (ratings, counts).
+  if (prediction && outputKind(prediction) === 'numeric' && (await fractional(db, input.out, prediction))) {
+    if (task === 'binary' && !score && (await withinUnit(db, input.out, prediction))) {
+      score = prediction;
+      prediction = undefined;
+    } else if (task === 'multiclass' && !choices.task && labelInfo.kind === 'numeric') task = 'regression';
+  }
   const roles: RoleMap = { ...dataRoles };
   for (const [role, column] of [
     ['id', id],
