@@ -1,4 +1,5 @@
 import { LanternError } from '../lib/errors';
+import { drift } from './commands/drift';
 import { inspect } from './commands/inspect';
 import { metrics } from './commands/metrics';
 import { slices } from './commands/slices';
@@ -9,6 +10,7 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 /** Each command lives in ./commands/<name>.ts and returns its exit code. */
 const COMMANDS: Record<string, Command> = {
   inspect,
+  drift,
   metrics,
   slices,
 };
@@ -17,6 +19,8 @@ const USAGE = `Usage: lantern <command> [options]
 
 Commands:
   inspect <file> [--json]   rows, columns, types and inferred roles of a data file
+  drift --reference <file> --current <file> [--columns a,b] [--json]
+                            per-column and dataset drift, Evidently's methods, scipy's numbers
   metrics --data <file> ... model performance on labelled rows, overall and --by a column
   slices --data <file> ...  the slices where the model fails most, and slices that got worse
 

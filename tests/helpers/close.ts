@@ -2,6 +2,27 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { MetricValue } from '../../src/lib/metrics/value';
 
+/** |actual - expected| <= rel * |expected| (or <= abs, for values that are themselves ~0). */
+export function closeTo(actual: number | null | undefined, expected: number | null, rel: number, abs = 0): void {
+  if (expected === null) {
+    expect(actual ?? null).toBeNull();
+    return;
+  }
+  expect(actual, `expected ${expected}`).toBeTypeOf('number');
+  const a = actual as number;
+  if (Number.isNaN(expected)) {
+    expect(a).toBeNaN();
+    return;
+  }
+  if (!Number.isFinite(expected)) {
+    expect(a).toBe(expected);
+    return;
+  }
+  const err = Math.abs(a - expected);
+  if (err <= abs) return;
+  expect(err / Math.abs(expected), `actual ${a} vs expected ${expected}`).toBeLessThanOrEqual(rel);
+}
+
 /** |actual - expected| <= max(rel * |expected|, 1e-15): relative, with an absolute floor for expected zeros. */
 export function expectClose(actual: number | null | undefined, expected: number, rel = 1e-9, what = ''): void {
   expect(actual, what).not.toBeNull();
