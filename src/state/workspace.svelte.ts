@@ -2,6 +2,7 @@ import { engine, proxy, newJobId } from '../client/engine';
 import type { LoadProgress } from '../lib/ingest';
 import { errorCode } from '../rpc/errors';
 import { Dataset } from './dataset.svelte';
+import { DriftState } from './drift.svelte';
 import { LoadJob } from './loadJob.svelte';
 
 export interface Notice {
@@ -24,6 +25,7 @@ export class Workspace {
   selectedTable: string | null = $state(null);
   view: string = $state('data');
   readonly selected = $derived(this.datasets.find((d) => d.table === this.selectedTable) ?? null);
+  readonly drift: DriftState = new DriftState(this);
   private nextTable = 1;
   private nextNotice = 1;
 
