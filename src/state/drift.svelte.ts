@@ -1,5 +1,12 @@
-import { engine, newJobId } from '../client/engine';
-import type { DriftReport, QualityReport, SegmentDrift, WindowDrift, WindowSpec } from '../engine/api/drift';
+import {
+  engine,
+  newJobId,
+  type DriftReport,
+  type QualityReport,
+  type SegmentDrift,
+  type WindowDrift,
+  type WindowSpec,
+} from '../client/engine';
 import type { ColumnDrift } from '../lib/drift/columnDrift';
 import { byScore } from '../lib/drift/output';
 import { errorCode } from '../rpc/errors';
@@ -126,7 +133,7 @@ export class DriftState {
 
   /** Segment columns: the ones the user marked as segment, present in both datasets. */
   segmentColumns(current: Dataset): string[] {
-    const inRef = new Set(this.reference?.columns.map((c) => c.name) ?? []);
-    return current.columnsWithRole('segment').filter((c) => inRef.has(c));
+    const inRef = this.reference?.columns.map((c) => c.name) ?? [];
+    return current.columnsWithRole('segment').filter((c) => inRef.includes(c));
   }
 }
