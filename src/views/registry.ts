@@ -1,6 +1,7 @@
 import type { Component } from 'svelte';
 import DatasetView from '../components/data/DatasetView.svelte';
 import DriftView from '../components/drift/DriftView.svelte';
+import PerformanceView from '../components/performance/PerformanceView.svelte';
 
 /**
  * The analysis views the app shows as tabs. Each analysis adds one entry; a view receives nothing as
@@ -15,4 +16,5 @@ export interface AnalysisView {
 export const analysisViews: AnalysisView[] = [
   { id: 'data', label: 'Data', component: DatasetView },
   { id: 'drift', label: 'Drift', component: DriftView },
+  { id: 'performance', label: 'Performance', component: PerformanceView },
 ];
