@@ -1,6 +1,7 @@
 import type { Db } from '../lib/db';
 import type { ParquetCodec } from '../lib/ingest';
 import { datasetsApi } from './api/datasets';
+import { driftApi } from './api/drift';
 import { performanceApi } from './api/performance';
 import { explainApi } from './api/explain';
 import { Jobs } from './jobs';
@@ -17,6 +18,7 @@ export function createEngineApi(db: Db, parquet: ParquetCodec) {
   return {
     cancel: (jobId: string) => jobs.cancel(jobId),
     ...datasetsApi(db, parquet, jobs),
+    ...driftApi(db, jobs),
     ...performanceApi(db, jobs),
     ...explainApi(db, jobs),
   };
