@@ -3,6 +3,7 @@ import type { ParquetCodec } from '../lib/ingest';
 import { datasetsApi } from './api/datasets';
 import { driftApi } from './api/drift';
 import { performanceApi } from './api/performance';
+import { explainApi } from './api/explain';
 import { Jobs } from './jobs';
 
 export type { LoadedWithRoles } from './api/datasets';
@@ -19,6 +20,7 @@ export function createEngineApi(db: Db, parquet: ParquetCodec) {
     ...datasetsApi(db, parquet, jobs),
     ...driftApi(db, jobs),
     ...performanceApi(db, jobs),
+    ...explainApi(db, jobs),
   };
 }
 
