@@ -8,6 +8,7 @@ import {
   type WindowSpec,
 } from '../client/engine';
 import type { ColumnDrift } from '../lib/drift/columnDrift';
+import type { ColumnSetting } from '../lib/drift/report';
 import { byScore } from '../lib/drift/output';
 import { errorCode } from '../rpc/errors';
 import type { Dataset } from './dataset.svelte';
@@ -34,6 +35,14 @@ export class DriftState {
   selectedWindow: number | null = $state(null);
   segments: SegmentDrift[] | null = $state.raw(null);
   columnBusy = $state(false);
+  /** The user's method / threshold per column, and the share of drifted columns that makes dataset drift. */
+  settings: Record<string, ColumnSetting> = $state({});
+  driftShare = $state(0.5);
+  /** When reference and current are the same dataset: the time (epoch ms) that splits it. */
+  splitMs: number | null = $state(null);
+  private views: { reference: string; current: string } | null = null;
+  private columnRequest = 0;
+  private columnJobs: string[] = [];
   private jobId: string | null = null;
   private readonly workspace: Workspace;
 
@@ -72,7 +81,12 @@ export class DriftState {
   }
 
   private tables() {
-    return { reference: this.referenceTable!, current: this.currentTable! };
+    return this.views ?? { reference: this.referenceTable!, current: this.currentTable! };
+  }
+
+  /** True when one dataset is compared with itself, split by time. */
+  get splitting(): boolean {
+    return this.referenceTable !== null && this.referenceTable === this.currentTable;
   }
 
   async run(): Promise<void> {
@@ -85,7 +99,17 @@ export class DriftState {
     this.overTime = null;
     this.segments = null;
     try {
-      this.report = await engine().driftReport(jobId, this.tables(), { roles: { ...this.reference.roles } });
+      this.views = null;
+      if (this.splitting) {
+        if (!this.timestamp || this.splitMs === null)
+          throw new Error('To compare a dataset with itself, give a timestamp column and a split time.');
+        this.views = await engine().splitByTime(this.currentTable!, this.timestamp, this.splitMs);
+      }
+      this.report = await engine().driftReport(jobId, this.tables(), {
+        roles: { ...this.reference.roles },
+        perColumn: $state.snapshot(this.settings),
+        driftShare: this.driftShare,
+      });
       const id = this.current.columnsWithRole('id')[0];
       this.quality = await engine().dataQuality(newJobId('quality'), this.tables(), id);
     } catch (error) {
@@ -104,26 +128,58 @@ export class DriftState {
     return this.windowChoice === 'chunks' ? { chunks: this.chunks } : { unit: this.windowChoice };
   }
 
+  /**
+   * Opens a column: its drift over time and by segment are computed in the engine. Opening another column
+   * cancels the jobs of the previous one, and results that arrive late for a column no longer shown are
+   * dropped.
+   */
   async selectColumn(name: string | null): Promise<void> {
+    const request = ++this.columnRequest;
+    for (const job of this.columnJobs) void engine().cancel(job);
+    this.columnJobs = [];
     this.selectedColumn = name;
     this.overTime = null;
     this.segments = null;
     this.selectedWindow = null;
     const column = this.column;
-    if (!column || column.score === null) return;
+    if (!column || column.score === null) {
+      this.columnBusy = false;
+      return;
+    }
     const test = { name: column.name, kind: column.kind, method: column.method, threshold: column.threshold };
+    const stale = () => request !== this.columnRequest;
+    const job = (prefix: string) => {
+      const id = newJobId(prefix);
+      this.columnJobs.push(id);
+      return id;
+    };
     this.columnBusy = true;
     try {
       const time = this.timestamp ? { timestamp: this.timestamp, spec: this.spec() } : undefined;
-      if (time) this.overTime = await engine().driftOverTime(newJobId('drift-time'), this.tables(), test, time.timestamp, time.spec);
+      if (time) {
+        const overTime = await engine().driftOverTime(job('drift-time'), this.tables(), test, time.timestamp, time.spec);
+        if (stale()) return;
+        this.overTime = overTime;
+      }
       const segmentColumns = this.segmentColumns(this.current!);
-      if (segmentColumns.length && this.selectedColumn === name)
-        this.segments = await engine().driftBySegment(newJobId('drift-segments'), this.tables(), test, segmentColumns, time);
+      if (segmentColumns.length) {
+        const segments = await engine().driftBySegment(job('drift-segments'), this.tables(), test, segmentColumns, time);
+        if (stale()) return;
+        this.segments = segments;
+      }
     } catch (error) {
-      if (errorCode(error) !== 'cancelled') this.error = (error as Error).message;
+      if (!stale() && errorCode(error) !== 'cancelled') this.error = (error as Error).message;
     } finally {
-      this.columnBusy = false;
+      if (!stale()) this.columnBusy = false;
     }
+  }
+
+  /** Sets a column's method and threshold (null: back to the default) and recomputes the report. */
+  async configure(column: string, setting: ColumnSetting | null): Promise<void> {
+    if (setting) this.settings[column] = setting;
+    else delete this.settings[column];
+    await this.run();
+    await this.selectColumn(column);
   }
 
   async changeWindows(choice: WindowChoice): Promise<void> {

@@ -70,6 +70,16 @@ describe('the drift view', () => {
     const north = fx.segments.find((s: { value: string }) => s.value === 'north');
     expect(await first.locator('td').nth(1).textContent()).toBe(formatStat(north.wasserstein_normed));
     expect(await first.locator('td').nth(4).textContent()).toBe('2026-09-28, 2026-10-05, 2026-10-12');
+    // Changing the method of the column recomputes it: KS's p-value as scipy gives it, with the large-sample warning.
+    await page.getByTestId('column-method-select').selectOption('ks');
+    expect(await page.getByTestId('column-threshold').inputValue()).toBe('0.05');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect
+      .poll(() => page.getByTestId('column-score').textContent(), { timeout: 60_000 })
+      .toBe(formatStat(fx.columns.amount.stats.ks_p_value));
+    expect(await page.getByTestId('column-verdict').textContent()).toBe('Drift');
+    expect(await page.getByRole('note').first().textContent()).toContain('almost any difference');
+    await windows.first().waitFor({ timeout: 60_000 });
     // Selecting a window redraws the overlay for that window.
     await windows.nth(4).getByRole('button').click();
     expect(await page.getByRole('heading', { name: 'Reference and the selected window' }).count()).toBe(1);

@@ -6,6 +6,7 @@ import { driftOverTime, timeWindows } from '../../src/lib/drift/overTime';
 import { dataQuality } from '../../src/lib/drift/quality';
 import { driftReport, type DriftReport } from '../../src/lib/drift/report';
 import { driftBySegment } from '../../src/lib/drift/segments';
+import { splitByTime } from '../../src/lib/drift/split';
 import { loadDataset } from '../../src/lib/ingest';
 import { describeTable } from '../../src/lib/schema';
 import { closeTo } from '../helpers/close';
@@ -84,6 +85,18 @@ describe('the bundled demo against scipy', () => {
     }
     expect(segments[0]!.overTime!.map((w) => w.drift.drifted)).toEqual([false, false, false, true, true, true]);
     expect(segments.filter((s) => s.segment === 'channel').every((s) => s.severity < segments[0]!.severity)).toBe(true);
+  });
+
+  it('splits one dataset by time into reference and current', async () => {
+    const views = await splitByTime(db, t.current, 'timestamp', Date.parse(`${fx.split.at}Z`));
+    const split = await driftReport(db, views, { columns: ['amount'], perColumn: { amount: { method: 'ks' } } });
+    expect([split.referenceRows, split.currentRows]).toEqual([fx.split.ref_rows, fx.split.cur_rows]);
+    const a = split.columns[0]!;
+    const stats = a.stats as { ks_statistic: number; ks_p_value: number; wasserstein_normed: number };
+    closeTo(stats.ks_statistic, fx.split.amount.ks_statistic, 1e-9);
+    closeTo(a.score, fx.split.amount.ks_p_value, 1e-6);
+    closeTo(stats.wasserstein_normed, fx.split.amount.wasserstein_normed, 1e-9);
+    expect(a.drifted).toBe(true);
   });
 
   it('reports data quality of production against training', async () => {

@@ -3,6 +3,7 @@ import { driftOverTime, timeWindows, type ColumnTest, type WindowDrift, type Win
 import { dataQuality, type QualityReport } from '../../lib/drift/quality';
 import { driftReport, type DriftOptions, type DriftReport } from '../../lib/drift/report';
 import { driftBySegment, type SegmentDrift } from '../../lib/drift/segments';
+import { splitByTime } from '../../lib/drift/split';
 import type { DriftTables } from '../../lib/drift/sql';
 import { describeTable } from '../../lib/schema';
 import type { Jobs } from '../jobs';
@@ -34,6 +35,11 @@ export function driftApi(db: Db, jobs: Jobs) {
         const windows = time ? await timeWindows(db, t.current, time.timestamp, time.spec, signal) : undefined;
         return driftBySegment(db, t, column, segments, { signal, ...(windows ? { windows, topWithTime: 3 } : {}) });
       });
+    },
+
+    /** Views of one table before and from `splitMs` (epoch ms), to compare a dataset with its own past. */
+    splitByTime(table: string, timestamp: string, splitMs: number): Promise<DriftTables> {
+      return splitByTime(db, table, timestamp, splitMs);
     },
 
     dataQuality(jobId: string, t: DriftTables, id?: string): Promise<QualityReport> {

@@ -1,0 +1,22 @@
+/**
+ * One dataset split by time into a reference window and a current window: two views over the same
+ * table, rows before the split time and rows from it on. Rows without a readable timestamp are in
+ * neither.
+ */
+import type { Db } from '../db';
+import { ident, literal } from '../sql';
+import type { DriftTables } from './sql';
+
+export function splitByTimeSql(table: string, timestamp: string, splitMs: number, views: DriftTables): string[] {
+  const t = `epoch_ms(TRY_CAST(${ident(timestamp)} AS TIMESTAMP))`;
+  return [
+    `CREATE OR REPLACE VIEW ${ident(views.reference)} AS SELECT * FROM ${ident(table)} WHERE ${t} < ${literal(splitMs)}`,
+    `CREATE OR REPLACE VIEW ${ident(views.current)} AS SELECT * FROM ${ident(table)} WHERE ${t} >= ${literal(splitMs)}`,
+  ];
+}
+
+export async function splitByTime(db: Db, table: string, timestamp: string, splitMs: number): Promise<DriftTables> {
+  const views = { reference: `${table}__before`, current: `${table}__after` };
+  for (const sql of splitByTimeSql(table, timestamp, splitMs, views)) await db.query(sql);
+  return views;
+}
