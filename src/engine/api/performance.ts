@@ -1,5 +1,5 @@
 import type { Db } from '../../lib/db';
-import { binaryMetricsAt, binaryReport, type BinaryMetrics, type BinaryReport } from '../../lib/metrics/binary';
+import { binaryMetricsAt, binaryReport, type BinaryMetrics, type BinaryReport, type ThresholdFreeMetrics } from '../../lib/metrics/binary';
 import { cbpeOverTime, fitCbpeCalibrator, type CbpeWindow } from '../../lib/metrics/cbpe';
 import { metricsByGroup, overallPerformance, type AnyMetrics, type OverallPerformance } from '../../lib/metrics/performance';
 import { confusionAt, type ScoreTable } from '../../lib/metrics/scoreTable';
@@ -41,6 +41,8 @@ interface Session {
   dims: Dimension[];
   reference?: PerfSpec;
   scoreTable?: ScoreTable;
+  /** Threshold-independent metrics of the score table, with their bootstrap intervals. */
+  thresholdFree?: ThresholdFreeMetrics;
   windowUnit: WindowUnit | null;
 }
 
@@ -115,6 +117,8 @@ export function performanceApi(db: Db, jobs: Jobs) {
         const result = await overallPerformance(db, withThreshold(s, threshold), { signal });
         if (result.task === 'binary' && result.scoreTable) {
           s.scoreTable = result.scoreTable;
+          const { roc_auc, average_precision, log_loss, brier } = result.metrics;
+          s.thresholdFree = { roc_auc, average_precision, log_loss, brier };
           // The score table stays in the worker; the page gets the report only.
           return { task: 'binary', metrics: result.metrics, ...(result.report ? { report: result.report } : {}) };
         }
@@ -124,9 +128,10 @@ export function performanceApi(db: Db, jobs: Jobs) {
 
     /** A slider move: metrics and confusion at a new threshold from the cached score table (no query). */
     atThreshold(id: string, threshold: number): { metrics: BinaryMetrics; confusion: Confusion; threshold: number } | null {
-      const t = sessions.get(id)?.scoreTable;
+      const s = sessions.get(id);
+      const t = s?.scoreTable;
       if (!t) return null;
-      return { metrics: binaryMetricsAt(t, threshold), confusion: confusionAt(t, threshold), threshold };
+      return { metrics: binaryMetricsAt(t, threshold, s.thresholdFree), confusion: confusionAt(t, threshold), threshold };
     },
 
     /** Full binary report at a threshold, with bootstrap intervals (after the slider settles). */
