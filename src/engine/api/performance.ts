@@ -34,6 +34,8 @@ export interface OverTime extends MetricsOverTime {
 export interface SliceFindings {
   discovery: SliceDiscovery;
   worsened: WorsenedSlice[];
+  /** Slices worse over the whole log than the same slice in the reference (when there is one). */
+  worsenedVsReference: WorsenedSlice[] | null;
 }
 
 interface Session {
@@ -193,7 +195,20 @@ export function performanceApi(db: Db, jobs: Jobs) {
           signal,
           ...(windowExpr ? { windowSql: windowExpr } : {}),
         });
-        return { discovery, worsened };
+        // Against the reference, segments and bins only: the reference covers other dates.
+        const worsenedVsReference = s.reference
+          ? await worsenedSlices(
+              db,
+              spec,
+              s.dims.filter((d) => d.kind !== 'time'),
+              {
+                metric: discovery.metric,
+                reference: { ...s.reference, threshold: options.threshold },
+                signal,
+              },
+            )
+          : null;
+        return { discovery, worsened, worsenedVsReference };
       });
     },
 
