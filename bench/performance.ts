@@ -67,5 +67,5 @@ await time('worsened slices per week', () => worsenedSlices(db, spec, dims, { wi
   const { rowErrorSql } = await import('../src/lib/slices/rowError');
   const { sliceLine } = await import('../src/lib/slices/sliceline');
   const enc = await time('discovery: encode rows in DuckDB', () => encodeRows(db, spec, dims, rowErrorSql(spec, 'error_rate')));
-  await time('discovery: SliceLine search depth 2 in JS', () => sliceLine(enc, { maxDepth: 2, minSupport: 4500 }));
+  await time('discovery: SliceLine search depth 2 in JS', async () => await sliceLine(enc, { maxDepth: 2, minSupport: 4500 }));
 }

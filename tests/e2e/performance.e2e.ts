@@ -52,6 +52,7 @@ describe('performance view on the bundled demo', () => {
     const at3 = demo['at_0.3'];
     await page.getByTestId('threshold').fill('0.3');
     await expect.poll(() => page.getByTestId('threshold-value').textContent(), { timeout: 30_000 }).toBe('0.30');
+    // Live: answered from the worker's cached counts, also while a slice search runs (it yields).
     await expect.poll(() => card(page, 'recall'), { timeout: 30_000 }).toBe(shown(at3['recall']));
     expect(await card(page, 'precision')).toBe(shown(at3['precision']));
     expect(await card(page, 'roc_auc')).toBe(shown(at3['roc_auc']));
@@ -78,6 +79,8 @@ describe('performance view on the bundled demo', () => {
     // The planted problem (region north from 2026-09-28) is among the worst and the worsened slices.
     await expect.poll(() => page.getByTestId('worst-slices').textContent(), { timeout: 120_000 }).toContain('region = north');
     expect(await page.getByTestId('worsened-slices').textContent()).toContain('region = north');
+    // Against the training data as reference, the drifted segment stands out too.
+    expect(await page.getByTestId('worsened-vs-reference').textContent()).toContain('region = north');
 
     // Heatmap of a metric over two dimensions.
     await page.getByTestId('heatmap-draw').click();

@@ -48,7 +48,7 @@ function bruteForce(
 }
 
 describe('SliceLine', () => {
-  it.each([1, 2, 3, 4, 5])('equals brute force on random data with real-valued errors (seed %i)', (seed) => {
+  it.each([1, 2, 3, 4, 5])('equals brute force on random data with real-valued errors (seed %i)', async (seed) => {
     const random = seededRandom(seed);
     const n = 2000;
     const card = [4, 3, 5, 3];
@@ -57,7 +57,7 @@ describe('SliceLine', () => {
       const bad = codes[0]![r] === 2 && codes[2]![r] === 1;
       return random() < (bad ? 0.5 : 0.15) ? random() * 3 : 0;
     });
-    const result = sliceLine({ codes, cardinality: card, errors }, { k: 8, maxDepth: 3, minSupport: 25, alpha: 0.9 });
+    const result = await sliceLine({ codes, cardinality: card, errors }, { k: 8, maxDepth: 3, minSupport: 25, alpha: 0.9 });
     const expected = bruteForce(codes, card, errors, 3, 25, 0.9, 8);
     expect(result.top.map((s) => s.dims.map((d, i) => `${d}:${s.codes[i]}`).join(','))).toEqual(expected.map((e) => e.key));
     result.top.forEach((s, i) => expect(Math.abs(s.score - expected[i]!.score)).toBeLessThan(1e-12));

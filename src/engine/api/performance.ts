@@ -1,5 +1,5 @@
 import type { Db } from '../../lib/db';
-import { binaryMetricsAt, binaryReport, type BinaryMetrics, type BinaryReport } from '../../lib/metrics/binary';
+import { binaryMetricsAt, binaryReport, type BinaryMetrics, type BinaryReport, type ThresholdFreeMetrics } from '../../lib/metrics/binary';
 import { cbpeOverTime, fitCbpeCalibrator, type CbpeWindow } from '../../lib/metrics/cbpe';
 import { metricsByGroup, overallPerformance, type AnyMetrics, type OverallPerformance } from '../../lib/metrics/performance';
 import { confusionAt, type ScoreTable } from '../../lib/metrics/scoreTable';
@@ -34,6 +34,8 @@ export interface OverTime extends MetricsOverTime {
 export interface SliceFindings {
   discovery: SliceDiscovery;
   worsened: WorsenedSlice[];
+  /** Slices worse over the whole log than the same slice in the reference (when there is one). */
+  worsenedVsReference: WorsenedSlice[] | null;
 }
 
 interface Session {
@@ -41,6 +43,8 @@ interface Session {
   dims: Dimension[];
   reference?: PerfSpec;
   scoreTable?: ScoreTable;
+  /** Threshold-independent metrics of the score table, with their bootstrap intervals. */
+  thresholdFree?: ThresholdFreeMetrics;
   windowUnit: WindowUnit | null;
 }
 
@@ -115,6 +119,8 @@ export function performanceApi(db: Db, jobs: Jobs) {
         const result = await overallPerformance(db, withThreshold(s, threshold), { signal });
         if (result.task === 'binary' && result.scoreTable) {
           s.scoreTable = result.scoreTable;
+          const { roc_auc, average_precision, log_loss, brier } = result.metrics;
+          s.thresholdFree = { roc_auc, average_precision, log_loss, brier };
           // The score table stays in the worker; the page gets the report only.
           return { task: 'binary', metrics: result.metrics, ...(result.report ? { report: result.report } : {}) };
         }
@@ -124,9 +130,10 @@ export function performanceApi(db: Db, jobs: Jobs) {
 
     /** A slider move: metrics and confusion at a new threshold from the cached score table (no query). */
     atThreshold(id: string, threshold: number): { metrics: BinaryMetrics; confusion: Confusion; threshold: number } | null {
-      const t = sessions.get(id)?.scoreTable;
+      const s = sessions.get(id);
+      const t = s?.scoreTable;
       if (!t) return null;
-      return { metrics: binaryMetricsAt(t, threshold), confusion: confusionAt(t, threshold), threshold };
+      return { metrics: binaryMetricsAt(t, threshold, s.thresholdFree), confusion: confusionAt(t, threshold), threshold };
     },
 
     /** Full binary report at a threshold, with bootstrap intervals (after the slider settles). */
@@ -188,7 +195,20 @@ export function performanceApi(db: Db, jobs: Jobs) {
           signal,
           ...(windowExpr ? { windowSql: windowExpr } : {}),
         });
-        return { discovery, worsened };
+        // Against the reference, segments and bins only: the reference covers other dates.
+        const worsenedVsReference = s.reference
+          ? await worsenedSlices(
+              db,
+              spec,
+              s.dims.filter((d) => d.kind !== 'time'),
+              {
+                metric: discovery.metric,
+                reference: { ...s.reference, threshold: options.threshold },
+                signal,
+              },
+            )
+          : null;
+        return { discovery, worsened, worsenedVsReference };
       });
     },
 

@@ -48,17 +48,20 @@ export function binaryMetricsFromConfusion(c: Confusion): BinaryMetrics {
 }
 
 /** Point estimates at a threshold from the score table (cheap: call on every slider move). */
-export function binaryMetricsAt(t: ScoreTable, threshold: number): BinaryMetrics {
+export function binaryMetricsAt(
+  t: ScoreTable,
+  threshold: number,
+  thresholdFree: ThresholdFreeMetrics = thresholdFreeMetrics(t),
+): BinaryMetrics {
   const confusion = confusionAt(t, threshold);
-  return {
-    n: t.positives + t.negatives,
-    positives: t.positives,
-    ...binaryRates(confusion),
-    roc_auc: rocAuc(t),
-    average_precision: averagePrecision(t),
-    log_loss: logLoss(t),
-    brier: brierScore(t),
-  };
+  return { n: t.positives + t.negatives, positives: t.positives, ...binaryRates(confusion), ...thresholdFree };
+}
+
+export type ThresholdFreeMetrics = Pick<BinaryMetrics, 'roc_auc' | 'average_precision' | 'log_loss' | 'brier'>;
+
+/** The metrics a threshold does not change: compute once, then pass to binaryMetricsAt on every slider move. */
+export function thresholdFreeMetrics(t: ScoreTable): ThresholdFreeMetrics {
+  return { roc_auc: rocAuc(t), average_precision: averagePrecision(t), log_loss: logLoss(t), brier: brierScore(t) };
 }
 
 /** Everything the performance view shows for a binary classifier with scores, with bootstrap intervals. */

@@ -117,6 +117,10 @@ export async function discoverSlices(db: Db, spec: PerfSpec, dims: Dimension[], 
   const metric = options.metric ?? defaultRowError(spec);
   const encoded = await encodeRows(db, spec, dims, rowErrorSql(spec, metric), { signal: options.signal });
   const minSupport = options.minSupport ?? Math.max(20, Math.ceil(encoded.errors.length * 0.005));
-  const result = sliceLine(encoded, { k: options.k ?? 10, maxDepth: options.maxDepth ?? 3, minSupport, alpha: options.alpha ?? 0.95 });
+  const result = await sliceLine(
+    encoded,
+    { k: options.k ?? 10, maxDepth: options.maxDepth ?? 3, minSupport, alpha: options.alpha ?? 0.95 },
+    options.signal,
+  );
   return summariseSliceLine(dims, result, metric, { ...options, minSupport });
 }

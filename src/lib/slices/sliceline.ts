@@ -1,3 +1,5 @@
+import { LanternError } from '../errors';
+
 /**
  * SliceLine (Sagadeeva & Boehm, "SliceLine: Fast, Linear-Algebra-based Slice Finding for ML Model
  * Debugging", SIGMOD 2021): the exact top-k slices - conjunctions of predicates "dimension = value" on
@@ -89,7 +91,7 @@ interface Candidate {
   ub: number;
 }
 
-function evaluate(input: SliceLineInput, candidates: Candidate[]): SliceStats[] {
+async function evaluate(input: SliceLineInput, candidates: Candidate[], pause: () => Promise<void>): Promise<SliceStats[]> {
   const byDims = new Map<string, Candidate[]>();
   for (const c of candidates) {
     const k = c.dims.join(',');
@@ -101,6 +103,7 @@ function evaluate(input: SliceLineInput, candidates: Candidate[]): SliceStats[] 
   const { errors } = input;
   const n = errors.length;
   for (const list of byDims.values()) {
+    await pause();
     const dims = list[0]!.dims;
     const card = dims.map((d) => input.cardinality[d]!);
     const stride: number[] = [];
@@ -154,7 +157,23 @@ function evaluate(input: SliceLineInput, candidates: Candidate[]): SliceStats[] 
   return out;
 }
 
-export function sliceLine(input: SliceLineInput, options: SliceLineOptions = {}): SliceLineResult {
+/**
+ * Gives the event loop a turn every ~50 ms of work, so that a worker running a search still answers a
+ * threshold move or a cancel promptly; aborts with the signal.
+ */
+function pacer(signal?: AbortSignal): () => Promise<void> {
+  let last = Date.now();
+  return async () => {
+    if (signal?.aborted) throw new LanternError('cancelled', 'Cancelled.');
+    if (Date.now() - last < 50) return;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    last = Date.now();
+    if (signal?.aborted) throw new LanternError('cancelled', 'Cancelled.');
+  };
+}
+
+export async function sliceLine(input: SliceLineInput, options: SliceLineOptions = {}, signal?: AbortSignal): Promise<SliceLineResult> {
+  const pause = pacer(signal);
   const { k = 10, alpha = 0.95 } = options;
   const maxDepth = Math.min(options.maxDepth ?? 3, input.codes.length, 3);
   const rows = input.errors.length;
@@ -186,7 +205,7 @@ export function sliceLine(input: SliceLineInput, options: SliceLineOptions = {})
   input.codes.forEach((_, d) => {
     for (let code = 1; code < input.cardinality[d]!; code++) basic.push({ dims: [d], codes: [code], ub: Infinity });
   });
-  let level = score(evaluate(input, basic)).filter((s) => s.size > 0);
+  let level = score(await evaluate(input, basic, pause)).filter((s) => s.size > 0);
   for (const s of level) if (s.size >= minSupport) result.tested.push(s);
   let valid = level.filter((s) => s.size >= minSupport && s.errorSum > 0);
   offer(valid);
@@ -252,7 +271,7 @@ export function sliceLine(input: SliceLineInput, options: SliceLineOptions = {})
         }
       }
     }
-    level = score(evaluate(input, candidates));
+    level = score(await evaluate(input, candidates, pause));
     for (const s of level) if (s.size >= minSupport) result.tested.push(s);
     valid = level.filter((s) => s.size >= minSupport && s.errorSum > 0);
     offer(valid);
