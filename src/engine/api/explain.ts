@@ -23,7 +23,8 @@ export interface RowSample {
 export function explainApi(db: Db, jobs: Jobs) {
   return {
     async matchModel(table: string, model: ModelFeatures): Promise<FeatureMatch> {
-      return matchFeatures(model, await describeTable(db, table));
+      const columns = await describeTable(db, table);
+      return matchFeatures(model, columns, await numericTextColumns(db, table, columns));
     },
 
     /** The model's inputs as one row-major Float64Array, transferred to the caller. */
