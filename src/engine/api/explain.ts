@@ -4,6 +4,7 @@ import { matchFeatures, type FeatureMatch, type ModelFeatures } from '../../lib/
 import {
   featureMatrixSql,
   numericColumnSql,
+  numericTextColumns,
   readDoubles,
   readFeatureMatrix,
   sampleClause,
