@@ -3,6 +3,7 @@ import type { LoadProgress } from '../lib/ingest';
 import { errorCode } from '../rpc/errors';
 import { Dataset } from './dataset.svelte';
 import { Explanation } from './explain.svelte';
+import { DriftState } from './drift.svelte';
 import { LoadJob } from './loadJob.svelte';
 
 export interface Notice {
@@ -32,6 +33,7 @@ export class Workspace {
     () => this.datasets,
     (kind, message) => this.notify(kind, message),
   );
+  readonly drift: DriftState = new DriftState(this);
   private nextTable = 1;
   private nextNotice = 1;
 

@@ -1,5 +1,7 @@
 import type { Component } from 'svelte';
 import DatasetView from '../components/data/DatasetView.svelte';
+import DriftView from '../components/drift/DriftView.svelte';
+import PerformanceView from '../components/performance/PerformanceView.svelte';
 import ExplainView from '../components/explain/ExplainView.svelte';
 
 /**
@@ -14,5 +16,7 @@ export interface AnalysisView {
 
 export const analysisViews: AnalysisView[] = [
   { id: 'data', label: 'Data', component: DatasetView },
+  { id: 'drift', label: 'Drift', component: DriftView },
+  { id: 'performance', label: 'Performance', component: PerformanceView },
   { id: 'explain', label: 'Explain', component: ExplainView },
 ];
