@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeParquet, PathSource } from '../../src/engine/node';
 import { loadDataset } from '../../src/lib/ingest';
 import { describeMismatch, matchFeatures } from '../../src/lib/model/features';
-import { featureMatrixSql, readFeatureMatrix } from '../../src/lib/model/matrix';
+import { featureMatrixSql, numericTextColumns, readFeatureMatrix } from '../../src/lib/model/matrix';
 import { replayPredictions } from '../../src/lib/model/replay';
 import { testDb } from '../helpers/db';
 import { loadFixtureModel, readCase, SHAP_FIXTURES, toMatrix } from '../helpers/shapFixtures';
@@ -111,5 +111,21 @@ describe('prediction replay', () => {
     const result = replayPredictions(loadFixtureModel('softmax.json'), toMatrix(multi.rows), multi.rows.length, labels);
     expect(result.scale).toBe('class');
     expect(result.share).toBe(1);
+  });
+});
+
+describe('numbers in text columns', () => {
+  it('accepts a column that is text only because missing is spelled "NA", and reads NA as missing', async () => {
+    const model = loadFixtureModel('unnamed.json');
+    const ds = await loadCsv('f0,f1,f2\n1.5,NA,3\n2,0.25,x\n');
+    const db = await testDb();
+    const byType = Object.fromEntries(ds.columns.map((c) => [c.name, c.kind]));
+    expect(byType).toEqual({ f0: 'numeric', f1: 'string', f2: 'string' });
+    const numericText = await numericTextColumns(db, ds.table, ds.columns);
+    expect([...numericText]).toEqual(['f1']);
+    const match = matchFeatures(model, ds.columns, numericText);
+    expect(match.wrongType).toEqual([{ feature: 'f2', column: 'f2', type: 'VARCHAR' }]);
+    const { X } = await readFeatureMatrix(db, ds.table, ['f0', 'f1']);
+    expect(Array.from(X)).toEqual([1.5, NaN, 2, 0.25]);
   });
 });

@@ -6,7 +6,7 @@ import { loadDataset } from '../../lib/ingest';
 import type { TreeEnsemble } from '../../lib/model/ensemble';
 import { describeMismatch, matchFeatures } from '../../lib/model/features';
 import { parseModel } from '../../lib/model/load';
-import { readFeatureMatrix, type FeatureMatrix } from '../../lib/model/matrix';
+import { numericTextColumns, readFeatureMatrix, type FeatureMatrix } from '../../lib/model/matrix';
 import { shapToJson } from '../../lib/shap/format';
 import { InterventionalExplainer } from '../../lib/shap/interventional';
 import { PathDependentExplainer } from '../../lib/shap/pathDependent';
@@ -28,7 +28,7 @@ async function readModel(path: string): Promise<TreeEnsemble> {
 
 async function modelInputs(db: Db, model: TreeEnsemble, path: string, table: string, limit?: number): Promise<FeatureMatrix> {
   const dataset = await loadDataset(db, nodeParquet, await PathSource.open(path), { table });
-  const match = matchFeatures(model, dataset.columns);
+  const match = matchFeatures(model, dataset.columns, await numericTextColumns(db, table, dataset.columns));
   if (!match.ok) throw new LanternError('feature-mismatch', `${path}: ${describeMismatch(match)}`);
   return readFeatureMatrix(db, table, match.columns as string[], limit === undefined ? {} : { limit });
 }

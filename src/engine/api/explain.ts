@@ -4,6 +4,7 @@ import { matchFeatures, type FeatureMatch, type ModelFeatures } from '../../lib/
 import {
   featureMatrixSql,
   numericColumnSql,
+  numericTextColumns,
   readDoubles,
   readFeatureMatrix,
   sampleClause,
@@ -23,7 +24,8 @@ export interface RowSample {
 export function explainApi(db: Db, jobs: Jobs) {
   return {
     async matchModel(table: string, model: ModelFeatures): Promise<FeatureMatch> {
-      return matchFeatures(model, await describeTable(db, table));
+      const columns = await describeTable(db, table);
+      return matchFeatures(model, columns, await numericTextColumns(db, table, columns));
     },
 
     /** The model's inputs as one row-major Float64Array, transferred to the caller. */

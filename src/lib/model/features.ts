@@ -31,9 +31,14 @@ const normalise = (name: string) => name.trim().toLowerCase();
 /**
  * Matches model features to dataset columns by name: exact first, then ignoring case and surrounding
  * spaces when that is unambiguous. A model saved without names (f0, f1, ... / Column_0, ...) is matched
- * by position, and says so, when no column carries those made-up names.
+ * by position, and says so, when no column carries those made-up names. Text columns count as numbers
+ * when `numericText` names them (see `numericTextColumns`): CSV files often spell missing as "NA".
  */
-export function matchFeatures(model: ModelFeatures, columns: readonly ColumnInfo[]): FeatureMatch {
+export function matchFeatures(
+  model: ModelFeatures,
+  columns: readonly ColumnInfo[],
+  numericText: ReadonlySet<string> = new Set(),
+): FeatureMatch {
   const byName = new Map(columns.map((c) => [c.name, c]));
   const byNormal = new Map<string, ColumnInfo[]>();
   for (const c of columns) byNormal.set(normalise(c.name), [...(byNormal.get(normalise(c.name)) ?? []), c]);
@@ -62,7 +67,7 @@ export function matchFeatures(model: ModelFeatures, columns: readonly ColumnInfo
   const used = new Set(result.filter((c): c is string => c !== null));
   const wrongType = matched
     .map((m) => ({ feature: m.feature, column: m.column, type: byName.get(m.column)!.type, kind: byName.get(m.column)!.kind }))
-    .filter((m) => m.kind !== 'numeric' && m.kind !== 'boolean')
+    .filter((m) => m.kind !== 'numeric' && m.kind !== 'boolean' && !(m.kind === 'string' && numericText.has(m.column)))
     .map(({ feature, column, type }) => ({ feature, column, type }));
   const missing = model.featureNames.filter((_, i) => result[i] === null);
   return {
@@ -98,3 +103,6 @@ export function describeMismatch(match: FeatureMatch): string {
       : '';
   return `The model does not fit this data: ${parts.join('; ')}.${unused}`;
 }
+
+/** Spellings of "missing" that make a CSV column text although every other value is a number. */
+export const MISSING_SPELLINGS = ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '?', '-'];

@@ -1,6 +1,8 @@
 import { tableFromIPC } from 'apache-arrow';
 import type { Db } from '../db';
-import { ident } from '../sql';
+import type { ColumnInfo } from '../schema';
+import { ident, literal } from '../sql';
+import { MISSING_SPELLINGS } from './features';
 
 export interface FeatureMatrix {
   rows: number;
@@ -63,4 +65,22 @@ export async function readDoubles(db: Db, sql: string, width: number, signal?: A
     }
   }
   return { rows, X };
+}
+
+/** SQL counting, per text column, the values that are neither numbers nor a spelling of missing. */
+export function nonNumericCountSql(table: string, columns: readonly string[]): string {
+  const missing = MISSING_SPELLINGS.map((m) => literal(m)).join(', ');
+  const counts = columns.map(
+    (c, i) =>
+      `count(*) FILTER (WHERE ${ident(c)} IS NOT NULL AND trim(${ident(c)}) NOT IN (${missing}) AND TRY_CAST(${ident(c)} AS DOUBLE) IS NULL)::DOUBLE AS ${ident(`c${i}`)}`,
+  );
+  return `SELECT ${counts.join(', ')} FROM ${ident(table)}`;
+}
+
+/** Text columns whose values are all numbers or spellings of missing ("NA", "", ...): usable model inputs. */
+export async function numericTextColumns(db: Db, table: string, columns: readonly ColumnInfo[]): Promise<Set<string>> {
+  const text = columns.filter((c) => c.kind === 'string').map((c) => c.name);
+  if (text.length === 0) return new Set();
+  const [row] = await db.query(nonNumericCountSql(table, text));
+  return new Set(text.filter((_, i) => Number(row?.[`c${i}`]) === 0));
 }
