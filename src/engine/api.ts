@@ -1,6 +1,7 @@
 import type { Db } from '../lib/db';
 import type { ParquetCodec } from '../lib/ingest';
 import { datasetsApi } from './api/datasets';
+import { workspaceDataApi } from './api/workspaceData';
 import { Jobs } from './jobs';
 
 export type { LoadedWithRoles } from './api/datasets';
@@ -14,6 +15,7 @@ export function createEngineApi(db: Db, parquet: ParquetCodec) {
   return {
     cancel: (jobId: string) => jobs.cancel(jobId),
     ...datasetsApi(db, parquet, jobs),
+    ...workspaceDataApi(db, parquet, jobs),
   };
 }
 
