@@ -14,12 +14,14 @@ export interface StateSection<T = unknown> {
    */
   save(): T;
   /**
-   * Applies saved settings. The 'workspace' section is registered first and restores the datasets, so
-   * table names in later sections are valid when they are restored.
+   * Applies saved settings. The 'workspace' section restores first and brings the datasets back, so
+   * table names in other sections are valid when they are restored.
    */
   restore(data: T, context: RestoreContext): void | Promise<void>;
   /** Upgrades data saved with an older `version`; without it older data is ignored (defaults kept). */
   migrate?(data: unknown, fromVersion: number): T;
+  /** Restore before all other sections (only the 'workspace' section, which brings the datasets back). */
+  restoreFirst?: boolean;
   /** Puts the section back to its defaults (a fresh workspace, or saved data that cannot be used). */
   reset?(): void;
 }
@@ -38,7 +40,8 @@ export class SectionRegistry {
 
   register<T>(section: StateSection<T>): void {
     if (this.list.some((s) => s.key === section.key)) throw new Error(`State section "${section.key}" is registered twice`);
-    this.list.push(section as StateSection<unknown>);
+    if (section.restoreFirst) this.list.unshift(section as StateSection<unknown>);
+    else this.list.push(section as StateSection<unknown>);
   }
 
   get sections(): readonly StateSection<unknown>[] {

@@ -23,6 +23,8 @@ export class Workspace {
   notices: Notice[] = $state([]);
   selectedTable: string | null = $state(null);
   view: string = $state('data');
+  /** Free text the user keeps with the workspace (saved with it). */
+  notes: string = $state('');
   readonly selected = $derived(this.datasets.find((d) => d.table === this.selectedTable) ?? null);
   private nextTable = 1;
   private nextNotice = 1;
@@ -79,6 +81,30 @@ export class Workspace {
     this.datasets = this.datasets.filter((d) => d.table !== table);
     if (this.selectedTable === table) this.selectedTable = this.datasets[0]?.table ?? null;
     await engine().dropTable(table);
+  }
+
+  /**
+   * Puts datasets whose tables the engine already holds (a reopened workspace, src/state/persistence)
+   * in place of the current ones; their profiles are computed again from the restored data.
+   */
+  adoptRestored(datasets: Dataset[]): void {
+    this.datasets = datasets;
+    for (const d of datasets) {
+      const n = Number(/^ds_(\d+)$/.exec(d.table)?.[1] ?? 0);
+      if (n >= this.nextTable) this.nextTable = n + 1;
+      void this.profile(d);
+    }
+    this.selectedTable = datasets[0]?.table ?? null;
+  }
+
+  /** Empties the workspace and drops its tables from the engine (before another workspace is opened). */
+  async clear(): Promise<void> {
+    const tables = this.datasets.map((d) => d.table);
+    this.datasets = [];
+    this.selectedTable = null;
+    this.view = 'data';
+    this.notes = '';
+    for (const table of tables) await engine().dropTable(table);
   }
 
   select(table: string): void {
