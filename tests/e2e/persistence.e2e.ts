@@ -185,20 +185,31 @@ describe('export and import', () => {
 
 describe('failures keep the last saved state', () => {
   it('a quota refusal keeps the last saved state and tells the user what to do', async () => {
-    const { context, open, errors } = await openInContext();
+    // DevTools' Storage.overrideQuotaForOrigin has no effect on this Chromium's in-memory test profiles, so
+    // the refusal is simulated where the browser would raise it: storing a chunk throws QuotaExceededError.
+    const { context, open, errors } = await openInContext(() => {
+      const original = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+        if ((window as { __storageFull?: boolean }).__storageFull && this.name === 'chunks')
+          throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        return original.apply(this, args);
+      } as IDBObjectStore['put'];
+    });
     const page = await open();
     await dropAndSave(page, [TRAINING], 1);
-    const origin = new URL(baseUrl()).origin;
-    const cdp = await context.newCDPSession(page);
-    const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 20_000 });
+    await page.evaluate(() => ((window as { __storageFull?: boolean }).__storageFull = true));
     await dropPaths(page, [PRODUCTION]);
-    await expect.poll(() => page.getByTestId('save-error').textContent(), LONG).toMatch(/quota exceeded.*last saved state is intact.*Free space by deleting/);
+    await expect
+      .poll(() => page.getByTestId('save-error').textContent(), LONG)
+      .toMatch(/quota exceeded.*last saved state is intact.*Free space by deleting/);
     expect(await status(page)).toBe('error');
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin });
-    await page.reload();
+    expect(await page.getByTestId('dataset-item').count()).toBe(2);
+    const leftovers = await storedChunks(page);
+    expect(leftovers.chunks).toBe(leftovers.blobChunks);
+    await page.goto(baseUrl());
     await expect.poll(() => page.getByTestId('dataset-item').allTextContents(), LONG).toEqual([expect.stringContaining('training.csv')]);
     expect(await page.getByTestId('dataset-rows').textContent()).toBe('20,000');
+    expect(await status(page)).toBe('saved');
     expect(errors).toEqual([]);
     await context.close();
   });
