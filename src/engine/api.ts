@@ -1,10 +1,12 @@
 import type { Db } from '../lib/db';
 import type { ParquetCodec } from '../lib/ingest';
 import { datasetsApi } from './api/datasets';
+import { performanceApi } from './api/performance';
 import { workspaceDataApi } from './api/workspaceData';
 import { Jobs } from './jobs';
 
 export type { LoadedWithRoles } from './api/datasets';
+export type { PerformanceSummary, OverTime, SliceFindings } from './api/performance';
 
 /**
  * The engine worker's API: one group of thin methods per analysis area, each in ./api/<area>.ts.
@@ -15,6 +17,7 @@ export function createEngineApi(db: Db, parquet: ParquetCodec) {
   return {
     cancel: (jobId: string) => jobs.cancel(jobId),
     ...datasetsApi(db, parquet, jobs),
+    ...performanceApi(db, jobs),
     ...workspaceDataApi(db, parquet, jobs),
   };
 }
