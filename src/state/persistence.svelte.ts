@@ -229,6 +229,8 @@ export class PersistenceSession {
       this.busy = null;
       await this.refreshList();
     }
+    // A file dropped while restoring changed nothing the effect saw before it started: check once now.
+    this.changed(JSON.stringify(untrack(() => stateSections.saveAll(this.carried))));
   }
 
   /** Waits for a running save and saves what is pending (before switching or importing). */

@@ -88,13 +88,19 @@ export class Workspace {
    * in place of the current ones; their profiles are computed again from the restored data.
    */
   adoptRestored(datasets: Dataset[]): void {
-    this.datasets = datasets;
-    for (const d of datasets) {
-      const n = Number(/^ds_(\d+)$/.exec(d.table)?.[1] ?? 0);
+    this.reserveTables(datasets.map((d) => d.table));
+    // Files dropped while the workspace was being restored stay, after the restored datasets.
+    this.datasets = [...datasets, ...this.datasets.filter((d) => !datasets.some((r) => r.table === d.table))];
+    for (const d of datasets) void this.profile(d);
+    this.selectedTable = datasets[0]?.table ?? this.datasets[0]?.table ?? null;
+  }
+
+  /** Makes sure files loaded from now on never take the table name of a dataset being restored. */
+  reserveTables(tables: string[]): void {
+    for (const table of tables) {
+      const n = Number(/^ds_(\d+)$/.exec(table)?.[1] ?? 0);
       if (n >= this.nextTable) this.nextTable = n + 1;
-      void this.profile(d);
     }
-    this.selectedTable = datasets[0]?.table ?? null;
   }
 
   /** Empties the workspace and drops its tables from the engine (before another workspace is opened). */

@@ -59,6 +59,7 @@ export function saveWorkspace(): SavedWorkspace {
 
 /** Brings the datasets back into the engine from their saved Parquet, then selection, view and notes. */
 export async function restoreWorkspace(saved: SavedWorkspace, context: RestoreContext): Promise<void> {
+  workspace.reserveTables(saved.datasets.map((d) => d.table));
   const restored: Dataset[] = [];
   const detached = [...(saved.detached ?? [])];
   for (const d of saved.datasets) {
