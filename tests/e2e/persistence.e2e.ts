@@ -290,3 +290,46 @@ describe('two tabs', () => {
     await context.close();
   });
 });
+
+describe('the workspace list', () => {
+  it('creates, opens, renames, duplicates and deletes (with confirmation) workspaces, and reopens the last one', async () => {
+    const { context, open, errors } = await openInContext();
+    const page = await open();
+    await dropAndSave(page, [TRAINING], 1);
+    await page.getByTestId('workspaces-toggle').click();
+    const row = (name: string) => page.getByTestId('workspace-row').filter({ has: page.getByText(name, { exact: true }) });
+
+    await row('Workspace 1').getByRole('button', { name: 'Rename' }).click();
+    await page.getByTestId('rename-input').fill('Fraud study');
+    await page.getByTestId('rename-input').press('Enter');
+    await expect.poll(() => page.getByTestId('save-status').textContent(), LONG).toContain('Fraud study');
+
+    await row('Fraud study').getByRole('button', { name: 'Duplicate' }).click();
+    await expect.poll(() => page.getByTestId('workspace-name').allTextContents(), LONG).toContain('Fraud study (copy)');
+    expect(await row('Fraud study (copy)').getByTestId('workspace-size').textContent()).toMatch(/1 datasets/);
+
+    await page.getByRole('button', { name: 'New workspace' }).click();
+    await expect.poll(() => page.getByTestId('save-status').textContent(), LONG).toContain('Workspace 3');
+    expect(await page.getByTestId('dataset-item').count()).toBe(0);
+
+    await row('Fraud study (copy)').getByRole('button', { name: 'Open' }).click();
+    await expect.poll(() => page.getByTestId('dataset-item').allTextContents(), LONG).toEqual([expect.stringContaining('training.csv')]);
+    await saved(page);
+
+    await row('Fraud study').getByRole('button', { name: 'Delete…' }).click();
+    expect(await row('Fraud study').textContent()).toContain('Delete “Fraud study” and its data?');
+    await row('Fraud study').getByRole('button', { name: 'Keep' }).click();
+    expect(await page.getByTestId('workspace-row').count()).toBe(3);
+    await row('Fraud study').getByRole('button', { name: 'Delete…' }).click();
+    await row('Fraud study').getByRole('button', { name: 'Delete', exact: true }).click();
+    // Most recent change first: the copy was opened, not changed, after Workspace 3 was created.
+    await expect.poll(() => page.getByTestId('workspace-name').allTextContents(), LONG).toEqual(['Workspace 3', 'Fraud study (copy)']);
+
+    await page.reload();
+    await expect.poll(() => page.getByTestId('save-status').textContent(), LONG).toContain('Fraud study (copy)');
+    await expect.poll(() => page.getByTestId('dataset-item').count(), LONG).toBe(1);
+    expect(await page.getByTestId('dataset-rows').textContent()).toBe('20,000');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
