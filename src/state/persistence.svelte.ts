@@ -77,7 +77,17 @@ export class PersistenceSession {
     document.addEventListener('visibilitychange', () => this.onVisibility());
     this.stopAutosave = $effect.root(() => {
       $effect(() => {
-        const json = JSON.stringify(stateSections.saveAll(this.carried));
+        let json: string;
+        try {
+          json = JSON.stringify(stateSections.saveAll(this.carried));
+        } catch (error) {
+          // A section whose save() throws must not stop autosave silently: say so, keep the last good state.
+          untrack(() => {
+            this.status = 'error';
+            this.error = `Saving failed: ${(error as Error).message}. Your last saved state is intact.`;
+          });
+          return;
+        }
         untrack(() => this.changed(json));
       });
     });
@@ -323,7 +333,7 @@ export class PersistenceSession {
           );
         const check = `import_check_${i}`;
         try {
-          await engine().restoreTable(newJobId('import'), bytes.slice(), {
+          await engine().restoreTable(newJobId('import'), bytes, {
             table: check,
             name: saved.name,
             rows: saved.rows,
