@@ -4,3 +4,4 @@ export { WorkspaceStore, type CommitInput, type TableData } from './store';
 export { PersistenceError, isQuotaError, QUOTA_MESSAGE, type PersistenceErrorCode } from './errors';
 export { buildArchive, readArchive, ARCHIVE_EXTENSION, ARCHIVE_VERSION, type ArchiveContent } from './archive';
 export { registerSection, stateSections, SectionRegistry, type StateSection, type RestoreContext, type SavedSections } from './sections';
+export { AutosaveTimer } from './autosave';

@@ -32,7 +32,9 @@ export function guessSources(datasets: Dataset[]): PerfSources | null {
     const labels = datasets.find((d) => d !== data && has(d, 'label') && has(d, 'id') && !has(d, 'score') && !has(d, 'prediction'));
     if (labels) sources.labels = labels;
   }
-  const reference = datasets.find((d) => d !== data && d !== sources.labels && has(d, 'label') && (has(d, 'score') || has(d, 'prediction')));
+  const reference = datasets.find(
+    (d) => d !== data && d !== sources.labels && has(d, 'label') && (has(d, 'score') || has(d, 'prediction')),
+  );
   if (reference) sources.reference = reference;
   return sources;
 }
@@ -97,7 +99,12 @@ export class PerformanceState {
       ...choices,
     };
     const prepared = await this.step('prepare', () =>
-      engine().preparePerformance(newJobId('perf'), { data: data.table, labels: labels?.table, reference: reference?.table, choices: picked }),
+      engine().preparePerformance(newJobId('perf'), {
+        data: data.table,
+        labels: labels?.table,
+        reference: reference?.table,
+        choices: picked,
+      }),
     );
     if (!prepared || generation !== this.generation) return;
     this.sessionId = prepared.id;
@@ -136,7 +143,10 @@ export class PerformanceState {
     if (!id) return;
     const threshold = this.threshold;
     // Comlink's Remote spreads a union result over promises; awaiting inside keeps one promise type.
-    const overall = await this.step<OverallPerformance>('overall', async () => await engine().overall(newJobId('perf-overall'), id, threshold));
+    const overall = await this.step<OverallPerformance>(
+      'overall',
+      async () => await engine().overall(newJobId('perf-overall'), id, threshold),
+    );
     if (overall && threshold === this.threshold) {
       this.overall = overall;
       this.live = null;
@@ -161,7 +171,11 @@ export class PerformanceState {
     const id = this.sessionId;
     if (!id) return;
     const findings = await this.step('slices', () =>
-      engine().findSlices(newJobId('perf-find'), id, { maxDepth: this.maxDepth, threshold: this.threshold, ...(this.rowError ? { metric: this.rowError } : {}) }),
+      engine().findSlices(newJobId('perf-find'), id, {
+        maxDepth: this.maxDepth,
+        threshold: this.threshold,
+        ...(this.rowError ? { metric: this.rowError } : {}),
+      }),
     );
     if (findings) this.findings = findings;
   }

@@ -1,6 +1,7 @@
 import { untrack } from 'svelte';
 import { engine, newJobId } from '../client/engine';
 import {
+  AutosaveTimer,
   buildArchive,
   openLanternDexie,
   PersistenceError,
@@ -54,7 +55,11 @@ export class PersistenceSession {
   private carried: SavedSections = {};
   private lastSavedJson: string | null = null;
   private pendingJson: string | null = null;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly autosave = new AutosaveTimer(
+    () => void this.saveNow(),
+    () => document.visibilityState === 'hidden',
+    AUTOSAVE_DELAY_MS,
+  );
   private saving: Promise<void> | null = null;
   private stopAutosave: (() => void) | null = null;
 
@@ -116,29 +121,13 @@ export class PersistenceSession {
     if (this.status !== 'error') this.status = this.saving ? 'saving' : 'pending';
     // After a quota failure autosave waits for the user ("Save now"), instead of failing again on every change.
     if (this.status === 'error') return;
-    this.schedule();
+    this.autosave.changed();
   }
 
-  private schedule(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      if (document.visibilityState === 'hidden') return; // resumed by onVisibility
-      void this.saveNow();
-    }, AUTOSAVE_DELAY_MS);
-  }
-
-  /**
-   * Hidden tabs do not autosave. The moment a tab becomes hidden is the last one the browser promises
-   * to run code in (Page Lifecycle), so a pending change is saved then, once; then saving pauses.
-   */
+  /** Hidden tabs do not autosave, except once as they become hidden (see AutosaveTimer). */
   private onVisibility(): void {
-    if (!this.pendingJson || !this.canSave || this.status === 'error') return;
-    if (document.visibilityState === 'hidden') {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = null;
-      void this.saveNow();
-    } else this.schedule();
+    if (!this.canSave || this.status === 'error') return;
+    this.autosave.visibilityChanged();
   }
 
   /** Saves the current state now (autosave calls it; so does "Save now" after an error). */
@@ -156,7 +145,7 @@ export class PersistenceSession {
       this.saving = null;
     });
     await this.saving;
-    if (this.pendingJson && this.status === 'saved') this.schedule();
+    if (this.pendingJson && this.status === 'saved') this.autosave.changed();
   }
 
   private async commit(json: string): Promise<void> {
@@ -245,8 +234,7 @@ export class PersistenceSession {
 
   /** Waits for a running save and saves what is pending (before switching or importing). */
   async flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.autosave.cancel();
     if (this.saving) await this.saving;
     if (this.pendingJson && this.canSave && this.status !== 'error') await this.saveNow();
   }
@@ -286,7 +274,7 @@ export class PersistenceSession {
   async remove(id: string): Promise<void> {
     if (!this.store) return;
     if (id === this.current?.id) {
-      if (this.timer) clearTimeout(this.timer);
+      this.autosave.cancel();
       this.pendingJson = null;
       if (this.saving) await this.saving;
     }

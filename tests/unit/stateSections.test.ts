@@ -25,6 +25,9 @@ describe('SectionRegistry', () => {
     threshold = 0.5;
     await registry.restoreAll(saved, context([]));
     expect(order).toEqual(['workspace', 'drift']);
+    registry.register({ key: 'first', version: 1, restoreFirst: true, save: () => 0, restore: () => void order.push('first') });
+    await registry.restoreAll(registry.saveAll(), context([]));
+    expect(order.slice(2)).toEqual(['first', 'workspace', 'drift']);
     expect(threshold).toBe(0.2);
     expect(() => registry.register({ key: 'drift', version: 1, save: () => 0, restore: () => undefined })).toThrow(/twice/);
   });
