@@ -2,7 +2,7 @@ import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { createDuckDB, BROWSER_RUNTIME, VoidLogger, DuckDBDataProtocol } from 'duckdb-browser-blocking';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
-import initParquet, { readParquet } from 'parquet-wasm/esm';
+import initParquet, { Compression, readParquet, Table, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/esm';
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import type { DataSource, Db } from '../lib/db';
 import type { ParquetCodec } from '../lib/ingest';
@@ -62,5 +62,13 @@ export async function openBrowserEngine(): Promise<BrowserEngine> {
   });
   await prepareEngine(db);
   await initParquet({ module_or_path: parquetWasm });
-  return { db, parquet: { toArrowStream: (bytes) => readParquet(bytes).intoIPCStream() } };
+  return {
+    db,
+    parquet: {
+      toArrowStream: (bytes) => readParquet(bytes).intoIPCStream(),
+      // Saved workspaces (src/persistence/): zstd keeps them compact, and parquet-wasm's default build has it.
+      fromArrowStream: (ipc) =>
+        writeParquet(Table.fromIPCStream(ipc), new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build()),
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { open, stat } from 'node:fs/promises';
 import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
-import { readParquet } from 'parquet-wasm';
+import { Compression, readParquet, Table, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm';
 import type { DataSource, Db } from '../lib/db';
 import type { ParquetCodec } from '../lib/ingest';
 import { LanternError } from '../lib/errors';
@@ -49,6 +49,7 @@ export class PathSource implements DataSource {
 
 export const nodeParquet: ParquetCodec = {
   toArrowStream: (bytes) => readParquet(bytes).intoIPCStream(),
+  fromArrowStream: (ipc) => writeParquet(Table.fromIPCStream(ipc), new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build()),
 };
 
 interface NodeBlockingModule {

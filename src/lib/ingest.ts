@@ -10,6 +10,8 @@ import { ident, literal } from './sql';
 export interface ParquetCodec {
   /** Decodes a whole Parquet file to an Arrow IPC stream. */
   toArrowStream(parquet: Uint8Array): Uint8Array;
+  /** Encodes an Arrow IPC stream as one Parquet file (saving workspaces); engines that only read omit it. */
+  fromArrowStream?(ipc: Uint8Array): Uint8Array;
 }
 
 export interface LoadProgress {

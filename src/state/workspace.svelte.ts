@@ -27,6 +27,8 @@ export class Workspace {
   notices: Notice[] = $state([]);
   selectedTable: string | null = $state(null);
   view: string = $state('data');
+  /** Free text the user keeps with the workspace (saved with it). */
+  notes: string = $state('');
   readonly selected = $derived(this.datasets.find((d) => d.table === this.selectedTable) ?? null);
   /** The model being explained and everything computed from it. */
   readonly explain = new Explanation(
@@ -96,6 +98,36 @@ export class Workspace {
     this.datasets = this.datasets.filter((d) => d.table !== table);
     if (this.selectedTable === table) this.selectedTable = this.datasets[0]?.table ?? null;
     await engine().dropTable(table);
+  }
+
+  /**
+   * Puts datasets whose tables the engine already holds (a reopened workspace, src/state/persistence)
+   * in place of the current ones; their profiles are computed again from the restored data.
+   */
+  adoptRestored(datasets: Dataset[]): void {
+    this.reserveTables(datasets.map((d) => d.table));
+    // Files dropped while the workspace was being restored stay, after the restored datasets.
+    this.datasets = [...datasets, ...this.datasets.filter((d) => !datasets.some((r) => r.table === d.table))];
+    for (const d of datasets) void this.profile(d);
+    this.selectedTable = datasets[0]?.table ?? this.datasets[0]?.table ?? null;
+  }
+
+  /** Makes sure files loaded from now on never take the table name of a dataset being restored. */
+  reserveTables(tables: string[]): void {
+    for (const table of tables) {
+      const n = Number(/^ds_(\d+)$/.exec(table)?.[1] ?? 0);
+      if (n >= this.nextTable) this.nextTable = n + 1;
+    }
+  }
+
+  /** Empties the workspace and drops its tables from the engine (before another workspace is opened). */
+  async clear(): Promise<void> {
+    const tables = this.datasets.map((d) => d.table);
+    this.datasets = [];
+    this.selectedTable = null;
+    this.view = 'data';
+    this.notes = '';
+    for (const table of tables) await engine().dropTable(table);
   }
 
   select(table: string): void {
