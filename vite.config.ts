@@ -1,11 +1,12 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { precachePlugin } from './scripts/vite/precachePlugin.ts';
 
 export default defineConfig({
   // Relative asset URLs: the static build works from any host and any sub-path.
   base: './',
-  plugins: [svelte()],
+  plugins: [svelte(), precachePlugin()],
   resolve: {
     alias: {
       // DuckDB-WASM's synchronous browser build is shipped but not in its package exports map.

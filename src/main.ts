@@ -1,5 +1,7 @@
 import { mount } from 'svelte';
 import App from './components/App.svelte';
+import { offline } from './state/offline.svelte';
 import './app.css';
 
 mount(App, { target: document.getElementById('app')! });
+void offline.start();

@@ -1,9 +1,11 @@
 import type { Db } from '../lib/db';
 import type { ParquetCodec } from '../lib/ingest';
 import { datasetsApi } from './api/datasets';
+import { runtimeApi } from './api/runtime';
 import { Jobs } from './jobs';
 
 export type { LoadedWithRoles } from './api/datasets';
+export type { EngineRuntime } from './api/runtime';
 
 /**
  * The engine worker's API: one group of thin methods per analysis area, each in ./api/<area>.ts.
@@ -14,6 +16,7 @@ export function createEngineApi(db: Db, parquet: ParquetCodec) {
   return {
     cancel: (jobId: string) => jobs.cancel(jobId),
     ...datasetsApi(db, parquet, jobs),
+    ...runtimeApi(db),
   };
 }
 
