@@ -23,7 +23,8 @@ export class OfflineSupport {
 
   /** Registers the build's service worker (dist/sw.js, next to index.html, so its scope is the app's folder). */
   async start(): Promise<void> {
-    if (import.meta.env.DEV || !('serviceWorker' in navigator)) return;
+    // MODE, not DEV: a build run under Vitest (NODE_ENV=test) still has DEV set.
+    if (import.meta.env.MODE !== 'production' || !('serviceWorker' in navigator)) return;
     const container = navigator.serviceWorker;
     const hadController = container.controller !== null;
     this.status = 'preparing';
