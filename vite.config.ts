@@ -1,12 +1,22 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { contentSecurityPolicy } from './scripts/vite/contentSecurityPolicy.ts';
 import { precachePlugin } from './scripts/vite/precachePlugin.ts';
 
 export default defineConfig({
   // Relative asset URLs: the static build works from any host and any sub-path.
   base: './',
-  plugins: [svelte(), precachePlugin()],
+  plugins: [
+    svelte(),
+    {
+      name: 'lantern:csp-meta',
+      transformIndexHtml: () => [
+        { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy.meta }, injectTo: 'head-prepend' },
+      ],
+    },
+    precachePlugin(),
+  ],
   resolve: {
     alias: {
       // DuckDB-WASM's synchronous browser build is shipped but not in its package exports map.
@@ -19,5 +29,6 @@ export default defineConfig({
   build: { target: 'es2022', chunkSizeWarningLimit: 2000, assetsInlineLimit: 0 },
   optimizeDeps: { exclude: ['@duckdb/duckdb-wasm', 'parquet-wasm'] },
   server: { port: 5173 },
-  preview: { port: 4173 },
+  // The preview server sends the policy as a header too, so e2e tests run under it in workers as well.
+  preview: { port: 4173, headers: { 'Content-Security-Policy': contentSecurityPolicy.header } },
 });
