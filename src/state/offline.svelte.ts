@@ -33,7 +33,7 @@ export class OfflineSupport {
       else if (hadController) this.status = 'updated-elsewhere';
     });
     try {
-      const registration = await container.register(new URL('sw.js', document.baseURI), { scope: './' });
+      const registration = await container.register('sw.js', { scope: './' });
       this.registration = registration;
       this.watch(registration);
       await container.ready;
@@ -51,7 +51,8 @@ export class OfflineSupport {
       const settle = () => {
         // A worker that installs while another one controls the page is an update waiting for a reload.
         if (worker.state === 'installed' && navigator.serviceWorker.controller) this.status = 'update-ready';
-        if (worker.state === 'redundant' && this.status === 'preparing') this.fail(new Error('the service worker could not store this version'));
+        if (worker.state === 'redundant' && this.status === 'preparing')
+          this.fail(new Error('the service worker could not store this version'));
       };
       settle();
       worker.addEventListener('statechange', settle);

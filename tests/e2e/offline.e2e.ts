@@ -68,11 +68,11 @@ describe('offline after the first visit', () => {
 
 describe('updates', () => {
   it('announces a new version, keeps the old one until asked, then reloads into the new one', async () => {
-    let next: ReturnType<typeof nextBuild> | undefined;
-    const server = await serveStatic(DIST, { rewrite: (path, bytes) => (next ? next.rewrite(path, bytes) : bytes) });
+    const shipped: { next?: ReturnType<typeof nextBuild> } = {};
+    const server = await serveStatic(DIST, { rewrite: (path, bytes) => shipped.next?.rewrite(path, bytes) ?? bytes });
     const { page, errors } = await openApp(browser, server.url);
     await expect.poll(() => page.getByTestId('offline-status').textContent(), { timeout: 90_000 }).toBe('Works offline');
-    next = nextBuild();
+    const next = (shipped.next = nextBuild());
     await page.reload(); // a navigation makes the browser check sw.js
     await expect.poll(() => page.getByTestId('update-banner').isVisible(), { timeout: 60_000 }).toBe(true);
     // Announced, not applied: this page and a reload still run the old build.
@@ -90,14 +90,16 @@ describe('updates', () => {
   });
 
   it('never installs a version whose files do not match its manifest', async () => {
-    let next: ReturnType<typeof nextBuild> | undefined;
-    const server = await serveStatic(DIST, { rewrite: (path, bytes) => (next ? next.rewrite(path, bytes) : bytes) });
+    const shipped: { next?: ReturnType<typeof nextBuild> } = {};
+    const server = await serveStatic(DIST, { rewrite: (path, bytes) => shipped.next?.rewrite(path, bytes) ?? bytes });
     const { page, errors } = await openApp(browser, server.url);
     await expect.poll(() => page.getByTestId('offline-status').textContent(), { timeout: 90_000 }).toBe('Works offline');
-    next = nextBuild({ wrongRevision: true });
+    const next = (shipped.next = nextBuild({ wrongRevision: true }));
     const outcome = await page.evaluate(async () => {
       const registration = (await navigator.serviceWorker.getRegistration())!;
-      const found = new Promise<ServiceWorker>((resolve) => registration.addEventListener('updatefound', () => resolve(registration.installing!)));
+      const found = new Promise<ServiceWorker>((resolve) =>
+        registration.addEventListener('updatefound', () => resolve(registration.installing!)),
+      );
       await registration.update().catch(() => undefined);
       const worker = await found;
       return new Promise<string>((resolve) => {

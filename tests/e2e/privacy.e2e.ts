@@ -58,6 +58,9 @@ describe('privacy', () => {
     await page.getByTestId('dataset-item').last().click();
     for (const tab of await page.getByRole('tab').all()) await tab.click();
     await expect.poll(() => page.getByTestId('columns-table').textContent()).toContain('label_time');
+    await page.getByLabel('Role of label_time').selectOption('ignore');
+    await page.getByTestId('share-setup').click();
+    expect(await page.getByTestId('share-link').inputValue()).toContain('#setup=');
     await expect.poll(() => page.getByTestId('offline-status').textContent(), { timeout: 90_000 }).toBe('Works offline');
     await expect.poll(() => page.getByTestId('engine-mode').textContent()).toContain('single-threaded');
 
