@@ -1,10 +1,12 @@
 import type { Db } from '../lib/db';
 import type { ParquetCodec } from '../lib/ingest';
 import { datasetsApi } from './api/datasets';
+import { performanceApi } from './api/performance';
 import { runtimeApi } from './api/runtime';
 import { Jobs } from './jobs';
 
 export type { LoadedWithRoles } from './api/datasets';
+export type { PerformanceSummary, OverTime, SliceFindings } from './api/performance';
 export type { EngineRuntime } from './api/runtime';
 
 /**
@@ -16,6 +18,7 @@ export function createEngineApi(db: Db, parquet: ParquetCodec) {
   return {
     cancel: (jobId: string) => jobs.cancel(jobId),
     ...datasetsApi(db, parquet, jobs),
+    ...performanceApi(db, jobs),
     ...runtimeApi(db),
   };
 }

@@ -1,5 +1,6 @@
 import type { Component } from 'svelte';
 import DatasetView from '../components/data/DatasetView.svelte';
+import PerformanceView from '../components/performance/PerformanceView.svelte';
 
 /**
  * The analysis views the app shows as tabs. Each analysis adds one entry; a view receives nothing as
@@ -11,4 +12,7 @@ export interface AnalysisView {
   component: Component;
 }
 
-export const analysisViews: AnalysisView[] = [{ id: 'data', label: 'Data', component: DatasetView }];
+export const analysisViews: AnalysisView[] = [
+  { id: 'data', label: 'Data', component: DatasetView },
+  { id: 'performance', label: 'Performance', component: PerformanceView },
+];
