@@ -49,7 +49,7 @@ function nextBuild(options: { wrongRevision?: boolean } = {}) {
 describe('offline after the first visit', () => {
   it('reloads and analyses a dropped file with the network cut', async () => {
     const server = await serveStatic(DIST);
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(browser, server.url, { serviceWorkers: 'allow' });
     await expect.poll(() => page.getByTestId('offline-status').textContent(), { timeout: 90_000 }).toBe('Works offline');
     // The network is gone: the host is shut down and the browser is offline.
     await server.close();
@@ -70,7 +70,7 @@ describe('updates', () => {
   it('announces a new version, keeps the old one until asked, then reloads into the new one', async () => {
     const shipped: { next?: ReturnType<typeof nextBuild> } = {};
     const server = await serveStatic(DIST, { rewrite: (path, bytes) => shipped.next?.rewrite(path, bytes) ?? bytes });
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(browser, server.url, { serviceWorkers: 'allow' });
     await expect.poll(() => page.getByTestId('offline-status').textContent(), { timeout: 90_000 }).toBe('Works offline');
     const next = (shipped.next = nextBuild());
     await page.reload(); // a navigation makes the browser check sw.js
@@ -92,7 +92,7 @@ describe('updates', () => {
   it('never installs a version whose files do not match its manifest', async () => {
     const shipped: { next?: ReturnType<typeof nextBuild> } = {};
     const server = await serveStatic(DIST, { rewrite: (path, bytes) => shipped.next?.rewrite(path, bytes) ?? bytes });
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(browser, server.url, { serviceWorkers: 'allow' });
     await expect.poll(() => page.getByTestId('offline-status').textContent(), { timeout: 90_000 }).toBe('Works offline');
     const next = (shipped.next = nextBuild({ wrongRevision: true }));
     const outcome = await page.evaluate(async () => {

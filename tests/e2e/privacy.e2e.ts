@@ -57,6 +57,12 @@ describe('privacy', () => {
     // Every view registered on main, with a dataset selected: charts, column summaries, preview.
     await page.getByTestId('dataset-item').last().click();
     for (const tab of await page.getByRole('tab').all()) await tab.click();
+    // Performance (on main): metrics with bootstrap intervals, a threshold move, charts and slices.
+    await page.getByRole('tab', { name: 'Performance' }).click();
+    await expect.poll(() => page.getByTestId('metric-roc_auc-value').textContent(), { timeout: 90_000 }).toMatch(/^0\.\d{4}$/);
+    await page.getByTestId('threshold').fill('0.3');
+    await expect.poll(() => page.getByTestId('threshold-value').textContent()).toBe('0.30');
+    await page.getByRole('tab', { name: 'Data' }).click();
     await expect.poll(() => page.getByTestId('columns-table').textContent()).toContain('label_time');
     await page.getByLabel('Role of label_time').selectOption('ignore');
     await page.getByTestId('share-setup').click();
