@@ -20,6 +20,8 @@ import {
 
 /** Messages the page may send. */
 export type ToServiceWorker = { type: 'skip-waiting' } | { type: 'version' };
+/** Sent to every open page when a new version took over from an older one. */
+export type FromServiceWorker = { type: 'activated'; version: string };
 
 const META_CACHE = 'lantern-meta';
 const ACTIVE_KEY = '__lantern-active-version';
@@ -78,6 +80,11 @@ async function activate(sw: ServiceWorkerGlobalScope, manifest: PrecacheManifest
   const keepPrevious = previous !== manifest.version ? previous : undefined;
   await Promise.all(cachesToDelete(await caches.keys(), manifest.version, keepPrevious).map((name) => caches.delete(name)));
   await sw.clients.claim();
+  // Pages queue this message until they listen, so a page that started while the switch happened (a
+  // reload can activate the waiting version while the old one serves the navigation) still learns of it.
+  if (keepPrevious === undefined) return;
+  const message: FromServiceWorker = { type: 'activated', version: manifest.version };
+  for (const client of await sw.clients.matchAll({ type: 'window' })) client.postMessage(message);
 }
 
 /** Lantern's caches, this version's first: a tab still on the previous version finds its files too. */

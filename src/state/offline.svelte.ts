@@ -21,20 +21,35 @@ export class OfflineSupport {
   private registration: ServiceWorkerRegistration | undefined;
   private reloadOnChange = false;
 
-  /** Registers the build's service worker (dist/sw.js, next to index.html, so its scope is the app's folder). */
-  async start(): Promise<void> {
+  /**
+   * Registers the build's service worker (dist/sw.js, next to index.html, so its scope is the app's folder).
+   * `isIdle` tells whether the page holds nothing the user would lose on a reload (no dataset, no load).
+   */
+  async start(isIdle: () => boolean = () => false): Promise<void> {
     // MODE, not DEV: a build run under Vitest (NODE_ENV=test) still has DEV set.
     if (import.meta.env.MODE !== 'production' || !('serviceWorker' in navigator)) return;
     const container = navigator.serviceWorker;
     const hadController = container.controller !== null;
     this.status = 'preparing';
-    container.addEventListener('controllerchange', () => {
-      if (this.reloadOnChange) location.reload();
-      else if (hadController) this.status = 'updated-elsewhere';
+    // A new version took over (message from src/offline/serviceWorker.ts): asked for here, or a reload let
+    // the browser activate it while the old one served this page, or another tab asked. An idle page
+    // follows at once; a page holding the user's work says so and keeps running until reloaded.
+    container.addEventListener('message', (event: MessageEvent<{ type?: string }>) => {
+      if (event.data?.type !== 'activated') return;
+      if (this.reloadOnChange || isIdle()) location.reload();
+      else this.status = 'updated-elsewhere';
     });
+    container.startMessages();
     try {
       const registration = await container.register('sw.js', { scope: './' });
       this.registration = registration;
+      // A version that finished installing while Lantern was last open is taken now, on this reload: the
+      // page has just started, so nothing the user loaded is lost.
+      if (registration.waiting && hadController) {
+        this.registration = registration;
+        this.applyUpdate();
+        return;
+      }
       this.watch(registration);
       await container.ready;
       if (this.status === 'preparing') this.status = registration.waiting && hadController ? 'update-ready' : 'ready';

@@ -30,21 +30,32 @@ const swVersion = (page: Page) =>
  * A "next build" made from this one: index.html gains a marker, and sw.js carries the new version and
  * index.html's new revision, exactly what the build would write for that change.
  */
-function nextBuild(options: { wrongRevision?: boolean } = {}) {
+function nextBuild(tag: string, options: { wrongRevision?: boolean } = {}) {
   const oldIndex = readFileSync(resolve(DIST, 'index.html'));
-  const newIndex = Buffer.from(oldIndex.toString().replace('<title>', '<meta name="lantern-build" content="next" />\n    <title>'));
+  const newIndex = Buffer.from(oldIndex.toString().replace('<title>', `<meta name="lantern-build" content="${tag}" />\n    <title>`));
   const revision = (b: Buffer) => createHash('sha256').update(b).digest('hex').slice(0, 16);
   const sw = readFileSync(resolve(DIST, 'sw.js'), 'utf8');
   const oldVersion = /version:`([0-9a-f]+)`/.exec(sw)?.[1];
   if (!oldVersion) throw new Error('no version in sw.js');
+  const version = createHash('sha256').update(tag).digest('hex').slice(0, 12);
   const newSw = sw
-    .replace(`version:\`${oldVersion}\``, 'version:`0000next0000`')
+    .replace(`version:\`${oldVersion}\``, `version:\`${version}\``)
     .replace(revision(oldIndex), options.wrongRevision ? 'ffffffffffffffff' : revision(newIndex));
   return {
     oldVersion,
+    version,
     rewrite: (path: string, bytes: Buffer) => (path === 'index.html' ? newIndex : path === 'sw.js' ? Buffer.from(newSw) : bytes),
   };
 }
+
+/** The build marker of the page's index.html, or null for the first build. */
+async function build(page: Page): Promise<string | null> {
+  const meta = page.locator('meta[name="lantern-build"]');
+  return (await meta.count()) > 0 ? meta.getAttribute('content') : null;
+}
+
+/** What the page does every hour (and the browser on navigations): ask the host for sw.js. */
+const checkForUpdate = (page: Page) => page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
 
 describe('offline after the first visit', () => {
   it('reloads and analyses a dropped file with the network cut', async () => {
@@ -67,23 +78,32 @@ describe('offline after the first visit', () => {
 });
 
 describe('updates', () => {
-  it('announces a new version, keeps the old one until asked, then reloads into the new one', async () => {
+  it('announces a new version and takes it on request or on the next reload, never before', async () => {
     const shipped: { next?: ReturnType<typeof nextBuild> } = {};
     const server = await serveStatic(DIST, { rewrite: (path, bytes) => shipped.next?.rewrite(path, bytes) ?? bytes });
     const { page, errors } = await openApp(browser, server.url, { serviceWorkers: 'allow' });
     await expect.poll(() => page.getByTestId('offline-status').textContent(), { timeout: 90_000 }).toBe('Works offline');
-    const next = (shipped.next = nextBuild());
-    await page.reload(); // a navigation makes the browser check sw.js
+
+    // Deploy build "two": the next check finds it; it installs in the background and is announced.
+    const two = (shipped.next = nextBuild('two'));
+    await checkForUpdate(page);
     await expect.poll(() => page.getByTestId('update-banner').isVisible(), { timeout: 60_000 }).toBe(true);
-    // Announced, not applied: this page and a reload still run the old build.
-    expect(await swVersion(page)).toBe(next.oldVersion);
-    await page.reload();
-    expect(await page.locator('meta[name="lantern-build"]').count()).toBe(0);
-    await expect.poll(() => page.getByTestId('update-banner').isVisible(), { timeout: 30_000 }).toBe(true);
+    // Announced, not applied: this page runs the old build, served by the old worker.
+    expect(await swVersion(page)).toBe(two.oldVersion);
+    expect(await build(page)).toBeNull();
     await page.getByTestId('apply-update').click();
-    await expect.poll(() => page.locator('meta[name="lantern-build"]').count(), { timeout: 30_000 }).toBe(1);
-    expect(await swVersion(page)).toBe('0000next0000');
+    await expect.poll(() => build(page), { timeout: 30_000 }).toBe('two');
+    expect(await swVersion(page)).toBe(two.version);
     expect(await page.getByTestId('update-banner').count()).toBe(0);
+
+    // Deploy build "three": announced again; a plain reload takes it.
+    const three = (shipped.next = nextBuild('three'));
+    await checkForUpdate(page);
+    await expect.poll(() => page.getByTestId('update-banner').isVisible(), { timeout: 60_000 }).toBe(true);
+    expect(await build(page)).toBe('two');
+    await page.reload();
+    await expect.poll(() => build(page), { timeout: 30_000 }).toBe('three');
+    expect(await swVersion(page)).toBe(three.version);
     expect(errors).toEqual([]);
     await page.context().close();
     await server.close();
@@ -94,7 +114,7 @@ describe('updates', () => {
     const server = await serveStatic(DIST, { rewrite: (path, bytes) => shipped.next?.rewrite(path, bytes) ?? bytes });
     const { page, errors } = await openApp(browser, server.url, { serviceWorkers: 'allow' });
     await expect.poll(() => page.getByTestId('offline-status').textContent(), { timeout: 90_000 }).toBe('Works offline');
-    const next = (shipped.next = nextBuild({ wrongRevision: true }));
+    const next = (shipped.next = nextBuild('bad', { wrongRevision: true }));
     const outcome = await page.evaluate(async () => {
       const registration = (await navigator.serviceWorker.getRegistration())!;
       const found = new Promise<ServiceWorker>((resolve) =>
@@ -112,7 +132,7 @@ describe('updates', () => {
     expect(await swVersion(page)).toBe(next.oldVersion);
     expect(await page.getByTestId('update-banner').count()).toBe(0);
     await page.reload();
-    expect(await page.locator('meta[name="lantern-build"]').count()).toBe(0);
+    expect(await build(page)).toBeNull();
     expect(errors).toEqual([]);
     await page.context().close();
     await server.close();
