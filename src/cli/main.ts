@@ -1,5 +1,6 @@
 import { LanternError } from '../lib/errors';
 import { drift } from './commands/drift';
+import { explain } from './commands/explain';
 import { inspect } from './commands/inspect';
 import { metrics } from './commands/metrics';
 import { slices } from './commands/slices';
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, Command> = {
   drift,
   metrics,
   slices,
+  explain,
 };
 
 const USAGE = `Usage: lantern <command> [options]
@@ -23,6 +25,8 @@ Commands:
                             per-column and dataset drift, Evidently's methods, scipy's numbers
   metrics --data <file> ... model performance on labelled rows, overall and --by a column
   slices --data <file> ...  the slices where the model fails most, and slices that got worse
+  explain --model <file> --data <file> [--limit N] [--background <file>] [--json]
+                            exact TreeSHAP values (raw margin) for the data's rows
 
 Exit codes: 0 success, 1 a check failed, 2 usage or input error.`;
 
