@@ -5,10 +5,12 @@ import { driftApi } from './api/drift';
 import { performanceApi } from './api/performance';
 import { explainApi } from './api/explain';
 import { workspaceDataApi } from './api/workspaceData';
+import { runtimeApi } from './api/runtime';
 import { Jobs } from './jobs';
 
 export type { LoadedWithRoles } from './api/datasets';
 export type { PerformanceSummary, OverTime, SliceFindings } from './api/performance';
+export type { EngineRuntime } from './api/runtime';
 
 /**
  * The engine worker's API: one group of thin methods per analysis area, each in ./api/<area>.ts.
@@ -23,6 +25,7 @@ export function createEngineApi(db: Db, parquet: ParquetCodec) {
     ...performanceApi(db, jobs),
     ...explainApi(db, jobs),
     ...workspaceDataApi(db, parquet, jobs),
+    ...runtimeApi(db),
   };
 }
 

@@ -33,8 +33,13 @@ export function baseUrl(): string {
 }
 
 /** Opens the app and fails the test on any uncaught page error. */
-export async function openApp(browser: Browser, path = ''): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext();
+export async function openApp(
+  browser: Browser,
+  path = '',
+  options: { serviceWorkers?: 'allow' | 'block' } = {},
+): Promise<{ page: Page; errors: string[] }> {
+  // Only tests about offline use let the service worker run: its ~42 MB precache competes for the two cores.
+  const context = await browser.newContext({ serviceWorkers: options.serviceWorkers ?? 'block' });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
