@@ -1,0 +1,170 @@
+/**
+ * `npm run bench`: generates the data and the model, then measures every scenario in bench/scenarios/
+ * next to its native counterpart and writes bench/results/<time>.json and .md (and updates the README's
+ * table after a full run). Flags: --scale full|small, --runs N, --only a,b, --shap-rows N,
+ * --timeout-min N, --no-readme. BENCH_SCALE=small is the same as --scale small.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { generateData, type DataPlan } from './data';
+import { describeMachine } from './machine';
+import { runInChild, type RunResult } from './measure';
+import { renderMarkdown } from './report';
+import type { BenchResults, CaseResult, SideResult } from './results';
+import type { BenchContext, Scenario } from './scenario';
+import { summarise } from './stats';
+import { trainModel } from './model';
+import { updateReadme } from './readme';
+
+const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+
+const { values: flags } = parseArgs({
+  options: {
+    scale: { type: 'string' },
+    runs: { type: 'string' },
+    only: { type: 'string' },
+    'shap-rows': { type: 'string' },
+    'timeout-min': { type: 'string' },
+    'no-readme': { type: 'boolean' },
+  },
+});
+
+const scale = (flags.scale ?? process.env['BENCH_SCALE'] ?? 'full') as 'full' | 'small';
+if (scale !== 'full' && scale !== 'small') throw new Error(`--scale is full or small (got ${scale})`);
+const runs = Number(flags.runs ?? 3);
+const only = flags.only ? new Set(flags.only.split(',')) : null;
+const timeoutMs = Number(flags['timeout-min'] ?? 20) * 60_000;
+const root = resolve(import.meta.dirname, '../..');
+
+// The issue's sizes; `small` keeps the same shapes at a size a busy laptop runs in a minute or two.
+const plan: DataPlan =
+  scale === 'full'
+    ? { logs: { '1m': 1_000_000, '5m': 5_000_000 }, analysisLog: '1m', trainRows: 50_000, shapRows: Number(flags['shap-rows'] ?? 100_000) }
+    : { logs: { '20k': 20_000, '50k': 50_000 }, analysisLog: '20k', trainRows: 5_000, shapRows: Number(flags['shap-rows'] ?? 2_000) };
+
+const machine = describeMachine();
+const startedAt = new Date();
+log(`scale ${scale}, ${runs} runs per figure, load average ${machine.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')} on ${machine.cores} cores`);
+
+const dataDir = join(root, 'bench/tmp/data');
+const files = await generateData(dataDir, plan);
+const modelPath = await trainModel(root, files.train, join(dataDir, `model_${plan.trainRows}.json`));
+const stamp = startedAt.toISOString().replace(/[:.]/g, '-').slice(0, 19);
+const workDir = join(root, 'bench/tmp/work', stamp);
+mkdirSync(workDir, { recursive: true });
+const ctx: BenchContext = { root, files, modelPath, workDir, scale };
+
+const scenarioDir = join(root, 'bench/scenarios');
+const scenarioFiles = readdirSync(scenarioDir)
+  .filter((f) => f.endsWith('.ts'))
+  .sort()
+  .map((f) => join(scenarioDir, f));
+
+function gitFacts(): Record<string, string> {
+  const run = (args: string[]) => {
+    try {
+      return execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  };
+  return { commit: run(['rev-parse', '--short', 'HEAD']), branch: run(['rev-parse', '--abbrev-ref', 'HEAD']), dirty: run(['status', '--porcelain', '--untracked-files=no']) ? 'yes' : 'no' };
+}
+
+const results: BenchResults = {
+  version: 1,
+  startedAt: startedAt.toISOString(),
+  scale,
+  runsPerFigure: runs,
+  plan,
+  machine,
+  git: gitFacts(),
+  data: files.checksums,
+  scenarios: [],
+};
+
+const outDir = scale === 'full' ? join(root, 'bench/results') : join(root, 'bench/tmp/results');
+mkdirSync(outDir, { recursive: true });
+const base = join(outDir, `${stamp}-${scale}`);
+function save(): void {
+  writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(`${base}.md`, renderMarkdown(results));
+}
+
+function sideResult(name: string, runsDone: RunResult[], errors: string[]): SideResult {
+  const peaks = runsDone.map((r) => r.peakBytes ?? r.childPeakBytes);
+  const how = runsDone.find((r) => r.peakHow)?.peakHow ?? 'max RSS of the child process (setup included)';
+  return {
+    name,
+    summary: summarise(runsDone.map((r) => r.ms)),
+    peakBytes: peaks.length ? Math.max(...peaks) : null,
+    peakHow: how,
+    runs: runsDone.map((r) => ({ ms: r.ms, peakBytes: r.peakBytes ?? r.childPeakBytes, ...(r.detail ? { detail: r.detail } : {}) })),
+    errors,
+  };
+}
+
+for (const file of scenarioFiles) {
+  const scenario = ((await import(pathToFileURL(file).href)) as { default: Scenario }).default;
+  if (only && !only.has(scenario.id)) continue;
+  const entry: BenchResults['scenarios'][number] = { id: scenario.id, title: scenario.title, aim: scenario.aim ?? null, status: 'measured', cases: [] };
+  results.scenarios.push(entry);
+  const reason = await scenario.pending(ctx);
+  if (reason) {
+    entry.status = 'pending';
+    entry.reason = reason;
+    log(`${scenario.id}: not yet measured (${reason})`);
+    save();
+    continue;
+  }
+  try {
+    await scenario.prepare?.(ctx);
+  } catch (error) {
+    entry.status = 'failed';
+    entry.reason = `prepare: ${(error as Error).message}`;
+    save();
+    continue;
+  }
+  for (const c of scenario.cases(ctx)) {
+    const done: { lantern: RunResult[]; native: RunResult[] } = { lantern: [], native: [] };
+    const errors: { lantern: string[]; native: string[] } = { lantern: [], native: [] };
+    const n = scenario.runs ?? runs;
+    // Lantern and native runs alternate, so a change in the machine's load hits both sides alike.
+    for (let i = 0; i < n; i++) {
+      for (const side of ['lantern', 'native'] as const) {
+        if (side === 'native' && !scenario.native) continue;
+        // A side that failed twice will not do better a third time.
+        if (errors[side].length >= 2) continue;
+        try {
+          const r = await runInChild({ scenarioFile: file, side, params: c.params, ctx }, timeoutMs);
+          done[side].push(r);
+          log(`${scenario.id} ${c.key} ${side} run ${i + 1}/${n}: ${(r.ms / 1000).toFixed(2)} s, peak ${((r.peakBytes ?? r.childPeakBytes) / 2 ** 20).toFixed(0)} MiB`);
+        } catch (error) {
+          errors[side].push((error as Error).message);
+          log(`${scenario.id} ${c.key} ${side} run ${i + 1}/${n} failed: ${(error as Error).message}`);
+        }
+      }
+    }
+    const lantern = sideResult(scenario.lantern.name, done.lantern, errors.lantern);
+    const native = scenario.native ? sideResult(scenario.native.name, done.native, errors.native) : null;
+    const ratio = lantern.summary && native?.summary ? lantern.summary.median / native.summary.median : null;
+    const result: CaseResult = { key: c.key, label: c.label, lantern, native, ratio };
+    entry.cases.push(result);
+    save();
+  }
+  if (entry.cases.every((c) => !c.lantern.summary)) entry.status = 'failed';
+  save();
+}
+
+results.finishedAt = new Date().toISOString();
+results.machine.loadAverageAtEnd = describeMachine().loadAverageAtStart;
+save();
+log(`results: ${base}.json and .md`);
+if (scale === 'full' && !flags['no-readme']) {
+  updateReadme(join(root, 'README.md'), results, `${base}.json`.slice(root.length + 1));
+  log('README benchmark section updated');
+}
+if (!existsSync(`${base}.json`)) process.exitCode = 1;
