@@ -119,6 +119,8 @@ export function sideSql(s: SideSpec): string {
 
 export interface DataFiles {
   dir: string;
+  /** The log the analysis scenarios use (its key in `log`); the reference has as many rows. */
+  analysisLog: string;
   /** Production log of `rows` rows, by size label ("1m", "5m" or the small sizes). */
   log: Record<string, { rows: number; csv: string; parquet: string }>;
   /** Reference (training) set, for drift: same size as the drift log. */
@@ -147,6 +149,7 @@ export async function generateData(dir: string, plan: DataPlan): Promise<DataFil
   const conn = await instance.connect();
   const files: DataFiles = {
     dir,
+    analysisLog: plan.analysisLog,
     log: {},
     reference: { rows: 0, csv: '', parquet: '' },
     train: '',
