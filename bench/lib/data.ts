@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 /** Bump when the generator changes, so cached files are rebuilt. */
-export const DATA_VERSION = 1;
+export const DATA_VERSION = 2;
 
 export const NUMERICAL = Array.from({ length: 12 }, (_, i) => `num_${i}`);
 export const INTEGERS = ['int_0', 'int_1', 'int_2'];
@@ -95,8 +95,8 @@ export function sideSql(s: SideSpec): string {
     drifted AS (
       -- Planted drift: late rows of seg_0 = 's0_1' shift num_0 and num_2 upward.
       SELECT * REPLACE (
-        CASE WHEN late AND seg_0 = 's0_1' THEN num_0 + 0.8 ELSE num_0 END AS num_0,
-        CASE WHEN late AND seg_0 = 's0_1' THEN num_2 * 1.5 ELSE num_2 END AS num_2)
+        CASE WHEN late AND seg_0 = 's0_1' THEN num_0 + 1.5 ELSE num_0 END AS num_0,
+        CASE WHEN late AND seg_0 = 's0_1' THEN num_2 * 3 ELSE num_2 END AS num_2)
       FROM base
     ),
     scored AS (
@@ -105,7 +105,7 @@ export function sideSql(s: SideSpec): string {
         -1.5 + 0.9 * num_0 + 0.4 * (num_1 - 10) / 3 + 0.6 * (ln(num_2) - 3) + 1.2 * (num_3 - 0.5)
           - 0.3 * num_4 + 0.5 * num_7 + 0.02 * (coalesce(num_6, 50) - 50) + 0.2 * int_0 AS model_logit,
         -- ... and the truth, which turns against the model late in one segment (seg_3 = 's3_2').
-        CASE WHEN late AND seg_3 = 's3_2' THEN 1.5 - 0.9 * num_0 ELSE 0.0 END AS shift_logit
+        CASE WHEN late AND seg_3 = 's3_2' THEN 2.5 - 2.5 * model_logit ELSE 0.0 END AS shift_logit
       FROM drifted
     )
     -- Six decimals, as a logging pipeline writes them (and a CSV of realistic size).
@@ -158,8 +158,24 @@ export async function generateData(dir: string, plan: DataPlan): Promise<DataFil
   };
   const analysisRows = plan.logs[plan.analysisLog];
   if (analysisRows === undefined) throw new Error(`no log ${plan.analysisLog} in the plan`);
-  const logSpec = (rows: number): SideSpec => ({ rows, seed: 2, idOffset: 10_000_000, start: '2026-08-03 00:00:00', weeks: 8, drifted: true, missingLabels: 0.05 });
-  const refSpec = (rows: number): SideSpec => ({ rows, seed: 1, idOffset: 0, start: '2026-06-01 00:00:00', weeks: 8, drifted: false, missingLabels: 0 });
+  const logSpec = (rows: number): SideSpec => ({
+    rows,
+    seed: 2,
+    idOffset: 10_000_000,
+    start: '2026-08-03 00:00:00',
+    weeks: 8,
+    drifted: true,
+    missingLabels: 0.05,
+  });
+  const refSpec = (rows: number): SideSpec => ({
+    rows,
+    seed: 1,
+    idOffset: 0,
+    start: '2026-06-01 00:00:00',
+    weeks: 8,
+    drifted: false,
+    missingLabels: 0,
+  });
 
   async function write(name: string, spec: SideSpec, formats: ('csv' | 'parquet')[], columns = '*'): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
@@ -171,12 +187,17 @@ export async function generateData(dir: string, plan: DataPlan): Promise<DataFil
         const path = join(dir, `${name}.v${DATA_VERSION}.${f}`);
         const tmp = `${path}.tmp`;
         rmSync(tmp, { force: true });
-        const options = f === 'csv' ? "(FORMAT csv, HEADER true, TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S')" : "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)";
+        const options =
+          f === 'csv'
+            ? "(FORMAT csv, HEADER true, TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S')"
+            : '(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)';
         await conn.run(`COPY gen TO '${tmp}' ${options}`);
         renameSync(tmp, path);
       }
       const [row] = (await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM gen`)).getRowObjectsJS();
-      log(`generated ${name} (${pending.join(', ')}): ${Number(row?.['n'])} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      log(
+        `generated ${name} (${pending.join(', ')}): ${Number(row?.['n'])} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
       await conn.run('DROP TABLE gen');
     }
     for (const f of formats) {
@@ -194,12 +215,16 @@ export async function generateData(dir: string, plan: DataPlan): Promise<DataFil
   const ref = await write(`reference_${plan.analysisLog}`, refSpec(analysisRows), ['csv', 'parquet']);
   files.reference = { rows: analysisRows, csv: ref['csv']!, parquet: ref['parquet']! };
   // The model learns from reference rows of its own seed, so the explained rows are unseen.
-  files.train = (await write(`train_${plan.trainRows}`, { ...refSpec(plan.trainRows), seed: 3 }, ['csv'], `${MODEL_FEATURES.join(', ')}, label`))['csv']!;
+  files.train = (
+    await write(`train_${plan.trainRows}`, { ...refSpec(plan.trainRows), seed: 3 }, ['csv'], `${MODEL_FEATURES.join(', ')}, label`)
+  )['csv']!;
   // The rows TreeSHAP explains: the first rows of the analysis log, features only.
   const shapPath = join(dir, `shap_rows_${plan.analysisLog}_${plan.shapRows}.v${DATA_VERSION}.csv`);
   if (!existsSync(shapPath)) {
     const parquet = files.log[plan.analysisLog]!.parquet;
-    await conn.run(`COPY (SELECT ${MODEL_FEATURES.join(', ')} FROM read_parquet('${parquet}') LIMIT ${plan.shapRows}) TO '${shapPath}.tmp' (FORMAT csv, HEADER true)`);
+    await conn.run(
+      `COPY (SELECT ${MODEL_FEATURES.join(', ')} FROM read_parquet('${parquet}') LIMIT ${plan.shapRows}) TO '${shapPath}.tmp' (FORMAT csv, HEADER true)`,
+    );
     renameSync(`${shapPath}.tmp`, shapPath);
   }
   files.shapRows.csv = shapPath;

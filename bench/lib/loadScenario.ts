@@ -38,7 +38,9 @@ export function loadScenario(format: 'csv' | 'parquet', aim?: string): Scenario 
         await native.conn.run(nativeLoadSql('log', String(params['path']), format));
         // Lantern counts rows and describes the table after loading; so does this side.
         const [row] = (await native.conn.runAndReadAll('SELECT count(*)::DOUBLE AS n FROM log')).getRowObjectsJS();
-        await native.conn.runAndReadAll(`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'log' ORDER BY ordinal_position`);
+        await native.conn.runAndReadAll(
+          `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'log' ORDER BY ordinal_position`,
+        );
         const ms = performance.now() - start;
         if (Number(row?.['n']) !== params['rows']) throw new Error(`loaded ${String(row?.['n'])} rows`);
         const detail = { rows: Number(row?.['n']), duckdb: native.version, threads: native.threads };

@@ -47,7 +47,9 @@ const plan: DataPlan =
 
 const machine = describeMachine();
 const startedAt = new Date();
-log(`scale ${scale}, ${runs} runs per figure, load average ${machine.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')} on ${machine.cores} cores`);
+log(
+  `scale ${scale}, ${runs} runs per figure, load average ${machine.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')} on ${machine.cores} cores`,
+);
 
 const dataDir = join(root, 'bench/tmp/data');
 const files = await generateData(dataDir, plan);
@@ -71,7 +73,11 @@ function gitFacts(): Record<string, string> {
       return 'unknown';
     }
   };
-  return { commit: run(['rev-parse', '--short', 'HEAD']), branch: run(['rev-parse', '--abbrev-ref', 'HEAD']), dirty: run(['status', '--porcelain', '--untracked-files=no']) ? 'yes' : 'no' };
+  return {
+    commit: run(['rev-parse', '--short', 'HEAD']),
+    branch: run(['rev-parse', '--abbrev-ref', 'HEAD']),
+    dirty: run(['status', '--porcelain', '--untracked-files=no']) ? 'yes' : 'no',
+  };
 }
 
 const results: BenchResults = {
@@ -110,7 +116,13 @@ function sideResult(name: string, runsDone: RunResult[], errors: string[]): Side
 for (const file of scenarioFiles) {
   const scenario = ((await import(pathToFileURL(file).href)) as { default: Scenario }).default;
   if (only && !only.has(scenario.id)) continue;
-  const entry: BenchResults['scenarios'][number] = { id: scenario.id, title: scenario.title, aim: scenario.aim ?? null, status: 'measured', cases: [] };
+  const entry: BenchResults['scenarios'][number] = {
+    id: scenario.id,
+    title: scenario.title,
+    aim: scenario.aim ?? null,
+    status: 'measured',
+    cases: [],
+  };
   results.scenarios.push(entry);
   const reason = await scenario.pending(ctx);
   if (reason) {
@@ -141,7 +153,9 @@ for (const file of scenarioFiles) {
         try {
           const r = await runInChild({ scenarioFile: file, side, params: c.params, ctx }, timeoutMs);
           done[side].push(r);
-          log(`${scenario.id} ${c.key} ${side} run ${i + 1}/${n}: ${(r.ms / 1000).toFixed(2)} s, peak ${((r.peakBytes ?? r.childPeakBytes) / 2 ** 20).toFixed(0)} MiB`);
+          log(
+            `${scenario.id} ${c.key} ${side} run ${i + 1}/${n}: ${(r.ms / 1000).toFixed(2)} s, peak ${((r.peakBytes ?? r.childPeakBytes) / 2 ** 20).toFixed(0)} MiB`,
+          );
         } catch (error) {
           errors[side].push((error as Error).message);
           log(`${scenario.id} ${c.key} ${side} run ${i + 1}/${n} failed: ${(error as Error).message}`);

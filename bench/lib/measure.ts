@@ -15,10 +15,14 @@ export async function runInChild(job: ChildJob, timeoutMs: number): Promise<RunR
   const file = join(dir, `job-${process.pid}-${Date.now()}.json`);
   writeFileSync(file, JSON.stringify(job));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--max-old-space-size=8192', join(job.ctx.root, 'bench/lib/child.ts'), file], {
-      cwd: job.ctx.root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--max-old-space-size=8192', join(job.ctx.root, 'bench/lib/child.ts'), file],
+      {
+        cwd: job.ctx.root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -33,7 +37,12 @@ export async function runInChild(job: ChildJob, timeoutMs: number): Promise<RunR
       if (line) resolve(JSON.parse(line.slice('BENCH_RESULT '.length)) as RunResult);
       else {
         const why = signal === 'SIGKILL' ? `timed out after ${Math.round(timeoutMs / 1000)} s` : `exit ${code ?? signal}`;
-        const last = err.trim().split('\n').filter((l) => !l.includes('npm warn')).slice(-3).join(' | ');
+        const last = err
+          .trim()
+          .split('\n')
+          .filter((l) => !l.includes('npm warn'))
+          .slice(-3)
+          .join(' | ');
         reject(new Error(`${why}: ${last || '(no output)'}`));
       }
     });

@@ -33,11 +33,20 @@ export interface ScoreTable {
 }
 
 export interface PerformanceModule {
-  overallPerformance(db: Db, spec: PerfSpec, options?: { pointOnly?: boolean }): Promise<{ task: string; metrics: { n: number }; scoreTable?: ScoreTable }>;
+  overallPerformance(
+    db: Db,
+    spec: PerfSpec,
+    options?: { pointOnly?: boolean },
+  ): Promise<{ task: string; metrics: { n: number }; scoreTable?: ScoreTable }>;
   metricsByGroup(db: Db, spec: PerfSpec, keys: { sql: string; as: string }[], options?: { where?: string }): Promise<unknown[]>;
 }
 export interface WindowsModule {
-  metricsOverTime(db: Db, spec: PerfSpec, tsSql: string, options?: { unit?: 'hour' | 'day' | 'week' | 'month'; reference?: PerfSpec }): Promise<{ windows: unknown[] }>;
+  metricsOverTime(
+    db: Db,
+    spec: PerfSpec,
+    tsSql: string,
+    options?: { unit?: 'hour' | 'day' | 'week' | 'month'; reference?: PerfSpec },
+  ): Promise<{ windows: unknown[] }>;
 }
 export interface TimeModule {
   timestampSql(column: string, kind: ColumnKind): string;
@@ -50,7 +59,13 @@ export interface Dimension {
   name: string;
 }
 export interface DimensionsModule {
-  sliceDimensions(db: Db, table: string, columns: ColumnInfo[], roles: RoleMap, options?: { timestamp?: { column: string; sql: string } }): Promise<Dimension[]>;
+  sliceDimensions(
+    db: Db,
+    table: string,
+    columns: ColumnInfo[],
+    roles: RoleMap,
+    options?: { timestamp?: { column: string; sql: string } },
+  ): Promise<Dimension[]>;
 }
 export interface DiscoverModule {
   discoverSlices(
@@ -63,7 +78,18 @@ export interface DiscoverModule {
 
 /** The generated log as a binary classification with a score, a prediction, a delayed label and a timestamp. */
 export function logSpec(table: string, threshold = 0.5): PerfSpec {
-  return { table, label: 'label', labelKind: 'numeric', score: 'score', prediction: 'prediction', predictionKind: 'numeric', timestamp: 'timestamp', task: 'binary', positive: '1', threshold };
+  return {
+    table,
+    label: 'label',
+    labelKind: 'numeric',
+    score: 'score',
+    prediction: 'prediction',
+    predictionKind: 'numeric',
+    timestamp: 'timestamp',
+    task: 'binary',
+    positive: '1',
+    threshold,
+  };
 }
 
 /** Slices over the 10 segment columns (and the timestamp's parts), as issue 4's benchmark asks; the numerical features are left out. */

@@ -20,7 +20,10 @@ interface DriftModule {
   ): Promise<{ columns: { name: string; drifted: boolean }[]; dataset: { driftedColumns: number; drifted: boolean } }>;
 }
 
-const tables = (ctx: BenchContext): Tables => ({ reference: ctx.files.reference.parquet, current_log: ctx.files.log[ctx.files.analysisLog]!.parquet });
+const tables = (ctx: BenchContext): Tables => ({
+  reference: ctx.files.reference.parquet,
+  current_log: ctx.files.log[ctx.files.analysisLog]!.parquet,
+});
 
 const scenario: Scenario = {
   id: 'drift',
@@ -34,11 +37,16 @@ const scenario: Scenario = {
       params: { key: 'ref-vs-log' },
     },
   ],
-  lantern: lanternReplaySide('drift', `${LANTERN_NODE}: driftReport (src/lib/drift/report.ts), SQL + statistics in JS`, tables, async (db, ctx) => {
-    const { driftReport } = await importCore<DriftModule>(ctx.root, REPORT);
-    const report = await driftReport(db, { reference: 'reference', current: 'current_log' }, { columns: DRIFT_COLUMNS });
-    return { columns: report.columns.length, drifted: report.columns.filter((c) => c.drifted).map((c) => c.name) };
-  }),
+  lantern: lanternReplaySide(
+    'drift',
+    `${LANTERN_NODE}: driftReport (src/lib/drift/report.ts), SQL + statistics in JS`,
+    tables,
+    async (db, ctx) => {
+      const { driftReport } = await importCore<DriftModule>(ctx.root, REPORT);
+      const report = await driftReport(db, { reference: 'reference', current: 'current_log' }, { columns: DRIFT_COLUMNS });
+      return { columns: report.columns.length, drifted: report.columns.filter((c) => c.drifted).map((c) => c.name) };
+    },
+  ),
   native: nativeReplaySide('drift', tables),
 };
 

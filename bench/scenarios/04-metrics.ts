@@ -20,7 +20,10 @@ import {
 import { lanternReplaySide, nativeReplaySide, type Tables } from '../lib/replayScenario';
 import type { BenchContext, Scenario } from '../lib/scenario';
 
-const tables = (ctx: BenchContext): Tables => ({ reference: ctx.files.reference.parquet, current_log: ctx.files.log[ctx.files.analysisLog]!.parquet });
+const tables = (ctx: BenchContext): Tables => ({
+  reference: ctx.files.reference.parquet,
+  current_log: ctx.files.log[ctx.files.analysisLog]!.parquet,
+});
 
 const scenario: Scenario = {
   id: 'metrics',
@@ -30,8 +33,16 @@ const scenario: Scenario = {
   cases: (ctx) => {
     const rows = ctx.files.log[ctx.files.analysisLog]!.rows.toLocaleString('en-US');
     return [
-      { key: 'report', label: `${rows} rows: all binary metrics + curves + bootstrap, weekly windows with reference baseline`, params: { key: 'report' } },
-      { key: 'threshold', label: `${rows} rows: threshold change (overall from the score table, weekly windows)`, params: { key: 'threshold' } },
+      {
+        key: 'report',
+        label: `${rows} rows: all binary metrics + curves + bootstrap, weekly windows with reference baseline`,
+        params: { key: 'report' },
+      },
+      {
+        key: 'threshold',
+        label: `${rows} rows: threshold change (overall from the score table, weekly windows)`,
+        params: { key: 'threshold' },
+      },
     ];
   },
   lantern: lanternReplaySide<ScoreTable | undefined>(

@@ -4,7 +4,16 @@
  */
 import { coreMissing, importCore } from '../lib/core';
 import { LANTERN_NODE } from '../lib/lantern';
-import { DIMENSIONS, DISCOVER, logSpec, segmentRoles, TIME, type DimensionsModule, type DiscoverModule, type TimeModule } from '../lib/perfCore';
+import {
+  DIMENSIONS,
+  DISCOVER,
+  logSpec,
+  segmentRoles,
+  TIME,
+  type DimensionsModule,
+  type DiscoverModule,
+  type TimeModule,
+} from '../lib/perfCore';
 import { lanternReplaySide, nativeReplaySide, type Tables } from '../lib/replayScenario';
 import type { BenchContext, Scenario } from '../lib/scenario';
 import { describeTable } from '../../src/lib/schema';

@@ -51,15 +51,15 @@ const scenario: Scenario = {
     name: `${LANTERN_NODE}: PathDependentExplainer (src/lib/shap/pathDependent.ts), one thread`,
     async run(ctx, params) {
       const { parseModel } = await importCore<{ parseModel(bytes: Uint8Array, name?: string): Ensemble }>(ctx.root, LOAD);
-      const { matchFeatures } = await importCore<{ matchFeatures(m: Ensemble, c: readonly ColumnInfo[]): { ok: boolean; columns: (string | null)[] } }>(ctx.root, FEATURES);
-      const { readFeatureMatrix } = await importCore<{ readFeatureMatrix(db: Db, t: string, c: readonly string[]): Promise<{ rows: number; X: Float64Array }> }>(
-        ctx.root,
-        MATRIX,
-      );
-      const { PathDependentExplainer } = await importCore<{ PathDependentExplainer: new (m: Ensemble) => { explain(X: Float64Array, rows: number): ShapResult } }>(
-        ctx.root,
-        PATH_DEPENDENT,
-      );
+      const { matchFeatures } = await importCore<{
+        matchFeatures(m: Ensemble, c: readonly ColumnInfo[]): { ok: boolean; columns: (string | null)[] };
+      }>(ctx.root, FEATURES);
+      const { readFeatureMatrix } = await importCore<{
+        readFeatureMatrix(db: Db, t: string, c: readonly string[]): Promise<{ rows: number; X: Float64Array }>;
+      }>(ctx.root, MATRIX);
+      const { PathDependentExplainer } = await importCore<{
+        PathDependentExplainer: new (m: Ensemble) => { explain(X: Float64Array, rows: number): ShapResult };
+      }>(ctx.root, PATH_DEPENDENT);
       const model = parseModel(new Uint8Array(readFileSync(ctx.modelPath)), 'model.json');
       const db = await openNodeDb();
       const loaded = await loadFile(db, ctx.files.shapRows.csv, 'rows');
@@ -82,8 +82,18 @@ const scenario: Scenario = {
         [join(ctx.root, 'bench/python/pred_contribs.py'), ctx.modelPath, ctx.files.shapRows.csv, checkFile(ctx), String(CHECK_ROWS)],
         { maxBuffer: 1 << 20 },
       );
-      const out = JSON.parse(stdout.trim().split('\n').pop()!) as { seconds: number; rows: number; peak_rss_bytes: number; xgboost: string };
-      return { ms: out.seconds * 1000, peakBytes: out.peak_rss_bytes, peakHow: 'max RSS of the python process', detail: { rows: out.rows, xgboost: out.xgboost } };
+      const out = JSON.parse(stdout.trim().split('\n').pop()!) as {
+        seconds: number;
+        rows: number;
+        peak_rss_bytes: number;
+        xgboost: string;
+      };
+      return {
+        ms: out.seconds * 1000,
+        peakBytes: out.peak_rss_bytes,
+        peakHow: 'max RSS of the python process',
+        detail: { rows: out.rows, xgboost: out.xgboost },
+      };
     },
   },
 };
