@@ -17,6 +17,7 @@ export function loadScenario(format: 'csv' | 'parquet', aim?: string): Scenario 
       Object.entries(ctx.files.log).map(([key, f]) => ({
         key,
         label: `${rowsLabel(f.rows)} (${format})`,
+        heavy: key !== ctx.files.analysisLog,
         params: { path: format === 'csv' ? f.csv : f.parquet, rows: f.rows },
       })),
     lantern: {

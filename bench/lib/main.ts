@@ -2,10 +2,11 @@
  * `npm run bench`: generates the data and the model, then measures every scenario in bench/scenarios/
  * next to its native counterpart and writes bench/results/<time>.json and .md (and updates the README's
  * table after a full run). Flags: --scale full|small, --runs N, --only a,b, --shap-rows N,
- * --timeout-min N, --no-readme. BENCH_SCALE=small is the same as --scale small.
+ * --timeout-min N (per run), --deadline HH:MM (UTC; no run starts that would end after it), --data-only,
+ * --no-readme. BENCH_SCALE=small is the same as --scale small.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -13,8 +14,8 @@ import { generateData, type DataPlan } from './data';
 import { describeMachine } from './machine';
 import { runInChild, type RunResult } from './measure';
 import { renderMarkdown } from './report';
-import type { BenchResults, CaseResult, SideResult } from './results';
-import type { BenchContext, Scenario } from './scenario';
+import type { BenchResults, CaseResult, ScenarioResult, SideResult } from './results';
+import type { BenchContext, Case, Scenario } from './scenario';
 import { summarise } from './stats';
 import { trainModel } from './model';
 import { updateReadme } from './readme';
@@ -28,6 +29,8 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
     'shap-rows': { type: 'string' },
     'timeout-min': { type: 'string' },
+    deadline: { type: 'string' },
+    'data-only': { type: 'boolean' },
     'no-readme': { type: 'boolean' },
   },
 });
@@ -38,6 +41,17 @@ const runs = Number(flags.runs ?? 3);
 const only = flags.only ? new Set(flags.only.split(',')) : null;
 const timeoutMs = Number(flags['timeout-min'] ?? 20) * 60_000;
 const root = resolve(import.meta.dirname, '../..');
+const deadline = parseDeadline(flags.deadline);
+
+/** "23:58" -> the next such UTC time, as epoch ms. */
+function parseDeadline(text: string | undefined): number | null {
+  if (!text) return null;
+  const match = /^(\d{1,2}):(\d{2})$/.exec(text);
+  if (!match) throw new Error(`--deadline takes HH:MM in UTC (got ${text})`);
+  const now = new Date();
+  const at = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), Number(match[1]), Number(match[2]));
+  return at > now.getTime() ? at : at + 86_400_000;
+}
 
 // The issue's sizes; `small` keeps the same shapes at a size a busy laptop runs in a minute or two.
 const plan: DataPlan =
@@ -54,6 +68,10 @@ log(
 const dataDir = join(root, 'bench/tmp/data');
 const files = await generateData(dataDir, plan);
 const modelPath = await trainModel(root, files.train, join(dataDir, `model_${plan.trainRows}.json`));
+if (flags['data-only']) {
+  log(`data and model ready in ${dataDir}`);
+  process.exit(0);
+}
 const stamp = startedAt.toISOString().replace(/[:.]/g, '-').slice(0, 19);
 const workDir = join(root, 'bench/tmp/work', stamp);
 mkdirSync(workDir, { recursive: true });
@@ -80,6 +98,30 @@ function gitFacts(): Record<string, string> {
   };
 }
 
+/** Engine versions, so a ratio says which builds it compares. */
+async function engineVersions(): Promise<Record<string, string>> {
+  const { openNodeDb } = await import('./lantern');
+  const { openNative } = await import('./native');
+  const wasm = await openNodeDb();
+  const [row] = await wasm.query('SELECT version() AS v');
+  const native = await openNative();
+  const out = {
+    duckdbWasm: `${String(row?.['v'])} (@duckdb/duckdb-wasm ${packageVersion('@duckdb/duckdb-wasm')})`,
+    duckdbNative: `${native.version} (@duckdb/node-api ${packageVersion('@duckdb/node-api')}, ${native.threads} threads)`,
+    parquetWasm: packageVersion('parquet-wasm'),
+  };
+  native.close();
+  return out;
+}
+
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
 const results: BenchResults = {
   version: 1,
   startedAt: startedAt.toISOString(),
@@ -88,8 +130,10 @@ const results: BenchResults = {
   plan,
   machine,
   git: gitFacts(),
+  engines: await engineVersions(),
   data: files.checksums,
   scenarios: [],
+  ...(deadline ? { deadline: new Date(deadline).toISOString() } : {}),
 };
 
 const outDir = scale === 'full' ? join(root, 'bench/results') : join(root, 'bench/tmp/results');
@@ -113,23 +157,22 @@ function sideResult(name: string, runsDone: RunResult[], errors: string[]): Side
   };
 }
 
+interface Planned {
+  file: string;
+  scenario: Scenario;
+  entry: ScenarioResult;
+}
+const planned: Planned[] = [];
 for (const file of scenarioFiles) {
   const scenario = ((await import(pathToFileURL(file).href)) as { default: Scenario }).default;
   if (only && !only.has(scenario.id)) continue;
-  const entry: BenchResults['scenarios'][number] = {
-    id: scenario.id,
-    title: scenario.title,
-    aim: scenario.aim ?? null,
-    status: 'measured',
-    cases: [],
-  };
+  const entry: ScenarioResult = { id: scenario.id, title: scenario.title, aim: scenario.aim ?? null, status: 'measured', cases: [] };
   results.scenarios.push(entry);
   const reason = await scenario.pending(ctx);
   if (reason) {
     entry.status = 'pending';
     entry.reason = reason;
     log(`${scenario.id}: not yet measured (${reason})`);
-    save();
     continue;
   }
   try {
@@ -137,40 +180,64 @@ for (const file of scenarioFiles) {
   } catch (error) {
     entry.status = 'failed';
     entry.reason = `prepare: ${(error as Error).message}`;
-    save();
     continue;
   }
-  for (const c of scenario.cases(ctx)) {
-    const done: { lantern: RunResult[]; native: RunResult[] } = { lantern: [], native: [] };
-    const errors: { lantern: string[]; native: string[] } = { lantern: [], native: [] };
-    const n = scenario.runs ?? runs;
-    // Lantern and native runs alternate, so a change in the machine's load hits both sides alike.
-    for (let i = 0; i < n; i++) {
-      for (const side of ['lantern', 'native'] as const) {
-        if (side === 'native' && !scenario.native) continue;
-        // A side that failed twice will not do better a third time.
-        if (errors[side].length >= 2) continue;
-        try {
-          const r = await runInChild({ scenarioFile: file, side, params: c.params, ctx }, timeoutMs);
-          done[side].push(r);
-          log(
-            `${scenario.id} ${c.key} ${side} run ${i + 1}/${n}: ${(r.ms / 1000).toFixed(2)} s, peak ${((r.peakBytes ?? r.childPeakBytes) / 2 ** 20).toFixed(0)} MiB`,
-          );
-        } catch (error) {
-          errors[side].push((error as Error).message);
-          log(`${scenario.id} ${c.key} ${side} run ${i + 1}/${n} failed: ${(error as Error).message}`);
-        }
+  planned.push({ file, scenario, entry });
+}
+save();
+
+/** Whether a run expected to take `expectMs` may still start. */
+function beforeDeadline(expectMs: number): boolean {
+  return deadline === null || Date.now() + expectMs < deadline;
+}
+
+async function measureCase(p: Planned, c: Case): Promise<CaseResult> {
+  const done: { lantern: RunResult[]; native: RunResult[] } = { lantern: [], native: [] };
+  const errors: { lantern: string[]; native: string[] } = { lantern: [], native: [] };
+  const n = p.scenario.runs ?? runs;
+  let skipped = 0;
+  // Lantern and native runs alternate, so a change in the machine's load hits both sides alike.
+  for (let i = 0; i < n; i++) {
+    for (const side of ['lantern', 'native'] as const) {
+      if (side === 'native' && !p.scenario.native) continue;
+      // A side that failed twice will not do better a third time.
+      if (errors[side].length >= 2) continue;
+      const last = done[side][done[side].length - 1];
+      // Runs take longer than their measured part (engine start, loading): assume twice, at least a minute.
+      if (!beforeDeadline(last ? Math.max(60_000, 2 * last.ms) : 60_000)) {
+        skipped++;
+        continue;
+      }
+      try {
+        const r = await runInChild({ scenarioFile: p.file, side, params: c.params, ctx }, timeoutMs);
+        done[side].push(r);
+        log(
+          `${p.scenario.id} ${c.key} ${side} run ${i + 1}/${n}: ${(r.ms / 1000).toFixed(2)} s, peak ${((r.peakBytes ?? r.childPeakBytes) / 2 ** 20).toFixed(0)} MiB`,
+        );
+      } catch (error) {
+        errors[side].push((error as Error).message);
+        log(`${p.scenario.id} ${c.key} ${side} run ${i + 1}/${n} failed: ${(error as Error).message}`);
       }
     }
-    const lantern = sideResult(scenario.lantern.name, done.lantern, errors.lantern);
-    const native = scenario.native ? sideResult(scenario.native.name, done.native, errors.native) : null;
-    const ratio = lantern.summary && native?.summary ? lantern.summary.median / native.summary.median : null;
-    const result: CaseResult = { key: c.key, label: c.label, lantern, native, ratio };
-    entry.cases.push(result);
-    save();
   }
-  if (entry.cases.every((c) => !c.lantern.summary)) entry.status = 'failed';
-  save();
+  const lantern = sideResult(p.scenario.lantern.name, done.lantern, errors.lantern);
+  const native = p.scenario.native ? sideResult(p.scenario.native.name, done.native, errors.native) : null;
+  const ratio = lantern.summary && native?.summary ? lantern.summary.median / native.summary.median : null;
+  return { key: c.key, label: c.label, lantern, native, ratio, ...(skipped ? { skippedForDeadline: skipped } : {}) };
+}
+
+// Heavy cases (the 5,000,000-row loads) run after every other case, so a deadline cuts them first.
+for (const heavy of [false, true]) {
+  for (const p of planned) {
+    for (const c of p.scenario.cases(ctx)) {
+      if (Boolean(c.heavy) !== heavy) continue;
+      p.entry.cases.push(await measureCase(p, c));
+      save();
+    }
+  }
+}
+for (const p of planned) {
+  if (p.entry.cases.length > 0 && p.entry.cases.every((c) => !c.lantern.summary)) p.entry.status = 'failed';
 }
 
 results.finishedAt = new Date().toISOString();

@@ -10,8 +10,9 @@ function mib(bytes: number | null): string {
   return bytes === null ? '-' : `${Math.round(bytes / 2 ** 20).toLocaleString('en-US')} MiB`;
 }
 
-function timing(side: SideResult | null): string {
+function timing(side: SideResult | null, outOfTime: boolean): string {
   if (!side) return '-';
+  if (!side.summary && side.errors.length === 0 && outOfTime) return 'not measured: out of time (--deadline)';
   if (!side.summary) return `failed: ${side.errors[0] ?? 'no run'}`.replaceAll('|', '/');
   const { median, min, max, runs } = side.summary;
   const failed = side.errors.length ? ` (${side.errors.length} failed)` : '';
@@ -42,7 +43,7 @@ export function renderTable(r: BenchResults): string {
     for (const c of s.cases) {
       const ratio = c.ratio === null ? '-' : `${c.ratio.toFixed(2)}x`;
       lines.push(
-        `| ${s.title} | ${c.label} | ${timing(c.lantern)} | ${mib(c.lantern.peakBytes)} | ${timing(c.native)} | ${mib(c.native?.peakBytes ?? null)} | ${ratio} | ${aim} |`,
+        `| ${s.title} | ${c.label} | ${timing(c.lantern, Boolean(c.skippedForDeadline))} | ${mib(c.lantern.peakBytes)} | ${timing(c.native, Boolean(c.skippedForDeadline))} | ${mib(c.native?.peakBytes ?? null)} | ${ratio} | ${aim} |`,
       );
     }
   }
@@ -65,6 +66,10 @@ export function renderMarkdown(r: BenchResults): string {
     `# Lantern benchmark, ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC (${r.scale} scale)`,
     '',
     `Machine: ${machineLine(r)}.`,
+    '',
+    `Engines: ${Object.entries(r.engines ?? {})
+      .map(([k, v]) => `${k} ${v}`)
+      .join('; ')}; ${r.machine.python ?? 'python unknown'}; ${r.machine.chromium ?? 'Chromium unknown'}.`,
     '',
     `Code: ${r.git['branch']} at ${r.git['commit']}${r.git['dirty'] === 'yes' ? ' (with uncommitted changes)' : ''}. Each figure is the median of ${r.runsPerFigure} runs, each in a fresh process, Lantern and native runs alternating; files are in the OS page cache (warm).`,
     '',

@@ -21,6 +21,8 @@ export interface CaseResult {
   native: SideResult | null;
   /** Lantern's median over native's median (above 1: Lantern is slower). */
   ratio: number | null;
+  /** Runs not started because they would have ended after --deadline. */
+  skippedForDeadline?: number;
 }
 
 export interface ScenarioResult {
@@ -42,6 +44,10 @@ export interface BenchResults {
   plan: DataPlan;
   machine: Machine;
   git: Record<string, string>;
+  /** DuckDB-WASM, native DuckDB and parquet-wasm versions. */
+  engines?: Record<string, string>;
   data: Record<string, string>;
   scenarios: ScenarioResult[];
+  /** --deadline, when given: no run was started that would have ended after it. */
+  deadline?: string;
 }

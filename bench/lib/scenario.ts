@@ -35,6 +35,8 @@ export interface Case {
   key: string;
   /** What the table shows, e.g. "1,000,000 rows x 31 columns". */
   label: string;
+  /** Measured after every other case of every scenario (e.g. the 5,000,000-row loads). */
+  heavy?: boolean;
   /** Anything the sides need, passed to the child as JSON. */
   params: Record<string, unknown>;
 }
