@@ -3,6 +3,7 @@
  * `BENCH_RESULT <json>` with the scenario's measurement and this process's peak RSS.
  */
 import { readFileSync } from 'node:fs';
+import { peakRss } from './procmem';
 import { pathToFileURL } from 'node:url';
 import type { BenchContext, Scenario } from './scenario';
 
@@ -18,7 +19,6 @@ const scenario = ((await import(pathToFileURL(job.scenarioFile).href)) as { defa
 const side = job.side === 'lantern' ? scenario.lantern : scenario.native;
 if (!side) throw new Error(`${scenario.id} has no ${job.side} side`);
 const measurement = await side.run(job.ctx, job.params);
-// maxRSS is in kilobytes.
-const childPeakBytes = process.resourceUsage().maxRSS * 1024;
+const childPeakBytes = peakRss();
 process.stdout.write(`BENCH_RESULT ${JSON.stringify({ ...measurement, childPeakBytes })}\n`);
 process.exit(0);

@@ -146,7 +146,7 @@ function save(): void {
 
 function sideResult(name: string, runsDone: RunResult[], errors: string[]): SideResult {
   const peaks = runsDone.map((r) => r.peakBytes ?? r.childPeakBytes);
-  const how = runsDone.find((r) => r.peakHow)?.peakHow ?? 'max RSS of the child process (setup included)';
+  const how = runsDone.find((r) => r.peakHow)?.peakHow ?? 'peak RSS (VmHWM) of the child process, setup included';
   return {
     name,
     summary: summarise(runsDone.map((r) => r.ms)),
@@ -191,49 +191,73 @@ function beforeDeadline(expectMs: number): boolean {
   return deadline === null || Date.now() + expectMs < deadline;
 }
 
-async function measureCase(p: Planned, c: Case): Promise<CaseResult> {
-  const done: { lantern: RunResult[]; native: RunResult[] } = { lantern: [], native: [] };
-  const errors: { lantern: string[]; native: string[] } = { lantern: [], native: [] };
-  const n = p.scenario.runs ?? runs;
-  let skipped = 0;
-  // Lantern and native runs alternate, so a change in the machine's load hits both sides alike.
-  for (let i = 0; i < n; i++) {
-    for (const side of ['lantern', 'native'] as const) {
-      if (side === 'native' && !p.scenario.native) continue;
-      // A side that failed twice will not do better a third time.
-      if (errors[side].length >= 2) continue;
-      const last = done[side][done[side].length - 1];
-      // Runs take longer than their measured part (engine start, loading): assume twice, at least a minute.
-      if (!beforeDeadline(last ? Math.max(60_000, 2 * last.ms) : 60_000)) {
-        skipped++;
-        continue;
-      }
-      try {
-        const r = await runInChild({ scenarioFile: p.file, side, params: c.params, ctx }, timeoutMs);
-        done[side].push(r);
-        log(
-          `${p.scenario.id} ${c.key} ${side} run ${i + 1}/${n}: ${(r.ms / 1000).toFixed(2)} s, peak ${((r.peakBytes ?? r.childPeakBytes) / 2 ** 20).toFixed(0)} MiB`,
-        );
-      } catch (error) {
-        errors[side].push((error as Error).message);
-        log(`${p.scenario.id} ${c.key} ${side} run ${i + 1}/${n} failed: ${(error as Error).message}`);
-      }
-    }
-  }
-  const lantern = sideResult(p.scenario.lantern.name, done.lantern, errors.lantern);
-  const native = p.scenario.native ? sideResult(p.scenario.native.name, done.native, errors.native) : null;
-  const ratio = lantern.summary && native?.summary ? lantern.summary.median / native.summary.median : null;
-  return { key: c.key, label: c.label, lantern, native, ratio, ...(skipped ? { skippedForDeadline: skipped } : {}) };
+interface Pending {
+  p: Planned;
+  c: Case;
+  done: { lantern: RunResult[]; native: RunResult[] };
+  errors: { lantern: string[]; native: string[] };
+  skipped: number;
+  result: CaseResult;
 }
 
-// Heavy cases (the 5,000,000-row loads) run after every other case, so a deadline cuts them first.
-for (const heavy of [false, true]) {
-  for (const p of planned) {
+function caseResult(x: Pending): CaseResult {
+  const lantern = sideResult(x.p.scenario.lantern.name, x.done.lantern, x.errors.lantern);
+  const native = x.p.scenario.native ? sideResult(x.p.scenario.native.name, x.done.native, x.errors.native) : null;
+  const ratio = lantern.summary && native?.summary ? lantern.summary.median / native.summary.median : null;
+  return { key: x.c.key, label: x.c.label, lantern, native, ratio, ...(x.skipped ? { skippedForDeadline: x.skipped } : {}) };
+}
+
+/** One run of each side of a case: Lantern, then native, so a change in the machine's load hits both alike. */
+async function runOnce(x: Pending, round: number, n: number): Promise<void> {
+  for (const side of ['lantern', 'native'] as const) {
+    if (side === 'native' && !x.p.scenario.native) continue;
+    // A side that failed twice will not do better a third time.
+    if (x.errors[side].length >= 2) continue;
+    const last = x.done[side][x.done[side].length - 1];
+    // Runs take longer than their measured part (engine start, loading): assume twice, at least a minute.
+    if (!beforeDeadline(last ? Math.max(60_000, 2 * last.ms) : 60_000)) {
+      x.skipped++;
+      continue;
+    }
+    try {
+      const r = await runInChild({ scenarioFile: x.p.file, side, params: x.c.params, ctx }, timeoutMs);
+      x.done[side].push(r);
+      log(
+        `${x.p.scenario.id} ${x.c.key} ${side} run ${round + 1}/${n}: ${(r.ms / 1000).toFixed(2)} s, peak ${((r.peakBytes ?? r.childPeakBytes) / 2 ** 20).toFixed(0)} MiB`,
+      );
+    } catch (error) {
+      x.errors[side].push((error as Error).message);
+      log(`${x.p.scenario.id} ${x.c.key} ${side} run ${round + 1}/${n} failed: ${(error as Error).message}`);
+    }
+  }
+  Object.assign(x.result, caseResult(x));
+}
+
+// Rounds: the first run of every case, then the second of every case, and so on, with the heavy cases (the
+// 5,000,000-row loads) last in each round; so a deadline leaves every scenario measured, by fewer runs.
+const work: Pending[] = [];
+for (const heavy of [false, true])
+  for (const p of planned)
     for (const c of p.scenario.cases(ctx)) {
       if (Boolean(c.heavy) !== heavy) continue;
-      p.entry.cases.push(await measureCase(p, c));
-      save();
+      const x: Pending = {
+        p,
+        c,
+        done: { lantern: [], native: [] },
+        errors: { lantern: [], native: [] },
+        skipped: 0,
+        result: { key: c.key, label: c.label, lantern: sideResult(p.scenario.lantern.name, [], []), native: null, ratio: null },
+      };
+      x.result = caseResult(x);
+      p.entry.cases.push(x.result);
+      work.push(x);
     }
+const rounds = Math.max(0, ...planned.map((p) => p.scenario.runs ?? runs));
+for (let round = 0; round < rounds; round++) {
+  for (const x of work) {
+    if (round >= (x.p.scenario.runs ?? runs)) continue;
+    await runOnce(x, round, x.p.scenario.runs ?? runs);
+    save();
   }
 }
 for (const p of planned) {

@@ -59,3 +59,18 @@ export function samplePeak(everyMs = 250): { stop(): number } {
     },
   };
 }
+
+/**
+ * This process's peak RSS. VmHWM belongs to the address space made at exec, while getrusage's ru_maxrss
+ * also keeps the parent's peak when the child was spawned by vfork (as libuv does), so it would report
+ * the harness's memory rather than the run's.
+ */
+export function peakRss(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]) * 1024;
+  } catch {
+    // Not Linux.
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}

@@ -24,7 +24,7 @@ export interface Measurement {
   ms: number;
   /** Peak memory of the run when the scenario measured it itself (a browser, a Python process). */
   peakBytes?: number;
-  /** How the peak was measured, when not the child's max RSS. */
+  /** How the peak was measured, when not the child's peak RSS (VmHWM). */
   peakHow?: string;
   /** Small facts about the run worth keeping (rows, part of the time spent in SQL, a cross-check). */
   detail?: Record<string, unknown>;

@@ -15,6 +15,18 @@ import pandas as pd
 import xgboost as xgb
 
 
+def peak_rss_bytes() -> int:
+    """VmHWM: the peak of this process's own address space (ru_maxrss can carry the spawning process's peak)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def main() -> None:
     model_path, rows_csv = sys.argv[1], sys.argv[2]
     booster = xgb.Booster(params={"nthread": 1})
@@ -32,8 +44,7 @@ def main() -> None:
     print(json.dumps({
         "seconds": seconds,
         "rows": int(frame.shape[0]),
-        # ru_maxrss is in kilobytes on Linux.
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "peak_rss_bytes": peak_rss_bytes(),
         "xgboost": xgb.__version__,
         "threads": 1,
     }))

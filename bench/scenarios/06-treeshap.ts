@@ -91,7 +91,7 @@ const scenario: Scenario = {
       return {
         ms: out.seconds * 1000,
         peakBytes: out.peak_rss_bytes,
-        peakHow: 'max RSS of the python process',
+        peakHow: 'peak RSS (VmHWM) of the python process',
         detail: { rows: out.rows, xgboost: out.xgboost },
       };
     },
