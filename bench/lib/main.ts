@@ -3,7 +3,7 @@
  * next to its native counterpart and writes bench/results/<time>.json and .md (and updates the README's
  * table after a full run). Flags: --scale full|small, --runs N, --only a,b, --shap-rows N,
  * --timeout-min N (per run), --deadline HH:MM (UTC; no run starts that would end after it), --data-only,
- * --no-readme. BENCH_SCALE=small is the same as --scale small.
+ * --note TEXT (kept with the results, e.g. which unmerged branches the code includes), --no-readme. BENCH_SCALE=small is the same as --scale small.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,6 +30,7 @@ const { values: flags } = parseArgs({
     'shap-rows': { type: 'string' },
     'timeout-min': { type: 'string' },
     deadline: { type: 'string' },
+    note: { type: 'string' },
     'data-only': { type: 'boolean' },
     'no-readme': { type: 'boolean' },
   },
@@ -134,6 +135,7 @@ const results: BenchResults = {
   data: files.checksums,
   scenarios: [],
   ...(deadline ? { deadline: new Date(deadline).toISOString() } : {}),
+  ...(flags.note ? { note: flags.note } : {}),
 };
 
 const outDir = scale === 'full' ? join(root, 'bench/results') : join(root, 'bench/tmp/results');

@@ -16,6 +16,7 @@ export function benchBlock(r: BenchResults, file: string): string {
     BEGIN,
     `Latest run: ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${r.git['branch']} at ${r.git['commit']} ([${file}](${file})).`,
     '',
+    ...(r.note ? [`Note: ${r.note}`, ''] : []),
     `Machine: ${machineLine(r)}.`,
     '',
     renderTable(r),

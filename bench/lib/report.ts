@@ -71,6 +71,7 @@ export function renderMarkdown(r: BenchResults): string {
       .map(([k, v]) => `${k} ${v}`)
       .join('; ')}; ${r.machine.python ?? 'python unknown'}; ${r.machine.chromium ?? 'Chromium unknown'}.`,
     '',
+    ...(r.note ? [`Note: ${r.note}`, ''] : []),
     `Code: ${r.git['branch']} at ${r.git['commit']}${r.git['dirty'] === 'yes' ? ' (with uncommitted changes)' : ''}. Each figure is the median of ${r.runsPerFigure} runs, each in a fresh process, Lantern and native runs alternating; files are in the OS page cache (warm).`,
     '',
     renderTable(r),

@@ -50,4 +50,6 @@ export interface BenchResults {
   scenarios: ScenarioResult[];
   /** --deadline, when given: no run was started that would have ended after it. */
   deadline?: string;
+  /** --note: what the code under test was, when not a plain branch. */
+  note?: string;
 }
