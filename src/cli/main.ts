@@ -1,5 +1,9 @@
 import { LanternError } from '../lib/errors';
+import { drift } from './commands/drift';
+import { explain } from './commands/explain';
 import { inspect } from './commands/inspect';
+import { metrics } from './commands/metrics';
+import { slices } from './commands/slices';
 import { processIo, type CliIo } from './io';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
@@ -7,12 +11,22 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 /** Each command lives in ./commands/<name>.ts and returns its exit code. */
 const COMMANDS: Record<string, Command> = {
   inspect,
+  drift,
+  metrics,
+  slices,
+  explain,
 };
 
 const USAGE = `Usage: lantern <command> [options]
 
 Commands:
   inspect <file> [--json]   rows, columns, types and inferred roles of a data file
+  drift --reference <file> --current <file> [--columns a,b] [--json]
+                            per-column and dataset drift, Evidently's methods, scipy's numbers
+  metrics --data <file> ... model performance on labelled rows, overall and --by a column
+  slices --data <file> ...  the slices where the model fails most, and slices that got worse
+  explain --model <file> --data <file> [--limit N] [--background <file>] [--json]
+                            exact TreeSHAP values (raw margin) for the data's rows
 
 Exit codes: 0 success, 1 a check failed, 2 usage or input error.`;
 

@@ -1,9 +1,13 @@
 import type { Db } from '../lib/db';
 import type { ParquetCodec } from '../lib/ingest';
 import { datasetsApi } from './api/datasets';
+import { driftApi } from './api/drift';
+import { performanceApi } from './api/performance';
+import { explainApi } from './api/explain';
 import { Jobs } from './jobs';
 
 export type { LoadedWithRoles } from './api/datasets';
+export type { PerformanceSummary, OverTime, SliceFindings } from './api/performance';
 
 /**
  * The engine worker's API: one group of thin methods per analysis area, each in ./api/<area>.ts.
@@ -14,6 +18,9 @@ export function createEngineApi(db: Db, parquet: ParquetCodec) {
   return {
     cancel: (jobId: string) => jobs.cancel(jobId),
     ...datasetsApi(db, parquet, jobs),
+    ...driftApi(db, jobs),
+    ...performanceApi(db, jobs),
+    ...explainApi(db, jobs),
   };
 }
 

@@ -78,3 +78,14 @@ export async function openNodeDb(): Promise<Db> {
   await prepareEngine(db);
   return db;
 }
+
+let shared: Promise<Db> | undefined;
+
+/**
+ * One engine per process: compiling the 34 MB wasm is the slowest part of a CLI run, and commands run
+ * one after another (tests call the CLI many times in one process).
+ */
+export function sharedNodeDb(): Promise<Db> {
+  shared ??= openNodeDb();
+  return shared;
+}

@@ -17,7 +17,9 @@ function words(name: string): string[] {
 }
 
 const ID_WORDS = new Set(['id', 'uuid', 'guid', 'key']);
-const TIME_WORDS = new Set(['timestamp', 'time', 'date', 'datetime', 'ts', 'at', 'created', 'event']);
+const TIME_WORDS = new Set(['timestamp', 'time', 'date', 'datetime', 'ts']);
+/** A number is a point in time only when its name says epoch-like; a numeric "time" is often hours or a duration. */
+const EPOCH_WORDS = new Set(['timestamp', 'ts', 'epoch', 'unix']);
 const LABEL_NAMES = new Set([
   'label',
   'target',
@@ -65,8 +67,8 @@ export function inferRole(column: ColumnInfo): ColumnRole {
   if (LABEL_NAMES.has(joined) || (w.length > 1 && (last === 'label' || last === 'target' || joined.endsWith('truth')))) return 'label';
   if (w.some((x) => SCORE_WORDS.has(x)) && (column.kind === 'numeric' || column.kind === 'other')) return 'score';
   if (w.some((x) => PREDICTION_WORDS.has(x)) || joined === 'yhat' || joined === 'ypred') return 'prediction';
-  if (w.some((x) => TIME_WORDS.has(x)) && (w.includes('timestamp') || w.includes('time') || w.includes('date') || w.includes('ts')))
-    return column.kind === 'string' || column.kind === 'numeric' ? 'timestamp' : 'feature';
+  if (column.kind === 'string' && w.some((x) => TIME_WORDS.has(x))) return 'timestamp';
+  if (column.kind === 'numeric' && w.some((x) => EPOCH_WORDS.has(x))) return 'timestamp';
   if (column.kind === 'string' && w.some((x) => SEGMENT_WORDS.has(x))) return 'segment';
   if (column.kind === 'other') return 'ignore';
   return 'feature';

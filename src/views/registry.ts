@@ -1,5 +1,8 @@
 import type { Component } from 'svelte';
 import DatasetView from '../components/data/DatasetView.svelte';
+import DriftView from '../components/drift/DriftView.svelte';
+import PerformanceView from '../components/performance/PerformanceView.svelte';
+import ExplainView from '../components/explain/ExplainView.svelte';
 
 /**
  * The analysis views the app shows as tabs. Each analysis adds one entry; a view receives nothing as
@@ -11,4 +14,9 @@ export interface AnalysisView {
   component: Component;
 }
 
-export const analysisViews: AnalysisView[] = [{ id: 'data', label: 'Data', component: DatasetView }];
+export const analysisViews: AnalysisView[] = [
+  { id: 'data', label: 'Data', component: DatasetView },
+  { id: 'drift', label: 'Drift', component: DriftView },
+  { id: 'performance', label: 'Performance', component: PerformanceView },
+  { id: 'explain', label: 'Explain', component: ExplainView },
+];

@@ -72,5 +72,6 @@ describe('lantern inspect', () => {
     });
     const bad = spawnSync(process.execPath, ['bin/lantern.mjs', 'inspect', join(dir, 'binary.csv')], { encoding: 'utf8' });
     expect([bad.status, bad.stdout]).toEqual([2, '']);
-  });
+    // Two whole CLI processes, each compiling the engine's wasm: slow on a loaded two-core machine.
+  }, 240_000);
 });

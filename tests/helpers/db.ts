@@ -1,10 +1,7 @@
-import { openNodeDb } from '../../src/engine/node';
+import { sharedNodeDb } from '../../src/engine/node';
 import type { Db } from '../../src/lib/db';
-
-let shared: Promise<Db> | undefined;
 
 /** One real DuckDB-WASM (Node build) per test file: instantiating the wasm costs about a second. */
 export function testDb(): Promise<Db> {
-  shared ??= openNodeDb();
-  return shared;
+  return sharedNodeDb();
 }

@@ -1,4 +1,4 @@
-import { PathSource, nodeParquet, openNodeDb } from '../../engine/node';
+import { PathSource, nodeParquet, sharedNodeDb } from '../../engine/node';
 import { LanternError } from '../../lib/errors';
 import { loadDataset } from '../../lib/ingest';
 import { inferRoles } from '../../lib/roles';
@@ -12,7 +12,7 @@ export async function inspect(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1) throw new LanternError('usage', `inspect takes exactly one file.\n${usage}`);
   const file = positionals[0]!;
   const source = await PathSource.open(file);
-  const db = await openNodeDb();
+  const db = await sharedNodeDb();
   const dataset = await loadDataset(db, nodeParquet, source, { table: 'dataset' });
   const roles = inferRoles(dataset.columns);
   const result = {

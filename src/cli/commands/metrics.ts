@@ -1,0 +1,91 @@
+import { LanternError } from '../../lib/errors';
+import { flatMetrics, metricsByGroup, overallPerformance, undefinedReasons, METRIC_NAMES } from '../../lib/metrics/performance';
+import { findDimension, sliceDimensions, type Dimension } from '../../lib/slices/dimensions';
+import { ident } from '../../lib/sql';
+import { parseCommandArgs } from '../args';
+import type { CliIo } from '../io';
+import { fmt, loadPerfInput, ROLE_OPTIONS, ROLE_USAGE, type PerfInput } from '../perfInput';
+
+export const usage = `Usage: lantern metrics ${ROLE_USAGE}\n       [--by <col>]`;
+
+/** The grouping for --by: a column's own values, its quantile bins (numbers with many values), or a timestamp part. */
+async function byDimension(input: PerfInput, by: string): Promise<{ sql: string; value: (key: unknown) => unknown }> {
+  const { db, spec, columns } = input;
+  const timeParts = input.timestampSql && spec.timestamp && by.startsWith(`${spec.timestamp}.`);
+  const column = columns.find((c) => c.name === by);
+  if (column && !timeParts) {
+    if (column.kind === 'numeric') {
+      const [d] = await db.query(`SELECT count(DISTINCT ${ident(by)})::DOUBLE AS d FROM ${ident(spec.table)}`);
+      if (Number(d?.['d']) > 50) {
+        const [dim] = await sliceDimensions(db, spec.table, [column], { [by]: 'feature' });
+        return codes(dim!);
+      }
+    }
+    return { sql: ident(by), value: (k) => (k instanceof Date ? k.toISOString() : k) };
+  }
+  if (timeParts) {
+    const dims = await sliceDimensions(db, spec.table, [], {}, { timestamp: { column: spec.timestamp!, sql: input.timestampSql! } });
+    const dim = findDimension(dims, by);
+    if (dim) return codes(dim);
+  }
+  throw new LanternError(
+    'usage',
+    `--by ${by}: no such column${spec.timestamp ? ` or timestamp part (${['month', 'week', 'day_of_week', 'hour'].map((p) => `${spec.timestamp}.${p}`).join(', ')})` : ''}.`,
+  );
+}
+
+function codes(dim: Dimension) {
+  return {
+    sql: dim.codeSql,
+    value: (k: unknown) => {
+      const v = dim.values[Number(k) - 1];
+      return v ? (v.predicate.op === '=' ? v.predicate.value : v.label) : null;
+    },
+  };
+}
+
+export async function metrics(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { ...ROLE_OPTIONS, by: { type: 'string' } }, usage);
+  if (positionals.length > 0) throw new LanternError('usage', `Unexpected argument "${positionals[0]}".\n${usage}`);
+  const input = await loadPerfInput(values, usage);
+  const { db, spec } = input;
+  const overall = await overallPerformance(db, spec, { pointOnly: true });
+  const result: Record<string, unknown> = {
+    task: spec.task,
+    ...(spec.task === 'binary' ? { positive_class: spec.positive, threshold: spec.score ? spec.threshold : null } : {}),
+    columns: { label: spec.label, score: spec.score ?? null, prediction: spec.prediction ?? null, timestamp: spec.timestamp ?? null },
+    labels: input.join,
+    overall: flatMetrics(spec.task, overall.metrics),
+    undefined: undefinedReasons(spec.task, overall.metrics),
+    by: [] as unknown[],
+  };
+  if (input.reference)
+    result['reference'] = flatMetrics(spec.task, (await overallPerformance(db, input.reference, { pointOnly: true })).metrics);
+  if (values.by) {
+    const dim = await byDimension(input, values.by);
+    const groups = await metricsByGroup(db, spec, [{ sql: dim.sql, as: 'value' }]);
+    result['by'] = groups.map((g) => ({ column: values.by, value: dim.value(g.key['value']), ...flatMetrics(spec.task, g.metrics) }));
+  }
+  if (values.json) {
+    io.out(JSON.stringify(result));
+    return 0;
+  }
+  const names = METRIC_NAMES[spec.task];
+  const o = result['overall'] as Record<string, number | null>;
+  io.out(
+    `${spec.task} model, ${input.join.matched.toLocaleString('en-US')} of ${input.join.predictions.toLocaleString('en-US')} predictions labelled`,
+  );
+  if (spec.task === 'binary') io.out(`positive class ${spec.positive}${spec.score ? `, threshold ${spec.threshold}` : ''}`);
+  const width = Math.max(...names.map((n) => n.length));
+  for (const n of names)
+    io.out(
+      `  ${n.padEnd(width)}  ${fmt(o[n])}${(result['undefined'] as Record<string, string>)[n] ? `  (${(result['undefined'] as Record<string, string>)[n]})` : ''}`,
+    );
+  if (values.by) {
+    const rows = result['by'] as Record<string, unknown>[];
+    io.out(`\nby ${values.by}:`);
+    io.out(['value', 'n', ...names].join('\t'));
+    for (const r of rows) io.out([String(r['value']), fmt(r['n'] as number), ...names.map((n) => fmt(r[n] as number | null))].join('\t'));
+  }
+  return 0;
+}

@@ -1,0 +1,205 @@
+import type { Db } from '../../lib/db';
+import { binaryMetricsAt, binaryReport, type BinaryMetrics, type BinaryReport } from '../../lib/metrics/binary';
+import { cbpeOverTime, fitCbpeCalibrator, type CbpeWindow } from '../../lib/metrics/cbpe';
+import { metricsByGroup, overallPerformance, type AnyMetrics, type OverallPerformance } from '../../lib/metrics/performance';
+import { confusionAt, type ScoreTable } from '../../lib/metrics/scoreTable';
+import type { Confusion } from '../../lib/metrics/confusion';
+import { preparePerformance, type PerfChoices, type PerfSetup } from '../../lib/metrics/setup';
+import type { PerfSpec } from '../../lib/metrics/spec';
+import { chooseWindowUnit, windowSql, type WindowUnit } from '../../lib/metrics/time';
+import { metricsOverTime, type MetricsOverTime } from '../../lib/metrics/windows';
+import { describeTable } from '../../lib/schema';
+import { discoverSlices, type SliceDiscovery } from '../../lib/slices/discover';
+import { sliceDimensions, type Dimension } from '../../lib/slices/dimensions';
+import { metricHeatmap, type HeatmapCell } from '../../lib/slices/heatmap';
+import type { RowErrorName } from '../../lib/slices/rowError';
+import { worsenedSlices, type WorsenedSlice } from '../../lib/slices/worsened';
+import { ident } from '../../lib/sql';
+import type { Jobs } from '../jobs';
+
+export interface PerformanceSummary {
+  spec: PerfSpec;
+  join: PerfSetup['join'];
+  classes: string[];
+  dimensions: { name: string; kind: Dimension['kind']; values: string[] }[];
+  hasReference: boolean;
+  windowUnit: WindowUnit | null;
+}
+
+export interface OverTime extends MetricsOverTime {
+  cbpe: CbpeWindow[] | null;
+  cbpeUnavailable?: string;
+}
+
+export interface SliceFindings {
+  discovery: SliceDiscovery;
+  worsened: WorsenedSlice[];
+}
+
+interface Session {
+  setup: PerfSetup;
+  dims: Dimension[];
+  reference?: PerfSpec;
+  scoreTable?: ScoreTable;
+  windowUnit: WindowUnit | null;
+}
+
+/**
+ * Model performance: a session joins labels and infers the task once, keeps the per-score counts of a
+ * binary classifier in the worker so that `atThreshold` answers a slider move without touching DuckDB,
+ * and serves the heavier analyses as cancellable jobs.
+ */
+export function performanceApi(db: Db, jobs: Jobs) {
+  const sessions = new Map<string, Session>();
+  let nextSession = 0;
+  const session = (id: string) => {
+    const s = sessions.get(id);
+    if (!s) throw new Error(`No performance session ${id}; prepare one first.`);
+    return s;
+  };
+  const withThreshold = (s: Session, threshold: number): PerfSpec => ({ ...s.setup.spec, threshold });
+
+  return {
+    preparePerformance(
+      jobId: string,
+      input: { data: string; labels?: string; reference?: string; choices?: PerfChoices },
+    ): Promise<{ id: string; summary: PerformanceSummary }> {
+      return jobs.run(jobId, async (signal) => {
+        const id = `perf_${++nextSession}`;
+        const setup = await preparePerformance(db, {
+          data: input.data,
+          labels: input.labels,
+          out: `${id}_rows`,
+          choices: input.choices,
+          signal,
+        });
+        const spec = setup.spec;
+        let reference: PerfSpec | undefined;
+        if (input.reference) {
+          const cols = await describeTable(db, input.reference);
+          const label = cols.find((c) => c.name === spec.label);
+          const hasOutputs = [spec.score, spec.prediction].every((c) => c === undefined || cols.some((x) => x.name === c));
+          if (label && hasOutputs) reference = { ...spec, table: input.reference, labelKind: label.kind };
+        }
+        const timestamp = setup.timestampSql && spec.timestamp ? { column: spec.timestamp, sql: setup.timestampSql } : undefined;
+        const dims = await sliceDimensions(db, spec.table, setup.columns, setup.roles, { timestamp, signal });
+        let windowUnit: WindowUnit | null = null;
+        if (timestamp) {
+          const [span] = await db.query(
+            `SELECT (epoch_ms(max(${timestamp.sql})) - epoch_ms(min(${timestamp.sql})))::DOUBLE AS s FROM ${ident(spec.table)}`,
+            { signal },
+          );
+          windowUnit = chooseWindowUnit(Number(span?.['s'] ?? 0));
+        }
+        const s: Session = { setup, dims, windowUnit };
+        if (reference) s.reference = reference;
+        sessions.set(id, s);
+        return {
+          id,
+          summary: {
+            spec,
+            join: setup.join,
+            classes: setup.profile.values.map((v) => v.value),
+            dimensions: dims.map((d) => ({ name: d.name, kind: d.kind, values: d.values.map((v) => v.label) })),
+            hasReference: Boolean(reference),
+            windowUnit,
+          },
+        };
+      });
+    },
+
+    /** Realised performance with curves and bootstrap intervals (binary), or the multiclass/regression report. */
+    overall(jobId: string, id: string, threshold: number): Promise<OverallPerformance> {
+      return jobs.run<OverallPerformance>(jobId, async (signal) => {
+        const s = session(id);
+        const result = await overallPerformance(db, withThreshold(s, threshold), { signal });
+        if (result.task === 'binary' && result.scoreTable) {
+          s.scoreTable = result.scoreTable;
+          // The score table stays in the worker; the page gets the report only.
+          return { task: 'binary', metrics: result.metrics, ...(result.report ? { report: result.report } : {}) };
+        }
+        return result;
+      });
+    },
+
+    /** A slider move: metrics and confusion at a new threshold from the cached score table (no query). */
+    atThreshold(id: string, threshold: number): { metrics: BinaryMetrics; confusion: Confusion; threshold: number } | null {
+      const t = sessions.get(id)?.scoreTable;
+      if (!t) return null;
+      return { metrics: binaryMetricsAt(t, threshold), confusion: confusionAt(t, threshold), threshold };
+    },
+
+    /** Full binary report at a threshold, with bootstrap intervals (after the slider settles). */
+    reportAt(id: string, threshold: number): BinaryReport | null {
+      const t = sessions.get(id)?.scoreTable;
+      return t ? binaryReport(t, threshold) : null;
+    },
+
+    overTime(jobId: string, id: string, threshold: number): Promise<OverTime> {
+      return jobs.run(jobId, async (signal) => {
+        const s = session(id);
+        const spec = withThreshold(s, threshold);
+        if (!s.setup.timestampSql || !s.windowUnit) throw new Error('No timestamp column: metrics over time need one.');
+        const over = await metricsOverTime(db, spec, s.setup.timestampSql, {
+          unit: s.windowUnit,
+          signal,
+          ...(s.reference ? { reference: { ...s.reference, threshold } } : {}),
+        });
+        let cbpe: CbpeWindow[] | null = null;
+        let cbpeUnavailable: string | undefined;
+        if (spec.task !== 'binary' || !spec.score) cbpeUnavailable = 'CBPE needs a binary classifier with scores.';
+        else if (!s.reference) cbpeUnavailable = 'CBPE needs a reference dataset with labels and scores to calibrate on.';
+        else {
+          const fit = await fitCbpeCalibrator(db, { ...s.reference, threshold }, signal);
+          cbpe = await cbpeOverTime(db, spec, windowSql(s.setup.timestampSql, s.windowUnit), fit, signal);
+        }
+        return { ...over, cbpe, ...(cbpeUnavailable ? { cbpeUnavailable } : {}) };
+      });
+    },
+
+    bySlice(jobId: string, id: string, dimension: string, threshold: number): Promise<{ value: string; metrics: AnyMetrics }[]> {
+      return jobs.run(jobId, async (signal) => {
+        const s = session(id);
+        const dim = s.dims.find((d) => d.name === dimension);
+        if (!dim) throw new Error(`No dimension ${dimension}`);
+        const groups = await metricsByGroup(db, withThreshold(s, threshold), [{ sql: dim.codeSql, as: 'code' }], { signal });
+        return groups
+          .filter((g) => Number(g.key['code']) > 0)
+          .map((g) => ({ value: dim.values[Number(g.key['code']) - 1]!.label, metrics: g.metrics }));
+      });
+    },
+
+    findSlices(
+      jobId: string,
+      id: string,
+      options: { metric?: RowErrorName; maxDepth?: number; threshold: number },
+    ): Promise<SliceFindings> {
+      return jobs.run(jobId, async (signal) => {
+        const s = session(id);
+        const spec = withThreshold(s, options.threshold);
+        const discovery = await discoverSlices(db, spec, s.dims, { metric: options.metric, maxDepth: options.maxDepth ?? 2, signal });
+        const windowExpr =
+          s.setup.timestampSql && s.windowUnit
+            ? windowSql(s.setup.timestampSql, s.windowUnit === 'day' ? 'week' : s.windowUnit)
+            : undefined;
+        // Timestamp parts are constant within a window: compare segments and bins only.
+        const worsened = await worsenedSlices(db, spec, windowExpr ? s.dims.filter((d) => d.kind !== 'time') : s.dims, {
+          metric: discovery.metric,
+          signal,
+          ...(windowExpr ? { windowSql: windowExpr } : {}),
+        });
+        return { discovery, worsened };
+      });
+    },
+
+    heatmap(jobId: string, id: string, x: string, y: string, metric: string, threshold: number): Promise<HeatmapCell[]> {
+      return jobs.run(jobId, async (signal) => {
+        const s = session(id);
+        const dx = s.dims.find((d) => d.name === x);
+        const dy = s.dims.find((d) => d.name === y);
+        if (!dx || !dy) throw new Error('Unknown dimension');
+        return metricHeatmap(db, withThreshold(s, threshold), dx, dy, metric, signal);
+      });
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The drift report between two loaded tables: schema comparison, per-column drift with Evidently's
+ * method choice, prediction / label drift apart from features, and the dataset verdict.
+ */
+import type { Db } from '../db';
+import { LanternError, throwIfAborted } from '../errors';
+import { inferRoles, type ColumnRole, type RoleMap } from '../roles';
+import { describeTable } from '../schema';
+import { categoricalColumnDrift, numericalColumnDrift, type ColumnDrift } from './columnDrift';
+import { DEFAULT_DATASET_DRIFT_SHARE, methodAppliesTo, type DriftMethod } from './methods';
+import { compareSchemas, driftKindOf, type SchemaDiff } from './schemaDiff';
+import { profileSql, type DriftTables } from './sql';
+
+export interface ColumnSetting {
+  method?: DriftMethod;
+  threshold?: number;
+}
+
+export interface DriftOptions {
+  /** Only these columns (by name); default: every shared column whose role is tested. */
+  columns?: readonly string[];
+  roles?: RoleMap;
+  perColumn?: Record<string, ColumnSetting>;
+  /** The dataset drifts when the share of drifted columns is at least this. */
+  driftShare?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface NotTested {
+  name: string;
+  reason: string;
+}
+
+export interface DriftReport {
+  referenceRows: number;
+  currentRows: number;
+  schema: SchemaDiff;
+  /** Every tested column (features, then prediction / score / label columns), in reference order. */
+  columns: ColumnDrift[];
+  /** Role of each tested column, to split features from model outputs. */
+  roles: Record<string, ColumnRole>;
+  notTested: NotTested[];
+  dataset: { driftedColumns: number; testedColumns: number; share: number; threshold: number; drifted: boolean };
+  /** Drift of the prediction, score and label columns, reported apart from the features. */
+  outputs: ColumnDrift[];
+  /** NULLs and NaN/±inf per column and side, dropped before the tests. */
+  dropped: Record<string, { refNulls: number; curNulls: number; refNonFinite: number; curNonFinite: number }>;
+}
+
+/** Roles whose columns are compared. id and timestamp columns identify rows; they are not distributions. */
+const TESTED_ROLES: ReadonlySet<ColumnRole> = new Set(['feature', 'prediction', 'score', 'label', 'segment']);
+const OUTPUT_ROLES: ReadonlySet<ColumnRole> = new Set(['prediction', 'score', 'label']);
+
+export async function driftReport(db: Db, t: DriftTables, options: DriftOptions = {}): Promise<DriftReport> {
+  const [refCols, curCols] = [await describeTable(db, t.reference), await describeTable(db, t.current)];
+  const schema = compareSchemas(refCols, curCols);
+  const roles = options.roles ?? inferRoles(refCols);
+  const refByName = new Map(refCols.map((c) => [c.name, c]));
+  const curByName = new Map(curCols.map((c) => [c.name, c]));
+  if (options.columns) {
+    for (const name of options.columns)
+      if (!refByName.has(name) || !curByName.has(name))
+        throw new LanternError('usage', `Column "${name}" is not in both files. Shared columns: ${schema.shared.join(', ') || '(none)'}.`);
+  }
+  const notTested: NotTested[] = [];
+  const candidates = options.columns ? [...options.columns] : schema.shared;
+  const tested: { name: string; numeric: boolean }[] = [];
+  for (const name of candidates) {
+    const r = refByName.get(name)!;
+    const c = curByName.get(name)!;
+    const kind = driftKindOf(r);
+    const role = roles[name] ?? 'feature';
+    if (!options.columns && !TESTED_ROLES.has(role)) notTested.push({ name, reason: `role ${role}` });
+    else if (kind === null) notTested.push({ name, reason: `${r.type} columns are reported, not tested` });
+    else if (driftKindOf(c) !== kind) notTested.push({ name, reason: `type changed from ${r.type} to ${c.type}` });
+    else tested.push({ name, numeric: kind === 'numerical' });
+  }
+  for (const [name, setting] of Object.entries(options.perColumn ?? {})) {
+    const col = tested.find((x) => x.name === name);
+    if (col && setting.method && !methodAppliesTo(setting.method, col.numeric ? 'numerical' : 'categorical'))
+      throw new LanternError('usage', `Method ${setting.method} needs a numerical column; "${name}" is categorical.`);
+  }
+
+  const [refProfile] = await db.query(profileSql(t.reference, tested), { signal: options.signal });
+  const [curProfile] = await db.query(profileSql(t.current, tested), { signal: options.signal });
+  const dropped: DriftReport['dropped'] = {};
+  const columns: ColumnDrift[] = [];
+  for (const [i, col] of tested.entries()) {
+    throwIfAborted(options.signal);
+    const setting = options.perColumn?.[col.name] ?? {};
+    const common = { ...setting, signal: options.signal };
+    dropped[col.name] = {
+      refNulls: Number(refProfile?.[`c${i}_nulls`] ?? 0),
+      curNulls: Number(curProfile?.[`c${i}_nulls`] ?? 0),
+      refNonFinite: Number(refProfile?.[`c${i}_nonfinite`] ?? 0),
+      curNonFinite: Number(curProfile?.[`c${i}_nonfinite`] ?? 0),
+    };
+    columns.push(
+      col.numeric
+        ? await numericalColumnDrift(
+            db,
+            t,
+            col.name,
+            { approxDistinct: Number(refProfile?.[`c${i}_distinct`] ?? 0) + Number(curProfile?.[`c${i}_distinct`] ?? 0) },
+            common,
+          )
+        : await categoricalColumnDrift(db, t, col.name, common),
+    );
+    options.onProgress?.(i + 1, tested.length);
+  }
+  const testedRoles: Record<string, ColumnRole> = {};
+  for (const c of columns) testedRoles[c.name] = roles[c.name] ?? 'feature';
+  const threshold = options.driftShare ?? DEFAULT_DATASET_DRIFT_SHARE;
+  const driftedColumns = columns.filter((c) => c.drifted).length;
+  const share = columns.length ? driftedColumns / columns.length : 0;
+  return {
+    referenceRows: Number(refProfile?.['n_rows'] ?? 0),
+    currentRows: Number(curProfile?.['n_rows'] ?? 0),
+    schema,
+    columns,
+    roles: testedRoles,
+    notTested,
+    dataset: { driftedColumns, testedColumns: columns.length, share, threshold, drifted: columns.length > 0 && share >= threshold },
+    outputs: columns.filter((c) => OUTPUT_ROLES.has(testedRoles[c.name]!)),
+    dropped,
+  };
+}

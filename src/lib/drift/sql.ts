@@ -1,0 +1,76 @@
+/**
+ * SQL for the drift statistics. Every scan runs in DuckDB and returns aggregates: one GROUP BY per
+ * column over the pooled reference and current values gives the distinct values with a count from each
+ * side, which is all the KS statistic, the Wasserstein distance and the category tests need (exact, and
+ * compact when values repeat). Numerical values are cast to DOUBLE and NaN/±inf are dropped with NULLs
+ * (`isfinite` is NULL for NULL), as Evidently does before its tests.
+ */
+import { ident } from '../sql';
+
+export interface DriftTables {
+  reference: string;
+  current: string;
+}
+
+/** Row filters (SQL boolean expressions built with ident/literal) for each side: a time window, a segment. */
+export interface SideFilter {
+  reference?: string;
+  current?: string;
+}
+
+/** Pooled finite numerical values of one column: x, and s = 0 (reference) or 1 (current). */
+export function pooledNumericSql(t: DriftTables, column: string, where: SideFilter = {}): string {
+  const c = ident(column);
+  return (
+    `SELECT x, s FROM (SELECT CAST(${c} AS DOUBLE) AS x, 0 AS s FROM ${ident(t.reference)} WHERE ${where.reference ?? 'TRUE'} ` +
+    `UNION ALL SELECT CAST(${c} AS DOUBLE) AS x, 1 AS s FROM ${ident(t.current)} WHERE ${where.current ?? 'TRUE'}) WHERE isfinite(x)`
+  );
+}
+
+/** Pooled non-null categorical values of one column as text: k, and s. */
+export function pooledCategoricalSql(t: DriftTables, column: string, where: SideFilter = {}): string {
+  const c = ident(column);
+  return (
+    `SELECT k, s FROM (SELECT CAST(${c} AS VARCHAR) AS k, 0 AS s FROM ${ident(t.reference)} WHERE ${where.reference ?? 'TRUE'} ` +
+    `UNION ALL SELECT CAST(${c} AS VARCHAR) AS k, 1 AS s FROM ${ident(t.current)} WHERE ${where.current ?? 'TRUE'}) WHERE k IS NOT NULL`
+  );
+}
+
+/** Finite values of one column on one side, for sorting in JS (columns with too many distinct values to count). */
+export function finiteValuesSql(table: string, column: string, where = 'TRUE'): string {
+  return `SELECT x FROM (SELECT CAST(${ident(column)} AS DOUBLE) AS x FROM ${ident(table)} WHERE ${where}) WHERE isfinite(x)`;
+}
+
+/** Counts per distinct numerical value for both samples, unordered: x, a (reference), b (current). */
+export function numericValueCountsSql(pooled: string): string {
+  return `SELECT x, count(*) FILTER (WHERE s = 0)::DOUBLE AS a, count(*) FILTER (WHERE s = 1)::DOUBLE AS b FROM (${pooled}) GROUP BY x`;
+}
+
+/** Counts per category for both samples: k, a, b, ordered by k. */
+export function categoryCountsSql(pooled: string): string {
+  return `SELECT k, count(*) FILTER (WHERE s = 0)::DOUBLE AS a, count(*) FILTER (WHERE s = 1)::DOUBLE AS b FROM (${pooled}) GROUP BY k ORDER BY k`;
+}
+
+export interface ProfileColumn {
+  name: string;
+  numeric: boolean;
+}
+
+/**
+ * One scan of one table for all columns: rows, and per column the NULL count, the NaN/±inf count and
+ * the approximate distinct count of the finite values (numerical columns). Aliases are positional
+ * (c0_nulls, ...) so that column names never have to be valid aliases.
+ */
+export function profileSql(table: string, columns: readonly ProfileColumn[]): string {
+  const parts = ['count(*)::DOUBLE AS n_rows'];
+  columns.forEach((col, i) => {
+    const c = ident(col.name);
+    parts.push(`count(*) FILTER (WHERE ${c} IS NULL)::DOUBLE AS c${i}_nulls`);
+    if (col.numeric) {
+      const x = `CAST(${c} AS DOUBLE)`;
+      parts.push(`count(*) FILTER (WHERE NOT isfinite(${x}))::DOUBLE AS c${i}_nonfinite`);
+      parts.push(`approx_count_distinct(${x}) FILTER (WHERE isfinite(${x}))::DOUBLE AS c${i}_distinct`);
+    }
+  });
+  return `SELECT ${parts.join(', ')} FROM ${ident(table)}`;
+}

@@ -1,0 +1,117 @@
+import type { Db } from '../db';
+import { LanternError } from '../errors';
+import { describeTable } from '../schema';
+import { ident } from '../sql';
+
+export interface LabelJoinSummary {
+  /** Prediction rows. */
+  predictions: number;
+  /** Prediction rows that have a label after the join. */
+  matched: number;
+  /** Prediction rows still waiting for a label. */
+  unlabelled: number;
+  /** Rows in the label file (0 when labels are in the log). */
+  labelRows: number;
+  /** Label rows whose id matches no prediction (e.g. for predictions not in this log). */
+  labelsWithoutPrediction: number;
+  /** Ids that occur on more than one prediction row. */
+  duplicatePredictionIds: number;
+  /** Ids that occur on more than one label row; the first row in file order is used. */
+  duplicateLabelIds: number;
+  /** Duplicate label ids whose rows disagree on the label. */
+  conflictingLabelIds: number;
+}
+
+export interface LabelJoinInput {
+  /** The prediction log. */
+  predictions: string;
+  /** Prediction id column (needed to join a separate label table and to count duplicates). */
+  id?: string;
+  /** Label column: in `labels` if given, else in `predictions`. */
+  label: string;
+  /** A separate table of labels that arrived later, with columns `id` (or `labelId`) and `label`. */
+  labels?: string;
+  /** Id column in the label table when it is named differently. */
+  labelId?: string;
+  /** The joined table to create: predictions with the label column filled in. */
+  out: string;
+}
+
+/**
+ * Joins labels that arrive after the predictions, by prediction id, in DuckDB. Duplicate label ids keep
+ * their first row in file order (rowid), so a prediction never multiplies; the summary says how much of
+ * the log is labelled and what did not match, which is what an analyst checks before trusting a metric.
+ * When labels sit in the log itself the output is the log, and "matched" counts rows with a label.
+ */
+export async function joinDelayedLabels(db: Db, input: LabelJoinInput, signal?: AbortSignal): Promise<LabelJoinSummary> {
+  const p = ident(input.predictions);
+  const out = ident(input.out);
+  const label = ident(input.label);
+  const id = input.id ? ident(input.id) : undefined;
+  const dupPredictions = id
+    ? `(SELECT count(*) FROM (SELECT ${id} FROM ${p} WHERE ${id} IS NOT NULL GROUP BY 1 HAVING count(*) > 1))`
+    : '0';
+  if (!input.labels) {
+    await db.query(`CREATE OR REPLACE VIEW ${out} AS SELECT * FROM ${p}`, { signal });
+    const [r] = await db.query(
+      `SELECT count(*)::DOUBLE AS predictions, count(${label})::DOUBLE AS matched, ${dupPredictions}::DOUBLE AS dup FROM ${p}`,
+      { signal },
+    );
+    const predictions = Number(r?.['predictions'] ?? 0);
+    const matched = Number(r?.['matched'] ?? 0);
+    return {
+      predictions,
+      matched,
+      unlabelled: predictions - matched,
+      labelRows: 0,
+      labelsWithoutPrediction: 0,
+      duplicatePredictionIds: Number(r?.['dup'] ?? 0),
+      duplicateLabelIds: 0,
+      conflictingLabelIds: 0,
+    };
+  }
+  if (!id) throw new LanternError('usage', 'Joining a separate label file needs the prediction id column (--id).');
+  const l = ident(input.labels);
+  const lid = ident(input.labelId ?? input.id!);
+  const predCols = await describeTable(db, input.predictions);
+  const labelCols = await describeTable(db, input.labels);
+  const predId = predCols.find((c) => c.name === input.id);
+  const labelId = labelCols.find((c) => c.name === (input.labelId ?? input.id));
+  if (!predId) throw new LanternError('usage', `The prediction file has no id column "${input.id}".`);
+  if (!labelId) throw new LanternError('usage', `The label file has no id column "${input.labelId ?? input.id}".`);
+  if (!labelCols.some((c) => c.name === input.label))
+    throw new LanternError('usage', `The label file has no label column "${input.label}".`);
+  // Ids written as 17 in one file and "17" in the other still match.
+  const key = (alias: string, column: string) =>
+    predId.type === labelId.type ? `${alias}.${column}` : `CAST(${alias}.${column} AS VARCHAR)`;
+  const firstLabels = `SELECT ${key('l', lid)} AS k, ${label} AS v FROM ${l} AS l WHERE ${lid} IS NOT NULL QUALIFY row_number() OVER (PARTITION BY ${lid} ORDER BY rowid) = 1`;
+  const inLog = predCols.some((c) => c.name === input.label);
+  const select = inLog ? `p.* REPLACE (coalesce(f.v, p.${label}) AS ${label})` : `p.*, f.v AS ${label}`;
+  await db.query(
+    `CREATE OR REPLACE TABLE ${out} AS SELECT ${select} FROM ${p} AS p LEFT JOIN (${firstLabels}) AS f ON ${key('p', id)} = f.k`,
+    { signal },
+  );
+  const [r] = await db.query(
+    `SELECT
+      (SELECT count(*) FROM ${p})::DOUBLE AS predictions,
+      (SELECT count(${label}) FROM ${out})::DOUBLE AS matched,
+      (SELECT count(*) FROM ${l})::DOUBLE AS label_rows,
+      (SELECT count(*) FROM ${l} AS l WHERE ${key('l', lid)} IS NULL OR ${key('l', lid)} NOT IN (SELECT ${key('p', id)} FROM ${p} AS p WHERE ${id} IS NOT NULL))::DOUBLE AS orphans,
+      ${dupPredictions}::DOUBLE AS dup_p,
+      (SELECT count(*) FROM (SELECT ${lid} FROM ${l} WHERE ${lid} IS NOT NULL GROUP BY 1 HAVING count(*) > 1))::DOUBLE AS dup_l,
+      (SELECT count(*) FROM (SELECT ${lid} FROM ${l} WHERE ${lid} IS NOT NULL GROUP BY 1 HAVING count(DISTINCT ${label}) > 1))::DOUBLE AS conflicts`,
+    { signal },
+  );
+  const predictions = Number(r?.['predictions'] ?? 0);
+  const matched = Number(r?.['matched'] ?? 0);
+  return {
+    predictions,
+    matched,
+    unlabelled: predictions - matched,
+    labelRows: Number(r?.['label_rows'] ?? 0),
+    labelsWithoutPrediction: Number(r?.['orphans'] ?? 0),
+    duplicatePredictionIds: Number(r?.['dup_p'] ?? 0),
+    duplicateLabelIds: Number(r?.['dup_l'] ?? 0),
+    conflictingLabelIds: Number(r?.['conflicts'] ?? 0),
+  };
+}

@@ -1,0 +1,186 @@
+import type { Db } from '../db';
+import { LanternError } from '../errors';
+import { joinDelayedLabels, type LabelJoinSummary } from '../labels/join';
+import { inferPositiveClass, inferTask, profileLabels, type LabelProfile } from '../labels/task';
+import { columnWithRole, inferRoles, type RoleMap } from '../roles';
+import { classTextSql } from '../labels/classValue';
+import { describeTable, type ColumnInfo, type ColumnKind } from '../schema';
+import { ident, literal } from '../sql';
+import type { PerfSpec, Task } from './spec';
+import { timestampSql } from './time';
+
+/** What the user chose (or left out, to be inferred) for a performance analysis. */
+export interface PerfChoices {
+  id?: string;
+  label?: string;
+  score?: string;
+  prediction?: string;
+  timestamp?: string;
+  task?: Task;
+  positive?: string;
+  threshold?: number;
+}
+
+export interface PerfSetup {
+  spec: PerfSpec;
+  join: LabelJoinSummary;
+  /** Roles of the joined table's columns (the label column included), for slicing. */
+  roles: RoleMap;
+  columns: ColumnInfo[];
+  profile: LabelProfile;
+  /** TIMESTAMP expression of the timestamp column, when there is one. */
+  timestampSql?: string;
+}
+
+function need(columns: ColumnInfo[], name: string | undefined, what: string, file: string): string | undefined {
+  if (name === undefined) return undefined;
+  if (!columns.some((c) => c.name === name)) {
+    throw new LanternError('usage', `The ${file} has no column "${name}" (${what}). Columns: ${columns.map((c) => c.name).join(', ')}.`);
+  }
+  return name;
+}
+
+/** Class value a per-class probability column stands for: `proba_cat`, `score_2`, `p(dog)` -> cat, 2, dog. */
+function classOfColumn(name: string, classes: string[]): string | undefined {
+  const lower = name.toLowerCase();
+  return classes.find((c) => {
+    const cl = c.toLowerCase();
+    return lower.endsWith(`_${cl}`) || lower.endsWith(`(${cl})`) || lower.endsWith(`.${cl}`) || lower.endsWith(`-${cl}`);
+  });
+}
+
+async function fractional(db: Db, table: string, column: string): Promise<boolean> {
+  const c = `CAST(${ident(column)} AS DOUBLE)`;
+  const [r] = await db.query(`SELECT bool_or(${c} <> trunc(${c})) AS f FROM ${ident(table)} WHERE isfinite(${c})`);
+  return r?.['f'] === true;
+}
+
+async function withinUnit(db: Db, table: string, column: string): Promise<boolean> {
+  const c = `CAST(${ident(column)} AS DOUBLE)`;
+  const [r] = await db.query(`SELECT min(${c}) >= 0 AND max(${c}) <= 1 AS u FROM ${ident(table)} WHERE isfinite(${c})`);
+  return r?.['u'] === true;
+}
+
+/**
+ * When the log has both a score and predicted labels, the threshold the model used: 0.5 if the predictions
+ * agree with score >= 0.5, else the smallest score predicted positive if that threshold reproduces every
+ * prediction; otherwise 0.5 (the predictions do not come from one threshold on this score).
+ */
+async function thresholdOfPredictions(db: Db, spec: PerfSpec, prediction: string, kind: ColumnKind): Promise<number> {
+  const s = `CAST(${ident(spec.score!)} AS DOUBLE)`;
+  const pp = `(${classTextSql(prediction, kind)} = ${literal(spec.positive ?? '')})`;
+  const [r] = await db.query(
+    `SELECT count(*) FILTER (WHERE ${pp} <> (${s} >= 0.5))::DOUBLE AS off, min(${s}) FILTER (WHERE ${pp})::DOUBLE AS lo, max(${s}) FILTER (WHERE NOT ${pp})::DOUBLE AS hi FROM ${ident(spec.table)} WHERE isfinite(${s}) AND ${ident(prediction)} IS NOT NULL`,
+  );
+  if (Number(r?.['off'] ?? 0) === 0) return 0.5;
+  const lo = r?.['lo'];
+  const hi = r?.['hi'];
+  if (typeof lo === 'number' && (hi === null || (typeof hi === 'number' && hi < lo))) return lo;
+  return 0.5;
+}
+
+/**
+ * Turns a prediction log (and, optionally, a separate label table) into a PerfSpec over a joined table
+ * `out`: roles left out are inferred as in the app (src/lib/roles.ts), labels are joined by prediction
+ * id, and the task and positive class are inferred from the labels unless given.
+ */
+export async function preparePerformance(
+  db: Db,
+  input: { data: string; labels?: string; out: string; choices?: PerfChoices; signal?: AbortSignal },
+): Promise<PerfSetup> {
+  const choices = input.choices ?? {};
+  const dataColumns = await describeTable(db, input.data);
+  const dataRoles = inferRoles(dataColumns);
+  const id = need(dataColumns, choices.id, 'prediction id', 'data file') ?? columnWithRole(dataRoles, 'id');
+  const scoreColumn = need(dataColumns, choices.score, 'score', 'data file') ?? columnWithRole(dataRoles, 'score');
+  const predictionColumn = need(dataColumns, choices.prediction, 'prediction', 'data file') ?? columnWithRole(dataRoles, 'prediction');
+  const timestamp = need(dataColumns, choices.timestamp, 'timestamp', 'data file') ?? columnWithRole(dataRoles, 'timestamp');
+  let label: string | undefined;
+  let labelId: string | undefined;
+  if (input.labels) {
+    const labelColumns = await describeTable(db, input.labels);
+    const labelRoles = inferRoles(labelColumns);
+    label = need(labelColumns, choices.label, 'label', 'label file') ?? columnWithRole(labelRoles, 'label');
+    if (!label)
+      throw new LanternError(
+        'usage',
+        `Cannot tell which column of the label file holds the label; name it with --label. Columns: ${labelColumns.map((c) => c.name).join(', ')}.`,
+      );
+    if (!id) throw new LanternError('usage', 'Joining labels needs the prediction id column; name it with --id.');
+    labelId = labelColumns.some((c) => c.name === id) ? id : columnWithRole(labelRoles, 'id');
+    if (!labelId) throw new LanternError('usage', `The label file has no id column to join on ("${id}").`);
+  } else {
+    label = need(dataColumns, choices.label, 'label', 'data file') ?? columnWithRole(dataRoles, 'label');
+    if (!label) throw new LanternError('usage', 'No label column: name it with --label, or give labels in a separate file with --labels.');
+  }
+  const join = await joinDelayedLabels(
+    db,
+    { predictions: input.data, labels: input.labels, id, label, labelId, out: input.out },
+    input.signal,
+  );
+  const columns = await describeTable(db, input.out);
+  const labelInfo = columns.find((c) => c.name === label)!;
+  const profile = await profileLabels(db, input.out, label, labelInfo.kind);
+  if (profile.distinct === 0)
+    throw new LanternError('no-rows', 'No prediction has a label yet, so realised performance cannot be measured.');
+  let task = choices.task ?? inferTask(labelInfo.kind, profile);
+  let score = scoreColumn;
+  let prediction = predictionColumn;
+  const outputKind = (name: string | undefined) => columns.find((c) => c.name === name)?.kind;
+  // A "prediction" column of fractions is a model output, not a class: a probability for a binary
+  // label, a value for numeric labels with few distinct values (ratings, counts).
+  if (prediction && outputKind(prediction) === 'numeric' && (await fractional(db, input.out, prediction))) {
+    if (task === 'binary' && !score && (await withinUnit(db, input.out, prediction))) {
+      score = prediction;
+      prediction = undefined;
+    } else if (task === 'multiclass' && !choices.task && labelInfo.kind === 'numeric') task = 'regression';
+  }
+  const roles: RoleMap = { ...dataRoles };
+  for (const [role, column] of [
+    ['id', id],
+    ['score', score],
+    ['prediction', prediction],
+    ['timestamp', timestamp],
+  ] as const)
+    if (column) roles[column] = role;
+  roles[label] = 'label';
+  const kindOf = (name: string | undefined) => columns.find((c) => c.name === name)?.kind;
+  const spec: PerfSpec = { table: input.out, label, labelKind: labelInfo.kind, task, threshold: choices.threshold ?? 0.5 };
+  if (timestamp) spec.timestamp = timestamp;
+  if (task === 'binary') {
+    spec.positive = choices.positive ?? inferPositiveClass(profile);
+    if (spec.positive !== undefined && !profile.values.some((v) => v.value === spec.positive)) {
+      throw new LanternError(
+        'usage',
+        `The positive class "${spec.positive}" does not occur in the labels (${profile.values.map((v) => v.value).join(', ')}).`,
+      );
+    }
+    if (score) {
+      spec.score = score;
+      if (choices.threshold === undefined && prediction)
+        spec.threshold = await thresholdOfPredictions(db, spec, prediction, kindOf(prediction)!);
+    } else if (prediction) {
+      spec.prediction = prediction;
+      spec.predictionKind = kindOf(prediction)!;
+    } else
+      throw new LanternError('usage', 'A binary classifier needs a score or a prediction column; name one with --score or --prediction.');
+  } else if (task === 'multiclass') {
+    if (!prediction) throw new LanternError('usage', 'A multiclass classifier needs a prediction column; name it with --prediction.');
+    spec.prediction = prediction;
+    spec.predictionKind = kindOf(prediction)!;
+    const classes = profile.values.map((v) => v.value);
+    const scoreColumns = Object.keys(roles).filter((c) => roles[c] === 'score');
+    const classScores = scoreColumns
+      .map((column) => ({ cls: classOfColumn(column, classes), column }))
+      .filter((x): x is { cls: string; column: string } => x.cls !== undefined);
+    if (classScores.length >= 2) spec.classScores = classScores;
+  } else {
+    const predicted = prediction ?? score;
+    if (!predicted) throw new LanternError('usage', 'A regression model needs a prediction column; name it with --prediction.');
+    spec.prediction = predicted;
+    spec.predictionKind = 'numeric';
+  }
+  const setup: PerfSetup = { spec, join, roles, columns, profile };
+  if (timestamp) setup.timestampSql = timestampSql(timestamp, kindOf(timestamp) ?? 'temporal');
+  return setup;
+}

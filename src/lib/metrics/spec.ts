@@ -1,0 +1,73 @@
+import { classTextSql } from '../labels/classValue';
+import type { ColumnKind } from '../schema';
+import { ident, literal } from '../sql';
+
+export type Task = 'binary' | 'multiclass' | 'regression';
+
+/**
+ * Everything a performance analysis needs to know about a table: which columns play which part, the task,
+ * the positive class and the threshold. Analyses build their SQL from this through the helpers below, so
+ * "a row with a label" or "predicted positive" means the same in every view and in the CLI.
+ */
+export interface PerfSpec {
+  table: string;
+  label: string;
+  labelKind: ColumnKind;
+  score?: string;
+  prediction?: string;
+  predictionKind?: ColumnKind;
+  timestamp?: string;
+  task: Task;
+  /** Classification: the positive class as its text form (see classTextSql). */
+  positive?: string;
+  /** Multiclass: one probability column per class, for log loss. */
+  classScores?: { cls: string; column: string }[];
+  /** Binary with a score: predicted positive when score >= threshold (sklearn's thresholds are >= too). */
+  threshold: number;
+}
+
+export function labelTextSql(spec: PerfSpec): string {
+  return classTextSql(spec.label, spec.labelKind);
+}
+
+export function predictionTextSql(spec: PerfSpec): string {
+  if (!spec.prediction) throw new Error('This analysis needs a prediction column');
+  return classTextSql(spec.prediction, spec.predictionKind ?? 'string');
+}
+
+/** Rows that count for realised performance: the label is known (and, for regression, a finite number). */
+export function labelledSql(spec: PerfSpec): string {
+  const l = ident(spec.label);
+  if (spec.task === 'regression') return `(${l} IS NOT NULL AND isfinite(CAST(${l} AS DOUBLE)))`;
+  return `(${l} IS NOT NULL)`;
+}
+
+/** 1 when the label is the positive class, else 0 (binary). */
+export function positiveSql(spec: PerfSpec): string {
+  if (spec.positive === undefined) throw new Error('A binary analysis needs a positive class');
+  return `CAST(${labelTextSql(spec)} = ${literal(spec.positive)} AS INTEGER)`;
+}
+
+export function scoreSql(spec: PerfSpec): string {
+  if (!spec.score) throw new Error('This analysis needs a score column');
+  return `CAST(${ident(spec.score)} AS DOUBLE)`;
+}
+
+/** 1 when the model predicts the positive class: by threshold when there is a score, else by the prediction column. */
+export function predictedPositiveSql(spec: PerfSpec): string {
+  if (spec.score) return `CAST(${scoreSql(spec)} >= ${literal(spec.threshold)} AS INTEGER)`;
+  if (spec.positive === undefined) throw new Error('A binary analysis needs a positive class');
+  return `CAST(coalesce(${predictionTextSql(spec)} = ${literal(spec.positive)}, FALSE) AS INTEGER)`;
+}
+
+/** Regression: the predicted value, from the prediction column or else the score column. */
+export function predictedValueSql(spec: PerfSpec): string {
+  const column = spec.prediction ?? spec.score;
+  if (!column) throw new Error('A regression analysis needs a prediction column');
+  return `CAST(${ident(column)} AS DOUBLE)`;
+}
+
+/** Rows a binary score analysis can use: labelled and with a finite score. */
+export function scoredSql(spec: PerfSpec): string {
+  return spec.score ? `(${labelledSql(spec)} AND isfinite(${scoreSql(spec)}))` : labelledSql(spec);
+}

@@ -1,0 +1,122 @@
+import type { Db } from '../db';
+import type { PerfSpec } from '../metrics/spec';
+import type { Dimension, SlicePredicate } from './dimensions';
+import { encodeRows } from './encode';
+import { defaultRowError, rowErrorSql, type RowErrorName } from './rowError';
+import { benjaminiHochberg, welchFromSums } from './significance';
+import { sliceLine, type SliceLineResult, type SliceStats } from './sliceline';
+
+export interface DiscoveredSlice {
+  predicates: SlicePredicate[];
+  label: string;
+  /** SQL condition selecting the slice's rows. */
+  where: string;
+  n: number;
+  /** Mean per-row error in the slice. */
+  metric: number;
+  /** Mean per-row error over all labelled rows. */
+  overall: number;
+  difference: number;
+  score: number;
+  /** Welch t-test of the slice against the rest, two-sided. */
+  p_value: number | null;
+  /** Benjamini-Hochberg adjusted over every slice evaluated with enough rows. */
+  q_value: number | null;
+  significant: boolean;
+}
+
+export interface SliceDiscovery {
+  metric: RowErrorName;
+  overall: number;
+  rows: number;
+  minSupport: number;
+  alpha: number;
+  maxDepth: number;
+  tested: number;
+  levels: SliceLineResult['levels'];
+  slices: DiscoveredSlice[];
+}
+
+export interface DiscoveryOptions {
+  metric?: RowErrorName;
+  maxDepth?: number;
+  k?: number;
+  minSupport?: number;
+  alpha?: number;
+  /** False discovery rate for `significant`. */
+  fdr?: number;
+  signal?: AbortSignal;
+}
+
+function describe(dims: Dimension[], s: SliceStats): { predicates: SlicePredicate[]; label: string; where: string } {
+  const values = s.dims.map((d, i) => dims[d]!.values[s.codes[i]! - 1]!);
+  return {
+    predicates: values.map((v) => v.predicate),
+    label: values.map((v) => v.label).join(' AND '),
+    where: values.map((v) => `(${v.where})`).join(' AND '),
+  };
+}
+
+/** Ranks the slices where the model fails (SliceLine top-k), each with its size, error, difference and significance. */
+export function summariseSliceLine(
+  dims: Dimension[],
+  result: SliceLineResult,
+  metric: RowErrorName,
+  options: DiscoveryOptions & { minSupport: number },
+): SliceDiscovery {
+  const test = (s: SliceStats) =>
+    welchFromSums(
+      s.size,
+      s.errorSum,
+      s.errorSquares,
+      result.rows - s.size,
+      result.errorSum - s.errorSum,
+      result.errorSquares - s.errorSquares,
+    )?.p ?? 1;
+  const tested = result.tested;
+  const q = benjaminiHochberg(tested.map(test));
+  const qOf = new Map(tested.map((s, i) => [s, q[i]!]));
+  const fdr = options.fdr ?? 0.05;
+  return {
+    metric,
+    overall: result.averageError,
+    rows: result.rows,
+    minSupport: options.minSupport,
+    alpha: options.alpha ?? 0.95,
+    maxDepth: options.maxDepth ?? 3,
+    tested: tested.length,
+    levels: result.levels,
+    slices: result.top.map((s) => {
+      const p =
+        welchFromSums(
+          s.size,
+          s.errorSum,
+          s.errorSquares,
+          result.rows - s.size,
+          result.errorSum - s.errorSum,
+          result.errorSquares - s.errorSquares,
+        )?.p ?? null;
+      const qv = qOf.get(s) ?? null;
+      return {
+        ...describe(dims, s),
+        n: s.size,
+        metric: s.errorSum / s.size,
+        overall: result.averageError,
+        difference: s.errorSum / s.size - result.averageError,
+        score: s.score,
+        p_value: p,
+        q_value: qv,
+        significant: qv !== null && qv < fdr,
+      };
+    }),
+  };
+}
+
+/** Worst-slice discovery over labelled rows: encode in DuckDB, search in JS, describe in the CLI's shape. */
+export async function discoverSlices(db: Db, spec: PerfSpec, dims: Dimension[], options: DiscoveryOptions = {}): Promise<SliceDiscovery> {
+  const metric = options.metric ?? defaultRowError(spec);
+  const encoded = await encodeRows(db, spec, dims, rowErrorSql(spec, metric), { signal: options.signal });
+  const minSupport = options.minSupport ?? Math.max(20, Math.ceil(encoded.errors.length * 0.005));
+  const result = sliceLine(encoded, { k: options.k ?? 10, maxDepth: options.maxDepth ?? 3, minSupport, alpha: options.alpha ?? 0.95 });
+  return summariseSliceLine(dims, result, metric, { ...options, minSupport });
+}

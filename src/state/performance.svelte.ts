@@ -1,0 +1,201 @@
+import { engine, newJobId, type OverTime, type PerformanceSummary, type SliceFindings } from '../client/engine';
+import type { BinaryMetrics } from '../lib/metrics/binary';
+import type { Confusion } from '../lib/metrics/confusion';
+import type { AnyMetrics, OverallPerformance } from '../lib/metrics/performance';
+import type { PerfChoices } from '../lib/metrics/setup';
+import type { Task } from '../lib/metrics/spec';
+import type { HeatmapCell } from '../lib/slices/heatmap';
+import type { RowErrorName } from '../lib/slices/rowError';
+import { errorCode } from '../rpc/errors';
+import type { Dataset } from './dataset.svelte';
+
+/** Which loaded datasets play which part: the prediction log, a label file, a reference with labels. */
+export interface PerfSources {
+  data: Dataset;
+  labels?: Dataset;
+  reference?: Dataset;
+}
+
+const has = (d: Dataset, role: Parameters<Dataset['columnsWithRole']>[0]) => d.columnsWithRole(role).length > 0;
+
+/**
+ * The datasets a performance analysis uses, guessed from roles: the log has model outputs and preferably
+ * no labels (labels that arrive later sit in their own file); the label file has an id and a label but no
+ * model output; the reference has labels and model outputs (training or validation data).
+ */
+export function guessSources(datasets: Dataset[]): PerfSources | null {
+  const outputs = datasets.filter((d) => has(d, 'score') || has(d, 'prediction'));
+  const data = outputs.find((d) => !has(d, 'label')) ?? outputs[0];
+  if (!data) return null;
+  const sources: PerfSources = { data };
+  if (!has(data, 'label')) {
+    const labels = datasets.find((d) => d !== data && has(d, 'label') && has(d, 'id') && !has(d, 'score') && !has(d, 'prediction'));
+    if (labels) sources.labels = labels;
+  }
+  const reference = datasets.find(
+    (d) => d !== data && d !== sources.labels && has(d, 'label') && (has(d, 'score') || has(d, 'prediction')),
+  );
+  if (reference) sources.reference = reference;
+  return sources;
+}
+
+export type Live = { metrics: BinaryMetrics; confusion: Confusion; threshold: number };
+
+/**
+ * Performance view state. Settings (task, positive class, threshold) drive everything: a threshold move
+ * is answered at once from the worker's cached score counts (`live`), and the heavier parts - curves with
+ * bootstrap intervals, windows, slices - refresh after the slider settles.
+ */
+export class PerformanceState {
+  sources: PerfSources | null = $state.raw(null);
+  sessionId: string | null = $state(null);
+  summary: PerformanceSummary | null = $state.raw(null);
+  task: Task | null = $state(null);
+  positive: string | null = $state(null);
+  threshold = $state(0.5);
+  overall: OverallPerformance | null = $state.raw(null);
+  live: Live | null = $state.raw(null);
+  overTime: OverTime | null = $state.raw(null);
+  findings: SliceFindings | null = $state.raw(null);
+  sliceDimension: string | null = $state(null);
+  bySlice: { value: string; metrics: AnyMetrics }[] | null = $state.raw(null);
+  heat: { x: string; y: string; metric: string; cells: HeatmapCell[] } | null = $state.raw(null);
+  rowError: RowErrorName | null = $state(null);
+  maxDepth = $state(2);
+  busy: Record<string, boolean> = $state({});
+  errors: Record<string, string> = $state({});
+  private settle: ReturnType<typeof setTimeout> | undefined;
+  private generation = 0;
+
+  readonly metrics = $derived<AnyMetrics | null>(this.live?.metrics ?? this.overall?.metrics ?? null);
+
+  private async step<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
+    this.busy = { ...this.busy, [name]: true };
+    const { [name]: _, ...rest } = this.errors;
+    this.errors = rest;
+    try {
+      return await work();
+    } catch (error) {
+      if (errorCode(error) !== 'cancelled') this.errors = { ...this.errors, [name]: (error as Error).message };
+      return undefined;
+    } finally {
+      this.busy = { ...this.busy, [name]: false };
+    }
+  }
+
+  /** Joins labels, infers the task and loads every part of the view. */
+  async start(sources: PerfSources, choices: PerfChoices = {}): Promise<void> {
+    const generation = ++this.generation;
+    this.sources = sources;
+    this.overall = this.live = this.overTime = this.findings = this.bySlice = this.heat = null;
+    const { data, labels, reference } = sources;
+    const first = (d: Dataset | undefined, role: Parameters<Dataset['columnsWithRole']>[0]) => d?.columnsWithRole(role)[0];
+    const picked: PerfChoices = {
+      id: first(data, 'id'),
+      score: first(data, 'score'),
+      prediction: first(data, 'prediction'),
+      timestamp: first(data, 'timestamp'),
+      label: first(labels ?? data, 'label'),
+      ...choices,
+    };
+    const prepared = await this.step('prepare', () =>
+      engine().preparePerformance(newJobId('perf'), {
+        data: data.table,
+        labels: labels?.table,
+        reference: reference?.table,
+        choices: picked,
+      }),
+    );
+    if (!prepared || generation !== this.generation) return;
+    this.sessionId = prepared.id;
+    this.summary = prepared.summary;
+    this.task = prepared.summary.spec.task;
+    this.positive = prepared.summary.spec.positive ?? null;
+    this.threshold = prepared.summary.spec.threshold;
+    this.rowError = null;
+    const dims = prepared.summary.dimensions;
+    this.sliceDimension = dims.find((d) => d.kind === 'categorical')?.name ?? dims[0]?.name ?? null;
+    await this.refresh();
+  }
+
+  /** Changes task or positive class: a new session, since every number depends on them. */
+  async choose(choices: PerfChoices): Promise<void> {
+    if (!this.sources) return;
+    await this.start(this.sources, {
+      ...(this.task ? { task: this.task } : {}),
+      ...(this.positive !== null ? { positive: this.positive } : {}),
+      ...choices,
+    });
+  }
+
+  /** A slider move: numbers update now from the worker's cached counts; the rest once the slider rests. */
+  async setThreshold(threshold: number): Promise<void> {
+    this.threshold = threshold;
+    if (!this.sessionId || this.summary?.spec.task !== 'binary') return;
+    const live = await engine().atThreshold(this.sessionId, threshold);
+    if (live && live.threshold === this.threshold) this.live = live;
+    clearTimeout(this.settle);
+    this.settle = setTimeout(() => void this.refresh({ thresholdOnly: true }), 300);
+  }
+
+  /** Recomputes the view; after a threshold move the curves and intervals come from the cached counts (no scan). */
+  async refresh(options: { thresholdOnly?: boolean } = {}): Promise<void> {
+    const id = this.sessionId;
+    if (!id) return;
+    const threshold = this.threshold;
+    const previous = this.overall;
+    if (options.thresholdOnly && previous?.task === 'binary' && previous.report) {
+      const report = await this.step('overall', () => engine().reportAt(id, threshold));
+      if (report && threshold === this.threshold) {
+        this.overall = { task: 'binary', metrics: report.metrics, report };
+        this.live = null;
+      }
+    } else {
+      // Comlink's Remote spreads a union result over promises; awaiting inside keeps one promise type.
+      const overall = await this.step<OverallPerformance>(
+        'overall',
+        async () => await engine().overall(newJobId('perf-overall'), id, threshold),
+      );
+      if (overall && threshold === this.threshold) {
+        this.overall = overall;
+        this.live = null;
+      }
+    }
+    if (this.summary?.windowUnit) {
+      const overTime = await this.step('overTime', () => engine().overTime(newJobId('perf-time'), id, threshold));
+      if (overTime && threshold === this.threshold) this.overTime = overTime;
+    }
+    await this.loadSlice();
+    await this.findSlices();
+  }
+
+  async loadSlice(dimension: string | null = this.sliceDimension): Promise<void> {
+    this.sliceDimension = dimension;
+    const id = this.sessionId;
+    if (!id || !dimension) return;
+    const rows = await this.step('bySlice', () => engine().bySlice(newJobId('perf-slice'), id, dimension, this.threshold));
+    if (rows && dimension === this.sliceDimension) this.bySlice = rows;
+  }
+
+  async findSlices(): Promise<void> {
+    const id = this.sessionId;
+    if (!id) return;
+    const findings = await this.step('slices', () =>
+      engine().findSlices(newJobId('perf-find'), id, {
+        maxDepth: this.maxDepth,
+        threshold: this.threshold,
+        ...(this.rowError ? { metric: this.rowError } : {}),
+      }),
+    );
+    if (findings) this.findings = findings;
+  }
+
+  async loadHeatmap(x: string, y: string, metric: string): Promise<void> {
+    const id = this.sessionId;
+    if (!id) return;
+    const cells = await this.step('heatmap', () => engine().heatmap(newJobId('perf-heat'), id, x, y, metric, this.threshold));
+    if (cells) this.heat = { x, y, metric, cells };
+  }
+}
+
+export const perfState = new PerformanceState();
