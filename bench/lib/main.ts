@@ -149,12 +149,22 @@ function save(): void {
 function sideResult(name: string, runsDone: RunResult[], errors: string[]): SideResult {
   const peaks = runsDone.map((r) => r.peakBytes ?? r.childPeakBytes);
   const how = runsDone.find((r) => r.peakHow)?.peakHow ?? 'peak RSS (VmHWM) of the child process, setup included';
+  const partNames = [...new Set(runsDone.flatMap((r) => Object.keys(r.parts ?? {})))];
+  const parts = Object.fromEntries(
+    partNames.map((k) => [k, summarise(runsDone.map((r) => r.parts?.[k]).filter((x): x is number => x !== undefined))!]),
+  );
   return {
     name,
     summary: summarise(runsDone.map((r) => r.ms)),
+    ...(partNames.length ? { parts } : {}),
     peakBytes: peaks.length ? Math.max(...peaks) : null,
     peakHow: how,
-    runs: runsDone.map((r) => ({ ms: r.ms, peakBytes: r.peakBytes ?? r.childPeakBytes, ...(r.detail ? { detail: r.detail } : {}) })),
+    runs: runsDone.map((r) => ({
+      ms: r.ms,
+      peakBytes: r.peakBytes ?? r.childPeakBytes,
+      ...(r.parts ? { parts: r.parts } : {}),
+      ...(r.detail ? { detail: r.detail } : {}),
+    })),
     errors,
   };
 }

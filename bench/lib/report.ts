@@ -16,7 +16,8 @@ function timing(side: SideResult | null, outOfTime: boolean): string {
   if (!side.summary) return `failed: ${side.errors[0] ?? 'no run'}`.replaceAll('|', '/');
   const { median, min, max, runs } = side.summary;
   const failed = side.errors.length ? ` (${side.errors.length} failed)` : '';
-  return `**${seconds(median)}** (${seconds(min)}-${seconds(max)}, n=${runs}${failed})`;
+  const parts = Object.entries(side.parts ?? {}).map(([k, p]) => `<br>${k}: ${seconds(p.median)} (${seconds(p.min)}-${seconds(p.max)})`);
+  return `**${seconds(median)}** (${seconds(min)}-${seconds(max)}, n=${runs}${failed})${parts.join('')}`;
 }
 
 export function machineLine(r: BenchResults): string {

@@ -10,7 +10,9 @@ export interface SideResult {
   /** Largest peak over the runs, bytes. */
   peakBytes: number | null;
   peakHow: string;
-  runs: { ms: number; peakBytes: number; detail?: Record<string, unknown> }[];
+  /** Medians of the named parts of each run, when the scenario reports them. */
+  parts?: Record<string, Summary>;
+  runs: { ms: number; peakBytes: number; parts?: Record<string, number>; detail?: Record<string, unknown> }[];
   errors: string[];
 }
 

@@ -26,6 +26,8 @@ export interface Measurement {
   peakBytes?: number;
   /** How the peak was measured, when not the child's peak RSS (VmHWM). */
   peakHow?: string;
+  /** Named parts of `ms` worth their own median (e.g. the drift report inside drop-to-drift-table), in ms. */
+  parts?: Record<string, number>;
   /** Small facts about the run worth keeping (rows, part of the time spent in SQL, a cross-check). */
   detail?: Record<string, unknown>;
 }
