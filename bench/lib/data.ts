@@ -147,6 +147,8 @@ export async function generateData(dir: string, plan: DataPlan): Promise<DataFil
   mkdirSync(dir, { recursive: true });
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
+  // BENCH_DATA_THREADS=1 generates gently on a shared machine; the files are the same either way.
+  if (process.env['BENCH_DATA_THREADS']) await conn.run(`SET threads = ${Number(process.env['BENCH_DATA_THREADS'])}`);
   const files: DataFiles = {
     dir,
     analysisLog: plan.analysisLog,
