@@ -232,7 +232,9 @@ async function runOnce(x: Pending, round: number, n: number): Promise<void> {
       continue;
     }
     try {
-      const r = await runInChild({ scenarioFile: x.p.file, side, params: x.c.params, ctx }, timeoutMs);
+      // A run still going at the deadline is stopped and recorded as such: the results must be written by then.
+      const limit = deadline === null ? timeoutMs : Math.min(timeoutMs, Math.max(5_000, deadline - Date.now()));
+      const r = await runInChild({ scenarioFile: x.p.file, side, params: x.c.params, ctx }, limit);
       x.done[side].push(r);
       log(
         `${x.p.scenario.id} ${x.c.key} ${side} run ${round + 1}/${n}: ${(r.ms / 1000).toFixed(2)} s, peak ${((r.peakBytes ?? r.childPeakBytes) / 2 ** 20).toFixed(0)} MiB`,
