@@ -1,0 +1,3 @@
+import { loadScenario } from '../lib/loadScenario';
+
+export default loadScenario('parquet');
