@@ -1,4 +1,5 @@
 import { LanternError } from '../lib/errors';
+import { check } from './commands/check';
 import { drift } from './commands/drift';
 import { inspect } from './commands/inspect';
 import { metrics } from './commands/metrics';
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, Command> = {
   drift,
   metrics,
   slices,
+  check,
 };
 
 const USAGE = `Usage: lantern <command> [options]
@@ -23,6 +25,8 @@ Commands:
                             per-column and dataset drift, Evidently's methods, scipy's numbers
   metrics --data <file> ... model performance on labelled rows, overall and --by a column
   slices --data <file> ...  the slices where the model fails most, and slices that got worse
+  check --suite <suite.json> --reference <file> --current <file> [--labels <file>] [--junit <out.xml>]
+                            run a check suite (CI); check --preset --reference <file> writes one
 
 Exit codes: 0 success, 1 a check failed, 2 usage or input error.`;
 
