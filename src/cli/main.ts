@@ -3,6 +3,7 @@ import { check } from './commands/check';
 import { drift } from './commands/drift';
 import { inspect } from './commands/inspect';
 import { metrics } from './commands/metrics';
+import { report } from './commands/report';
 import { slices } from './commands/slices';
 import { processIo, type CliIo } from './io';
 
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   metrics,
   slices,
   check,
+  report,
 };
 
 const USAGE = `Usage: lantern <command> [options]
@@ -27,6 +29,8 @@ Commands:
   slices --data <file> ...  the slices where the model fails most, and slices that got worse
   check --suite <suite.json> --reference <file> --current <file> [--labels <file>] [--junit <out.xml>]
                             run a check suite (CI); check --preset --reference <file> writes one
+  report --reference <file> --current <file> --out <report.html>
+                            self-contained HTML report (aggregates and charts only)
 
 Exit codes: 0 success, 1 a check failed, 2 usage or input error.`;
 

@@ -14,7 +14,7 @@ import type { PerfSpec, Task } from '../metrics/spec';
 import { sliceDimensions } from '../slices/dimensions';
 import { encodeRows } from '../slices/encode';
 import { defaultRowError, rowErrorSql, type RowErrorName } from '../slices/rowError';
-import { describeTable, type ColumnInfo } from '../schema';
+import { countRows, describeTable, type ColumnInfo } from '../schema';
 import type { DriftMethod } from '../drift/methods';
 import { inferRoles } from '../roles';
 import type { Check, Suite, SuiteSettings } from './suite';
@@ -50,6 +50,8 @@ export interface SliceInputs extends WorstSlices {
 }
 
 export interface CheckInputs {
+  referenceRows: number;
+  currentRows: number;
   referenceColumns: ColumnInfo[];
   currentColumns: ColumnInfo[];
   schema: SchemaDiff;
@@ -142,7 +144,10 @@ export async function computeCheckInputs(db: Db, t: CheckTables, suite: Suite, o
   const want = (set: Set<Check['kind']>) => options.everything || [...kinds].some((k) => set.has(k));
   const referenceColumns = await describeTable(db, t.reference);
   const currentColumns = await describeTable(db, t.current);
-  const inputs: CheckInputs = { referenceColumns, currentColumns, schema: compareSchemas(referenceColumns, currentColumns), slices: {}, model: Boolean(options.model) };
+  const inputs: CheckInputs = {
+    referenceRows: await countRows(db, t.reference),
+    currentRows: await countRows(db, t.current),
+    referenceColumns, currentColumns, schema: compareSchemas(referenceColumns, currentColumns), slices: {}, model: Boolean(options.model) };
   if (want(DRIFT_KINDS)) {
     progress('drift');
     inputs.drift = await driftReport(db, t, { perColumn: perColumnSettings(suite.checks), driftShare: suite.settings?.driftShare, signal });
