@@ -38,7 +38,16 @@ await db.query(`CREATE TABLE logs AS SELECT * EXCLUDE (u, label0),
     round(CASE WHEN seg_3 = 'v2' AND seg_7 = 'v1' THEN random() ELSE least(1, greatest(0, 0.2 + 0.5 * CAST(u < 0.2 AS DOUBLE) + (hash(id * 5) % 1000) / 2500.0 - 0.2)) END, 4) AS score
   FROM log`);
 const columns = await describeTable(db, 'logs');
-const spec: PerfSpec = { table: 'logs', label: 'label', labelKind: 'numeric', score: 'score', task: 'binary', positive: '1', threshold: 0.5, timestamp: 'ts' };
+const spec: PerfSpec = {
+  table: 'logs',
+  label: 'label',
+  labelKind: 'numeric',
+  score: 'score',
+  task: 'binary',
+  positive: '1',
+  threshold: 0.5,
+  timestamp: 'ts',
+};
 const overall = await time('overall metrics (score table + bootstrap + curves)', () => overallPerformance(db, spec));
 const table = overall.task === 'binary' ? overall.scoreTable! : undefined;
 await time('threshold change (JS, from the cached score table)', () => binaryMetricsAt(table!, 0.37));

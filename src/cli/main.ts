@@ -1,6 +1,7 @@
 import { LanternError } from '../lib/errors';
 import { check } from './commands/check';
 import { drift } from './commands/drift';
+import { explain } from './commands/explain';
 import { inspect } from './commands/inspect';
 import { metrics } from './commands/metrics';
 import { report } from './commands/report';
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   slices,
   check,
   report,
+  explain,
 };
 
 const USAGE = `Usage: lantern <command> [options]
@@ -31,6 +33,8 @@ Commands:
                             run a check suite (CI); check --preset --reference <file> writes one
   report --reference <file> --current <file> --out <report.html>
                             self-contained HTML report (aggregates and charts only)
+  explain --model <file> --data <file> [--limit N] [--background <file>] [--json]
+                            exact TreeSHAP values (raw margin) for the data's rows
 
 Exit codes: 0 success, 1 a check failed, 2 usage or input error.`;
 

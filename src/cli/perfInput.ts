@@ -39,7 +39,8 @@ const TASKS: Task[] = ['binary', 'multiclass', 'regression'];
 /** Loads --data (and --labels, --reference), joins labels and infers what was left out. */
 export async function loadPerfInput(values: RoleValues, usage: string): Promise<PerfInput> {
   if (!values.data) throw new LanternError('usage', `--data <file> is required.\n${usage}`);
-  if (values.task !== undefined && !TASKS.includes(values.task as Task)) throw new LanternError('usage', `--task must be one of ${TASKS.join(', ')}.\n${usage}`);
+  if (values.task !== undefined && !TASKS.includes(values.task as Task))
+    throw new LanternError('usage', `--task must be one of ${TASKS.join(', ')}.\n${usage}`);
   let threshold: number | undefined;
   if (values.threshold !== undefined) {
     threshold = Number(values.threshold);
@@ -69,7 +70,11 @@ export async function loadPerfInput(values: RoleValues, usage: string): Promise<
     const refColumns = await describeTable(db, 'reference');
     const spec = setup.spec;
     for (const c of [spec.label, spec.score, spec.prediction].filter((x): x is string => Boolean(x))) {
-      if (!refColumns.some((r) => r.name === c)) throw new LanternError('usage', `The reference file has no column "${c}"; it needs the same label and model output columns as the data.`);
+      if (!refColumns.some((r) => r.name === c))
+        throw new LanternError(
+          'usage',
+          `The reference file has no column "${c}"; it needs the same label and model output columns as the data.`,
+        );
     }
     input.reference = { ...spec, table: 'reference', labelKind: refColumns.find((c) => c.name === spec.label)!.kind };
   }

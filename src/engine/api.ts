@@ -1,7 +1,9 @@
 import type { Db } from '../lib/db';
 import type { ParquetCodec } from '../lib/ingest';
 import { datasetsApi } from './api/datasets';
+import { driftApi } from './api/drift';
 import { performanceApi } from './api/performance';
+import { explainApi } from './api/explain';
 import { Jobs } from './jobs';
 
 export type { LoadedWithRoles } from './api/datasets';
@@ -16,7 +18,9 @@ export function createEngineApi(db: Db, parquet: ParquetCodec) {
   return {
     cancel: (jobId: string) => jobs.cancel(jobId),
     ...datasetsApi(db, parquet, jobs),
+    ...driftApi(db, jobs),
     ...performanceApi(db, jobs),
+    ...explainApi(db, jobs),
   };
 }
 

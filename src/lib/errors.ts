@@ -15,7 +15,10 @@ export type LanternErrorCode =
   | 'too-large'
   | 'cancelled'
   | 'usage'
-  | 'not-found';
+  | 'not-found'
+  | 'bad-model'
+  | 'unsupported-model'
+  | 'feature-mismatch';
 
 export class LanternError extends Error {
   constructor(

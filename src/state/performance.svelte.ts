@@ -32,7 +32,9 @@ export function guessSources(datasets: Dataset[]): PerfSources | null {
     const labels = datasets.find((d) => d !== data && has(d, 'label') && has(d, 'id') && !has(d, 'score') && !has(d, 'prediction'));
     if (labels) sources.labels = labels;
   }
-  const reference = datasets.find((d) => d !== data && d !== sources.labels && has(d, 'label') && (has(d, 'score') || has(d, 'prediction')));
+  const reference = datasets.find(
+    (d) => d !== data && d !== sources.labels && has(d, 'label') && (has(d, 'score') || has(d, 'prediction')),
+  );
   if (reference) sources.reference = reference;
   return sources;
 }
@@ -97,7 +99,12 @@ export class PerformanceState {
       ...choices,
     };
     const prepared = await this.step('prepare', () =>
-      engine().preparePerformance(newJobId('perf'), { data: data.table, labels: labels?.table, reference: reference?.table, choices: picked }),
+      engine().preparePerformance(newJobId('perf'), {
+        data: data.table,
+        labels: labels?.table,
+        reference: reference?.table,
+        choices: picked,
+      }),
     );
     if (!prepared || generation !== this.generation) return;
     this.sessionId = prepared.id;
@@ -128,18 +135,31 @@ export class PerformanceState {
     const live = await engine().atThreshold(this.sessionId, threshold);
     if (live && live.threshold === this.threshold) this.live = live;
     clearTimeout(this.settle);
-    this.settle = setTimeout(() => void this.refresh(), 300);
+    this.settle = setTimeout(() => void this.refresh({ thresholdOnly: true }), 300);
   }
 
-  async refresh(): Promise<void> {
+  /** Recomputes the view; after a threshold move the curves and intervals come from the cached counts (no scan). */
+  async refresh(options: { thresholdOnly?: boolean } = {}): Promise<void> {
     const id = this.sessionId;
     if (!id) return;
     const threshold = this.threshold;
-    // Comlink's Remote spreads a union result over promises; awaiting inside keeps one promise type.
-    const overall = await this.step<OverallPerformance>('overall', async () => await engine().overall(newJobId('perf-overall'), id, threshold));
-    if (overall && threshold === this.threshold) {
-      this.overall = overall;
-      this.live = null;
+    const previous = this.overall;
+    if (options.thresholdOnly && previous?.task === 'binary' && previous.report) {
+      const report = await this.step('overall', () => engine().reportAt(id, threshold));
+      if (report && threshold === this.threshold) {
+        this.overall = { task: 'binary', metrics: report.metrics, report };
+        this.live = null;
+      }
+    } else {
+      // Comlink's Remote spreads a union result over promises; awaiting inside keeps one promise type.
+      const overall = await this.step<OverallPerformance>(
+        'overall',
+        async () => await engine().overall(newJobId('perf-overall'), id, threshold),
+      );
+      if (overall && threshold === this.threshold) {
+        this.overall = overall;
+        this.live = null;
+      }
     }
     if (this.summary?.windowUnit) {
       const overTime = await this.step('overTime', () => engine().overTime(newJobId('perf-time'), id, threshold));
@@ -161,7 +181,11 @@ export class PerformanceState {
     const id = this.sessionId;
     if (!id) return;
     const findings = await this.step('slices', () =>
-      engine().findSlices(newJobId('perf-find'), id, { maxDepth: this.maxDepth, threshold: this.threshold, ...(this.rowError ? { metric: this.rowError } : {}) }),
+      engine().findSlices(newJobId('perf-find'), id, {
+        maxDepth: this.maxDepth,
+        threshold: this.threshold,
+        ...(this.rowError ? { metric: this.rowError } : {}),
+      }),
     );
     if (findings) this.findings = findings;
   }

@@ -2,6 +2,8 @@ import { engine, proxy, newJobId } from '../client/engine';
 import type { LoadProgress } from '../lib/ingest';
 import { errorCode } from '../rpc/errors';
 import { Dataset } from './dataset.svelte';
+import { Explanation } from './explain.svelte';
+import { DriftState } from './drift.svelte';
 import { LoadJob } from './loadJob.svelte';
 
 export interface Notice {
@@ -12,6 +14,8 @@ export interface Notice {
 
 /** Files of the bundled demo, served from the app's own origin. */
 export const DEMO_FILES = ['demo/training.csv', 'demo/production.csv', 'demo/labels.csv'];
+/** The demo's model, loaded after its data so its features match at once. */
+export const DEMO_MODEL = 'demo/model.json';
 
 /**
  * The investigation the user is building: datasets, loads in flight, notices and where they are.
@@ -24,12 +28,22 @@ export class Workspace {
   selectedTable: string | null = $state(null);
   view: string = $state('data');
   readonly selected = $derived(this.datasets.find((d) => d.table === this.selectedTable) ?? null);
+  /** The model being explained and everything computed from it. */
+  readonly explain = new Explanation(
+    () => this.datasets,
+    (kind, message) => this.notify(kind, message),
+  );
+  readonly drift: DriftState = new DriftState(this);
   private nextTable = 1;
   private nextNotice = 1;
 
   /** Loads files one after another: the engine has one connection, and order keeps table names stable. */
   async addFiles(files: Iterable<File>): Promise<void> {
-    for (const file of files) await this.addFile(file, file.name);
+    for (const file of files) {
+      // Model files are told apart from data files by their content, not their name.
+      if (await this.explain.isModelFile(file)) await this.explain.loadModelFile(file, file.name);
+      else await this.addFile(file, file.name);
+    }
   }
 
   async addFile(blob: Blob, name: string): Promise<Dataset | null> {
@@ -46,6 +60,7 @@ export class Workspace {
       this.selectedTable = dataset.table;
       this.view = 'data';
       void this.profile(dataset);
+      void this.explain.refreshMatches();
       return dataset;
     } catch (error) {
       if (errorCode(error) === 'cancelled') this.notify('info', `Loading "${name}" was cancelled. Nothing was changed.`);
@@ -65,6 +80,8 @@ export class Workspace {
       }
       await this.addFile(await response.blob(), path.split('/').pop()!);
     }
+    const model = await fetch(DEMO_MODEL);
+    if (model.ok) await this.explain.loadModelFile(await model.blob(), 'model.json');
   }
 
   private async profile(dataset: Dataset): Promise<void> {

@@ -1,6 +1,8 @@
 import type { Component } from 'svelte';
 import DatasetView from '../components/data/DatasetView.svelte';
+import DriftView from '../components/drift/DriftView.svelte';
 import PerformanceView from '../components/performance/PerformanceView.svelte';
+import ExplainView from '../components/explain/ExplainView.svelte';
 
 /**
  * The analysis views the app shows as tabs. Each analysis adds one entry; a view receives nothing as
@@ -14,5 +16,7 @@ export interface AnalysisView {
 
 export const analysisViews: AnalysisView[] = [
   { id: 'data', label: 'Data', component: DatasetView },
+  { id: 'drift', label: 'Drift', component: DriftView },
   { id: 'performance', label: 'Performance', component: PerformanceView },
+  { id: 'explain', label: 'Explain', component: ExplainView },
 ];

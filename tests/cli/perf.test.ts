@@ -47,7 +47,12 @@ describe('lantern metrics', () => {
     const { code, out } = await run(['metrics', '--data', fixturePath('predictions.csv'), '--labels', fixturePath('labels.csv'), '--json']);
     expect(code).toBe(0);
     const r = JSON.parse(out);
-    expect(r.labels).toMatchObject({ matched: fx['matched'], unlabelled: fx['unlabelled'], labelsWithoutPrediction: fx['labelsWithoutPrediction'], duplicateLabelIds: fx['duplicateLabelIds'] });
+    expect(r.labels).toMatchObject({
+      matched: fx['matched'],
+      unlabelled: fx['unlabelled'],
+      labelsWithoutPrediction: fx['labelsWithoutPrediction'],
+      duplicateLabelIds: fx['duplicateLabelIds'],
+    });
     expectSame(r.overall, fx.overall as unknown as Expected, BINARY, 'joined');
   });
 
@@ -55,8 +60,15 @@ describe('lantern metrics', () => {
     const mc = readFixture<{ overall: Expected; per_segment: (Expected & { value: string })[] }>('multiclass.json');
     const a = JSON.parse((await run(['metrics', '--data', fixturePath('multiclass.csv'), '--by', 'segment', '--json'])).out);
     expect(a.task).toBe('multiclass');
-    expectSame(a.overall, mc.overall, ['accuracy', 'macro_precision', 'macro_recall', 'macro_f1', 'weighted_precision', 'weighted_recall', 'weighted_f1', 'log_loss'], 'mc');
-    a.by.forEach((b: Record<string, unknown>, i: number) => expectSame(b, mc.per_segment[i]!, ['accuracy', 'macro_f1', 'weighted_f1'], `mc ${b['value']}`));
+    expectSame(
+      a.overall,
+      mc.overall,
+      ['accuracy', 'macro_precision', 'macro_recall', 'macro_f1', 'weighted_precision', 'weighted_recall', 'weighted_f1', 'log_loss'],
+      'mc',
+    );
+    a.by.forEach((b: Record<string, unknown>, i: number) =>
+      expectSame(b, mc.per_segment[i]!, ['accuracy', 'macro_f1', 'weighted_f1', 'log_loss'], `mc ${b['value']}`),
+    );
     const reg = readFixture<{ overall: Expected; per_segment: (Expected & { value: string })[] }>('regression.json');
     const b = JSON.parse((await run(['metrics', '--data', fixturePath('regression.csv'), '--by', 'store', '--json'])).out);
     expect(b.task).toBe('regression');
@@ -95,7 +107,16 @@ describe('lantern metrics', () => {
 describe('lantern slices', () => {
   it('ranks the planted slice first in the issue JSON shape', async () => {
     const fx = readFixture<{ top: { n: number; score: number }[]; min_support: number }>('slices.json');
-    const { code, out } = await run(['slices', '--data', fixturePath('slices.csv'), '--max-depth', '3', '--min-support', String(fx.min_support), '--json']);
+    const { code, out } = await run([
+      'slices',
+      '--data',
+      fixturePath('slices.csv'),
+      '--max-depth',
+      '3',
+      '--min-support',
+      String(fx.min_support),
+      '--json',
+    ]);
     expect(code).toBe(0);
     const r = JSON.parse(out);
     expect(r.metric).toBe('error_rate');
@@ -109,14 +130,18 @@ describe('lantern slices', () => {
   });
 
   it('names timestamp-part predicates like timestamp.day_of_week and reports slices that got worse', async () => {
-    const r = JSON.parse((await run(['slices', '--data', fixturePath('log.csv'), '--max-depth', '2', '--metric', 'log_loss', '--json'])).out);
+    const r = JSON.parse(
+      (await run(['slices', '--data', fixturePath('log.csv'), '--max-depth', '2', '--metric', 'log_loss', '--json'])).out,
+    );
     expect(r.dimensions).toEqual(['region', 'amount', 'timestamp.week', 'timestamp.day_of_week', 'timestamp.hour']);
     for (const s of r.slices) for (const p of s.predicates) expect(r.dimensions).toContain(p.column);
     expect(Array.isArray(r.worsened)).toBe(true);
   });
 
   it('runs as a real process through bin/lantern.mjs', () => {
-    const p = spawnSync(process.execPath, ['bin/lantern.mjs', 'slices', '--data', fixturePath('slices.csv'), '--max-depth', '2'], { encoding: 'utf8' });
+    const p = spawnSync(process.execPath, ['bin/lantern.mjs', 'slices', '--data', fixturePath('slices.csv'), '--max-depth', '2'], {
+      encoding: 'utf8',
+    });
     expect(p.status).toBe(0);
     expect(p.stdout).toMatch(/channel = web AND device = tablet/);
   });

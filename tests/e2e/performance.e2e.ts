@@ -32,7 +32,9 @@ describe('performance view on the bundled demo', () => {
     await page.getByRole('tab', { name: 'Performance' }).click();
 
     // Labels from labels.csv joined by prediction id.
-    await expect.poll(() => page.getByTestId('label-join').textContent(), { timeout: 90_000 }).toContain(`${demo.matched.toLocaleString('en-US')} of ${demo.predictions.toLocaleString('en-US')}`);
+    await expect
+      .poll(() => page.getByTestId('label-join').textContent(), { timeout: 90_000 })
+      .toContain(`${demo.matched.toLocaleString('en-US')} of ${demo.predictions.toLocaleString('en-US')}`);
     expect(await page.getByTestId('task').inputValue()).toBe('binary');
     expect(await page.getByTestId('positive-class').inputValue()).toBe('1');
 
@@ -58,7 +60,8 @@ describe('performance view on the bundled demo', () => {
     await expect.poll(() => card(page, 'recall')).toBe(shown(at5['recall']));
 
     // Charts drawn: curves, over time with label counts.
-    for (const id of ['roc-chart', 'pr-chart', 'reliability-chart', 'sweep-chart']) await page.getByTestId(id).locator('svg').first().waitFor();
+    for (const id of ['roc-chart', 'pr-chart', 'reliability-chart', 'sweep-chart'])
+      await page.getByTestId(id).locator('svg').first().waitFor();
     await page.getByTestId('time-chart').locator('svg').first().waitFor({ timeout: 90_000 });
     await page.getByTestId('label-count-chart').locator('svg').first().waitFor();
 

@@ -23,7 +23,15 @@ describe('CBPE: isotonic calibration on the reference, expected confusion per wi
   beforeAll(async () => {
     const rc = await loadFixture('cbpe_reference.csv', 'cb_ref');
     const ac = await loadFixture('cbpe_analysis.csv', 'cb_an');
-    reference = { table: 'cb_ref', label: 'label', labelKind: kindOf(rc, 'label'), score: 'score', task: 'binary', positive: '1', threshold: fx.threshold };
+    reference = {
+      table: 'cb_ref',
+      label: 'label',
+      labelKind: kindOf(rc, 'label'),
+      score: 'score',
+      task: 'binary',
+      positive: '1',
+      threshold: fx.threshold,
+    };
     analysis = { ...reference, table: 'cb_an', labelKind: kindOf(ac, 'label') };
     ts = timestampSql('timestamp', kindOf(ac, 'timestamp'));
   });
@@ -46,7 +54,8 @@ describe('CBPE: isotonic calibration on the reference, expected confusion per wi
       expect(new Date(w.start).toISOString().slice(0, 10)).toBe(e['window']);
       expect(w.n).toBe(e['n']);
       for (const k of ['tp', 'fp', 'fn', 'tn'] as const) expectClose(w.estimated[k], e[k] as number, 1e-12, `${e['window']}.${k}`);
-      for (const k of ['accuracy', 'precision', 'recall', 'f1', 'specificity', 'roc_auc'] as const) expectMetric(w.estimated[k], e[k] as number, 1e-12, `${e['window']}.${k}`);
+      for (const k of ['accuracy', 'precision', 'recall', 'f1', 'specificity', 'roc_auc'] as const)
+        expectMetric(w.estimated[k], e[k] as number, 1e-12, `${e['window']}.${k}`);
       const r = realised.windows[i]!.metrics as BinaryMetrics;
       expectMetric(r.accuracy, e['realised_accuracy'] as number, 1e-12, 'realised accuracy');
       expectMetric(r.roc_auc, e['realised_roc_auc'] as number, 1e-12, 'realised auc');

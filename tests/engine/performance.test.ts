@@ -15,7 +15,19 @@ import { testDb } from '../helpers/db';
 import { kindOf, loadFixture } from '../helpers/perf';
 
 type Expected = Record<string, number | null>;
-const BINARY = ['accuracy', 'precision', 'recall', 'f1', 'specificity', 'fpr', 'fnr', 'roc_auc', 'average_precision', 'log_loss', 'brier'] as const;
+const BINARY = [
+  'accuracy',
+  'precision',
+  'recall',
+  'f1',
+  'specificity',
+  'fpr',
+  'fnr',
+  'roc_auc',
+  'average_precision',
+  'log_loss',
+  'brier',
+] as const;
 
 function expectBinary(m: BinaryMetrics, e: Expected, what: string, rel = 1e-12) {
   expect(m.n, `${what}.n`).toBe(e['n']);
@@ -24,13 +36,28 @@ function expectBinary(m: BinaryMetrics, e: Expected, what: string, rel = 1e-12) 
 }
 
 describe('binary log with missing labels, windows and segments', () => {
-  const fx = readFixture<{ overall: Expected; per_day: (Expected & { window: string; predictions: number })[]; per_region: (Expected & { value: string })[]; labelled: number; rows: number }>('log.json');
+  const fx = readFixture<{
+    overall: Expected;
+    per_day: (Expected & { window: string; predictions: number })[];
+    per_region: (Expected & { value: string })[];
+    labelled: number;
+    rows: number;
+  }>('log.json');
   let spec: PerfSpec;
   let ts: string;
 
   beforeAll(async () => {
     const cols = await loadFixture('log.csv', 'log');
-    spec = { table: 'log', label: 'label', labelKind: kindOf(cols, 'label'), score: 'score', timestamp: 'timestamp', task: 'binary', positive: '1', threshold: 0.5 };
+    spec = {
+      table: 'log',
+      label: 'label',
+      labelKind: kindOf(cols, 'label'),
+      score: 'score',
+      timestamp: 'timestamp',
+      task: 'binary',
+      positive: '1',
+      threshold: 0.5,
+    };
     ts = timestampSql('timestamp', kindOf(cols, 'timestamp'));
   });
 
@@ -81,7 +108,9 @@ describe('binary log with missing labels, windows and segments', () => {
 
   it('builds valid SQL even for hostile column names', async () => {
     const db = await testDb();
-    await db.query(`CREATE OR REPLACE TABLE hostile AS SELECT label AS "lab""el", score AS """; DROP TABLE x; --", region AS "select" FROM log`);
+    await db.query(
+      `CREATE OR REPLACE TABLE hostile AS SELECT label AS "lab""el", score AS """; DROP TABLE x; --", region AS "select" FROM log`,
+    );
     const h: PerfSpec = { ...spec, table: 'hostile', label: 'lab"el', score: '"; DROP TABLE x; --' };
     const [row] = await db.query(binaryByGroupSql(h, []));
     expect(Number(row?.['n'])).toBe(fx.labelled);
@@ -95,18 +124,44 @@ describe('labels in a separate file, joined by prediction id', () => {
     await loadFixture('predictions.csv', 'preds');
     const labelCols = await loadFixture('labels.csv', 'labels');
     const db = await testDb();
-    const summary = await joinDelayedLabels(db, { predictions: 'preds', labels: 'labels', id: 'prediction_id', label: 'label', out: 'joined' });
-    for (const k of ['predictions', 'matched', 'unlabelled', 'labelRows', 'labelsWithoutPrediction', 'duplicatePredictionIds', 'duplicateLabelIds', 'conflictingLabelIds'] as const) {
+    const summary = await joinDelayedLabels(db, {
+      predictions: 'preds',
+      labels: 'labels',
+      id: 'prediction_id',
+      label: 'label',
+      out: 'joined',
+    });
+    for (const k of [
+      'predictions',
+      'matched',
+      'unlabelled',
+      'labelRows',
+      'labelsWithoutPrediction',
+      'duplicatePredictionIds',
+      'duplicateLabelIds',
+      'conflictingLabelIds',
+    ] as const) {
       expect(summary[k], k).toBe(fx[k]);
     }
-    const spec: PerfSpec = { table: 'joined', label: 'label', labelKind: kindOf(labelCols, 'label'), score: 'score', task: 'binary', positive: '1', threshold: 0.5 };
+    const spec: PerfSpec = {
+      table: 'joined',
+      label: 'label',
+      labelKind: kindOf(labelCols, 'label'),
+      score: 'score',
+      task: 'binary',
+      positive: '1',
+      threshold: 0.5,
+    };
     const perf = await overallPerformance(db, spec, { pointOnly: true });
     expectBinary(perf.metrics as BinaryMetrics, fx.overall as unknown as Expected, 'joined');
   });
 });
 
 describe('multiclass', () => {
-  const fx = readFixture<{ overall: Expected & { classes: string[]; per_class: Record<string, number[]>; confusion: number[][] }; per_segment: (Expected & { value: string })[] }>('multiclass.json');
+  const fx = readFixture<{
+    overall: Expected & { classes: string[]; per_class: Record<string, number[]>; confusion: number[][] };
+    per_segment: (Expected & { value: string })[];
+  }>('multiclass.json');
 
   it('matches sklearn: accuracy, macro/weighted P/R/F1, per-class table, confusion, log loss', async () => {
     const cols = await loadFixture('multiclass.csv', 'mc');
@@ -114,13 +169,28 @@ describe('multiclass', () => {
     const profile = await profileLabels(db, 'mc', 'label', 'string');
     expect(inferTask('string', profile)).toBe('multiclass');
     const spec: PerfSpec = {
-      table: 'mc', label: 'label', labelKind: kindOf(cols, 'label'), prediction: 'prediction', predictionKind: kindOf(cols, 'prediction'), task: 'multiclass', threshold: 0.5,
+      table: 'mc',
+      label: 'label',
+      labelKind: kindOf(cols, 'label'),
+      prediction: 'prediction',
+      predictionKind: kindOf(cols, 'prediction'),
+      task: 'multiclass',
+      threshold: 0.5,
       classScores: ['bird', 'cat', 'dog', 'fish'].map((c) => ({ cls: c, column: `proba_${c}` })),
     };
     const perf = await overallPerformance(db, spec);
     const m = perf.metrics as MulticlassMetrics;
     const e = fx.overall;
-    for (const k of ['accuracy', 'macro_precision', 'macro_recall', 'macro_f1', 'weighted_precision', 'weighted_recall', 'weighted_f1', 'log_loss'] as const) {
+    for (const k of [
+      'accuracy',
+      'macro_precision',
+      'macro_recall',
+      'macro_f1',
+      'weighted_precision',
+      'weighted_recall',
+      'weighted_f1',
+      'log_loss',
+    ] as const) {
       expectMetric(m[k], e[k] as number, 1e-12, k);
     }
     expect(m.classes.map((c) => c.cls)).toEqual(e.classes);
@@ -136,20 +206,31 @@ describe('multiclass', () => {
     groups.forEach((g, i) => {
       const pe = fx.per_segment[i]!;
       expect(g.key['segment']).toBe(pe.value);
-      for (const k of ['accuracy', 'macro_f1', 'weighted_f1', 'macro_precision'] as const) expectMetric((g.metrics as MulticlassMetrics)[k], pe[k] as number, 1e-12, `${pe.value}.${k}`);
+      for (const k of ['accuracy', 'macro_f1', 'weighted_f1', 'macro_precision', 'log_loss'] as const)
+        expectMetric((g.metrics as MulticlassMetrics)[k], pe[k] as number, 1e-12, `${pe.value}.${k}`);
     });
   });
 });
 
 describe('regression', () => {
-  const fx = readFixture<{ overall: Expected; per_segment: (Expected & { value: string })[]; residual_min: number; residual_max: number }>('regression.json');
+  const fx = readFixture<{ overall: Expected; per_segment: (Expected & { value: string })[]; residual_min: number; residual_max: number }>(
+    'regression.json',
+  );
 
   it('matches sklearn MAE, RMSE, MAPE (eps for zero labels), R2, mean error, max error overall and per store', async () => {
     const cols = await loadFixture('regression.csv', 'reg');
     const db = await testDb();
     const profile = await profileLabels(db, 'reg', 'label', kindOf(cols, 'label'));
     expect(inferTask(kindOf(cols, 'label'), profile)).toBe('regression');
-    const spec: PerfSpec = { table: 'reg', label: 'label', labelKind: 'numeric', prediction: 'prediction', predictionKind: 'numeric', task: 'regression', threshold: 0.5 };
+    const spec: PerfSpec = {
+      table: 'reg',
+      label: 'label',
+      labelKind: 'numeric',
+      prediction: 'prediction',
+      predictionKind: 'numeric',
+      task: 'regression',
+      threshold: 0.5,
+    };
     const perf = await overallPerformance(db, spec);
     if (perf.task !== 'regression') throw new Error('task');
     const names = ['mae', 'rmse', 'mape', 'r2', 'mean_error', 'max_error'] as const;
@@ -160,7 +241,8 @@ describe('regression', () => {
     expect(perf.scatter.reduce((a, b) => a + b.count, 0)).toBe(fx.overall['n']);
     const groups = await metricsByGroup(db, spec, [{ sql: ident('store'), as: 'store' }]);
     groups.forEach((g, i) => {
-      for (const k of names) expectMetric((g.metrics as RegressionMetrics)[k], fx.per_segment[i]![k]!, 1e-12, `${fx.per_segment[i]!.value}.${k}`);
+      for (const k of names)
+        expectMetric((g.metrics as RegressionMetrics)[k], fx.per_segment[i]![k]!, 1e-12, `${fx.per_segment[i]!.value}.${k}`);
     });
   });
 });

@@ -15,14 +15,30 @@ interface FxSlice {
   metric: number;
   p_value: number;
 }
-const fx = readFixture<{ alpha: number; min_support: number; k: number; overall: number; top: FxSlice[]; planted: { column: string; value: string }[] }>('slices.json');
+const fx = readFixture<{
+  alpha: number;
+  min_support: number;
+  k: number;
+  overall: number;
+  top: FxSlice[];
+  planted: { column: string; value: string }[];
+}>('slices.json');
 
 describe('worst-slice discovery on a log with a planted bad slice', () => {
   let cols: ColumnInfo[];
   let spec: PerfSpec;
   beforeAll(async () => {
     cols = await loadFixture('slices.csv', 'sl');
-    spec = { table: 'sl', label: 'label', labelKind: kindOf(cols, 'label'), prediction: 'prediction', predictionKind: kindOf(cols, 'prediction'), task: 'binary', positive: '1', threshold: 0.5 };
+    spec = {
+      table: 'sl',
+      label: 'label',
+      labelKind: kindOf(cols, 'label'),
+      prediction: 'prediction',
+      predictionKind: kindOf(cols, 'prediction'),
+      task: 'binary',
+      positive: '1',
+      threshold: 0.5,
+    };
   });
 
   it('finds exactly the brute-force SliceLine top-k (depth 3), planted slice first, with Welch p-values as scipy', async () => {
@@ -53,7 +69,11 @@ describe('worst-slice discovery on a log with a planted bad slice', () => {
     const db = await testDb();
     await db.query(`CREATE OR REPLACE TABLE sl2 AS SELECT *, CASE WHEN prediction = 1 THEN 0.8 ELSE 0.2 END AS score FROM sl`);
     const dims = await sliceDimensions(db, 'sl2', cols, inferRoles(cols));
-    const found = await discoverSlices(db, { ...spec, table: 'sl2', score: 'score' }, dims, { metric: 'log_loss', maxDepth: 2, minSupport: 30 });
+    const found = await discoverSlices(db, { ...spec, table: 'sl2', score: 'score' }, dims, {
+      metric: 'log_loss',
+      maxDepth: 2,
+      minSupport: 30,
+    });
     expect(found.slices[0]!.predicates.map((p) => p.column).sort()).toEqual(['channel', 'device']);
     await expect(discoverSlices(db, spec, dims, { metric: 'squared_error' })).rejects.toThrow(/regression/);
   });

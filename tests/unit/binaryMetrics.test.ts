@@ -16,7 +16,19 @@ interface Case {
 }
 
 const { cases } = readFixture<{ cases: Record<string, Case> }>('binary.json');
-const NAMES = ['accuracy', 'precision', 'recall', 'f1', 'specificity', 'fpr', 'fnr', 'roc_auc', 'average_precision', 'log_loss', 'brier'] as const;
+const NAMES = [
+  'accuracy',
+  'precision',
+  'recall',
+  'f1',
+  'specificity',
+  'fpr',
+  'fnr',
+  'roc_auc',
+  'average_precision',
+  'log_loss',
+  'brier',
+] as const;
 
 describe.each(Object.entries(cases))('binary metrics against sklearn: %s', (name, c) => {
   const table = scoreTableFromRows(c.s, c.y);

@@ -4,7 +4,15 @@ import { sliceLine, sliceScore, sliceScoreUpperBound } from '../../src/lib/slice
 import { benjaminiHochberg } from '../../src/lib/slices/significance';
 
 /** Every conjunction of up to `depth` predicates, scored: the answer the pruned search must reproduce. */
-function bruteForce(codes: Int32Array[], card: number[], errors: Float64Array, depth: number, minSupport: number, alpha: number, k: number) {
+function bruteForce(
+  codes: Int32Array[],
+  card: number[],
+  errors: Float64Array,
+  depth: number,
+  minSupport: number,
+  alpha: number,
+  k: number,
+) {
   const n = errors.length;
   const avg = errors.reduce((a, b) => a + b, 0) / n;
   const out: { key: string; score: number }[] = [];

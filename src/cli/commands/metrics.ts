@@ -59,7 +59,8 @@ export async function metrics(argv: string[], io: CliIo): Promise<number> {
     undefined: undefinedReasons(spec.task, overall.metrics),
     by: [] as unknown[],
   };
-  if (input.reference) result['reference'] = flatMetrics(spec.task, (await overallPerformance(db, input.reference, { pointOnly: true })).metrics);
+  if (input.reference)
+    result['reference'] = flatMetrics(spec.task, (await overallPerformance(db, input.reference, { pointOnly: true })).metrics);
   if (values.by) {
     const dim = await byDimension(input, values.by);
     const groups = await metricsByGroup(db, spec, [{ sql: dim.sql, as: 'value' }]);
@@ -71,10 +72,15 @@ export async function metrics(argv: string[], io: CliIo): Promise<number> {
   }
   const names = METRIC_NAMES[spec.task];
   const o = result['overall'] as Record<string, number | null>;
-  io.out(`${spec.task} model, ${input.join.matched.toLocaleString('en-US')} of ${input.join.predictions.toLocaleString('en-US')} predictions labelled`);
+  io.out(
+    `${spec.task} model, ${input.join.matched.toLocaleString('en-US')} of ${input.join.predictions.toLocaleString('en-US')} predictions labelled`,
+  );
   if (spec.task === 'binary') io.out(`positive class ${spec.positive}${spec.score ? `, threshold ${spec.threshold}` : ''}`);
   const width = Math.max(...names.map((n) => n.length));
-  for (const n of names) io.out(`  ${n.padEnd(width)}  ${fmt(o[n])}${(result['undefined'] as Record<string, string>)[n] ? `  (${(result['undefined'] as Record<string, string>)[n]})` : ''}`);
+  for (const n of names)
+    io.out(
+      `  ${n.padEnd(width)}  ${fmt(o[n])}${(result['undefined'] as Record<string, string>)[n] ? `  (${(result['undefined'] as Record<string, string>)[n]})` : ''}`,
+    );
   if (values.by) {
     const rows = result['by'] as Record<string, unknown>[];
     io.out(`\nby ${values.by}:`);

@@ -14,21 +14,30 @@ export const usage = `Usage: lantern slices ${ROLE_USAGE}\n       [--metric ${Ob
 function integer(value: string | undefined, name: string, lo: number, hi: number, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < lo || n > hi) throw new LanternError('usage', `--${name} must be a whole number from ${lo} to ${hi}, not "${value}".\n${usage}`);
+  if (!Number.isInteger(n) || n < lo || n > hi)
+    throw new LanternError('usage', `--${name} must be a whole number from ${lo} to ${hi}, not "${value}".\n${usage}`);
   return n;
 }
 
 export async function slices(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     argv,
-    { ...ROLE_OPTIONS, metric: { type: 'string' }, 'max-depth': { type: 'string' }, top: { type: 'string' }, 'min-support': { type: 'string' } },
+    {
+      ...ROLE_OPTIONS,
+      metric: { type: 'string' },
+      'max-depth': { type: 'string' },
+      top: { type: 'string' },
+      'min-support': { type: 'string' },
+    },
     usage,
   );
   if (positionals.length > 0) throw new LanternError('usage', `Unexpected argument "${positionals[0]}".\n${usage}`);
-  if (values.metric !== undefined && !(values.metric in ROW_ERRORS)) throw new LanternError('usage', `--metric must be one of ${Object.keys(ROW_ERRORS).join(', ')}.\n${usage}`);
+  if (values.metric !== undefined && !(values.metric in ROW_ERRORS))
+    throw new LanternError('usage', `--metric must be one of ${Object.keys(ROW_ERRORS).join(', ')}.\n${usage}`);
   const maxDepth = integer(values['max-depth'], 'max-depth', 1, 3, 3);
   const k = integer(values.top, 'top', 1, 1000, 10);
-  const minSupport = values['min-support'] === undefined ? undefined : integer(values['min-support'], 'min-support', 1, Number.MAX_SAFE_INTEGER, 1);
+  const minSupport =
+    values['min-support'] === undefined ? undefined : integer(values['min-support'], 'min-support', 1, Number.MAX_SAFE_INTEGER, 1);
   const input = await loadPerfInput(values, usage);
   const { db, spec } = input;
   const timestamp = input.timestampSql && spec.timestamp ? { column: spec.timestamp, sql: input.timestampSql } : undefined;
@@ -39,7 +48,9 @@ export async function slices(argv: string[], io: CliIo): Promise<number> {
   if (timestamp || input.reference) {
     let wsql: string | undefined;
     if (timestamp) {
-      const [span] = await db.query(`SELECT (epoch_ms(max(${timestamp.sql})) - epoch_ms(min(${timestamp.sql})))::DOUBLE AS s FROM ${ident(spec.table)}`);
+      const [span] = await db.query(
+        `SELECT (epoch_ms(max(${timestamp.sql})) - epoch_ms(min(${timestamp.sql})))::DOUBLE AS s FROM ${ident(spec.table)}`,
+      );
       wsql = windowSql(timestamp.sql, chooseWindowUnit(Number(span?.['s'] ?? 0)));
     }
     // Timestamp parts are constant within a window, so they only make sense against a reference.
@@ -81,14 +92,21 @@ export async function slices(argv: string[], io: CliIo): Promise<number> {
     io.out(JSON.stringify(result));
     return 0;
   }
-  io.out(`${found.metric} over ${found.rows.toLocaleString('en-US')} labelled rows: overall ${fmt(found.overall)}; slices of at least ${found.minSupport} rows, up to ${maxDepth} conditions`);
+  io.out(
+    `${found.metric} over ${found.rows.toLocaleString('en-US')} labelled rows: overall ${fmt(found.overall)}; slices of at least ${found.minSupport} rows, up to ${maxDepth} conditions`,
+  );
   io.out('\nworst slices:');
   for (const s of found.slices) {
-    io.out(`  ${s.label}\n      n=${s.n}  ${found.metric}=${fmt(s.metric)}  (+${fmt(s.difference)})  q=${s.q_value === null ? '-' : s.q_value.toExponential(1)}${s.significant ? '' : '  not significant'}`);
+    io.out(
+      `  ${s.label}\n      n=${s.n}  ${found.metric}=${fmt(s.metric)}  (+${fmt(s.difference)})  q=${s.q_value === null ? '-' : s.q_value.toExponential(1)}${s.significant ? '' : '  not significant'}`,
+    );
   }
   if (worsened.length) {
     io.out(`\nslices that got worse than ${input.reference ? 'in the reference' : 'in earlier windows'}:`);
-    for (const w of worsened) io.out(`  ${w.label}${w.window === null ? '' : ` from ${new Date(w.window).toISOString().slice(0, 10)}`}: ${fmt(w.baseline_metric)} -> ${fmt(w.metric)} (n=${w.n}, q=${w.q_value.toExponential(1)})`);
+    for (const w of worsened)
+      io.out(
+        `  ${w.label}${w.window === null ? '' : ` from ${new Date(w.window).toISOString().slice(0, 10)}`}: ${fmt(w.baseline_metric)} -> ${fmt(w.metric)} (n=${w.n}, q=${w.q_value.toExponential(1)})`,
+      );
   }
   return 0;
 }

@@ -60,10 +60,19 @@ export function performanceApi(db: Db, jobs: Jobs) {
   const withThreshold = (s: Session, threshold: number): PerfSpec => ({ ...s.setup.spec, threshold });
 
   return {
-    preparePerformance(jobId: string, input: { data: string; labels?: string; reference?: string; choices?: PerfChoices }): Promise<{ id: string; summary: PerformanceSummary }> {
+    preparePerformance(
+      jobId: string,
+      input: { data: string; labels?: string; reference?: string; choices?: PerfChoices },
+    ): Promise<{ id: string; summary: PerformanceSummary }> {
       return jobs.run(jobId, async (signal) => {
         const id = `perf_${++nextSession}`;
-        const setup = await preparePerformance(db, { data: input.data, labels: input.labels, out: `${id}_rows`, choices: input.choices, signal });
+        const setup = await preparePerformance(db, {
+          data: input.data,
+          labels: input.labels,
+          out: `${id}_rows`,
+          choices: input.choices,
+          signal,
+        });
         const spec = setup.spec;
         let reference: PerfSpec | undefined;
         if (input.reference) {
@@ -76,7 +85,10 @@ export function performanceApi(db: Db, jobs: Jobs) {
         const dims = await sliceDimensions(db, spec.table, setup.columns, setup.roles, { timestamp, signal });
         let windowUnit: WindowUnit | null = null;
         if (timestamp) {
-          const [span] = await db.query(`SELECT (epoch_ms(max(${timestamp.sql})) - epoch_ms(min(${timestamp.sql})))::DOUBLE AS s FROM ${ident(spec.table)}`, { signal });
+          const [span] = await db.query(
+            `SELECT (epoch_ms(max(${timestamp.sql})) - epoch_ms(min(${timestamp.sql})))::DOUBLE AS s FROM ${ident(spec.table)}`,
+            { signal },
+          );
           windowUnit = chooseWindowUnit(Number(span?.['s'] ?? 0));
         }
         const s: Session = { setup, dims, windowUnit };
@@ -151,18 +163,31 @@ export function performanceApi(db: Db, jobs: Jobs) {
         const dim = s.dims.find((d) => d.name === dimension);
         if (!dim) throw new Error(`No dimension ${dimension}`);
         const groups = await metricsByGroup(db, withThreshold(s, threshold), [{ sql: dim.codeSql, as: 'code' }], { signal });
-        return groups.filter((g) => Number(g.key['code']) > 0).map((g) => ({ value: dim.values[Number(g.key['code']) - 1]!.label, metrics: g.metrics }));
+        return groups
+          .filter((g) => Number(g.key['code']) > 0)
+          .map((g) => ({ value: dim.values[Number(g.key['code']) - 1]!.label, metrics: g.metrics }));
       });
     },
 
-    findSlices(jobId: string, id: string, options: { metric?: RowErrorName; maxDepth?: number; threshold: number }): Promise<SliceFindings> {
+    findSlices(
+      jobId: string,
+      id: string,
+      options: { metric?: RowErrorName; maxDepth?: number; threshold: number },
+    ): Promise<SliceFindings> {
       return jobs.run(jobId, async (signal) => {
         const s = session(id);
         const spec = withThreshold(s, options.threshold);
         const discovery = await discoverSlices(db, spec, s.dims, { metric: options.metric, maxDepth: options.maxDepth ?? 2, signal });
-        const windowExpr = s.setup.timestampSql && s.windowUnit ? windowSql(s.setup.timestampSql, s.windowUnit === 'day' ? 'week' : s.windowUnit) : undefined;
+        const windowExpr =
+          s.setup.timestampSql && s.windowUnit
+            ? windowSql(s.setup.timestampSql, s.windowUnit === 'day' ? 'week' : s.windowUnit)
+            : undefined;
         // Timestamp parts are constant within a window: compare segments and bins only.
-        const worsened = await worsenedSlices(db, spec, windowExpr ? s.dims.filter((d) => d.kind !== 'time') : s.dims, { metric: discovery.metric, signal, ...(windowExpr ? { windowSql: windowExpr } : {}) });
+        const worsened = await worsenedSlices(db, spec, windowExpr ? s.dims.filter((d) => d.kind !== 'time') : s.dims, {
+          metric: discovery.metric,
+          signal,
+          ...(windowExpr ? { windowSql: windowExpr } : {}),
+        });
         return { discovery, worsened };
       });
     },

@@ -110,8 +110,8 @@ export async function loadValueCounts(
     return sortValueCounts({ x: numbers(cols, 'x'), a: numbers(cols, 'a'), b: numbers(cols, 'b') });
   }
   const side = async (table: string, where: string | undefined) => {
-    const values = Float64Array.from(numbers(await queryColumns(db, finiteValuesSql(table, column, where), { signal }), 'x'));
-    return values.sort();
+    // numbers() hands over the decoded column (a fresh array or a view of bytes we own): sort it in place.
+    return numbers(await queryColumns(db, finiteValuesSql(table, column, where), { signal }), 'x').sort();
   };
   const ref = await side(t.reference, options.where?.reference);
   throwIfAborted(signal);

@@ -4,7 +4,8 @@ import { ident } from '../sql';
 /**
  * The text form of a class value, the same for labels and predictions whatever their storage type: a
  * label stored as BIGINT 1 and a prediction stored as DOUBLE 1.0 are the same class "1"; booleans are
- * "true"/"false". Classes are compared, grouped and shown by this text.
+ * "1"/"0", so a True/False label matches 0/1 predicted labels (the usual pair in a log). Classes are
+ * compared, grouped and shown by this text.
  */
 export function classTextSql(column: string, kind: ColumnKind): string {
   const c = ident(column);
@@ -12,5 +13,6 @@ export function classTextSql(column: string, kind: ColumnKind): string {
     const d = `CAST(${c} AS DOUBLE)`;
     return `(CASE WHEN ${d} = trunc(${d}) AND abs(${d}) < 1e15 THEN CAST(CAST(${d} AS BIGINT) AS VARCHAR) ELSE CAST(${d} AS VARCHAR) END)`;
   }
+  if (kind === 'boolean') return `(CASE WHEN ${c} THEN '1' WHEN NOT ${c} THEN '0' END)`;
   return `CAST(${c} AS VARCHAR)`;
 }

@@ -79,13 +79,18 @@ export async function joinDelayedLabels(db: Db, input: LabelJoinInput, signal?: 
   const labelId = labelCols.find((c) => c.name === (input.labelId ?? input.id));
   if (!predId) throw new LanternError('usage', `The prediction file has no id column "${input.id}".`);
   if (!labelId) throw new LanternError('usage', `The label file has no id column "${input.labelId ?? input.id}".`);
-  if (!labelCols.some((c) => c.name === input.label)) throw new LanternError('usage', `The label file has no label column "${input.label}".`);
+  if (!labelCols.some((c) => c.name === input.label))
+    throw new LanternError('usage', `The label file has no label column "${input.label}".`);
   // Ids written as 17 in one file and "17" in the other still match.
-  const key = (alias: string, column: string) => (predId.type === labelId.type ? `${alias}.${column}` : `CAST(${alias}.${column} AS VARCHAR)`);
+  const key = (alias: string, column: string) =>
+    predId.type === labelId.type ? `${alias}.${column}` : `CAST(${alias}.${column} AS VARCHAR)`;
   const firstLabels = `SELECT ${key('l', lid)} AS k, ${label} AS v FROM ${l} AS l WHERE ${lid} IS NOT NULL QUALIFY row_number() OVER (PARTITION BY ${lid} ORDER BY rowid) = 1`;
   const inLog = predCols.some((c) => c.name === input.label);
   const select = inLog ? `p.* REPLACE (coalesce(f.v, p.${label}) AS ${label})` : `p.*, f.v AS ${label}`;
-  await db.query(`CREATE OR REPLACE TABLE ${out} AS SELECT ${select} FROM ${p} AS p LEFT JOIN (${firstLabels}) AS f ON ${key('p', id)} = f.k`, { signal });
+  await db.query(
+    `CREATE OR REPLACE TABLE ${out} AS SELECT ${select} FROM ${p} AS p LEFT JOIN (${firstLabels}) AS f ON ${key('p', id)} = f.k`,
+    { signal },
+  );
   const [r] = await db.query(
     `SELECT
       (SELECT count(*) FROM ${p})::DOUBLE AS predictions,

@@ -38,7 +38,24 @@ export function inferTask(kind: ColumnKind, profile: LabelProfile, maxClasses = 
   return profile.distinct <= maxClasses || kind !== 'numeric' ? 'multiclass' : 'regression';
 }
 
-const POSITIVE_WORDS = ['1', 'true', 'yes', 'y', 'positive', 'pos', 'fraud', 'churn', 'churned', 'default', 'spam', 'bad', 'fail', 'failed', 'malignant', 'event'];
+const POSITIVE_WORDS = [
+  '1',
+  'true',
+  'yes',
+  'y',
+  'positive',
+  'pos',
+  'fraud',
+  'churn',
+  'churned',
+  'default',
+  'spam',
+  'bad',
+  'fail',
+  'failed',
+  'malignant',
+  'event',
+];
 
 /**
  * The class treated as positive: the usual spellings (1, true, yes, fraud, ...), else the rarer class -

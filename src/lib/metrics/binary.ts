@@ -1,6 +1,14 @@
 import { bootstrapScoreIntervals, type BootstrapOptions } from './bootstrap';
 import { binaryRates, type BinaryRates, type Confusion } from './confusion';
-import { precisionRecallCurve, reliabilityCurve, rocCurve, thresholdSweep, type CurvePoint, type Reliability, type SweepPoint } from './curves';
+import {
+  precisionRecallCurve,
+  reliabilityCurve,
+  rocCurve,
+  thresholdSweep,
+  type CurvePoint,
+  type Reliability,
+  type SweepPoint,
+} from './curves';
 import { averagePrecision, brierScore, logLoss, rocAuc } from './scoreMetrics';
 import { confusionAt, type ScoreTable } from './scoreTable';
 import { undefinedMetric, withInterval, type MetricValue } from './value';

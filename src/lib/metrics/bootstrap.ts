@@ -70,11 +70,6 @@ export function bootstrapScoreIntervals(t: ScoreTable, threshold: number, option
     average_precision: (x: ScoreTable) => v(averagePrecision(x)),
     log_loss: (x: ScoreTable) => v(logLoss(x)),
     brier: (x: ScoreTable) => v(brierScore(x)),
-    f1: (x: ScoreTable) => {
-      const c = confusionAt(x, threshold);
-      const d = 2 * c.tp + c.fp + c.fn;
-      return d > 0 ? (2 * c.tp) / d : NaN;
-    },
   };
   const names = Object.keys(metrics) as (keyof typeof metrics)[];
   const draws: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
@@ -94,7 +89,20 @@ export function bootstrapScoreIntervals(t: ScoreTable, threshold: number, option
     if (!interval) continue;
     const shift = base === t ? 0 : metrics[name](t) - metrics[name](base);
     if (!Number.isFinite(shift)) continue;
-    out[name] = { ...interval, lo: interval.lo + shift, hi: interval.hi + shift };
+    // Shifting must not leave the metric's range (all four are >= 0; all but log loss are <= 1).
+    const hiLimit = name === 'log_loss' ? Infinity : 1;
+    out[name] = { ...interval, lo: Math.max(0, interval.lo + shift), hi: Math.min(hiLimit, interval.hi + shift) };
   }
+  // F1 depends on the scores only through the confusion matrix at the threshold, so its bootstrap runs
+  // on the four cells (Poisson weights per cell), exactly, without merging scores.
+  const c = confusionAt(t, threshold);
+  const f1: number[] = [];
+  for (let r = 0; r < replicates; r++) {
+    const tp = poisson(c.tp, random);
+    const d = 2 * tp + poisson(c.fp, random) + poisson(c.fn, random);
+    f1.push(d > 0 ? (2 * tp) / d : NaN);
+  }
+  const f1Interval = percentileInterval(f1, level);
+  if (f1Interval) out.f1 = f1Interval;
   return out;
 }

@@ -58,7 +58,7 @@ export function cbpeEstimate(groups: CbpeGroup[], fit: IsotonicFit): CbpeEstimat
   let softPos = 0;
   let softNeg = 0;
   // Rows of one score may split between predicted classes (a prediction column): pool them for the AUC.
-  for (let i = 0; i < groups.length; ) {
+  for (let i = 0; i < groups.length;) {
     let j = i;
     let gp = 0;
     let gn = 0;
@@ -93,12 +93,21 @@ export function cbpeEstimate(groups: CbpeGroup[], fit: IsotonicFit): CbpeEstimat
     recall: ratio(c.tp, c.tp + c.fn, 'the calibrated probabilities expect no positives'),
     f1: ratio(2 * c.tp, 2 * c.tp + c.fp + c.fn, 'no expected positives and no positive predictions'),
     specificity: ratio(c.tn, c.tn + c.fp, 'the calibrated probabilities expect no negatives'),
-    roc_auc: softPos > 0 && softNeg > 0 ? ratio(auc.value, softPos * softNeg, '') : undefinedMetric('the calibrated probabilities expect one class only'),
+    roc_auc:
+      softPos > 0 && softNeg > 0
+        ? ratio(auc.value, softPos * softNeg, '')
+        : undefinedMetric('the calibrated probabilities expect one class only'),
   };
 }
 
 /** Expected performance per time window of the analysis data; realised metrics come from metricsOverTime. */
-export async function cbpeOverTime(db: Db, analysis: PerfSpec, windowSql: string, fit: IsotonicFit, signal?: AbortSignal): Promise<CbpeWindow[]> {
+export async function cbpeOverTime(
+  db: Db,
+  analysis: PerfSpec,
+  windowSql: string,
+  fit: IsotonicFit,
+  signal?: AbortSignal,
+): Promise<CbpeWindow[]> {
   const s = scoreSql(analysis);
   const rows = await db.query(
     `SELECT epoch_ms(${windowSql})::DOUBLE AS w, ${s} AS s, ${predictedPositiveSql(analysis)} AS pp, count(*)::DOUBLE AS n FROM ${ident(analysis.table)} WHERE isfinite(${s}) AND ${windowSql} IS NOT NULL GROUP BY ALL ORDER BY 1, 2, 3`,
@@ -111,6 +120,9 @@ export async function cbpeOverTime(db: Db, analysis: PerfSpec, windowSql: string
     if (!list) byWindow.set(w, (list = []));
     list.push({ score: Number(r['s']), predictedPositive: Number(r['pp']) === 1, count: Number(r['n']) });
   }
-  return [...byWindow.entries()].map(([start, groups]) => ({ start, n: groups.reduce((a, g) => a + g.count, 0), estimated: cbpeEstimate(groups, fit) }));
+  return [...byWindow.entries()].map(([start, groups]) => ({
+    start,
+    n: groups.reduce((a, g) => a + g.count, 0),
+    estimated: cbpeEstimate(groups, fit),
+  }));
 }
-

@@ -61,7 +61,8 @@ export function multiclassFromCells(cells: ConfusionCell[], unpredicted = 0): Om
     const predicted = m.reduce((a, row) => a + row[i]!, 0);
     const precision = ratio(tp, predicted, `no row is predicted as ${cls}`);
     const recall = ratio(tp, support, `no row is labelled ${cls}`);
-    const f1 = support + predicted > 0 ? defined((2 * tp) / (support + predicted)) : undefinedMetric(`${cls} is neither labelled nor predicted`);
+    const f1 =
+      support + predicted > 0 ? defined((2 * tp) / (support + predicted)) : undefinedMetric(`${cls} is neither labelled nor predicted`);
     return { cls, support, predicted, precision, recall, f1 };
   });
   const zero = (v: MetricValue) => (v.defined ? v.value : 0);
@@ -96,17 +97,23 @@ export function confusionCellsSql(spec: PerfSpec, where?: string): string {
  * to sum 1, then the mean of -ln(probability of the true class). Rows whose label has no probability
  * column are left out.
  */
-export function multiclassLogLossSql(spec: PerfSpec, where?: string): string | undefined {
+export function multiclassLogLossSql(spec: PerfSpec, where?: string, keys: { sql: string; as: string }[] = []): string | undefined {
   const cs = spec.classScores;
   if (!cs || cs.length < 2) return undefined;
   const eps = literal(LOG_LOSS_EPS);
   const clip = (col: string) => `least(greatest(CAST(${ident(col)} AS DOUBLE), ${eps}), 1 - ${eps})`;
   const total = cs.map((c) => clip(c.column)).join(' + ');
   const own = `CASE ${labelTextSql(spec)} ${cs.map((c) => `WHEN ${literal(c.cls)} THEN ${clip(c.column)}`).join(' ')} END`;
-  return `SELECT fsum(-ln((${own}) / (${total})))::DOUBLE AS ll_sum, count(${own})::DOUBLE AS n, min(least(${cs.map((c) => `CAST(${ident(c.column)} AS DOUBLE)`).join(', ')}))::DOUBLE AS lo FROM ${ident(spec.table)} WHERE ${labelledSql(spec)} AND (${own}) IS NOT NULL${where ? ` AND (${where})` : ''}`;
+  const keySelect = keys.map((k) => `${k.sql} AS ${ident(k.as)}, `).join('');
+  const groupBy = keys.length ? ` GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : '';
+  return `SELECT ${keySelect}fsum(-ln((${own}) / (${total})))::DOUBLE AS ll_sum, count(${own})::DOUBLE AS n, min(least(${cs.map((c) => `CAST(${ident(c.column)} AS DOUBLE)`).join(', ')}))::DOUBLE AS lo FROM ${ident(spec.table)} WHERE ${labelledSql(spec)} AND (${own}) IS NOT NULL${where ? ` AND (${where})` : ''}${groupBy}`;
 }
 
-export async function multiclassMetrics(db: Db, spec: PerfSpec, options: { where?: string; signal?: AbortSignal } = {}): Promise<MulticlassMetrics> {
+export async function multiclassMetrics(
+  db: Db,
+  spec: PerfSpec,
+  options: { where?: string; signal?: AbortSignal } = {},
+): Promise<MulticlassMetrics> {
   const rows = await db.query(confusionCellsSql(spec, options.where), options);
   const cells: ConfusionCell[] = [];
   let unpredicted = 0;
@@ -115,14 +122,16 @@ export async function multiclassMetrics(db: Db, spec: PerfSpec, options: { where
     else cells.push({ label: String(r['label']), predicted: String(r['predicted']), count: Number(r['count']) });
   }
   const base = multiclassFromCells(cells, unpredicted);
-  let log_loss: MetricValue = undefinedMetric('log loss needs one probability column per class');
   const llSql = multiclassLogLossSql(spec, options.where);
-  if (llSql) {
-    const [r] = await db.query(llSql, options);
-    const n = Number(r?.['n'] ?? 0);
-    if (n === 0) log_loss = undefinedMetric('no labelled row has a probability for its class');
-    else if (Number(r?.['lo']) < 0) log_loss = undefinedMetric('log loss needs probabilities: a class score is negative');
-    else log_loss = defined(Number(r?.['ll_sum']) / n);
-  }
-  return { ...base, log_loss };
+  const [r] = llSql ? await db.query(llSql, options) : [];
+  return { ...base, log_loss: multiclassLogLossFromRow(spec, r) };
+}
+
+/** Log loss from a row of multiclassLogLossSql (undefined row: no probability columns). */
+export function multiclassLogLossFromRow(spec: PerfSpec, r: Record<string, unknown> | undefined): MetricValue {
+  if (!spec.classScores || spec.classScores.length < 2) return undefinedMetric('log loss needs one probability column per class');
+  const n = Number(r?.['n'] ?? 0);
+  if (n === 0) return undefinedMetric('no labelled row has a probability for its class');
+  if (Number(r?.['lo']) < 0) return undefinedMetric('log loss needs probabilities: a class score is negative');
+  return defined(Number(r?.['ll_sum']) / n);
 }

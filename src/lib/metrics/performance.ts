@@ -1,8 +1,24 @@
 import type { Db } from '../db';
 import { binaryReport, type BinaryMetrics, type BinaryReport } from './binary';
 import { binaryByGroupSql, binaryMetricsFromGroupRow, type GroupKey } from './groupedBinary';
-import { multiclassFromCells, multiclassMetrics, type ConfusionCell, type MulticlassMetrics } from './multiclass';
-import { predictedVsActual, regressionFromSums, regressionMetrics, regressionSumsSql, residualHistogram, type HistogramBin, type RegressionMetrics, type ScatterBin } from './regression';
+import {
+  multiclassFromCells,
+  multiclassLogLossFromRow,
+  multiclassLogLossSql,
+  multiclassMetrics,
+  type ConfusionCell,
+  type MulticlassMetrics,
+} from './multiclass';
+import {
+  predictedVsActual,
+  regressionFromSums,
+  regressionMetrics,
+  regressionSumsSql,
+  residualHistogram,
+  type HistogramBin,
+  type RegressionMetrics,
+  type ScatterBin,
+} from './regression';
 import { loadScoreTable, type ScoreTable } from './scoreTable';
 import { labelledSql, labelTextSql, predictionTextSql, type PerfSpec } from './spec';
 import { ident } from '../sql';
@@ -13,7 +29,7 @@ export type OverallPerformance =
   | { task: 'multiclass'; metrics: MulticlassMetrics }
   | { task: 'regression'; metrics: RegressionMetrics; residuals: HistogramBin[]; scatter: ScatterBin[] };
 
-export type AnyMetrics = BinaryMetrics | Omit<MulticlassMetrics, 'log_loss'> | MulticlassMetrics | RegressionMetrics;
+export type AnyMetrics = BinaryMetrics | MulticlassMetrics | RegressionMetrics;
 
 interface RunOptions {
   where?: string;
@@ -85,15 +101,32 @@ export async function metricsByGroup(db: Db, spec: PerfSpec, groupKeys: GroupKey
     if (r['__pred'] === null) g.unpredicted += Number(r['__n']);
     else g.cells.push({ label: String(r['__label']), predicted: String(r['__pred']), count: Number(r['__n']) });
   }
+  const llSql = multiclassLogLossSql(spec, options.where, keys);
+  const losses = new Map((llSql ? await db.query(llSql, options) : []).map((r) => [JSON.stringify(pick(r)), r]));
   return [...groups.values()]
     .sort((a, b) => (JSON.stringify(a.key) < JSON.stringify(b.key) ? -1 : 1))
-    .map((g) => ({ key: g.key, metrics: multiclassFromCells(g.cells, g.unpredicted) }));
+    .map((g) => ({
+      key: g.key,
+      metrics: {
+        ...multiclassFromCells(g.cells, g.unpredicted),
+        log_loss: multiclassLogLossFromRow(spec, losses.get(JSON.stringify(g.key))),
+      },
+    }));
 }
 
 /** The metric names each task reports, in the order the CLI and the cards show them. */
 export const METRIC_NAMES = {
   binary: ['accuracy', 'precision', 'recall', 'f1', 'specificity', 'fpr', 'fnr', 'roc_auc', 'average_precision', 'log_loss', 'brier'],
-  multiclass: ['accuracy', 'macro_precision', 'macro_recall', 'macro_f1', 'weighted_precision', 'weighted_recall', 'weighted_f1', 'log_loss'],
+  multiclass: [
+    'accuracy',
+    'macro_precision',
+    'macro_recall',
+    'macro_f1',
+    'weighted_precision',
+    'weighted_recall',
+    'weighted_f1',
+    'log_loss',
+  ],
   regression: ['mae', 'rmse', 'mape', 'r2', 'mean_error', 'max_error'],
 } as const;
 
@@ -118,4 +151,3 @@ export function undefinedReasons(task: PerfSpec['task'], metrics: AnyMetrics): R
   }
   return out;
 }
-

@@ -74,7 +74,11 @@ export function regressionFromSums(row: Record<string, unknown>): RegressionMetr
   };
 }
 
-export async function regressionMetrics(db: Db, spec: PerfSpec, options: { where?: string; signal?: AbortSignal } = {}): Promise<RegressionMetrics> {
+export async function regressionMetrics(
+  db: Db,
+  spec: PerfSpec,
+  options: { where?: string; signal?: AbortSignal } = {},
+): Promise<RegressionMetrics> {
   const [row] = await db.query(regressionSumsSql(spec, [], options.where), options);
   return regressionFromSums(row ?? {});
 }
@@ -89,7 +93,9 @@ export interface HistogramBin {
 export async function residualHistogram(db: Db, spec: PerfSpec, bins = 40, signal?: AbortSignal): Promise<HistogramBin[]> {
   const e = `(${predictedValueSql(spec)} - CAST(${ident(spec.label)} AS DOUBLE))`;
   const filter = `${labelledSql(spec)} AND isfinite(${e})`;
-  const [range] = await db.query(`SELECT min(${e})::DOUBLE AS lo, max(${e})::DOUBLE AS hi FROM ${ident(spec.table)} WHERE ${filter}`, { signal });
+  const [range] = await db.query(`SELECT min(${e})::DOUBLE AS lo, max(${e})::DOUBLE AS hi FROM ${ident(spec.table)} WHERE ${filter}`, {
+    signal,
+  });
   const lo = Number(range?.['lo']);
   const hi = Number(range?.['hi']);
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
@@ -112,12 +118,18 @@ export async function predictedVsActual(db: Db, spec: PerfSpec, bins = 50, signa
   const y = `CAST(${ident(spec.label)} AS DOUBLE)`;
   const p = predictedValueSql(spec);
   const filter = `${labelledSql(spec)} AND isfinite(${p})`;
-  const [r] = await db.query(`SELECT least(min(${y}), min(${p}))::DOUBLE AS lo, greatest(max(${y}), max(${p}))::DOUBLE AS hi FROM ${ident(spec.table)} WHERE ${filter}`, { signal });
+  const [r] = await db.query(
+    `SELECT least(min(${y}), min(${p}))::DOUBLE AS lo, greatest(max(${y}), max(${p}))::DOUBLE AS hi FROM ${ident(spec.table)} WHERE ${filter}`,
+    { signal },
+  );
   const lo = Number(r?.['lo']);
   const hi = Number(r?.['hi']);
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
   const w = hi > lo ? (hi - lo) / bins : 1;
   const bin = (x: string) => `least(CAST(floor((${x} - ${literal(lo)}) / ${literal(w)}) AS INTEGER), ${bins - 1})`;
-  const rows = await db.query(`SELECT ${bin(y)} AS a, ${bin(p)} AS b, count(*)::DOUBLE AS c FROM ${ident(spec.table)} WHERE ${filter} GROUP BY 1, 2`, { signal });
+  const rows = await db.query(
+    `SELECT ${bin(y)} AS a, ${bin(p)} AS b, count(*)::DOUBLE AS c FROM ${ident(spec.table)} WHERE ${filter} GROUP BY 1, 2`,
+    { signal },
+  );
   return rows.map((x) => ({ actual: lo + (Number(x['a']) + 0.5) * w, predicted: lo + (Number(x['b']) + 0.5) * w, count: Number(x['c']) }));
 }

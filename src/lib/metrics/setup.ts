@@ -49,6 +49,18 @@ function classOfColumn(name: string, classes: string[]): string | undefined {
   });
 }
 
+async function fractional(db: Db, table: string, column: string): Promise<boolean> {
+  const c = `CAST(${ident(column)} AS DOUBLE)`;
+  const [r] = await db.query(`SELECT bool_or(${c} <> trunc(${c})) AS f FROM ${ident(table)} WHERE isfinite(${c})`);
+  return r?.['f'] === true;
+}
+
+async function withinUnit(db: Db, table: string, column: string): Promise<boolean> {
+  const c = `CAST(${ident(column)} AS DOUBLE)`;
+  const [r] = await db.query(`SELECT min(${c}) >= 0 AND max(${c}) <= 1 AS u FROM ${ident(table)} WHERE isfinite(${c})`);
+  return r?.['u'] === true;
+}
+
 /**
  * When the log has both a score and predicted labels, the threshold the model used: 0.5 if the predictions
  * agree with score >= 0.5, else the smallest score predicted positive if that threshold reproduces every
@@ -80,8 +92,8 @@ export async function preparePerformance(
   const dataColumns = await describeTable(db, input.data);
   const dataRoles = inferRoles(dataColumns);
   const id = need(dataColumns, choices.id, 'prediction id', 'data file') ?? columnWithRole(dataRoles, 'id');
-  const score = need(dataColumns, choices.score, 'score', 'data file') ?? columnWithRole(dataRoles, 'score');
-  const prediction = need(dataColumns, choices.prediction, 'prediction', 'data file') ?? columnWithRole(dataRoles, 'prediction');
+  const scoreColumn = need(dataColumns, choices.score, 'score', 'data file') ?? columnWithRole(dataRoles, 'score');
+  const predictionColumn = need(dataColumns, choices.prediction, 'prediction', 'data file') ?? columnWithRole(dataRoles, 'prediction');
   const timestamp = need(dataColumns, choices.timestamp, 'timestamp', 'data file') ?? columnWithRole(dataRoles, 'timestamp');
   let label: string | undefined;
   let labelId: string | undefined;
@@ -89,7 +101,11 @@ export async function preparePerformance(
     const labelColumns = await describeTable(db, input.labels);
     const labelRoles = inferRoles(labelColumns);
     label = need(labelColumns, choices.label, 'label', 'label file') ?? columnWithRole(labelRoles, 'label');
-    if (!label) throw new LanternError('usage', `Cannot tell which column of the label file holds the label; name it with --label. Columns: ${labelColumns.map((c) => c.name).join(', ')}.`);
+    if (!label)
+      throw new LanternError(
+        'usage',
+        `Cannot tell which column of the label file holds the label; name it with --label. Columns: ${labelColumns.map((c) => c.name).join(', ')}.`,
+      );
     if (!id) throw new LanternError('usage', 'Joining labels needs the prediction id column; name it with --id.');
     labelId = labelColumns.some((c) => c.name === id) ? id : columnWithRole(labelRoles, 'id');
     if (!labelId) throw new LanternError('usage', `The label file has no id column to join on ("${id}").`);
@@ -97,14 +113,36 @@ export async function preparePerformance(
     label = need(dataColumns, choices.label, 'label', 'data file') ?? columnWithRole(dataRoles, 'label');
     if (!label) throw new LanternError('usage', 'No label column: name it with --label, or give labels in a separate file with --labels.');
   }
-  const join = await joinDelayedLabels(db, { predictions: input.data, labels: input.labels, id, label, labelId, out: input.out }, input.signal);
+  const join = await joinDelayedLabels(
+    db,
+    { predictions: input.data, labels: input.labels, id, label, labelId, out: input.out },
+    input.signal,
+  );
   const columns = await describeTable(db, input.out);
   const labelInfo = columns.find((c) => c.name === label)!;
   const profile = await profileLabels(db, input.out, label, labelInfo.kind);
-  if (profile.distinct === 0) throw new LanternError('no-rows', 'No prediction has a label yet, so realised performance cannot be measured.');
-  const task = choices.task ?? inferTask(labelInfo.kind, profile);
+  if (profile.distinct === 0)
+    throw new LanternError('no-rows', 'No prediction has a label yet, so realised performance cannot be measured.');
+  let task = choices.task ?? inferTask(labelInfo.kind, profile);
+  let score = scoreColumn;
+  let prediction = predictionColumn;
+  const outputKind = (name: string | undefined) => columns.find((c) => c.name === name)?.kind;
+  // A "prediction" column of fractions is a model output, not a class: a probability for a binary
+  // label, a value for numeric labels with few distinct values (ratings, counts).
+  if (prediction && outputKind(prediction) === 'numeric' && (await fractional(db, input.out, prediction))) {
+    if (task === 'binary' && !score && (await withinUnit(db, input.out, prediction))) {
+      score = prediction;
+      prediction = undefined;
+    } else if (task === 'multiclass' && !choices.task && labelInfo.kind === 'numeric') task = 'regression';
+  }
   const roles: RoleMap = { ...dataRoles };
-  for (const [role, column] of [['id', id], ['score', score], ['prediction', prediction], ['timestamp', timestamp]] as const) if (column) roles[column] = role;
+  for (const [role, column] of [
+    ['id', id],
+    ['score', score],
+    ['prediction', prediction],
+    ['timestamp', timestamp],
+  ] as const)
+    if (column) roles[column] = role;
   roles[label] = 'label';
   const kindOf = (name: string | undefined) => columns.find((c) => c.name === name)?.kind;
   const spec: PerfSpec = { table: input.out, label, labelKind: labelInfo.kind, task, threshold: choices.threshold ?? 0.5 };
@@ -112,22 +150,29 @@ export async function preparePerformance(
   if (task === 'binary') {
     spec.positive = choices.positive ?? inferPositiveClass(profile);
     if (spec.positive !== undefined && !profile.values.some((v) => v.value === spec.positive)) {
-      throw new LanternError('usage', `The positive class "${spec.positive}" does not occur in the labels (${profile.values.map((v) => v.value).join(', ')}).`);
+      throw new LanternError(
+        'usage',
+        `The positive class "${spec.positive}" does not occur in the labels (${profile.values.map((v) => v.value).join(', ')}).`,
+      );
     }
     if (score) {
       spec.score = score;
-      if (choices.threshold === undefined && prediction) spec.threshold = await thresholdOfPredictions(db, spec, prediction, kindOf(prediction)!);
+      if (choices.threshold === undefined && prediction)
+        spec.threshold = await thresholdOfPredictions(db, spec, prediction, kindOf(prediction)!);
     } else if (prediction) {
       spec.prediction = prediction;
       spec.predictionKind = kindOf(prediction)!;
-    } else throw new LanternError('usage', 'A binary classifier needs a score or a prediction column; name one with --score or --prediction.');
+    } else
+      throw new LanternError('usage', 'A binary classifier needs a score or a prediction column; name one with --score or --prediction.');
   } else if (task === 'multiclass') {
     if (!prediction) throw new LanternError('usage', 'A multiclass classifier needs a prediction column; name it with --prediction.');
     spec.prediction = prediction;
     spec.predictionKind = kindOf(prediction)!;
     const classes = profile.values.map((v) => v.value);
     const scoreColumns = Object.keys(roles).filter((c) => roles[c] === 'score');
-    const classScores = scoreColumns.map((column) => ({ cls: classOfColumn(column, classes), column })).filter((x): x is { cls: string; column: string } => x.cls !== undefined);
+    const classScores = scoreColumns
+      .map((column) => ({ cls: classOfColumn(column, classes), column }))
+      .filter((x): x is { cls: string; column: string } => x.cls !== undefined);
     if (classScores.length >= 2) spec.classScores = classScores;
   } else {
     const predicted = prediction ?? score;

@@ -11,7 +11,8 @@ export type WindowUnit = 'hour' | 'day' | 'week' | 'month';
 export function timestampSql(column: string, kind: ColumnKind): string {
   const c = ident(column);
   if (kind === 'temporal') return `CAST(${c} AS TIMESTAMP)`;
-  if (kind === 'numeric') return `(CASE WHEN abs(${c}) > 1e11 THEN epoch_ms(CAST(${c} AS BIGINT)) ELSE make_timestamp(CAST(${c} * 1e6 AS BIGINT)) END)`;
+  if (kind === 'numeric')
+    return `(CASE WHEN abs(${c}) > 1e11 THEN epoch_ms(CAST(${c} AS BIGINT)) ELSE make_timestamp(CAST(${c} * 1e6 AS BIGINT)) END)`;
   return `TRY_CAST(${c} AS TIMESTAMP)`;
 }
 

@@ -50,6 +50,8 @@ export async function metricsOverTime(
     labelled: Number(r['labelled']),
     metrics: byStart.get(Number(r['start'])),
   }));
-  const reference = options.reference ? (await overallPerformance(db, options.reference, { pointOnly: true, signal: options.signal })).metrics : undefined;
+  const reference = options.reference
+    ? (await overallPerformance(db, options.reference, { pointOnly: true, signal: options.signal })).metrics
+    : undefined;
   return reference ? { unit, windows, reference } : { unit, windows };
 }

@@ -53,10 +53,19 @@ function codeCase(values: DimensionValue[]): string {
   return `(CASE ${values.map((v) => `WHEN ${v.where} THEN ${v.code}`).join(' ')} ELSE 0 END)`;
 }
 
-async function categorical(db: Db, table: string, column: ColumnInfo, rows: number, options: DimensionOptions): Promise<Dimension | undefined> {
+async function categorical(
+  db: Db,
+  table: string,
+  column: ColumnInfo,
+  rows: number,
+  options: DimensionOptions,
+): Promise<Dimension | undefined> {
   const c = ident(column.name);
   const maxValues = options.maxValues ?? 50;
-  const counts = await db.query(`SELECT ${c} AS v, count(*)::DOUBLE AS n FROM ${ident(table)} GROUP BY 1 ORDER BY 2 DESC, 1 NULLS LAST LIMIT ${maxValues + 1}`, options);
+  const counts = await db.query(
+    `SELECT ${c} AS v, count(*)::DOUBLE AS n FROM ${ident(table)} GROUP BY 1 ORDER BY 2 DESC, 1 NULLS LAST LIMIT ${maxValues + 1}`,
+    options,
+  );
   if (counts.length < 2) return undefined;
   if (counts.length > maxValues) {
     // An id-like column (most values unique) says nothing about segments.
@@ -65,19 +74,39 @@ async function categorical(db: Db, table: string, column: ColumnInfo, rows: numb
   }
   const values: DimensionValue[] = counts.slice(0, maxValues).map((r, i) => {
     const raw = r['v'];
-    if (raw === null || raw === undefined) return { code: i + 1, predicate: { column: column.name, op: 'is null', value: null }, where: `${c} IS NULL`, label: `${column.name} is missing` };
+    if (raw === null || raw === undefined)
+      return {
+        code: i + 1,
+        predicate: { column: column.name, op: 'is null', value: null },
+        where: `${c} IS NULL`,
+        label: `${column.name} is missing`,
+      };
     const value = raw instanceof Date ? raw.toISOString() : (raw as string | number | boolean);
-    return { code: i + 1, predicate: { column: column.name, op: '=', value }, where: `${c} = ${valueLiteral(value)}`, label: `${column.name} = ${String(value)}` };
+    return {
+      code: i + 1,
+      predicate: { column: column.name, op: '=', value },
+      where: `${c} = ${valueLiteral(value)}`,
+      label: `${column.name} = ${String(value)}`,
+    };
   });
   return { name: column.name, kind: 'categorical', codeSql: codeCase(values), values };
 }
 
-async function quantiles(db: Db, table: string, column: ColumnInfo, bins: number, options: DimensionOptions): Promise<Dimension | undefined> {
+async function quantiles(
+  db: Db,
+  table: string,
+  column: ColumnInfo,
+  bins: number,
+  options: DimensionOptions,
+): Promise<Dimension | undefined> {
   const c = ident(column.name);
   const x = `CAST(${c} AS DOUBLE)`;
   const probs = Array.from({ length: bins - 1 }, (_, i) => (i + 1) / bins);
   // One row per edge (lists cross the Db boundary as text, so unnest them in SQL).
-  const q = await db.query(`SELECT unnest(quantile_disc(${x}, [${probs.join(', ')}]))::DOUBLE AS q FROM ${ident(table)} WHERE isfinite(${x})`, options);
+  const q = await db.query(
+    `SELECT unnest(quantile_disc(${x}, [${probs.join(', ')}]))::DOUBLE AS q FROM ${ident(table)} WHERE isfinite(${x})`,
+    options,
+  );
   const [nulls] = await db.query(`SELECT count(*)::DOUBLE AS n FROM ${ident(table)} WHERE ${c} IS NULL`, options);
   const edges = [...new Set(q.map((r) => Number(r['q'])).filter(Number.isFinite))].sort((a, b) => a - b);
   if (edges.length === 0) return undefined;
@@ -87,11 +116,35 @@ async function quantiles(db: Db, table: string, column: ColumnInfo, bins: number
     const lo = edges[i - 1];
     const hi = edges[i];
     const code = i + 1;
-    if (lo === undefined) values.push({ code, predicate: { column: column.name, op: '<', value: hi! }, where: `${x} < ${literal(hi!)}`, label: `${column.name} < ${fmt(hi!)}` });
-    else if (hi === undefined) values.push({ code, predicate: { column: column.name, op: '>=', value: lo }, where: `${x} >= ${literal(lo)}`, label: `${column.name} ≥ ${fmt(lo)}` });
-    else values.push({ code, predicate: { column: column.name, op: 'between', value: [lo, hi] }, where: `${x} >= ${literal(lo)} AND ${x} < ${literal(hi)}`, label: `${fmt(lo)} ≤ ${column.name} < ${fmt(hi)}` });
+    if (lo === undefined)
+      values.push({
+        code,
+        predicate: { column: column.name, op: '<', value: hi! },
+        where: `${x} < ${literal(hi!)}`,
+        label: `${column.name} < ${fmt(hi!)}`,
+      });
+    else if (hi === undefined)
+      values.push({
+        code,
+        predicate: { column: column.name, op: '>=', value: lo },
+        where: `${x} >= ${literal(lo)}`,
+        label: `${column.name} ≥ ${fmt(lo)}`,
+      });
+    else
+      values.push({
+        code,
+        predicate: { column: column.name, op: 'between', value: [lo, hi] },
+        where: `${x} >= ${literal(lo)} AND ${x} < ${literal(hi)}`,
+        label: `${fmt(lo)} ≤ ${column.name} < ${fmt(hi)}`,
+      });
   }
-  if (Number(nulls?.['n']) > 0) values.push({ code: values.length + 1, predicate: { column: column.name, op: 'is null', value: null }, where: `${c} IS NULL`, label: `${column.name} is missing` });
+  if (Number(nulls?.['n']) > 0)
+    values.push({
+      code: values.length + 1,
+      predicate: { column: column.name, op: 'is null', value: null },
+      where: `${c} IS NULL`,
+      label: `${column.name} is missing`,
+    });
   return { name: column.name, kind: 'quantile', codeSql: codeCase(values), values };
 }
 
@@ -104,14 +157,22 @@ const TIME_PARTS = [
 
 /** Month, ISO week, ISO day of week (Monday = 1) and hour of the timestamp, each where the data has more than one value. */
 async function timeDimensions(db: Db, table: string, ts: { column: string; sql: string }, options: DimensionOptions): Promise<Dimension[]> {
-  const [r] = await db.query(`SELECT ${TIME_PARTS.map((p) => `count(DISTINCT ${p.sql}(${ts.sql}))::DOUBLE AS ${p.part}`).join(', ')} FROM ${ident(table)}`, options);
+  const [r] = await db.query(
+    `SELECT ${TIME_PARTS.map((p) => `count(DISTINCT ${p.sql}(${ts.sql}))::DOUBLE AS ${p.part}`).join(', ')} FROM ${ident(table)}`,
+    options,
+  );
   const out: Dimension[] = [];
   for (const p of TIME_PARTS) {
     if (Number(r?.[p.part] ?? 0) < 2) continue;
     const name = `${ts.column}.${p.part}`;
     const values: DimensionValue[] = [];
     for (let v = p.from; v <= p.to; v++) {
-      values.push({ code: v - p.from + 1, predicate: { column: name, op: '=', value: v }, where: `${p.sql}(${ts.sql}) = ${v}`, label: `${name} = ${v}` });
+      values.push({
+        code: v - p.from + 1,
+        predicate: { column: name, op: '=', value: v },
+        where: `${p.sql}(${ts.sql}) = ${v}`,
+        label: `${name} = ${v}`,
+      });
     }
     out.push({ name, kind: 'time', codeSql: `coalesce(CAST(${p.sql}(${ts.sql}) AS INTEGER) - ${p.from} + 1, 0)`, values });
   }
@@ -125,7 +186,13 @@ const SLICEABLE = new Set(['feature', 'segment']);
  * The slicing dimensions of a table: feature and segment columns (strings, booleans and numbers with few
  * values as categories; other numbers by quantile bins), plus parts of the timestamp.
  */
-export async function sliceDimensions(db: Db, table: string, columns: ColumnInfo[], roles: RoleMap, options: DimensionOptions = {}): Promise<Dimension[]> {
+export async function sliceDimensions(
+  db: Db,
+  table: string,
+  columns: ColumnInfo[],
+  roles: RoleMap,
+  options: DimensionOptions = {},
+): Promise<Dimension[]> {
   const [count] = await db.query(`SELECT count(*)::DOUBLE AS n FROM ${ident(table)}`, options);
   const rows = Number(count?.['n'] ?? 0);
   const bins = options.bins ?? 5;
@@ -138,7 +205,10 @@ export async function sliceDimensions(db: Db, table: string, columns: ColumnInfo
     } else if (column.kind === 'numeric') {
       const [d] = await db.query(`SELECT count(DISTINCT ${ident(column.name)})::DOUBLE AS d FROM ${ident(table)}`, options);
       const distinct = Number(d?.['d'] ?? 0);
-      const dim = distinct <= Math.max(bins, 10) ? await categorical(db, table, column, rows, options) : await quantiles(db, table, column, bins, options);
+      const dim =
+        distinct <= Math.max(bins, 10)
+          ? await categorical(db, table, column, rows, options)
+          : await quantiles(db, table, column, bins, options);
       if (dim) out.push(dim);
     }
   }

@@ -50,13 +50,29 @@ export interface DiscoveryOptions {
 
 function describe(dims: Dimension[], s: SliceStats): { predicates: SlicePredicate[]; label: string; where: string } {
   const values = s.dims.map((d, i) => dims[d]!.values[s.codes[i]! - 1]!);
-  return { predicates: values.map((v) => v.predicate), label: values.map((v) => v.label).join(' AND '), where: values.map((v) => `(${v.where})`).join(' AND ') };
+  return {
+    predicates: values.map((v) => v.predicate),
+    label: values.map((v) => v.label).join(' AND '),
+    where: values.map((v) => `(${v.where})`).join(' AND '),
+  };
 }
 
 /** Ranks the slices where the model fails (SliceLine top-k), each with its size, error, difference and significance. */
-export function summariseSliceLine(dims: Dimension[], result: SliceLineResult, metric: RowErrorName, options: DiscoveryOptions & { minSupport: number }): SliceDiscovery {
+export function summariseSliceLine(
+  dims: Dimension[],
+  result: SliceLineResult,
+  metric: RowErrorName,
+  options: DiscoveryOptions & { minSupport: number },
+): SliceDiscovery {
   const test = (s: SliceStats) =>
-    welchFromSums(s.size, s.errorSum, s.errorSquares, result.rows - s.size, result.errorSum - s.errorSum, result.errorSquares - s.errorSquares)?.p ?? 1;
+    welchFromSums(
+      s.size,
+      s.errorSum,
+      s.errorSquares,
+      result.rows - s.size,
+      result.errorSum - s.errorSum,
+      result.errorSquares - s.errorSquares,
+    )?.p ?? 1;
   const tested = result.tested;
   const q = benjaminiHochberg(tested.map(test));
   const qOf = new Map(tested.map((s, i) => [s, q[i]!]));
@@ -71,7 +87,15 @@ export function summariseSliceLine(dims: Dimension[], result: SliceLineResult, m
     tested: tested.length,
     levels: result.levels,
     slices: result.top.map((s) => {
-      const p = welchFromSums(s.size, s.errorSum, s.errorSquares, result.rows - s.size, result.errorSum - s.errorSum, result.errorSquares - s.errorSquares)?.p ?? null;
+      const p =
+        welchFromSums(
+          s.size,
+          s.errorSum,
+          s.errorSquares,
+          result.rows - s.size,
+          result.errorSum - s.errorSum,
+          result.errorSquares - s.errorSquares,
+        )?.p ?? null;
       const qv = qOf.get(s) ?? null;
       return {
         ...describe(dims, s),

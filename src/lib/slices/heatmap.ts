@@ -2,22 +2,44 @@ import type { Db } from '../db';
 import { metricsByGroup } from '../metrics/performance';
 import type { PerfSpec } from '../metrics/spec';
 import type { MetricValue } from '../metrics/value';
-import type { Dimension } from './dimensions';
+import type { Dimension, DimensionValue } from './dimensions';
 
 export interface HeatmapCell {
   x: string;
   y: string;
+  /** Position of x and y in their dimension (quantile bins in order, categories by frequency). */
+  xi: number;
+  yi: number;
   n: number;
   value: number | null;
   /** Why the value is missing (e.g. "only the negative class is present"). */
   reason?: string;
 }
 
+/** The value part of a predicate, short enough for an axis: "north", "< 18.8", "18.8-32.4", "≥ 90.3". */
+export function shortLabel(v: DimensionValue): string {
+  const p = v.predicate;
+  const num = (x: number) => String(Number(x.toPrecision(4)));
+  if (p.op === '=') return String(p.value);
+  if (p.op === 'is null') return 'missing';
+  if (p.op === '<') return `< ${num(p.value as number)}`;
+  if (p.op === '>=') return `≥ ${num(p.value as number)}`;
+  const [lo, hi] = p.value as [number, number];
+  return `${num(lo)}–${num(hi)}`;
+}
+
 /**
  * One metric over two dimensions, one GROUP BY on the two code expressions; cells without labelled rows
  * are absent, cells where the metric is undefined carry the reason.
  */
-export async function metricHeatmap(db: Db, spec: PerfSpec, x: Dimension, y: Dimension, metric: string, signal?: AbortSignal): Promise<HeatmapCell[]> {
+export async function metricHeatmap(
+  db: Db,
+  spec: PerfSpec,
+  x: Dimension,
+  y: Dimension,
+  metric: string,
+  signal?: AbortSignal,
+): Promise<HeatmapCell[]> {
   const groups = await metricsByGroup(
     db,
     spec,
@@ -33,8 +55,15 @@ export async function metricHeatmap(db: Db, spec: PerfSpec, x: Dimension, y: Dim
     const yv = y.values[Number(g.key['y']) - 1];
     if (!xv || !yv) continue;
     const m = (g.metrics as unknown as Record<string, MetricValue | undefined>)[metric];
-    const label = (v: typeof xv) => (v.predicate.op === '=' ? String(v.predicate.value) : v.label);
-    cells.push({ x: label(xv), y: label(yv), n: g.metrics.n, value: m && m.defined ? m.value : null, ...(m && !m.defined ? { reason: m.reason } : {}) });
+    cells.push({
+      x: shortLabel(xv),
+      y: shortLabel(yv),
+      xi: xv.code,
+      yi: yv.code,
+      n: g.metrics.n,
+      value: m && m.defined ? m.value : null,
+      ...(m && !m.defined ? { reason: m.reason } : {}),
+    });
   }
   return cells;
 }

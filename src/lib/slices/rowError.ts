@@ -1,6 +1,14 @@
 import { LanternError } from '../errors';
 import { LOG_LOSS_EPS } from '../metrics/scoreMetrics';
-import { labelTextSql, positiveSql, predictedPositiveSql, predictedValueSql, predictionTextSql, scoreSql, type PerfSpec } from '../metrics/spec';
+import {
+  labelTextSql,
+  positiveSql,
+  predictedPositiveSql,
+  predictedValueSql,
+  predictionTextSql,
+  scoreSql,
+  type PerfSpec,
+} from '../metrics/spec';
 import { ident, literal } from '../sql';
 
 /** Per-row errors that slice discovery can rank by; each is "larger is worse" and averages to a familiar metric. */

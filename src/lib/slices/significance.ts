@@ -5,7 +5,14 @@ import { studentTTwoSided } from '../metrics/distributions';
  * ttest_ind(equal_var=False)), from sums and sums of squares. For 0/1 errors this is the unpooled
  * two-proportion test with a t reference; the p-value is two-sided.
  */
-export function welchFromSums(n1: number, s1: number, q1: number, n2: number, s2: number, q2: number): { t: number; df: number; p: number } | undefined {
+export function welchFromSums(
+  n1: number,
+  s1: number,
+  q1: number,
+  n2: number,
+  s2: number,
+  q2: number,
+): { t: number; df: number; p: number } | undefined {
   if (n1 < 2 || n2 < 2) return undefined;
   const m1 = s1 / n1;
   const m2 = s2 / n2;

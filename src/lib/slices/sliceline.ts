@@ -62,7 +62,15 @@ export function sliceScore(size: number, errorSum: number, rows: number, average
 }
 
 /** Upper bound of the score of any slice with at most `size` rows, `errorSum` total error and `errorMax` per-row error. */
-export function sliceScoreUpperBound(size: number, errorSum: number, errorMax: number, rows: number, averageError: number, alpha: number, minSupport: number): number {
+export function sliceScoreUpperBound(
+  size: number,
+  errorSum: number,
+  errorMax: number,
+  rows: number,
+  averageError: number,
+  alpha: number,
+  minSupport: number,
+): number {
   if (size < minSupport || errorSum <= 0) return -Infinity;
   // For sizes s in [minSupport, size] the best error is min(errorSum, s * errorMax); the score is monotone
   // on each side of s = errorSum / errorMax, so its maximum sits at one of these sizes.
@@ -139,7 +147,9 @@ function evaluate(input: SliceLineInput, candidates: Candidate[]): SliceStats[] 
       sq[j]! += e * e;
       if (e > max[j]!) max[j] = e;
     }
-    list.forEach((c, j) => out.push({ dims: c.dims, codes: c.codes, size: size[j]!, errorSum: sum[j]!, errorMax: max[j]!, errorSquares: sq[j]!, score: 0 }));
+    list.forEach((c, j) =>
+      out.push({ dims: c.dims, codes: c.codes, size: size[j]!, errorSum: sum[j]!, errorMax: max[j]!, errorSquares: sq[j]!, score: 0 }),
+    );
   }
   return out;
 }

@@ -1,9 +1,9 @@
-import type { Db } from "../db";
-import type { PerfSpec } from "../metrics/spec";
-import type { Dimension, SlicePredicate } from "./dimensions";
-import { encodeRows, type EncodedRows } from "./encode";
-import { defaultRowError, rowErrorSql, type RowErrorName } from "./rowError";
-import { benjaminiHochberg, welchFromSums } from "./significance";
+import type { Db } from '../db';
+import type { PerfSpec } from '../metrics/spec';
+import type { Dimension, SlicePredicate } from './dimensions';
+import { encodeRows, type EncodedRows } from './encode';
+import { defaultRowError, rowErrorSql, type RowErrorName } from './rowError';
+import { benjaminiHochberg, welchFromSums } from './significance';
 
 export interface WorsenedSlice {
   predicates: SlicePredicate[];
@@ -65,14 +65,11 @@ export function worsenedFromEncoded(
       a.q[j]! += e * e;
     });
   };
-  for (let r = 0; r < current.errors.length; r++)
-    add(perWindow[current.window ? current.window[r]! : 0]!, current, r);
+  for (let r = 0; r < current.errors.length; r++) add(perWindow[current.window ? current.window[r]! : 0]!, current, r);
   let base = acc(total);
-  if (reference)
-    for (let r = 0; r < reference.errors.length; r++) add(base, reference, r);
+  if (reference) for (let r = 0; r < reference.errors.length; r++) add(base, reference, r);
   // Every comparison made enters the false-discovery family, worse or not; only the worse are reported.
-  const compared: { slice: Omit<WorsenedSlice, "q_value">; worse: boolean }[] =
-    [];
+  const compared: { slice: Omit<WorsenedSlice, 'q_value'>; worse: boolean }[] = [];
   for (let w = 0; w < windows; w++) {
     const cur = perWindow[w]!;
     dims.forEach((dim, d) => {
@@ -81,14 +78,7 @@ export function worsenedFromEncoded(
         const n1 = cur.n[j]!;
         const n2 = base.n[j]!;
         if (n1 < minSupport || n2 < minSupport) continue;
-        const test = welchFromSums(
-          n1,
-          cur.s[j]!,
-          cur.q[j]!,
-          n2,
-          base.s[j]!,
-          base.q[j]!,
-        );
+        const test = welchFromSums(n1, cur.s[j]!, cur.q[j]!, n2, base.s[j]!, base.q[j]!);
         if (!test) continue;
         const m1 = cur.s[j]! / n1;
         const m2 = base.s[j]! / n2;
@@ -121,14 +111,16 @@ export function worsenedFromEncoded(
     }
   }
   const q = benjaminiHochberg(compared.map((c) => c.slice.p_value));
-  return compared
-    .map((c, i) => ({ ...c, slice: { ...c.slice, q_value: q[i]! } }))
-    .filter((c) => c.worse)
-    .map((c) => c.slice)
-    .sort((a, b) => a.q_value - b.q_value || b.difference - a.difference)
-    // One line per slice: its strongest window.
-    .filter((w, i, all) => all.findIndex((x) => x.label === w.label) === i)
-    .slice(0, options.limit ?? 20);
+  return (
+    compared
+      .map((c, i) => ({ ...c, slice: { ...c.slice, q_value: q[i]! } }))
+      .filter((c) => c.worse)
+      .map((c) => c.slice)
+      .sort((a, b) => a.q_value - b.q_value || b.difference - a.difference)
+      // One line per slice: its strongest window.
+      .filter((w, i, all) => all.findIndex((x) => x.label === w.label) === i)
+      .slice(0, options.limit ?? 20)
+  );
 }
 
 export async function worsenedSlices(
@@ -151,13 +143,7 @@ export async function worsenedSlices(
     signal: options.signal,
   });
   const reference = options.reference
-    ? await encodeRows(
-        db,
-        options.reference,
-        dims,
-        rowErrorSql(options.reference, metric),
-        { signal: options.signal },
-      )
+    ? await encodeRows(db, options.reference, dims, rowErrorSql(options.reference, metric), { signal: options.signal })
     : undefined;
   return worsenedFromEncoded(dims, current, reference, options);
 }

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatStat } from '../../src/components/drift/chartData';
+import { launch, openApp } from './browser';
+
+// scipy's numbers for the bundled demo (scripts/fixtures/drift.py): the page must show exactly these.
+const fx = JSON.parse(readFileSync(new URL('../fixtures/drift/demo.json', import.meta.url), 'utf8'));
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the drift view', () => {
+  it('compares the demo training set with the production log, with scipy numbers, by keyboard', async () => {
+    const { page, errors } = await openApp(browser);
+    await page.getByTestId('load-demo').click();
+    await expect.poll(() => page.getByTestId('dataset-item').count(), { timeout: 90_000 }).toBe(3);
+    await page.getByRole('tab', { name: 'Drift' }).click();
+    expect(await page.getByTestId('drift-reference').locator('option:checked').textContent()).toBe('training.csv');
+    expect(await page.getByTestId('drift-current').locator('option:checked').textContent()).toBe('production.csv');
+    await page.getByTestId('drift-run').click();
+    await page.getByTestId('drift-summary').waitFor({ timeout: 120_000 });
+
+    expect(await page.getByTestId('drifted-columns').textContent()).toBe('1 of 9');
+    expect(await page.getByTestId('schema-diff').textContent()).toContain('Missing in current: is_fraud');
+    // Every column's score as scipy / Evidently compute it, and the table sorted by severity.
+    const rows = page.getByTestId('drift-row');
+    expect(await rows.count()).toBe(9);
+    for (const [name, want] of Object.entries(fx.columns) as [string, { score: number; drifted: boolean }][]) {
+      const row = page.locator(`[data-testid=drift-row][data-column="${name}"]`);
+      expect(await row.getByTestId('drift-score').textContent(), name).toBe(formatStat(want.score));
+      expect(await row.getByTestId('drift-verdict').textContent(), name).toContain(want.drifted ? 'Drift' : 'No drift');
+    }
+    expect(await rows.first().getAttribute('data-column')).toBe('amount');
+    expect(await page.getByTestId('drift-outputs').getByTestId('drift-row').getAttribute('data-column')).toBe('score');
+    // Data quality arrives after the drift table.
+    await expect
+      .poll(() => page.locator('[data-testid=quality-issue][data-check=out-of-range]').count(), { timeout: 60_000 })
+      .toBeGreaterThan(0);
+
+    // Keyboard: arrow down from the first column to the second, Enter opens it, the back button returns.
+    await page.getByRole('button', { name: 'Open amount' }).focus();
+    await page.keyboard.press('ArrowDown');
+    const second = await rows.nth(1).getAttribute('data-column');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('drift-column').waitFor();
+    expect(await page.locator('#drift-column-title').textContent()).toContain(second!);
+    await page.keyboard.press('Enter'); // focus is on "All columns"
+    await page.getByTestId('drift-table').waitFor();
+
+    // The amount page: statistics, the weekly chart (drift from the planted week on), region = north first.
+    await page.getByRole('button', { name: 'Open amount' }).click();
+    await page.getByTestId('drift-column').waitFor();
+    expect(await page.getByTestId('column-score').textContent()).toBe(formatStat(fx.columns.amount.score));
+    const stat = (key: string) => page.locator(`[data-testid=column-stats] tr[data-stat=${key}] td`).textContent();
+    for (const key of ['ks_statistic', 'ks_p_value', 'wasserstein', 'psi', 'jensen_shannon_distance'])
+      expect(await stat(key), key).toBe(formatStat(fx.columns.amount.stats[key]));
+    const windows = page.getByTestId('drift-windows').locator('li');
+    await expect.poll(() => windows.count(), { timeout: 60_000 }).toBe(6);
+    const scores = await page.getByTestId('window-score').allTextContents();
+    expect(scores).toEqual(fx.weeks.map((w: { wasserstein_normed: number }) => formatStat(w.wasserstein_normed)));
+    await page.getByTestId('drift-segments').waitFor({ timeout: 60_000 });
+    const first = page.getByTestId('segment-row').first();
+    expect(await first.textContent()).toContain('region = north');
+    const north = fx.segments.find((s: { value: string }) => s.value === 'north');
+    expect(await first.locator('td').nth(1).textContent()).toBe(formatStat(north.wasserstein_normed));
+    expect(await first.locator('td').nth(4).textContent()).toBe('2026-09-28, 2026-10-05, 2026-10-12');
+    // Selecting a window redraws the overlay for that window.
+    await windows.nth(4).getByRole('button').click();
+    expect(await page.getByRole('heading', { name: 'Reference and the selected window' }).count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+});
