@@ -117,3 +117,35 @@ describe('lantern check', () => {
     }
   }, 120_000);
 });
+
+describe('lantern check with a model', () => {
+  it('evaluates attribution drift with exact TreeSHAP on the demo', async () => {
+    const demo = (f: string) => new URL(`../../public/demo/${f}`, import.meta.url).pathname;
+    const path = join(dir, 'attr-model.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        format: 'lantern-check-suite',
+        version: 1,
+        checks: [
+          { id: 'total', kind: 'attribution-drift', max: 0.2 },
+          { id: 'amount', kind: 'attribution-drift', feature: 'amount', max: 0.000001 },
+          { id: 'nope', kind: 'attribution-drift', feature: 'nope', max: 0.1 },
+        ],
+      }),
+    );
+    const r = await run(['check', '--suite', path, '--reference', demo('training.csv'), '--current', demo('production.csv'), '--model', demo('model.json'), '--json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(1);
+    const [total, amount, nope] = JSON.parse(r.out).results;
+    expect(total.status).toBe('pass');
+    expect(total.value).toBeGreaterThan(0);
+    expect(total.value).toBeLessThan(0.2);
+    // amount drifts in the demo (north, from week 4): its attribution moves, if only a little.
+    expect(amount.status).toBe('fail');
+    expect(amount.value).toBeGreaterThan(0);
+    expect(amount.value).toBeLessThanOrEqual(total.value);
+    expect(nope.status).toBe('not-evaluated');
+    expect(nope.message).toMatch(/no feature "nope"/);
+  }, 180_000);
+});

@@ -9,7 +9,7 @@ import { presetFromReference } from '../../lib/checks/preset';
 import { serializeSuite } from '../../lib/checks/suite';
 import { parseCommandArgs } from '../args';
 import type { CliIo } from '../io';
-import { DATA_OPTIONS, loadCheckData, readSuiteFile } from '../checkInput';
+import { DATA_OPTIONS, loadCheckData, readModelFile, readSuiteFile } from '../checkInput';
 
 export const usage =
   'Usage: lantern check --suite <suite.json> --reference <file> --current <file> [--labels <file>] [--model <file>] [--json] [--junit <out.xml>]\n' +
@@ -40,7 +40,7 @@ export function checkJson(result: SuiteResult): string {
 async function preset(values: { reference?: string; model?: string; out?: string }, io: CliIo): Promise<number> {
   if (!values.reference) throw new LanternError('usage', `--preset needs --reference.\n${usage}`);
   const source = await PathSource.open(values.reference);
-  if (values.model) await PathSource.open(values.model);
+  if (values.model) await readModelFile(values.model);
   const db = await sharedNodeDb();
   await loadDataset(db, nodeParquet, source, { table: 'reference' });
   const text = serializeSuite(await presetFromReference(db, 'reference', { model: Boolean(values.model), name: `Preset from ${source.name}` }));
@@ -65,8 +65,8 @@ export async function check(argv: string[], io: CliIo): Promise<number> {
   if (!values.suite || !values.reference || !values.current) throw new LanternError('usage', `check needs --suite, --reference and --current.\n${usage}`);
   const suite = await readSuiteFile(values.suite);
   const started = Date.now();
-  const { db, tables } = await loadCheckData(values);
-  const inputs = await computeCheckInputs(db, tables, suite, { model: Boolean(values.model) });
+  const { db, tables, model } = await loadCheckData(values);
+  const inputs = await computeCheckInputs(db, tables, suite, { model });
   const result = evaluateSuite(suite, inputs);
   if (values.junit) await writeOut(values.junit, junitXml(result, { seconds: (Date.now() - started) / 1000, timestamp: new Date(started).toISOString().slice(0, 19) }));
   io.out(values.json ? checkJson(result) : checkText(result));

@@ -27,9 +27,9 @@ export async function report(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length) throw new LanternError('usage', `Unexpected argument "${positionals[0]}".\n${usage}`);
   if (!values.reference || !values.current || !values.out) throw new LanternError('usage', `report needs --reference, --current and --out.\n${usage}`);
   const suite = values.suite ? await readSuiteFile(values.suite) : undefined;
-  const { db, tables } = await loadCheckData(values);
+  const { db, tables, model } = await loadCheckData(values);
   const checks = suite ?? (await presetFromReference(db, tables.reference, { model: Boolean(values.model) }));
-  const inputs = await computeCheckInputs(db, tables, checks, { everything: true, model: Boolean(values.model) });
+  const inputs = await computeCheckInputs(db, tables, checks, { everything: true, model });
   const result = evaluateSuite(checks, inputs);
   const data = buildReportData(inputs, result, {
     title: values.title,

@@ -3,6 +3,7 @@
  * threshold, or "not evaluated" with the reason (a check that could not run never reads as a pass).
  */
 import { isPValueMethod } from '../drift/methods';
+import { attributionDrift } from './attribution';
 import { isUnavailable, type CheckInputs } from './inputs';
 import { sliceKey } from './inputs';
 import type { Check, CheckKind, Suite } from './suite';
@@ -202,8 +203,15 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
         message: `worst slice ${worst.label} (n=${worst.n}): ${s.error} ${num(worst.error)} vs overall ${num(s.overall)} (+${num(worst.difference)})${bad > 1 ? `; ${bad} slices beyond the threshold` : ''}`,
       };
     }
-    case 'attribution-drift':
-      return notEvaluated(inputs.model ? 'attribution drift needs the explain (SHAP) core, which this build does not include yet' : 'needs a model (--model)', `<= ${num(c.max)}`);
+    case 'attribution-drift': {
+      const a = inputs.attribution;
+      if (!a) return notEvaluated(inputs.model ? 'attribution was not computed' : 'needs a model (--model)', `<= ${pct(c.max)}`);
+      if (isUnavailable(a)) return notEvaluated(a.unavailable, `<= ${pct(c.max)}`);
+      const value = attributionDrift(a, c.feature);
+      if (value === null) return notEvaluated(c.feature !== undefined && !a.features.includes(c.feature) ? `the model has no feature "${c.feature}"` : 'the reference has no attribution');
+      const v = upperShare(value, c.max, c.warn, `share of mean |SHAP| that moved (${a.sampled.reference} reference and ${a.sampled.current} current rows explained)`);
+      return v;
+    }
   }
 }
 

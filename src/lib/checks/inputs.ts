@@ -17,6 +17,8 @@ import { defaultRowError, rowErrorSql, type RowErrorName } from '../slices/rowEr
 import { countRows, describeTable, type ColumnInfo } from '../schema';
 import type { DriftMethod } from '../drift/methods';
 import { inferRoles } from '../roles';
+import type { TreeEnsemble } from '../model/ensemble';
+import { attributionInputs, type AttributionInputs } from './attribution';
 import type { Check, Suite, SuiteSettings } from './suite';
 import { worstSlices, type WorstSlices } from './worstSlices';
 
@@ -62,12 +64,14 @@ export interface CheckInputs {
   slices: Record<string, SliceInputs | Unavailable>;
   /** Whether a model file was given (attribution drift needs one). */
   model: boolean;
+  attribution?: AttributionInputs | Unavailable;
 }
 
 export interface ComputeOptions {
   /** Compute drift, quality and performance even when no check asks (for the overview and the report). */
   everything?: boolean;
-  model?: boolean;
+  /** The model, for attribution drift. */
+  model?: TreeEnsemble;
   signal?: AbortSignal;
   onProgress?: (step: string) => void;
 }
@@ -147,7 +151,8 @@ export async function computeCheckInputs(db: Db, t: CheckTables, suite: Suite, o
   const inputs: CheckInputs = {
     referenceRows: await countRows(db, t.reference),
     currentRows: await countRows(db, t.current),
-    referenceColumns, currentColumns, schema: compareSchemas(referenceColumns, currentColumns), slices: {}, model: Boolean(options.model) };
+    referenceColumns, currentColumns, schema: compareSchemas(referenceColumns, currentColumns), slices: {}, model: Boolean(options.model),
+  };
   if (want(DRIFT_KINDS)) {
     progress('drift');
     inputs.drift = await driftReport(db, t, { perColumn: perColumnSettings(suite.checks), driftShare: suite.settings?.driftShare, signal });
@@ -161,6 +166,15 @@ export async function computeCheckInputs(db: Db, t: CheckTables, suite: Suite, o
   if (want(PERF_KINDS)) {
     progress('performance');
     inputs.performance = await performanceInputs(db, t, suite.settings ?? {}, signal);
+  }
+  if (options.model && (kinds.has('attribution-drift') || options.everything)) {
+    progress('attribution');
+    try {
+      inputs.attribution = await attributionInputs(db, options.model, t, signal);
+    } catch (error) {
+      if (error instanceof LanternError && error.code === 'feature-mismatch') inputs.attribution = { unavailable: error.message };
+      else throw error;
+    }
   }
   for (const c of suite.checks) {
     if (c.kind !== 'slices') continue;

@@ -35,6 +35,10 @@ export const PRESET_METRICS: Record<Task, string[]> = {
   regression: ['mae', 'rmse', 'r2'],
 };
 
+/** Attribution drift (share of total mean |SHAP| that moved, summed over features). */
+export const ATTRIBUTION_FAIL = 0.2;
+export const ATTRIBUTION_WARN = 0.1;
+
 const CHECKED_ROLES: ReadonlySet<ColumnRole> = new Set(['feature', 'segment']);
 const SCHEMA_ROLES: ReadonlySet<ColumnRole> = new Set(['feature', 'segment', 'score', 'prediction']);
 
@@ -112,6 +116,6 @@ export async function presetFromReference(db: Db, reference: string, options: Pr
     // A reference without labels or model outputs gets no performance checks; anything else is a real error.
     if (!(error instanceof LanternError) || error.code === 'cancelled') throw error;
   }
-  if (options.model) add({ id: 'attribution-drift', kind: 'attribution-drift', max: 0.1 });
+  if (options.model) add({ id: 'attribution-drift', kind: 'attribution-drift', max: ATTRIBUTION_FAIL, warn: ATTRIBUTION_WARN });
   return { format: SUITE_FORMAT, version: SUITE_VERSION, name: options.name ?? 'Preset from the reference', settings, checks };
 }

@@ -164,6 +164,24 @@ export function buildReportData(
         ],
       });
   }
+  const a = inputs.attribution;
+  if (a && !isUnavailable(a)) {
+    tables.push({
+      id: 'attribution',
+      title: `Mean |SHAP| by feature (${a.sampled.reference} reference and ${a.sampled.current} current rows explained)`,
+      header: ['feature', 'reference', 'current', 'moved share'],
+      rows: a.features.map((f, i) => [f, a.reference[i]!, a.current[i]!, a.referenceTotal > 0 ? Math.abs(a.current[i]! - a.reference[i]!) / a.referenceTotal : null]),
+    });
+    charts.push({
+      id: 'attribution',
+      title: 'Mean |SHAP| by feature',
+      labels: a.features,
+      series: [
+        { name: 'reference', values: a.reference },
+        { name: 'current', values: a.current },
+      ],
+    });
+  }
   for (const s of Object.values(inputs.slices)) {
     if (isUnavailable(s)) continue;
     tables.push({
