@@ -4,6 +4,7 @@ import { datasetsApi } from './api/datasets';
 import { driftApi } from './api/drift';
 import { performanceApi } from './api/performance';
 import { explainApi } from './api/explain';
+import { checksApi } from './api/checks';
 import { Jobs } from './jobs';
 
 export type { LoadedWithRoles } from './api/datasets';
@@ -21,6 +22,7 @@ export function createEngineApi(db: Db, parquet: ParquetCodec) {
     ...driftApi(db, jobs),
     ...performanceApi(db, jobs),
     ...explainApi(db, jobs),
+    ...checksApi(db, jobs),
   };
 }
 
