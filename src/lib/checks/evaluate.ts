@@ -150,7 +150,9 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
       if (c.kind === 'unseen-categories' && numeric) return notEvaluated(`"${c.column}" is numeric; use out-of-range`);
       const issue = inputs.quality.issues.find((i) => i.check === (c.kind === 'out-of-range' ? 'out-of-range' : 'unseen-category') && i.column === c.column);
       const v = upperShare(issue?.share ?? 0, c.max, c.warn, c.kind === 'out-of-range' ? 'rows outside the reference range' : 'rows with new categories');
-      return issue ? { ...v, message: `${issue.detail}; ${v.message}` } : v;
+      const stats = inputs.drift?.columns.find((x) => x.name === c.column)?.stats;
+      const names = stats && 'new_categories' in stats && stats.new_categories.length ? ` (new: ${stats.new_categories.slice(0, 5).join(', ')})` : '';
+      return issue ? { ...v, message: `${issue.detail}${c.kind === 'unseen-categories' ? names : ''}; ${v.message}` } : v;
     }
     case 'duplicate-rows': {
       if (!inputs.quality) return notEvaluated('data quality was not computed');
