@@ -57,5 +57,9 @@ export async function loadCheckData(values: {
   await loadDataset(db, nodeParquet, sources.reference, { table: 'reference' });
   await loadDataset(db, nodeParquet, sources.current, { table: 'current' });
   if (sources.labels) await loadDataset(db, nodeParquet, sources.labels, { table: 'labels' });
-  return { db, tables: { reference: 'reference', current: 'current', ...(sources.labels ? { labels: 'labels' } : {}) }, ...(model ? { model } : {}) };
+  return {
+    db,
+    tables: { reference: 'reference', current: 'current', ...(sources.labels ? { labels: 'labels' } : {}) },
+    ...(model ? { model } : {}),
+  };
 }

@@ -2,6 +2,7 @@ import { engine, newJobId, type ChecksRun, type Suite } from '../client/engine';
 import type { Check } from '../lib/checks/suite';
 import { parseSuite, serializeSuite } from '../lib/checks/suite';
 import { reportHtml } from '../lib/report/html';
+import { reportTimestamp } from '../lib/report/reportData';
 import { errorCode } from '../rpc/errors';
 import type { Dataset } from './dataset.svelte';
 import { guessSources } from './performance.svelte';
@@ -96,7 +97,11 @@ export class ChecksState {
         newJobId('checks-run'),
         { reference: sources.reference.table, current: sources.current.table, ...(sources.labels ? { labels: sources.labels.table } : {}) },
         suite,
-        { reference: sources.reference.name, current: sources.current.name, generated: `${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC` },
+        {
+          reference: sources.reference.name,
+          current: sources.current.name,
+          generated: reportTimestamp(Date.now()),
+        },
       );
       this.stale = false;
     });

@@ -41,7 +41,17 @@ describe('lantern check', () => {
     expect(suite.version).toBe(1);
     expect(suite.settings).toEqual({ label: 'y', score: 'score', positive: '1' });
     const kinds = new Set(suite.checks.map((c: { kind: string }) => c.kind));
-    for (const k of ['schema', 'missing-share', 'out-of-range', 'unseen-categories', 'drift-column', 'drift-share', 'duplicate-rows', 'metric-vs-reference', 'slices'])
+    for (const k of [
+      'schema',
+      'missing-share',
+      'out-of-range',
+      'unseen-categories',
+      'drift-column',
+      'drift-share',
+      'duplicate-rows',
+      'metric-vs-reference',
+      'slices',
+    ])
       expect(kinds.has(k), k).toBe(true);
     // id and label are not features: no checks on them.
     expect(suite.checks.some((c: { column?: string }) => c.column === 'id' || c.column === 'y')).toBe(false);
@@ -49,7 +59,18 @@ describe('lantern check', () => {
 
   it('fails exactly the planted problems, with exit code 1 and a JUnit file', async () => {
     const junit = join(dir, 'out.xml');
-    const r = await run(['check', '--suite', suitePath, '--reference', pair.reference, '--current', pair.current, '--json', '--junit', junit]);
+    const r = await run([
+      'check',
+      '--suite',
+      suitePath,
+      '--reference',
+      pair.reference,
+      '--current',
+      pair.current,
+      '--json',
+      '--junit',
+      junit,
+    ]);
     expect(r.err).toBe('');
     expect(r.code).toBe(1);
     const result = JSON.parse(r.out);
@@ -91,11 +112,24 @@ describe('lantern check', () => {
 
   it('exits 2 with nothing on stdout for usage and input errors', async () => {
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ format: 'lantern-check-suite', version: 1, checks: [{ id: 'x', kind: 'missing-share', column: 'a', max: 2 }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({ format: 'lantern-check-suite', version: 1, checks: [{ id: 'x', kind: 'missing-share', column: 'a', max: 2 }] }),
+    );
     const notJson = join(dir, 'not.json');
     writeFileSync(notJson, '{"format":');
     const dup = join(dir, 'dup.json');
-    writeFileSync(dup, JSON.stringify({ format: 'lantern-check-suite', version: 1, checks: [{ id: 'a', kind: 'schema', columns: [] }, { id: 'a', kind: 'schema', columns: [] }] }));
+    writeFileSync(
+      dup,
+      JSON.stringify({
+        format: 'lantern-check-suite',
+        version: 1,
+        checks: [
+          { id: 'a', kind: 'schema', columns: [] },
+          { id: 'a', kind: 'schema', columns: [] },
+        ],
+      }),
+    );
     const cases: [string[], RegExp][] = [
       [['check'], /needs --suite/],
       [['check', '--suite', suitePath, '--reference', pair.reference], /needs --suite, --reference and --current/],
@@ -104,7 +138,10 @@ describe('lantern check', () => {
       [['check', '--suite', notJson, '--reference', pair.reference, '--current', pair.clean], /not valid JSON/],
       [['check', '--suite', dup, '--reference', pair.reference, '--current', pair.clean], /duplicate check id/],
       [['check', '--suite', suitePath, '--reference', pair.reference, '--current', join(dir, 'missing.csv')], /no such file/],
-      [['check', '--suite', suitePath, '--reference', pair.reference, '--current', pair.clean, '--model', join(dir, 'm.json')], /no such file/],
+      [
+        ['check', '--suite', suitePath, '--reference', pair.reference, '--current', pair.clean, '--model', join(dir, 'm.json')],
+        /no such file/,
+      ],
       [['check', '--preset'], /--preset needs --reference/],
       [['check', '--preset', '--reference', pair.reference, '--current', pair.clean], /does not take --current/],
       [['check', '--bogus'], /Unknown option/],
@@ -134,7 +171,18 @@ describe('lantern check with a model', () => {
         ],
       }),
     );
-    const r = await run(['check', '--suite', path, '--reference', demo('training.csv'), '--current', demo('production.csv'), '--model', demo('model.json'), '--json']);
+    const r = await run([
+      'check',
+      '--suite',
+      path,
+      '--reference',
+      demo('training.csv'),
+      '--current',
+      demo('production.csv'),
+      '--model',
+      demo('model.json'),
+      '--json',
+    ]);
     expect(r.err).toBe('');
     expect(r.code).toBe(1);
     const [total, amount, nope] = JSON.parse(r.out).results;

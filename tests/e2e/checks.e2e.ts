@@ -25,7 +25,9 @@ describe('overview and checks on the bundled demo', () => {
     expect(quality).toContain('merchant_category');
     expect(await page.getByTestId('overview-metric').count()).toBeGreaterThan(0);
     const failing = await page.getByTestId('overview-failing-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
-    expect(failing).toEqual(expect.arrayContaining(['drift:amount', 'missing:distance_from_home_km', 'categories:merchant_category', 'performance:roc_auc']));
+    expect(failing).toEqual(
+      expect.arrayContaining(['drift:amount', 'missing:distance_from_home_km', 'categories:merchant_category', 'performance:roc_auc']),
+    );
     expect(failing).not.toContain('drift:region');
     expect(await page.getByTestId('overview-failing').textContent()).toContain('new: crypto');
 
@@ -58,7 +60,12 @@ describe('overview and checks on the bundled demo', () => {
     expect(html).not.toMatch(/pred-0\d{5}/);
     expect(html.length).toBeLessThan(250_000);
     // Charts render from inline SVG.
-    expect(await page.getByTestId('chart-missing').locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    expect(
+      await page
+        .getByTestId('chart-missing')
+        .locator('img')
+        .evaluate((img: HTMLImageElement) => img.naturalWidth),
+    ).toBeGreaterThan(0);
     expect(errors).toEqual([]);
   }, 400_000);
 });

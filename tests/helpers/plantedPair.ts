@@ -47,7 +47,19 @@ function rows(n: number, seed: number, p: Plant): string[] {
     const score = 1 / (1 + Math.exp(-2 * fStable));
     let y = r.u() < score ? 1 : 0;
     if (p.flip && r.u() < 0.3) y = 1 - y;
-    out.push([`id${seed}-${i}`, fStable.toFixed(6), fDrift.toFixed(6), missing ? '' : fMissing.toFixed(4), fRange.toFixed(6), catStable, catNew, y, score.toFixed(6)].join(','));
+    out.push(
+      [
+        `id${seed}-${i}`,
+        fStable.toFixed(6),
+        fDrift.toFixed(6),
+        missing ? '' : fMissing.toFixed(4),
+        fRange.toFixed(6),
+        catStable,
+        catNew,
+        y,
+        score.toFixed(6),
+      ].join(','),
+    );
   }
   if (p.duplicates) out.push(...out.slice(0, Math.round(n * 0.03)));
   return out;

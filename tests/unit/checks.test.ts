@@ -8,7 +8,8 @@ import { toCsv } from '../../src/lib/report/csv';
 import { barChartSvg } from '../../src/lib/report/svg';
 import type { Dimension } from '../../src/lib/slices/dimensions';
 
-const col = (name: string, kind: 'numeric' | 'string') => ({ name, type: kind === 'numeric' ? 'DOUBLE' : 'VARCHAR', kind }) as CheckInputs['referenceColumns'][number];
+const col = (name: string, kind: 'numeric' | 'string') =>
+  ({ name, type: kind === 'numeric' ? 'DOUBLE' : 'VARCHAR', kind }) as CheckInputs['referenceColumns'][number];
 
 function inputs(over: Partial<CheckInputs> = {}): CheckInputs {
   return {
@@ -23,9 +24,25 @@ function inputs(over: Partial<CheckInputs> = {}): CheckInputs {
         { column: 'a', reference: 0.01, current: 0.04 },
         { column: 'c', reference: 0, current: 0 },
       ],
-      issues: [{ check: 'unseen-category', column: 'c', count: 2, share: 0.02, detail: '2 rows hold 1 values never seen in the reference', examples: [] }],
+      issues: [
+        {
+          check: 'unseen-category',
+          column: 'c',
+          count: 2,
+          share: 0.02,
+          detail: '2 rows hold 1 values never seen in the reference',
+          examples: [],
+        },
+      ],
     },
-    performance: { task: 'binary', spec: {} as never, current: { n: 100, accuracy: 0.8, f1: null }, reference: { n: 100, accuracy: 0.9, f1: 0.5 }, labelled: 100, predictions: 100 },
+    performance: {
+      task: 'binary',
+      spec: {} as never,
+      current: { n: 100, accuracy: 0.8, f1: null },
+      reference: { n: 100, accuracy: 0.9, f1: 0.5 },
+      labelled: 100,
+      predictions: 100,
+    },
     slices: {},
     model: false,
     ...over,
@@ -73,7 +90,10 @@ describe('evaluateSuite', () => {
   });
 
   it('says why performance checks cannot run without labels', () => {
-    const r = evaluateSuite(suite([{ id: 'x', kind: 'metric', metric: 'accuracy', min: 0.5 }]), inputs({ performance: { unavailable: 'needs labelled current data: no label' } }));
+    const r = evaluateSuite(
+      suite([{ id: 'x', kind: 'metric', metric: 'accuracy', min: 0.5 }]),
+      inputs({ performance: { unavailable: 'needs labelled current data: no label' } }),
+    );
     expect(r.results[0]!.status).toBe('not-evaluated');
     expect(r.results[0]!.message).toBe('not evaluated: needs labelled current data: no label');
   });
@@ -96,7 +116,12 @@ describe('worstSlices', () => {
       name,
       kind: 'categorical',
       codeSql: '',
-      values: Array.from({ length: n }, (_, i) => ({ code: i + 1, predicate: { column: name, op: '=', value: i }, where: '', label: `${name} = ${i}` })),
+      values: Array.from({ length: n }, (_, i) => ({
+        code: i + 1,
+        predicate: { column: name, op: '=', value: i },
+        where: '',
+        label: `${name} = ${i}`,
+      })),
     });
     // 8 rows; errors only where a = 1 and b = 2 (two rows), plus one row in code 0 (not a slice).
     const a = Int32Array.from([1, 1, 1, 1, 2, 2, 2, 0]);
@@ -114,13 +139,39 @@ describe('worstSlices', () => {
 
 describe('exports', () => {
   it('CSV quotes per RFC 4180 and defuses formulas', () => {
-    expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['=cmd()', -1.5], [null, NaN]])).toBe('a,b\r\n"x,y","say ""hi"""\r\n\'=cmd(),-1.5\r\n,\r\n');
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['x,y', 'say "hi"'],
+          ['=cmd()', -1.5],
+          [null, NaN],
+        ],
+      ),
+    ).toBe('a,b\r\n"x,y","say ""hi"""\r\n\'=cmd(),-1.5\r\n,\r\n');
   });
   it('SVG and JUnit escape text from files', () => {
     const svg = barChartSvg({ title: '<b>&', labels: ['"x"<y>'], series: [{ name: 's', values: [1], color: '#000' }] });
     expect(svg).not.toContain('<b>');
     expect(svg).toContain('&lt;b&gt;&amp;');
-    const xml = junitXml({ name: 'a&b', counts: { pass: 0, warn: 0, fail: 1, 'not-evaluated': 0 }, status: 'fail', results: [{ id: 'x', kind: 'schema', title: '<t>', column: null, status: 'fail', value: 1, threshold: '< 2', message: 'bad \u0001 "q"', view: 'drift' }] });
+    const xml = junitXml({
+      name: 'a&b',
+      counts: { pass: 0, warn: 0, fail: 1, 'not-evaluated': 0 },
+      status: 'fail',
+      results: [
+        {
+          id: 'x',
+          kind: 'schema',
+          title: '<t>',
+          column: null,
+          status: 'fail',
+          value: 1,
+          threshold: '< 2',
+          message: 'bad \u0001 "q"',
+          view: 'drift',
+        },
+      ],
+    });
     expect(xml).toContain('name="a&amp;b"');
     expect(xml).toContain('<failure message="bad  &quot;q&quot;" type="schema">');
     expect(xml).not.toContain('\u0001');

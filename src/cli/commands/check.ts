@@ -26,9 +26,14 @@ async function writeOut(path: string, text: string): Promise<void> {
 const MARK = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', 'not-evaluated': 'N/E ' } as const;
 
 export function checkText(result: SuiteResult): string {
-  const lines = result.results.map((r) => `${MARK[r.status]}  ${r.title}\n      ${r.value === null ? '' : `value ${num(r.value)}; `}${r.threshold ? `threshold ${r.threshold}; ` : ''}${r.message}`);
+  const lines = result.results.map(
+    (r) =>
+      `${MARK[r.status]}  ${r.title}\n      ${r.value === null ? '' : `value ${num(r.value)}; `}${r.threshold ? `threshold ${r.threshold}; ` : ''}${r.message}`,
+  );
   const c = result.counts;
-  lines.push(`\n${result.results.length} checks: ${c.pass} passed, ${c.warn} warned, ${c.fail} failed, ${c['not-evaluated']} not evaluated`);
+  lines.push(
+    `\n${result.results.length} checks: ${c.pass} passed, ${c.warn} warned, ${c.fail} failed, ${c['not-evaluated']} not evaluated`,
+  );
   return lines.join('\n');
 }
 
@@ -43,7 +48,9 @@ async function preset(values: { reference?: string; model?: string; out?: string
   if (values.model) await readModelFile(values.model);
   const db = await sharedNodeDb();
   await loadDataset(db, nodeParquet, source, { table: 'reference' });
-  const text = serializeSuite(await presetFromReference(db, 'reference', { model: Boolean(values.model), name: `Preset from ${source.name}` }));
+  const text = serializeSuite(
+    await presetFromReference(db, 'reference', { model: Boolean(values.model), name: `Preset from ${source.name}` }),
+  );
   if (values.out) await writeOut(values.out, text);
   else io.out(text);
   return 0;
@@ -62,13 +69,18 @@ export async function check(argv: string[], io: CliIo): Promise<number> {
     return preset(values, io);
   }
   if (values.out !== undefined) throw new LanternError('usage', `--out goes with --preset; use --junit <file> or --json.\n${usage}`);
-  if (!values.suite || !values.reference || !values.current) throw new LanternError('usage', `check needs --suite, --reference and --current.\n${usage}`);
+  if (!values.suite || !values.reference || !values.current)
+    throw new LanternError('usage', `check needs --suite, --reference and --current.\n${usage}`);
   const suite = await readSuiteFile(values.suite);
   const started = Date.now();
   const { db, tables, model } = await loadCheckData(values);
   const inputs = await computeCheckInputs(db, tables, suite, { model });
   const result = evaluateSuite(suite, inputs);
-  if (values.junit) await writeOut(values.junit, junitXml(result, { seconds: (Date.now() - started) / 1000, timestamp: new Date(started).toISOString().slice(0, 19) }));
+  if (values.junit)
+    await writeOut(
+      values.junit,
+      junitXml(result, { seconds: (Date.now() - started) / 1000, timestamp: new Date(started).toISOString().slice(0, 19) }),
+    );
   io.out(values.json ? checkJson(result) : checkText(result));
   return result.status === 'fail' ? 1 : 0;
 }

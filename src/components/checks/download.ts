@@ -35,5 +35,10 @@ export async function svgToPng(svg: string, width: number, height: number, scale
 
 /** File-name friendly form of a title. */
 export function slug(s: string): string {
-  return s.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'chart';
+  return (
+    s
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'chart'
+  );
 }

@@ -21,7 +21,12 @@ export function checksApi(db: Db, jobs: Jobs) {
       return jobs.run(jobId, (signal) => presetFromReference(db, reference, { signal, ...(name ? { name } : {}) }));
     },
 
-    runChecks(jobId: string, t: CheckTables, suite: Suite, meta: { reference: string; current: string; generated: string; title?: string }): Promise<ChecksRun> {
+    runChecks(
+      jobId: string,
+      t: CheckTables,
+      suite: Suite,
+      meta: { reference: string; current: string; generated: string; title?: string },
+    ): Promise<ChecksRun> {
       return jobs.run(jobId, async (signal) => {
         const inputs = await computeCheckInputs(db, t, suite, { everything: true, signal });
         const result = evaluateSuite(suite, inputs);

@@ -25,7 +25,12 @@ export interface AttributionInputs {
   sampled: { reference: number; current: number };
 }
 
-async function importance(db: Db, model: TreeEnsemble, table: string, signal?: AbortSignal): Promise<{ values: Float64Array; rows: number }> {
+async function importance(
+  db: Db,
+  model: TreeEnsemble,
+  table: string,
+  signal?: AbortSignal,
+): Promise<{ values: Float64Array; rows: number }> {
   const match = matchFeatures(model, await describeTable(db, table));
   if (!match.ok) throw new LanternError('feature-mismatch', `The ${table} data does not fit the model: ${describeMismatch(match)}`);
   const n = await countRows(db, table);
@@ -35,7 +40,12 @@ async function importance(db: Db, model: TreeEnsemble, table: string, signal?: A
   return { values: meanAbsShap(result, 0), rows: m.rows };
 }
 
-export async function attributionInputs(db: Db, model: TreeEnsemble, t: { reference: string; current: string }, signal?: AbortSignal): Promise<AttributionInputs> {
+export async function attributionInputs(
+  db: Db,
+  model: TreeEnsemble,
+  t: { reference: string; current: string },
+  signal?: AbortSignal,
+): Promise<AttributionInputs> {
   const ref = await importance(db, model, t.reference, signal);
   const cur = await importance(db, model, t.current, signal);
   const reference = [...ref.values];

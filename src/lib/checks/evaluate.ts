@@ -75,7 +75,12 @@ const VIEW: Record<CheckKind, DetailView> = {
 
 type Verdict = Pick<CheckResult, 'status' | 'value' | 'threshold' | 'message'>;
 
-const notEvaluated = (why: string, threshold = ''): Verdict => ({ status: 'not-evaluated', value: null, threshold, message: `not evaluated: ${why}` });
+const notEvaluated = (why: string, threshold = ''): Verdict => ({
+  status: 'not-evaluated',
+  value: null,
+  threshold,
+  message: `not evaluated: ${why}`,
+});
 
 /** Fail when value > max, warn when value > warn. */
 function upperShare(value: number, max: number, warn: number | undefined, what: string): Verdict {
@@ -115,8 +120,10 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
       const missing = columnMissing(inputs, c.column);
       if (missing) return { status: 'fail', value: null, threshold: 'no drift', message: missing };
       const d = inputs.drift?.columns.find((x) => x.name === c.column);
-      if (!d) return notEvaluated(inputs.drift?.notTested.find((n) => n.name === c.column)?.reason ?? 'the column was not tested for drift');
-      if (d.score === null || Number.isNaN(d.score)) return notEvaluated(d.warnings?.join('; ') || 'the drift test is undefined for this column');
+      if (!d)
+        return notEvaluated(inputs.drift?.notTested.find((n) => n.name === c.column)?.reason ?? 'the column was not tested for drift');
+      if (d.score === null || Number.isNaN(d.score))
+        return notEvaluated(d.warnings?.join('; ') || 'the drift test is undefined for this column');
       const p = isPValueMethod(d.method);
       const threshold = p ? `p ${d.method === 'ks' ? '>' : '>='} ${num(d.threshold)} (${d.method})` : `${d.method} < ${num(d.threshold)}`;
       return {
@@ -130,7 +137,10 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
       const d = inputs.drift;
       if (!d || d.dataset.testedColumns === 0) return notEvaluated('no column could be tested for drift', `<= ${pct(c.max)}`);
       const v = upperShare(d.dataset.share, c.max, c.warn, 'drifted columns');
-      return { ...v, message: `${d.dataset.driftedColumns} of ${d.dataset.testedColumns} columns drifted (${pct(d.dataset.share)}), allowed <= ${pct(c.max)}` };
+      return {
+        ...v,
+        message: `${d.dataset.driftedColumns} of ${d.dataset.testedColumns} columns drifted (${pct(d.dataset.share)}), allowed <= ${pct(c.max)}`,
+      };
     }
     case 'missing-share': {
       const missing = columnMissing(inputs, c.column);
@@ -148,10 +158,18 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
       const numeric = ref.kind === 'numeric';
       if (c.kind === 'out-of-range' && !numeric) return notEvaluated(`"${c.column}" is not numeric in the reference`);
       if (c.kind === 'unseen-categories' && numeric) return notEvaluated(`"${c.column}" is numeric; use out-of-range`);
-      const issue = inputs.quality.issues.find((i) => i.check === (c.kind === 'out-of-range' ? 'out-of-range' : 'unseen-category') && i.column === c.column);
-      const v = upperShare(issue?.share ?? 0, c.max, c.warn, c.kind === 'out-of-range' ? 'rows outside the reference range' : 'rows with new categories');
+      const issue = inputs.quality.issues.find(
+        (i) => i.check === (c.kind === 'out-of-range' ? 'out-of-range' : 'unseen-category') && i.column === c.column,
+      );
+      const v = upperShare(
+        issue?.share ?? 0,
+        c.max,
+        c.warn,
+        c.kind === 'out-of-range' ? 'rows outside the reference range' : 'rows with new categories',
+      );
       const stats = inputs.drift?.columns.find((x) => x.name === c.column)?.stats;
-      const names = stats && 'new_categories' in stats && stats.new_categories.length ? ` (new: ${stats.new_categories.slice(0, 5).join(', ')})` : '';
+      const names =
+        stats && 'new_categories' in stats && stats.new_categories.length ? ` (new: ${stats.new_categories.slice(0, 5).join(', ')})` : '';
       return issue ? { ...v, message: `${issue.detail}${c.kind === 'unseen-categories' ? names : ''}; ${v.message}` } : v;
     }
     case 'duplicate-rows': {
@@ -172,7 +190,12 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
         const failHi = c.max !== undefined && value > c.max;
         const warn = (c.warnMin !== undefined && value < c.warnMin) || (c.warnMax !== undefined && value > c.warnMax);
         const parts = [c.min !== undefined ? `>= ${num(c.min)}` : '', c.max !== undefined ? `<= ${num(c.max)}` : ''].filter(Boolean);
-        return { status: failLo || failHi ? 'fail' : warn ? 'warn' : 'pass', value, threshold: parts.join(' and '), message: `${c.metric} ${num(value)}` };
+        return {
+          status: failLo || failHi ? 'fail' : warn ? 'warn' : 'pass',
+          value,
+          threshold: parts.join(' and '),
+          message: `${c.metric} ${num(value)}`,
+        };
       }
       const refMetrics = perf.reference;
       if (isUnavailable(refMetrics)) return notEvaluated(refMetrics.unavailable);
@@ -210,8 +233,18 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
       if (!a) return notEvaluated(inputs.model ? 'attribution was not computed' : 'needs a model (--model)', `<= ${pct(c.max)}`);
       if (isUnavailable(a)) return notEvaluated(a.unavailable, `<= ${pct(c.max)}`);
       const value = attributionDrift(a, c.feature);
-      if (value === null) return notEvaluated(c.feature !== undefined && !a.features.includes(c.feature) ? `the model has no feature "${c.feature}"` : 'the reference has no attribution');
-      const v = upperShare(value, c.max, c.warn, `share of mean |SHAP| that moved (${a.sampled.reference} reference and ${a.sampled.current} current rows explained)`);
+      if (value === null)
+        return notEvaluated(
+          c.feature !== undefined && !a.features.includes(c.feature)
+            ? `the model has no feature "${c.feature}"`
+            : 'the reference has no attribution',
+        );
+      const v = upperShare(
+        value,
+        c.max,
+        c.warn,
+        `share of mean |SHAP| that moved (${a.sampled.reference} reference and ${a.sampled.current} current rows explained)`,
+      );
       return v;
     }
   }
@@ -224,5 +257,10 @@ export function evaluateSuite(suite: Suite, inputs: CheckInputs): SuiteResult {
   });
   const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, 'not-evaluated': 0 };
   for (const r of results) counts[r.status]++;
-  return { name: suite.name ?? null, results, counts, status: counts.fail || counts['not-evaluated'] ? 'fail' : counts.warn ? 'warn' : 'pass' };
+  return {
+    name: suite.name ?? null,
+    results,
+    counts,
+    status: counts.fail || counts['not-evaluated'] ? 'fail' : counts.warn ? 'warn' : 'pass',
+  };
 }

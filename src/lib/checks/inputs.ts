@@ -88,22 +88,38 @@ function perColumnSettings(checks: readonly Check[]): Record<string, ColumnSetti
   const out: Record<string, ColumnSetting> = {};
   for (const c of checks)
     if (c.kind === 'drift-column' && (c.method || c.threshold !== undefined))
-      out[c.column] = { ...(c.method ? { method: c.method as DriftMethod } : {}), ...(c.threshold !== undefined ? { threshold: c.threshold } : {}) };
+      out[c.column] = {
+        ...(c.method ? { method: c.method as DriftMethod } : {}),
+        ...(c.threshold !== undefined ? { threshold: c.threshold } : {}),
+      };
   return out;
 }
 
-async function performanceInputs(db: Db, t: CheckTables, settings: SuiteSettings, signal?: AbortSignal): Promise<PerformanceInputs | Unavailable> {
+async function performanceInputs(
+  db: Db,
+  t: CheckTables,
+  settings: SuiteSettings,
+  signal?: AbortSignal,
+): Promise<PerformanceInputs | Unavailable> {
   let setup;
   try {
     setup = await preparePerformance(db, {
       data: t.current,
       labels: t.labels,
       out: '__check_perf_current',
-      choices: { id: settings.id, label: settings.label, score: settings.score, prediction: settings.prediction, positive: settings.positive, threshold: settings.threshold },
+      choices: {
+        id: settings.id,
+        label: settings.label,
+        score: settings.score,
+        prediction: settings.prediction,
+        positive: settings.positive,
+        threshold: settings.threshold,
+      },
       signal,
     });
   } catch (error) {
-    if (error instanceof LanternError && error.code !== 'cancelled') return { unavailable: `needs labelled current data: ${error.message}` };
+    if (error instanceof LanternError && error.code !== 'cancelled')
+      return { unavailable: `needs labelled current data: ${error.message}` };
     throw error;
   }
   const { spec } = setup;
@@ -151,7 +167,11 @@ export async function computeCheckInputs(db: Db, t: CheckTables, suite: Suite, o
   const inputs: CheckInputs = {
     referenceRows: await countRows(db, t.reference),
     currentRows: await countRows(db, t.current),
-    referenceColumns, currentColumns, schema: compareSchemas(referenceColumns, currentColumns), slices: {}, model: Boolean(options.model),
+    referenceColumns,
+    currentColumns,
+    schema: compareSchemas(referenceColumns, currentColumns),
+    slices: {},
+    model: Boolean(options.model),
   };
   if (want(DRIFT_KINDS)) {
     progress('drift');

@@ -26,8 +26,10 @@ export function junitXml(result: SuiteResult, options: { seconds?: number; times
     const head = `    <testcase name="${xmlText(`${r.id}: ${r.title}`)}" classname="lantern.${xmlText(r.kind)}" time="0">`;
     const msg = xmlText(r.message);
     const detail = xmlText(`value: ${r.value ?? 'none'}\nthreshold: ${r.threshold}\n${r.message}`);
-    if (r.status === 'fail') return `${head}\n      <failure message="${msg}" type="${xmlText(r.kind)}">${detail}</failure>\n    </testcase>`;
-    if (r.status === 'not-evaluated') return `${head}\n      <error message="${msg}" type="not-evaluated">${detail}</error>\n    </testcase>`;
+    if (r.status === 'fail')
+      return `${head}\n      <failure message="${msg}" type="${xmlText(r.kind)}">${detail}</failure>\n    </testcase>`;
+    if (r.status === 'not-evaluated')
+      return `${head}\n      <error message="${msg}" type="not-evaluated">${detail}</error>\n    </testcase>`;
     if (r.status === 'warn') return `${head}\n      <system-out>warning: ${detail}</system-out>\n    </testcase>`;
     return `${head}</testcase>`;
   });

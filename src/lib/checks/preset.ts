@@ -75,7 +75,13 @@ export async function presetFromReference(db: Db, reference: string, options: Pr
   for (const [i, c] of checked.entries()) {
     const refShare = rows ? Number(missingRow?.[`m${i}`] ?? 0) / rows : 0;
     const grown = refShare * (1 + MISSING_RELATIVE);
-    add({ id: idOf('missing', c.name), kind: 'missing-share', column: c.name, max: round(Math.min(1, grown + MISSING_FAIL_FLOOR)), warn: round(Math.min(1, grown + MISSING_WARN_FLOOR)) });
+    add({
+      id: idOf('missing', c.name),
+      kind: 'missing-share',
+      column: c.name,
+      max: round(Math.min(1, grown + MISSING_FAIL_FLOOR)),
+      warn: round(Math.min(1, grown + MISSING_WARN_FLOOR)),
+    });
     if (driftKindOf(c) === 'numerical' && c.kind === 'numeric')
       add({ id: idOf('range', c.name), kind: 'out-of-range', column: c.name, max: OUT_OF_RANGE_FAIL, warn: OUT_OF_RANGE_WARN });
     else add({ id: idOf('categories', c.name), kind: 'unseen-categories', column: c.name, max: 0 });
@@ -84,7 +90,12 @@ export async function presetFromReference(db: Db, reference: string, options: Pr
   if (checked.length) add({ id: 'drift-share', kind: 'drift-share', max: DEFAULT_DATASET_DRIFT_SHARE });
   const [dupRow] = await db.query(duplicateRowsSql(reference).count, { signal });
   const dupShare = rows ? Number(dupRow?.['n'] ?? 0) / rows : 0;
-  add({ id: 'duplicates', kind: 'duplicate-rows', max: round(Math.min(1, dupShare + DUPLICATE_FAIL_MARGIN)), warn: round(Math.min(1, dupShare + DUPLICATE_WARN_MARGIN)) });
+  add({
+    id: 'duplicates',
+    kind: 'duplicate-rows',
+    max: round(Math.min(1, dupShare + DUPLICATE_FAIL_MARGIN)),
+    warn: round(Math.min(1, dupShare + DUPLICATE_WARN_MARGIN)),
+  });
 
   const settings: Suite['settings'] = {};
   try {
@@ -97,11 +108,24 @@ export async function presetFromReference(db: Db, reference: string, options: Pr
     const metrics = flatMetrics(spec.task, (await overallPerformance(db, spec, { pointOnly: true, signal })).metrics);
     for (const m of PRESET_METRICS[spec.task])
       if (metrics[m] !== null && metrics[m] !== undefined)
-        add({ id: idOf('performance', m), kind: 'metric-vs-reference', metric: m, tolerance: PERFORMANCE_TOLERANCE, warn: PERFORMANCE_WARN });
+        add({
+          id: idOf('performance', m),
+          kind: 'metric-vs-reference',
+          metric: m,
+          tolerance: PERFORMANCE_TOLERANCE,
+          warn: PERFORMANCE_WARN,
+        });
     // Slices: at least 1% of the reference's rows (50 at the least); allowed to be worse than overall by
     // half again the reference's own worst slice plus a quarter of its overall error.
     const minRows = Math.max(50, Math.ceil(rows * 0.01));
-    const perf = { task: spec.task, spec, current: metrics, reference: metrics, labelled: setup.join.matched, predictions: setup.join.predictions };
+    const perf = {
+      task: spec.task,
+      spec,
+      current: metrics,
+      reference: metrics,
+      labelled: setup.join.matched,
+      predictions: setup.join.predictions,
+    };
     const ref = await sliceInputs(db, perf, { minRows, maxDepth: 2 }, signal);
     const refWorst = Math.max(0, ref.slices[0]?.difference ?? 0);
     add({

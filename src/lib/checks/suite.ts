@@ -118,7 +118,10 @@ export function parseSuite(text: string, source = 'the suite'): Suite {
   const result = suiteSchema.safeParse(json);
   if (!result.success) {
     const issues = result.error.issues.slice(0, 5).map((i) => `  ${i.path.join('.') || '(top level)'}: ${i.message}`);
-    throw new LanternError('usage', `${source} is not a valid Lantern check suite (format ${SUITE_FORMAT}, version ${SUITE_VERSION}):\n${issues.join('\n')}`);
+    throw new LanternError(
+      'usage',
+      `${source} is not a valid Lantern check suite (format ${SUITE_FORMAT}, version ${SUITE_VERSION}):\n${issues.join('\n')}`,
+    );
   }
   return result.data;
 }

@@ -23,7 +23,11 @@ export interface WorstSlices {
   slices: WorstSlice[];
 }
 
-export function worstSlices(encoded: EncodedRows, dims: Dimension[], options: { minRows: number; maxDepth: 1 | 2; limit?: number }): WorstSlices {
+export function worstSlices(
+  encoded: EncodedRows,
+  dims: Dimension[],
+  options: { minRows: number; maxDepth: 1 | 2; limit?: number },
+): WorstSlices {
   const { codes, errors, cardinality } = encoded;
   const rows = errors.length;
   let total = 0;
@@ -34,7 +38,13 @@ export function worstSlices(encoded: EncodedRows, dims: Dimension[], options: { 
     if (n < options.minRows || n === 0) return;
     const error = sum / n;
     const values = parts.map(([d, code]) => dims[d]!.values[code - 1]!);
-    found.push({ label: values.map((v) => v.label).join(' AND '), predicates: values.map((v) => v.predicate), n, error, difference: error - overall });
+    found.push({
+      label: values.map((v) => v.label).join(' AND '),
+      predicates: values.map((v) => v.predicate),
+      n,
+      error,
+      difference: error - overall,
+    });
   };
   for (let d = 0; d < dims.length; d++) {
     const card = cardinality[d]!;

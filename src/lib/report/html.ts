@@ -16,7 +16,11 @@ function cell(v: Cell, header: string): string {
   if (v === null || v === undefined) return '<td class="na">–</td>';
   if (typeof v === 'number') {
     const share = /share|change|difference/.test(header) && Math.abs(v) <= 10 && !Number.isInteger(v);
-    const text = share ? `${(v * 100).toFixed(Math.abs(v) < 0.001 ? 3 : 2)}%` : Number.isInteger(v) ? v.toLocaleString('en-US') : String(Number(v.toPrecision(4)));
+    const text = share
+      ? `${(v * 100).toFixed(Math.abs(v) < 0.001 ? 3 : 2)}%`
+      : Number.isInteger(v)
+        ? v.toLocaleString('en-US')
+        : String(Number(v.toPrecision(4)));
     return `<td class="num">${esc(text)}</td>`;
   }
   if (typeof v === 'boolean') return `<td>${v ? 'yes' : 'no'}</td>`;
@@ -51,8 +55,14 @@ export function reportHtml(data: ReportData): string {
   const c = data.checks.counts;
   const o = data.overview;
   const cards = [
-    ['Checks', `<span class="badge ${data.checks.status}">${data.checks.status}</span> ${c.pass} pass · ${c.warn} warn · ${c.fail} fail${c['not-evaluated'] ? ` · ${c['not-evaluated']} not evaluated` : ''}`],
-    ['Drifted columns', o.drift ? `<b>${o.drift.drifted} / ${o.drift.tested}</b>${esc(o.drift.columns.slice(0, 6).join(', '))}` : 'not computed'],
+    [
+      'Checks',
+      `<span class="badge ${data.checks.status}">${data.checks.status}</span> ${c.pass} pass · ${c.warn} warn · ${c.fail} fail${c['not-evaluated'] ? ` · ${c['not-evaluated']} not evaluated` : ''}`,
+    ],
+    [
+      'Drifted columns',
+      o.drift ? `<b>${o.drift.drifted} / ${o.drift.tested}</b>${esc(o.drift.columns.slice(0, 6).join(', '))}` : 'not computed',
+    ],
     ['Data quality problems', o.quality ? `<b>${o.quality.problems}</b>` : 'not computed'],
     ['Rows', `<b>${data.current.rows.toLocaleString('en-US')}</b>current · ${data.reference.rows.toLocaleString('en-US')} reference`],
   ]

@@ -46,6 +46,11 @@ export interface OverviewSummary {
   failing: { id: string; title: string; message: string; view: string }[];
 }
 
+/** "2026-11-22 23:15:00 UTC": when a report was made, readable and time-zone explicit. */
+export function reportTimestamp(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 /** At most this many per-column distribution charts (drifted columns first). */
 export const MAX_DISTRIBUTION_CHARTS = 16;
 
@@ -63,11 +68,21 @@ export function overviewSummary(inputs: CheckInputs, result: SuiteResult): Overv
   }
   const slices = Object.values(inputs.slices).find((s) => !isUnavailable(s));
   return {
-    drift: d ? { drifted: d.dataset.driftedColumns, tested: d.dataset.testedColumns, share: d.dataset.share, columns: d.columns.filter((c) => c.drifted).map((c) => c.name) } : null,
+    drift: d
+      ? {
+          drifted: d.dataset.driftedColumns,
+          tested: d.dataset.testedColumns,
+          share: d.dataset.share,
+          columns: d.columns.filter((c) => c.drifted).map((c) => c.name),
+        }
+      : null,
     quality: q ? { problems: q.issues.length, items: q.issues.map((i) => `${i.column ?? 'all columns'}: ${i.detail}`) } : null,
     performance,
-    worstSlices: slices && !isUnavailable(slices) ? slices.slices.slice(0, 5).map((s) => ({ label: s.label, n: s.n, difference: s.difference })) : [],
-    failing: result.results.filter((r) => r.status === 'fail' || r.status === 'not-evaluated').map((r) => ({ id: r.id, title: r.title, message: r.message, view: r.view })),
+    worstSlices:
+      slices && !isUnavailable(slices) ? slices.slices.slice(0, 5).map((s) => ({ label: s.label, n: s.n, difference: s.difference })) : [],
+    failing: result.results
+      .filter((r) => r.status === 'fail' || r.status === 'not-evaluated')
+      .map((r) => ({ id: r.id, title: r.title, message: r.message, view: r.view })),
   };
 }
 
@@ -170,7 +185,12 @@ export function buildReportData(
       id: 'attribution',
       title: `Mean |SHAP| by feature (${a.sampled.reference} reference and ${a.sampled.current} current rows explained)`,
       header: ['feature', 'reference', 'current', 'moved share'],
-      rows: a.features.map((f, i) => [f, a.reference[i]!, a.current[i]!, a.referenceTotal > 0 ? Math.abs(a.current[i]! - a.reference[i]!) / a.referenceTotal : null]),
+      rows: a.features.map((f, i) => [
+        f,
+        a.reference[i]!,
+        a.current[i]!,
+        a.referenceTotal > 0 ? Math.abs(a.current[i]! - a.reference[i]!) / a.referenceTotal : null,
+      ]),
     });
     charts.push({
       id: 'attribution',

@@ -44,9 +44,13 @@ export function barChartSvg(o: BarChartOptions): string {
   const barW = Math.max(1, (band * 0.8) / Math.max(1, o.series.length));
   const format = o.format ?? ((v: number) => String(Number(v.toPrecision(3))));
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="11">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="11">`,
+  );
   parts.push(`<rect width="${width}" height="${height}" fill="#fff"/>`);
-  parts.push(`<text x="${margin.left}" y="16" font-size="13" font-weight="600">${escapeXml(o.title)}${cut ? escapeXml(` (first ${MAX_BARS} of ${o.labels.length})`) : ''}</text>`);
+  parts.push(
+    `<text x="${margin.left}" y="16" font-size="13" font-weight="600">${escapeXml(o.title)}${cut ? escapeXml(` (first ${MAX_BARS} of ${o.labels.length})`) : ''}</text>`,
+  );
   for (let i = 0; i <= 4; i++) {
     const v = min + (span * i) / 4;
     parts.push(`<line x1="${margin.left}" x2="${width - margin.right}" y1="${f(y(v))}" y2="${f(y(v))}" stroke="#e5e7eb"/>`);
@@ -58,12 +62,16 @@ export function barChartSvg(o: BarChartOptions): string {
       if (v === undefined || !Number.isFinite(v)) return;
       const x = margin.left + i * band + band * 0.1 + j * barW;
       const top = Math.min(y(v), y(0));
-      parts.push(`<rect x="${f(x)}" y="${f(top)}" width="${f(barW)}" height="${f(Math.abs(y(v) - y(0)))}" fill="${s.color}"><title>${escapeXml(`${s.name}, ${label}: ${format(v)}`)}</title></rect>`);
+      parts.push(
+        `<rect x="${f(x)}" y="${f(top)}" width="${f(barW)}" height="${f(Math.abs(y(v) - y(0)))}" fill="${s.color}"><title>${escapeXml(`${s.name}, ${label}: ${format(v)}`)}</title></rect>`,
+      );
     });
     if (labels.length <= 24 || i % Math.ceil(labels.length / 24) === 0) {
       const short = label.length > 14 ? `${label.slice(0, 13)}…` : label;
       const cx = f(margin.left + i * band + band / 2);
-      parts.push(`<text x="${cx}" y="${height - margin.bottom + 12}" text-anchor="end" transform="rotate(-35 ${cx} ${height - margin.bottom + 12})" fill="#333">${escapeXml(short)}</text>`);
+      parts.push(
+        `<text x="${cx}" y="${height - margin.bottom + 12}" text-anchor="end" transform="rotate(-35 ${cx} ${height - margin.bottom + 12})" fill="#333">${escapeXml(short)}</text>`,
+      );
     }
   });
   o.series.forEach((s, j) => {
