@@ -51,13 +51,13 @@ describe('performance view on the bundled demo', () => {
     // Move the slider to 0.30: threshold metrics and the confusion matrix follow.
     const at3 = demo['at_0.3'];
     await page.getByTestId('threshold').fill('0.3');
-    await expect.poll(() => page.getByTestId('threshold-value').textContent()).toBe('0.30');
-    await expect.poll(() => card(page, 'recall')).toBe(shown(at3['recall']));
+    await expect.poll(() => page.getByTestId('threshold-value').textContent(), { timeout: 30_000 }).toBe('0.30');
+    await expect.poll(() => card(page, 'recall'), { timeout: 30_000 }).toBe(shown(at3['recall']));
     expect(await card(page, 'precision')).toBe(shown(at3['precision']));
     expect(await card(page, 'roc_auc')).toBe(shown(at3['roc_auc']));
-    await expect.poll(() => page.getByTestId('confusion-1-1').textContent()).toBe(String(at3['tp']));
+    await expect.poll(() => page.getByTestId('confusion-1-1').textContent(), { timeout: 30_000 }).toBe(String(at3['tp']));
     await page.getByTestId('threshold').fill('0.5');
-    await expect.poll(() => card(page, 'recall')).toBe(shown(at5['recall']));
+    await expect.poll(() => card(page, 'recall'), { timeout: 30_000 }).toBe(shown(at5['recall']));
 
     // Charts drawn: curves, over time with label counts.
     for (const id of ['roc-chart', 'pr-chart', 'reliability-chart', 'sweep-chart'])
