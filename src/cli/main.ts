@@ -1,8 +1,10 @@
 import { LanternError } from '../lib/errors';
+import { check } from './commands/check';
 import { drift } from './commands/drift';
 import { explain } from './commands/explain';
 import { inspect } from './commands/inspect';
 import { metrics } from './commands/metrics';
+import { report } from './commands/report';
 import { slices } from './commands/slices';
 import { processIo, type CliIo } from './io';
 
@@ -14,6 +16,8 @@ const COMMANDS: Record<string, Command> = {
   drift,
   metrics,
   slices,
+  check,
+  report,
   explain,
 };
 
@@ -25,6 +29,10 @@ Commands:
                             per-column and dataset drift, Evidently's methods, scipy's numbers
   metrics --data <file> ... model performance on labelled rows, overall and --by a column
   slices --data <file> ...  the slices where the model fails most, and slices that got worse
+  check --suite <suite.json> --reference <file> --current <file> [--labels <file>] [--junit <out.xml>]
+                            run a check suite (CI); check --preset --reference <file> writes one
+  report --reference <file> --current <file> --out <report.html>
+                            self-contained HTML report (aggregates and charts only)
   explain --model <file> --data <file> [--limit N] [--background <file>] [--json]
                             exact TreeSHAP values (raw margin) for the data's rows
 

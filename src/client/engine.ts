@@ -4,6 +4,7 @@ import type { EngineApi } from '../engine/api';
 export type { LoadedWithRoles, EngineRuntime, OverTime, PerformanceSummary, SliceFindings } from '../engine/api';
 export type { LoadProgress } from '../lib/ingest';
 export type { ColumnProfile } from '../lib/profile';
+export type { ChecksRun, Suite, SuiteResult, ReportData, CheckTables } from '../engine/api/checks';
 export type { DriftReport, QualityReport, SegmentDrift, WindowDrift, WindowSpec } from '../engine/api/drift';
 
 let remote: Remote<EngineApi> | undefined;

@@ -6,6 +6,7 @@ import { performanceApi } from './api/performance';
 import { explainApi } from './api/explain';
 import { workspaceDataApi } from './api/workspaceData';
 import { runtimeApi } from './api/runtime';
+import { checksApi } from './api/checks';
 import { Jobs } from './jobs';
 
 export type { LoadedWithRoles } from './api/datasets';
@@ -26,6 +27,7 @@ export function createEngineApi(db: Db, parquet: ParquetCodec) {
     ...explainApi(db, jobs),
     ...workspaceDataApi(db, parquet, jobs),
     ...runtimeApi(db),
+    ...checksApi(db, jobs),
   };
 }
 

@@ -3,6 +3,8 @@ import DatasetView from '../components/data/DatasetView.svelte';
 import DriftView from '../components/drift/DriftView.svelte';
 import PerformanceView from '../components/performance/PerformanceView.svelte';
 import ExplainView from '../components/explain/ExplainView.svelte';
+import OverviewView from '../components/checks/OverviewView.svelte';
+import ChecksView from '../components/checks/ChecksView.svelte';
 
 /**
  * The analysis views the app shows as tabs. Each analysis adds one entry; a view receives nothing as
@@ -15,8 +17,10 @@ export interface AnalysisView {
 }
 
 export const analysisViews: AnalysisView[] = [
+  { id: 'overview', label: 'Overview', component: OverviewView },
   { id: 'data', label: 'Data', component: DatasetView },
   { id: 'drift', label: 'Drift', component: DriftView },
   { id: 'performance', label: 'Performance', component: PerformanceView },
   { id: 'explain', label: 'Explain', component: ExplainView },
+  { id: 'checks', label: 'Checks', component: ChecksView },
 ];

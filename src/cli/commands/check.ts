@@ -1,0 +1,86 @@
+import { writeFile } from 'node:fs/promises';
+import { PathSource, nodeParquet, sharedNodeDb } from '../../engine/node';
+import { LanternError } from '../../lib/errors';
+import { loadDataset } from '../../lib/ingest';
+import { evaluateSuite, num, type SuiteResult } from '../../lib/checks/evaluate';
+import { computeCheckInputs } from '../../lib/checks/inputs';
+import { junitXml } from '../../lib/checks/junit';
+import { presetFromReference } from '../../lib/checks/preset';
+import { serializeSuite } from '../../lib/checks/suite';
+import { parseCommandArgs } from '../args';
+import type { CliIo } from '../io';
+import { DATA_OPTIONS, loadCheckData, readModelFile, readSuiteFile } from '../checkInput';
+
+export const usage =
+  'Usage: lantern check --suite <suite.json> --reference <file> --current <file> [--labels <file>] [--model <file>] [--json] [--junit <out.xml>]\n' +
+  '       lantern check --preset --reference <file> [--model <file>] [--out <suite.json>]';
+
+async function writeOut(path: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text);
+  } catch (error) {
+    throw new LanternError('not-found', `Cannot write "${path}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+  }
+}
+
+const MARK = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', 'not-evaluated': 'N/E ' } as const;
+
+export function checkText(result: SuiteResult): string {
+  const lines = result.results.map(
+    (r) =>
+      `${MARK[r.status]}  ${r.title}\n      ${r.value === null ? '' : `value ${num(r.value)}; `}${r.threshold ? `threshold ${r.threshold}; ` : ''}${r.message}`,
+  );
+  const c = result.counts;
+  lines.push(
+    `\n${result.results.length} checks: ${c.pass} passed, ${c.warn} warned, ${c.fail} failed, ${c['not-evaluated']} not evaluated`,
+  );
+  return lines.join('\n');
+}
+
+export function checkJson(result: SuiteResult): string {
+  // JSON has no NaN or Infinity: such values print as null.
+  return JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+}
+
+async function preset(values: { reference?: string; model?: string; out?: string }, io: CliIo): Promise<number> {
+  if (!values.reference) throw new LanternError('usage', `--preset needs --reference.\n${usage}`);
+  const source = await PathSource.open(values.reference);
+  if (values.model) await readModelFile(values.model);
+  const db = await sharedNodeDb();
+  await loadDataset(db, nodeParquet, source, { table: 'reference' });
+  const text = serializeSuite(
+    await presetFromReference(db, 'reference', { model: Boolean(values.model), name: `Preset from ${source.name}` }),
+  );
+  if (values.out) await writeOut(values.out, text);
+  else io.out(text);
+  return 0;
+}
+
+export async function check(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { ...DATA_OPTIONS, json: { type: 'boolean' }, junit: { type: 'string' }, preset: { type: 'boolean' }, out: { type: 'string' } },
+    usage,
+  );
+  if (positionals.length) throw new LanternError('usage', `Unexpected argument "${positionals[0]}".\n${usage}`);
+  if (values.preset) {
+    for (const flag of ['suite', 'current', 'labels', 'json', 'junit'] as const)
+      if (values[flag] !== undefined) throw new LanternError('usage', `--preset does not take --${flag}.\n${usage}`);
+    return preset(values, io);
+  }
+  if (values.out !== undefined) throw new LanternError('usage', `--out goes with --preset; use --junit <file> or --json.\n${usage}`);
+  if (!values.suite || !values.reference || !values.current)
+    throw new LanternError('usage', `check needs --suite, --reference and --current.\n${usage}`);
+  const suite = await readSuiteFile(values.suite);
+  const started = Date.now();
+  const { db, tables, model } = await loadCheckData(values);
+  const inputs = await computeCheckInputs(db, tables, suite, { model });
+  const result = evaluateSuite(suite, inputs);
+  if (values.junit)
+    await writeOut(
+      values.junit,
+      junitXml(result, { seconds: (Date.now() - started) / 1000, timestamp: new Date(started).toISOString().slice(0, 19) }),
+    );
+  io.out(values.json ? checkJson(result) : checkText(result));
+  return result.status === 'fail' ? 1 : 0;
+}

@@ -1,0 +1,211 @@
+/**
+ * The computed values a suite's checks look at, from the drift, quality, metrics and slices cores, each
+ * computed once and only when some check (or the overview / report) needs it. Evaluation (evaluate.ts) is
+ * then a pure function of these values, so the app, the CLI and the report all judge the same numbers.
+ */
+import type { Db } from '../db';
+import { LanternError, throwIfAborted } from '../errors';
+import { dataQuality, type QualityReport } from '../drift/quality';
+import { driftReport, type ColumnSetting, type DriftReport } from '../drift/report';
+import { compareSchemas, type SchemaDiff } from '../drift/schemaDiff';
+import { flatMetrics, overallPerformance } from '../metrics/performance';
+import { preparePerformance } from '../metrics/setup';
+import type { PerfSpec, Task } from '../metrics/spec';
+import { sliceDimensions } from '../slices/dimensions';
+import { encodeRows } from '../slices/encode';
+import { defaultRowError, rowErrorSql, type RowErrorName } from '../slices/rowError';
+import { countRows, describeTable, type ColumnInfo } from '../schema';
+import type { DriftMethod } from '../drift/methods';
+import { inferRoles } from '../roles';
+import type { TreeEnsemble } from '../model/ensemble';
+import { attributionInputs, type AttributionInputs } from './attribution';
+import type { Check, Suite, SuiteSettings } from './suite';
+import { worstSlices, type WorstSlices } from './worstSlices';
+
+export interface CheckTables {
+  reference: string;
+  current: string;
+  /** A separate label table joined to the current data by prediction id (delayed labels). */
+  labels?: string;
+}
+
+export type Unavailable = { unavailable: string };
+
+export function isUnavailable(x: unknown): x is Unavailable {
+  return typeof x === 'object' && x !== null && typeof (x as Unavailable).unavailable === 'string';
+}
+
+export interface PerformanceInputs {
+  task: Task;
+  spec: PerfSpec;
+  current: Record<string, number | null>;
+  /** The reference's metrics with the same columns, or why there are none. */
+  reference: Record<string, number | null> | Unavailable;
+  labelled: number;
+  predictions: number;
+}
+
+export interface SliceInputs extends WorstSlices {
+  error: RowErrorName;
+  maxDepth: 1 | 2;
+  minRows: number;
+}
+
+export interface CheckInputs {
+  referenceRows: number;
+  currentRows: number;
+  referenceColumns: ColumnInfo[];
+  currentColumns: ColumnInfo[];
+  schema: SchemaDiff;
+  drift?: DriftReport;
+  quality?: QualityReport;
+  performance?: PerformanceInputs | Unavailable;
+  /** Keyed by sliceKey(check). */
+  slices: Record<string, SliceInputs | Unavailable>;
+  /** Whether a model file was given (attribution drift needs one). */
+  model: boolean;
+  attribution?: AttributionInputs | Unavailable;
+}
+
+export interface ComputeOptions {
+  /** Compute drift, quality and performance even when no check asks (for the overview and the report). */
+  everything?: boolean;
+  /** The model, for attribution drift. */
+  model?: TreeEnsemble;
+  signal?: AbortSignal;
+  onProgress?: (step: string) => void;
+}
+
+export function sliceKey(c: { error?: RowErrorName | undefined; maxDepth?: number | undefined; minRows: number }): string {
+  return `${c.error ?? 'default'}|${c.maxDepth ?? 2}|${c.minRows}`;
+}
+
+const DRIFT_KINDS = new Set<Check['kind']>(['drift-column', 'drift-share']);
+const QUALITY_KINDS = new Set<Check['kind']>(['missing-share', 'unseen-categories', 'out-of-range', 'duplicate-rows']);
+const PERF_KINDS = new Set<Check['kind']>(['metric', 'metric-vs-reference', 'slices']);
+
+function perColumnSettings(checks: readonly Check[]): Record<string, ColumnSetting> {
+  const out: Record<string, ColumnSetting> = {};
+  for (const c of checks)
+    if (c.kind === 'drift-column' && (c.method || c.threshold !== undefined))
+      out[c.column] = {
+        ...(c.method ? { method: c.method as DriftMethod } : {}),
+        ...(c.threshold !== undefined ? { threshold: c.threshold } : {}),
+      };
+  return out;
+}
+
+async function performanceInputs(
+  db: Db,
+  t: CheckTables,
+  settings: SuiteSettings,
+  signal?: AbortSignal,
+): Promise<PerformanceInputs | Unavailable> {
+  let setup;
+  try {
+    setup = await preparePerformance(db, {
+      data: t.current,
+      labels: t.labels,
+      out: '__check_perf_current',
+      choices: {
+        id: settings.id,
+        label: settings.label,
+        score: settings.score,
+        prediction: settings.prediction,
+        positive: settings.positive,
+        threshold: settings.threshold,
+      },
+      signal,
+    });
+  } catch (error) {
+    if (error instanceof LanternError && error.code !== 'cancelled')
+      return { unavailable: `needs labelled current data: ${error.message}` };
+    throw error;
+  }
+  const { spec } = setup;
+  const current = flatMetrics(spec.task, (await overallPerformance(db, spec, { pointOnly: true, signal })).metrics);
+  const refColumns = await describeTable(db, t.reference);
+  const needed = [spec.label, spec.score, spec.prediction].filter((x): x is string => Boolean(x));
+  const absent = needed.filter((c) => !refColumns.some((r) => r.name === c));
+  let reference: PerformanceInputs['reference'];
+  if (absent.length) reference = { unavailable: `the reference has no column ${absent.map((c) => `"${c}"`).join(', ')}` };
+  else {
+    const refSpec: PerfSpec = { ...spec, table: t.reference, labelKind: refColumns.find((c) => c.name === spec.label)!.kind };
+    delete refSpec.timestamp;
+    if (spec.prediction) refSpec.predictionKind = refColumns.find((c) => c.name === spec.prediction)!.kind;
+    reference = flatMetrics(spec.task, (await overallPerformance(db, refSpec, { pointOnly: true, signal })).metrics);
+  }
+  return { task: spec.task, spec, current, reference, labelled: setup.join.matched, predictions: setup.join.predictions };
+}
+
+/** Worst slices of the labelled current data for one (error, depth, minimum size) choice. */
+export async function sliceInputs(
+  db: Db,
+  perf: PerformanceInputs,
+  choice: { error?: RowErrorName | undefined; maxDepth?: number | undefined; minRows: number },
+  signal?: AbortSignal,
+): Promise<SliceInputs> {
+  const { spec } = perf;
+  const columns = await describeTable(db, spec.table);
+  const skip = new Set([spec.label, spec.score, spec.prediction, spec.timestamp].filter(Boolean) as string[]);
+  const roles = inferRoles(columns);
+  for (const s of skip) roles[s] = 'ignore';
+  const dims = await sliceDimensions(db, spec.table, columns, roles, { signal });
+  const error = choice.error ?? defaultRowError(spec);
+  const maxDepth = (choice.maxDepth ?? 2) as 1 | 2;
+  const encoded = await encodeRows(db, spec, dims, rowErrorSql(spec, error), { signal });
+  return { ...worstSlices(encoded, dims, { minRows: choice.minRows, maxDepth }), error, maxDepth, minRows: choice.minRows };
+}
+
+export async function computeCheckInputs(db: Db, t: CheckTables, suite: Suite, options: ComputeOptions = {}): Promise<CheckInputs> {
+  const { signal } = options;
+  const progress = options.onProgress ?? (() => undefined);
+  const kinds = new Set(suite.checks.map((c) => c.kind));
+  const want = (set: Set<Check['kind']>) => options.everything || [...kinds].some((k) => set.has(k));
+  const referenceColumns = await describeTable(db, t.reference);
+  const currentColumns = await describeTable(db, t.current);
+  const inputs: CheckInputs = {
+    referenceRows: await countRows(db, t.reference),
+    currentRows: await countRows(db, t.current),
+    referenceColumns,
+    currentColumns,
+    schema: compareSchemas(referenceColumns, currentColumns),
+    slices: {},
+    model: Boolean(options.model),
+  };
+  if (want(DRIFT_KINDS)) {
+    progress('drift');
+    inputs.drift = await driftReport(db, t, { perColumn: perColumnSettings(suite.checks), driftShare: suite.settings?.driftShare, signal });
+  }
+  throwIfAborted(signal);
+  if (want(QUALITY_KINDS)) {
+    progress('data quality');
+    inputs.quality = await dataQuality(db, t, referenceColumns, currentColumns, { signal });
+  }
+  throwIfAborted(signal);
+  if (want(PERF_KINDS)) {
+    progress('performance');
+    inputs.performance = await performanceInputs(db, t, suite.settings ?? {}, signal);
+  }
+  if (options.model && (kinds.has('attribution-drift') || options.everything)) {
+    progress('attribution');
+    try {
+      inputs.attribution = await attributionInputs(db, options.model, t, signal);
+    } catch (error) {
+      if (error instanceof LanternError && error.code === 'feature-mismatch') inputs.attribution = { unavailable: error.message };
+      else throw error;
+    }
+  }
+  for (const c of suite.checks) {
+    if (c.kind !== 'slices') continue;
+    const key = sliceKey(c);
+    if (inputs.slices[key]) continue;
+    const perf = inputs.performance;
+    if (!perf || 'unavailable' in perf) inputs.slices[key] = { unavailable: perf?.unavailable ?? 'needs labelled current data' };
+    else {
+      progress('slices');
+      inputs.slices[key] = await sliceInputs(db, perf, c, signal);
+    }
+  }
+  return inputs;
+}

@@ -1,0 +1,132 @@
+/**
+ * The check suite file: versioned JSON, exported from the app and kept in a repository next to the model,
+ * read by `lantern check` in CI. Every field is checked with zod on the way in, so a hand-edited file with a
+ * typo is refused with the path of the bad field instead of running half a suite.
+ */
+import { z } from 'zod';
+import { LanternError } from '../errors';
+import { DRIFT_METHODS } from '../drift/methods';
+import { METRIC_NAMES } from '../metrics/performance';
+import { ROW_ERRORS, type RowErrorName } from '../slices/rowError';
+
+export const SUITE_FORMAT = 'lantern-check-suite';
+export const SUITE_VERSION = 1;
+
+const share = z.number().min(0).max(1);
+const name = z.string().min(1);
+const ALL_METRICS = [...new Set([...METRIC_NAMES.binary, ...METRIC_NAMES.multiclass, ...METRIC_NAMES.regression])] as [string, ...string[]];
+
+const base = { id: name, title: z.string().optional() };
+/** Upper bounds on a share: fail above `max`, warn above `warn` (when given, it is below `max`). */
+const upper = { max: share, warn: share.optional() };
+
+export const checkSchema = z.discriminatedUnion('kind', [
+  z.object({ ...base, kind: z.literal('schema'), columns: z.array(name) }).strict(),
+  z
+    .object({
+      ...base,
+      kind: z.literal('drift-column'),
+      column: name,
+      method: z.enum(DRIFT_METHODS as unknown as [string, ...string[]]).optional(),
+      threshold: z.number().nonnegative().optional(),
+    })
+    .strict(),
+  z.object({ ...base, kind: z.literal('drift-share'), ...upper }).strict(),
+  z.object({ ...base, kind: z.literal('missing-share'), column: name, ...upper }).strict(),
+  z.object({ ...base, kind: z.literal('unseen-categories'), column: name, ...upper }).strict(),
+  z.object({ ...base, kind: z.literal('out-of-range'), column: name, ...upper }).strict(),
+  z.object({ ...base, kind: z.literal('duplicate-rows'), ...upper }).strict(),
+  z
+    .object({
+      ...base,
+      kind: z.literal('metric'),
+      metric: z.enum(ALL_METRICS),
+      min: z.number().optional(),
+      max: z.number().optional(),
+      warnMin: z.number().optional(),
+      warnMax: z.number().optional(),
+    })
+    .strict()
+    .refine((c) => c.min !== undefined || c.max !== undefined, { message: 'a metric check needs min or max' }),
+  z
+    .object({
+      ...base,
+      kind: z.literal('metric-vs-reference'),
+      metric: z.enum(ALL_METRICS),
+      /** Relative: 0.1 means the current value must lie within +-10% of the reference value. */
+      tolerance: z.number().positive(),
+      warn: z.number().positive().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      kind: z.literal('slices'),
+      minRows: z.number().int().positive(),
+      /** Largest allowed (slice mean per-row error - overall mean per-row error). */
+      maxDifference: z.number().nonnegative(),
+      warn: z.number().nonnegative().optional(),
+      error: z.enum(Object.keys(ROW_ERRORS) as [RowErrorName, ...RowErrorName[]]).optional(),
+      maxDepth: z.number().int().min(1).max(2).optional(),
+    })
+    .strict(),
+  z.object({ ...base, kind: z.literal('attribution-drift'), feature: name.optional(), ...upper }).strict(),
+]);
+
+export const suiteSchema = z
+  .object({
+    format: z.literal(SUITE_FORMAT),
+    version: z.literal(SUITE_VERSION),
+    name: z.string().optional(),
+    /** Column roles the performance checks use; inferred as in the app when left out. */
+    settings: z
+      .object({
+        label: name.optional(),
+        score: name.optional(),
+        prediction: name.optional(),
+        id: name.optional(),
+        positive: z.string().optional(),
+        threshold: z.number().optional(),
+        driftShare: share.optional(),
+      })
+      .strict()
+      .optional(),
+    checks: z.array(checkSchema),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, c] of s.checks.entries()) {
+      if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'id'], message: `duplicate check id "${c.id}"` });
+      seen.add(c.id);
+    }
+  });
+
+export type Check = z.infer<typeof checkSchema>;
+export type CheckKind = Check['kind'];
+export type Suite = z.infer<typeof suiteSchema>;
+export type SuiteSettings = NonNullable<Suite['settings']>;
+
+/** Parses suite JSON text; any problem is a usage error naming the file's bad field. */
+export function parseSuite(text: string, source = 'the suite'): Suite {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new LanternError('usage', `${source} is not valid JSON: ${(error as Error).message}`);
+  }
+  const result = suiteSchema.safeParse(json);
+  if (!result.success) {
+    const issues = result.error.issues.slice(0, 5).map((i) => `  ${i.path.join('.') || '(top level)'}: ${i.message}`);
+    throw new LanternError(
+      'usage',
+      `${source} is not a valid Lantern check suite (format ${SUITE_FORMAT}, version ${SUITE_VERSION}):\n${issues.join('\n')}`,
+    );
+  }
+  return result.data;
+}
+
+/** Stable, diff-friendly text for version control: two-space indent, trailing newline. */
+export function serializeSuite(suite: Suite): string {
+  return `${JSON.stringify(suiteSchema.parse(suite), null, 2)}\n`;
+}

@@ -1,0 +1,148 @@
+import { engine, newJobId, type ChecksRun, type Suite } from '../client/engine';
+import type { Check } from '../lib/checks/suite';
+import { parseSuite, serializeSuite } from '../lib/checks/suite';
+import { reportHtml } from '../lib/report/html';
+import { reportTimestamp } from '../lib/report/reportData';
+import { errorCode } from '../rpc/errors';
+import type { Dataset } from './dataset.svelte';
+import { guessSources } from './performance.svelte';
+
+/** Which loaded datasets the checks compare: reference (training / validation), current (the log), labels. */
+export interface CheckSources {
+  reference: Dataset;
+  current: Dataset;
+  labels?: Dataset;
+}
+
+/** The same guess as the performance view when it finds a labelled reference; else by name, else load order. */
+export function guessCheckSources(datasets: Dataset[]): CheckSources | null {
+  const perf = guessSources(datasets);
+  if (perf?.reference) return { reference: perf.reference, current: perf.data, ...(perf.labels ? { labels: perf.labels } : {}) };
+  const reference = datasets.find((d) => /train|reference|ref\b|baseline/i.test(d.name)) ?? datasets[0];
+  const current = datasets.find((d) => d !== reference && d !== perf?.labels);
+  if (!reference || !current) return null;
+  return { reference, current, ...(perf?.labels ? { labels: perf.labels } : {}) };
+}
+
+/** The numeric fields of a check a user can edit on the board. */
+export const EDITABLE: Partial<Record<Check['kind'], string[]>> = {
+  'drift-share': ['max', 'warn'],
+  'missing-share': ['max', 'warn'],
+  'unseen-categories': ['max', 'warn'],
+  'out-of-range': ['max', 'warn'],
+  'duplicate-rows': ['max', 'warn'],
+  metric: ['min', 'max', 'warnMin', 'warnMax'],
+  'metric-vs-reference': ['tolerance', 'warn'],
+  slices: ['minRows', 'maxDifference', 'warn'],
+  'drift-column': ['threshold'],
+  'attribution-drift': ['max', 'warn'],
+};
+
+/**
+ * Checks and overview state: the suite (a preset from the reference until the user imports or edits one),
+ * the last run's results and the report data behind the overview and the exports.
+ */
+export class ChecksState {
+  sources: CheckSources | null = $state.raw(null);
+  suite: Suite | null = $state.raw(null);
+  run: ChecksRun | null = $state.raw(null);
+  busy: string | null = $state(null);
+  error: string | null = $state(null);
+  /** The suite changed since the last run. */
+  stale = $state(false);
+
+  readonly results = $derived(this.run?.result.results ?? []);
+
+  private async step(name: string, work: () => Promise<void>): Promise<void> {
+    this.busy = name;
+    this.error = null;
+    try {
+      await work();
+    } catch (error) {
+      if (errorCode(error) !== 'cancelled') this.error = (error as Error).message;
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  /** First visit: pick datasets, generate the preset and run it. */
+  async ensure(datasets: Dataset[]): Promise<void> {
+    if (this.busy || this.run) return;
+    const sources = this.sources ?? guessCheckSources(datasets);
+    if (!sources) return;
+    this.sources = sources;
+    if (!this.suite) await this.generatePreset();
+    if (this.suite) await this.runSuite();
+  }
+
+  choose(sources: CheckSources): void {
+    this.sources = sources;
+    this.stale = true;
+  }
+
+  async generatePreset(): Promise<void> {
+    const sources = this.sources;
+    if (!sources) return;
+    await this.step('preset', async () => {
+      this.suite = await engine().checksPreset(newJobId('checks-preset'), sources.reference.table, `Preset from ${sources.reference.name}`);
+      this.stale = true;
+    });
+  }
+
+  async runSuite(): Promise<void> {
+    const { sources, suite } = this;
+    if (!sources || !suite) return;
+    await this.step('run', async () => {
+      this.run = await engine().runChecks(
+        newJobId('checks-run'),
+        { reference: sources.reference.table, current: sources.current.table, ...(sources.labels ? { labels: sources.labels.table } : {}) },
+        suite,
+        {
+          reference: sources.reference.name,
+          current: sources.current.name,
+          generated: reportTimestamp(Date.now()),
+        },
+      );
+      this.stale = false;
+    });
+  }
+
+  /** Sets one numeric field of a check (empty clears an optional one); the zod schema decides what is valid. */
+  setField(id: string, field: string, value: number | undefined): void {
+    if (!this.suite) return;
+    const checks = this.suite.checks.map((c) => {
+      if (c.id !== id) return c;
+      const next: Record<string, unknown> = { ...c };
+      if (value === undefined) delete next[field];
+      else next[field] = value;
+      return next as Check;
+    });
+    try {
+      this.suite = parseSuite(JSON.stringify({ ...this.suite, checks }), 'The edited suite');
+      this.stale = true;
+      this.error = null;
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  suiteJson(): string | null {
+    return this.suite ? serializeSuite(this.suite) : null;
+  }
+
+  importSuite(text: string, name: string): void {
+    try {
+      this.suite = parseSuite(text, `"${name}"`);
+      this.stale = true;
+      this.error = null;
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  reportHtml(): string | null {
+    return this.run ? reportHtml(this.run.report) : null;
+  }
+}
+
+export const checksState = new ChecksState();
