@@ -66,10 +66,11 @@ describe('the drift view', () => {
     expect(scores).toEqual(fx.weeks.map((w: { wasserstein_normed: number }) => formatStat(w.wasserstein_normed)));
     await page.getByTestId('drift-segments').waitFor({ timeout: 60_000 });
     const first = page.getByTestId('segment-row').first();
-    expect(await first.textContent()).toContain('region = north');
+    // The breakdown fills in as its per-window statistics arrive: wait for the settled values.
+    await expect.poll(() => first.textContent(), { timeout: 60_000 }).toContain('region = north');
     const north = fx.segments.find((s: { value: string }) => s.value === 'north');
-    expect(await first.locator('td').nth(1).textContent()).toBe(formatStat(north.wasserstein_normed));
-    expect(await first.locator('td').nth(4).textContent()).toBe('2026-09-28, 2026-10-05, 2026-10-12');
+    await expect.poll(() => first.locator('td').nth(1).textContent(), { timeout: 60_000 }).toBe(formatStat(north.wasserstein_normed));
+    await expect.poll(() => first.locator('td').nth(4).textContent(), { timeout: 60_000 }).toBe('2026-09-28, 2026-10-05, 2026-10-12');
     // Changing the method of the column recomputes it: KS's p-value as scipy gives it, with the large-sample warning.
     await page.getByTestId('column-method-select').selectOption('ks');
     expect(await page.getByTestId('column-threshold').inputValue()).toBe('0.05');
