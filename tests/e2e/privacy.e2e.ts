@@ -59,11 +59,22 @@ describe('privacy', () => {
     // Every view registered on main, with a dataset selected: charts, column summaries, preview.
     await page.getByTestId('dataset-item').last().click();
     for (const tab of await page.getByRole('tab').all()) await tab.click();
+    // Drift and data quality (on main), training vs production.
+    await page.getByRole('tab', { name: 'Drift' }).click();
+    await page.getByTestId('drift-run').click();
+    await page.getByTestId('drift-summary').waitFor({ timeout: 120_000 });
+    await page.getByRole('button', { name: 'Open amount' }).click();
+    await page.getByTestId('drift-column').waitFor();
     // Performance (on main): metrics with bootstrap intervals, a threshold move, charts and slices.
     await page.getByRole('tab', { name: 'Performance' }).click();
     await expect.poll(() => page.getByTestId('metric-roc_auc-value').textContent(), { timeout: 90_000 }).toMatch(/^0\.\d{4}$/);
     await page.getByTestId('threshold').fill('0.3');
     await expect.poll(() => page.getByTestId('threshold-value').textContent()).toBe('0.30');
+    // Explain (on main): SHAP in the worker pool over the bundled model.
+    await page.getByRole('tab', { name: 'Explain' }).click();
+    await expect.poll(() => page.getByTestId('feature-match').textContent()).toContain('5 of 5 model features found');
+    await page.getByTestId('explain-run').click();
+    await page.getByTestId('importance-table').waitFor({ timeout: 120_000 });
     await page.getByRole('tab', { name: 'Data' }).click();
     await expect.poll(() => page.getByTestId('columns-table').textContent()).toContain('label_time');
     await page.getByLabel('Role of label_time').selectOption('ignore');
