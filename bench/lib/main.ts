@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: generates the data and the model, then measures every scenario in bench/scenarios/
  * next to its native counterpart and writes bench/results/<time>.json and .md (and updates the README's
- * table after a full run). Flags: --scale full|small, --runs N, --only a,b, --shap-rows N,
+ * table after a full run). Flags: --scale full|small, --runs N, --only a,b (in that order), --shap-rows N,
  * --timeout-min N (per run), --deadline HH:MM (UTC; no run starts that would end after it), --data-only,
  * --note TEXT (kept with the results, e.g. which unmerged branches the code includes), --no-readme. BENCH_SCALE=small is the same as --scale small.
  */
@@ -195,6 +195,12 @@ for (const file of scenarioFiles) {
     continue;
   }
   planned.push({ file, scenario, entry });
+}
+// With --only, scenarios run in the order given (the most wanted first when a deadline may cut the rest).
+if (flags.only) {
+  const order = flags.only.split(',');
+  planned.sort((a, b) => order.indexOf(a.scenario.id) - order.indexOf(b.scenario.id));
+  results.scenarios.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
 }
 save();
 
