@@ -102,6 +102,15 @@ describe('updates', () => {
     await expect.poll(() => page.getByTestId('update-banner').isVisible(), { timeout: 60_000 }).toBe(true);
     expect(await build(page)).toBe('two');
     await page.reload();
+    // Known race (docs/decisions/0500): the browser may activate the waiting version during this very
+    // reload while the old worker serves the navigation, before the new page can hear "activated". That
+    // page runs "two" intact (its files are kept), and the next reload is served by "three".
+    const tookIt = await expect
+      .poll(() => build(page), { timeout: 15_000 })
+      .toBe('three')
+      .then(() => true)
+      .catch(() => false);
+    if (!tookIt) await page.reload();
     await expect.poll(() => build(page), { timeout: 30_000 }).toBe('three');
     expect(await swVersion(page)).toBe(three.version);
     expect(errors).toEqual([]);
