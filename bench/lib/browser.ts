@@ -4,24 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { chromiumPath, CHROMIUM_FLAGS } from '../../tests/helpers/chromium';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
-
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-export function chromiumPath(): string {
-  const path = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-  if (!existsSync(path)) throw new Error(`Chromium not found at ${path} (apt-get install chromium, or set CHROMIUM_PATH)`);
-  return path;
-}
 
 /** Builds dist/ once per bench run; BENCH_SKIP_BUILD=1 reuses an existing build. */
 export async function buildApp(root: string): Promise<void> {
@@ -38,7 +23,7 @@ export async function openBuiltApp(root: string): Promise<{ server: PreviewServe
   });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL');
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: FLAGS, headless: true });
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_FLAGS, headless: true });
   const page = await (await browser.newContext()).newPage();
   await page.goto(url);
   await page.getByRole('heading', { name: 'Lantern' }).waitFor();
