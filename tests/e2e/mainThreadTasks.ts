@@ -16,8 +16,9 @@ type TraceEvent = { name: string; ph: string; pid: number; tid: number; dur?: nu
 export class MainThreadRecorder {
   private readonly events: TraceEvent[] = [];
   private constructor(private readonly cdp: CDPSession) {
-    cdp.on('Tracing.dataCollected', (message: { value: TraceEvent[] }) => {
-      for (const event of message.value) this.events.push(event);
+    cdp.on('Tracing.dataCollected', (message) => {
+      // The protocol types trace events as string maps; they are JSON objects with numeric fields.
+      for (const event of message.value as unknown as TraceEvent[]) this.events.push(event);
     });
   }
 
