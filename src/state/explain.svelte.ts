@@ -44,6 +44,8 @@ export interface RowExplanation {
  */
 export class Explanation {
   model: ModelSummary | null = $state.raw(null);
+  /** The loaded model file's bytes: the checks' attribution drift parses them in the engine (as the CLI does). */
+  modelFile: { bytes: Uint8Array; name: string } | null = $state.raw(null);
   referenceTable: string | null = $state(null);
   currentTable: string | null = $state(null);
   method: ShapMethod = $state('path-dependent');
@@ -74,7 +76,9 @@ export class Explanation {
 
   async loadModelFile(blob: Blob, name: string): Promise<void> {
     try {
-      this.model = await shapPool().loadModel(new Uint8Array(await blob.arrayBuffer()), name);
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      this.model = await shapPool().loadModel(bytes, name);
+      this.modelFile = { bytes, name };
       this.reference = null;
       this.current = null;
       this.replay = null;
