@@ -79,7 +79,8 @@ describe('workspaces that survive', () => {
 
 /** A context of our own (the app's tabs share its storage), optionally with a script run before the app. */
 async function openInContext(initScript?: () => void) {
-  const context = await browser.newContext();
+  // No service worker: its precache competes for the two cores, and nothing here is about offline use.
+  const context = await browser.newContext({ serviceWorkers: 'block' });
   if (initScript) await context.addInitScript(initScript);
   const errors: string[] = [];
   const open = async () => {
