@@ -16,7 +16,8 @@ describe('overview and checks on the bundled demo', () => {
     const { page, errors } = await openApp(browser);
     await page.getByTestId('load-demo').click();
     await expect.poll(() => page.getByTestId('dataset-item').count(), { timeout: 90_000 }).toBe(3);
-    await page.getByRole('tab', { name: 'Overview' }).click();
+    // The demo is a whole workspace (data, labels, model): it opens on its first page, the Overview.
+    await expect.poll(() => page.getByRole('tab', { name: 'Overview' }).getAttribute('aria-selected'), { timeout: 60_000 }).toBe('true');
 
     // Drift in amount (north, from week 4), 3% missing distance_from_home_km, the new "crypto" category.
     await expect.poll(() => page.getByTestId('overview-drift').textContent(), { timeout: 180_000 }).toContain('amount');
@@ -38,6 +39,9 @@ describe('overview and checks on the bundled demo', () => {
     await page.getByRole('tab', { name: 'Checks' }).click();
     const row = (id: string) => page.locator(`[data-testid="check-row"][data-id="${id}"]`);
     await expect.poll(() => row('missing:distance_from_home_km').getAttribute('data-status'), { timeout: 60_000 }).toBe('fail');
+    // The demo's model is loaded: attribution drift is computed in the tab, by the core `lantern check --model` uses.
+    expect(await row('attribution-drift').getAttribute('data-status')).not.toBe('not-evaluated');
+    expect(await row('attribution-drift').locator('td').nth(2).textContent()).toMatch(/\d/);
     expect(await row('drift:region').getAttribute('data-status')).toBe('pass');
     expect(await row('missing:distance_from_home_km').textContent()).toContain('<= 0.50%');
 
