@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropPaths, launch, openApp } from './browser';
@@ -120,6 +121,13 @@ describe('analysis settings live in the workspace', () => {
     // Export, then import as a second workspace: the same settings and numbers.
     await expect.poll(() => page.getByTestId('save-status').getAttribute('data-status'), LONG).toBe('saved');
     await page.getByTestId('workspaces-toggle').click();
+    // The settings-only file carries every area's settings too.
+    const [settingsDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-settings').click()]);
+    const manifest = JSON.parse(strFromU8(unzipSync(readFileSync((await settingsDownload.path())!))['manifest.json']!));
+    expect(manifest.withRows).toBe(false);
+    expect(manifest.sections.drift.data).toMatchObject({ driftShare: 0.3, perColumn: { amount: { method: 'ks', threshold: 0.01 } } });
+    expect(manifest.sections.performance.data).toMatchObject({ threshold: 0.73 });
+    expect(manifest.sections.checks.data.suite.checks).toContainEqual(expect.objectContaining({ id: 'drift-share', max: 0.4 }));
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
     const file = readFileSync((await download.path())!);
     await page.getByTestId('import-input').setInputFiles({ name: 'Workspace 1.lantern', mimeType: 'application/zip', buffer: file });

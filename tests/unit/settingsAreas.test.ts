@@ -191,12 +191,26 @@ describe('performance settings', () => {
     expect(area.capture(back, byTable)).toEqual(saved);
   });
 
-  it('restores nothing when the view had not been opened', () => {
+  it('starts nothing when the view had not been opened', () => {
     const h = perfHolder();
     const saved = stored(area.capture(h, byTable));
     expect(saved).toMatchObject({ sources: null });
     area.apply(h, area.schema.parse(saved), byTable);
     expect(h.calls).toEqual([]);
+  });
+
+  it('keeps the choices when its datasets have no rows here (a settings-only workspace), so a new save keeps them', () => {
+    const saved = {
+      sources: { data: 'ds_2', labels: null, reference: null },
+      task: 'binary',
+      positive: 'yes',
+      threshold: 0.61,
+      maxDepth: 1,
+    };
+    const h = perfHolder();
+    area.apply(h, area.schema.parse(saved), { datasets: [], by: 'table' });
+    expect(h.calls).toEqual([]);
+    expect(area.capture(h, byTable)).toMatchObject({ sources: null, task: 'binary', positive: 'yes', threshold: 0.61, maxDepth: 1 });
   });
 
   it('refuses an unknown task or row error; reads data without later fields', () => {

@@ -62,7 +62,13 @@ export function performanceArea<D extends DatasetLike>(): SettingsArea<Performan
     },
     apply: (h, s, refs: DatasetRefs<D>) => {
       const data = resolve(refs, s.sources?.data);
-      if (!s.sources || !data) return;
+      h.maxDepth = s.maxDepth;
+      if (!s.sources || !data) {
+        // Nothing to start (the view was never opened, or a settings-only workspace without rows): the
+        // choices are kept as they are, so saving the workspace again does not lose them.
+        Object.assign(h, { task: s.task, positive: s.positive, threshold: s.threshold, sliceDimension: s.slice, rowError: s.rowError });
+        return;
+      }
       const labels = resolve(refs, s.sources.labels);
       const reference = resolve(refs, s.sources.reference);
       const choices: PerfChoices = {
@@ -70,7 +76,6 @@ export function performanceArea<D extends DatasetLike>(): SettingsArea<Performan
         ...(s.positive !== null ? { positive: s.positive } : {}),
         threshold: s.threshold,
       };
-      h.maxDepth = s.maxDepth;
       void h.start({ data, ...(labels ? { labels } : {}), ...(reference ? { reference } : {}) }, choices).then(async () => {
         // start() picks the first dimension and the task's default row error; the user's choices replace them.
         if (!h.sessionId) return;
