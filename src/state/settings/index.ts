@@ -27,7 +27,7 @@ export function registerSettingsArea<S, H>(area: SettingsArea<S, H, Dataset>, st
   if (area.inLink)
     setupLink.register<S>({
       key: area.key,
-      schema: area.schema as never,
+      schema: area.schema,
       capture: () => area.capture(state(), refs('name')),
       apply: (settings) => area.apply(state(), settings, refs('name')),
     });
