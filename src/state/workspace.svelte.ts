@@ -28,7 +28,11 @@ export class Workspace {
   jobs: LoadJob[] = $state([]);
   notices: Notice[] = $state([]);
   selectedTable: string | null = $state(null);
-  /** The view shown; a workspace opens on its Overview (issue 9), a dropped file on its Data view. */
+  /**
+   * The view shown: a workspace opens on its saved view, or on the Overview when it has none (issue 9); a
+   * dropped file is shown in the Data view. (The demo does not switch to the Overview by itself: the
+   * Overview starts the whole check suite, which would hold the one engine while the user looks elsewhere.)
+   */
   view: string = $state(FIRST_VIEW);
   /** Free text the user keeps with the workspace (saved with it). */
   notes: string = $state('');
@@ -87,8 +91,6 @@ export class Workspace {
     }
     const model = await fetch(DEMO_MODEL);
     if (model.ok) await this.explain.loadModelFile(await model.blob(), 'model.json');
-    // The demo is a whole workspace (reference, log, labels, model): open it on its first page.
-    this.view = FIRST_VIEW;
   }
 
   private async profile(dataset: Dataset): Promise<void> {

@@ -16,8 +16,11 @@ describe('overview and checks on the bundled demo', () => {
     const { page, errors } = await openApp(browser);
     await page.getByTestId('load-demo').click();
     await expect.poll(() => page.getByTestId('dataset-item').count(), { timeout: 90_000 }).toBe(3);
-    // The demo is a whole workspace (data, labels, model): it opens on its first page, the Overview.
-    await expect.poll(() => page.getByRole('tab', { name: 'Overview' }).getAttribute('aria-selected'), { timeout: 60_000 }).toBe('true');
+    // The demo's model comes after its data: with it loaded, the preset checks attribution drift too.
+    await expect
+      .poll(() => page.getByTestId('notice-info').allTextContents(), { timeout: 60_000 })
+      .toContainEqual(expect.stringContaining('Model "model.json" loaded'));
+    await page.getByRole('tab', { name: 'Overview' }).click();
 
     // Drift in amount (north, from week 4), 3% missing distance_from_home_km, the new "crypto" category.
     await expect.poll(() => page.getByTestId('overview-drift').textContent(), { timeout: 180_000 }).toContain('amount');
