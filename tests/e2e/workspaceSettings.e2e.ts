@@ -15,6 +15,7 @@ afterAll(async () => {
 const TRAINING = 'public/demo/training.csv';
 const PRODUCTION = 'public/demo/production.csv';
 const LABELS = 'public/demo/labels.csv';
+const MODEL = 'public/demo/model.json';
 /** Analyses run again from the restored data on a shared 2-core machine: generous waits. */
 const LONG = { timeout: 180_000 };
 const tab = (page: Page, name: string) => page.getByRole('tab', { name });
@@ -102,11 +103,16 @@ async function allNumbers(page: Page) {
 describe('analysis settings live in the workspace', () => {
   it('drift methods and thresholds, the performance threshold and an edited check come back after a reload and an import, with identical numbers', async () => {
     const { page, errors } = await openApp(browser);
-    await loadFiles(page, [TRAINING, PRODUCTION, LABELS]);
+    // With the model: it is kept in the workspace, and the checks' attribution drift needs it after a reopen.
+    await loadFiles(page, [TRAINING, PRODUCTION, LABELS, MODEL]);
+    await expect
+      .poll(() => page.getByTestId('notice-info').allTextContents(), LONG)
+      .toContainEqual(expect.stringContaining('Model "model.json" loaded'));
     await changeDrift(page);
     await changePerformance(page);
     await changeChecks(page);
     const before = await allNumbers(page);
+    expect(await checkRow(page, 'attribution-drift').getAttribute('data-status')).not.toBe('not-evaluated');
     expect(before.drift.share).toBe('0.3');
     expect(before.checks.max).toBe('0.4');
     await expect.poll(() => page.getByTestId('save-status').getAttribute('data-status'), LONG).toBe('saved');

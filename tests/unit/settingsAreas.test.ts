@@ -3,6 +3,7 @@ import { SUITE_FORMAT, SUITE_VERSION, type Suite } from '../../src/lib/checks/su
 import { SectionRegistry, type RestoreContext, type SavedSections } from '../../src/persistence/sections';
 import { migrateSettings, type DatasetRefs, type SettingsArea } from '../../src/state/settings/area';
 import { checksArea, type ChecksHolder } from '../../src/state/settings/checks';
+import { fromBase64, MAX_SAVED_MODEL_BYTES, savedModel, savedModelSchema } from '../../src/state/settings/model';
 import { driftArea, type DriftHolder } from '../../src/state/settings/drift';
 import { performanceArea, type PerformanceHolder } from '../../src/state/settings/performance';
 
@@ -322,5 +323,18 @@ describe('versions', () => {
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/"drift" were saved by a newer Lantern/);
     expect(warnings[1]).toMatch(/"performance" could not be restored/);
+  });
+});
+
+describe('the saved model file', () => {
+  it('round-trips its bytes through base64, computes the text once per file, and leaves out models too large to keep', () => {
+    const bytes = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 256);
+    const saved = savedModel({ bytes, name: 'model.json' });
+    expect(saved.model?.name).toBe('model.json');
+    expect(fromBase64(saved.model!.base64)).toEqual(bytes);
+    expect(savedModel({ bytes, name: 'model.json' }).model!.base64).toBe(saved.model!.base64);
+    expect(savedModelSchema.parse(stored(saved))).toEqual(saved);
+    expect(savedModel({ bytes: new Uint8Array(MAX_SAVED_MODEL_BYTES + 1), name: 'big.json' })).toEqual({ model: null });
+    expect(savedModel(null)).toEqual({ model: null });
   });
 });

@@ -7,6 +7,7 @@ import { workspace } from '../workspace.svelte';
 import { migrateSettings, type DatasetRefs, type SettingsArea } from './area';
 import { checksArea } from './checks';
 import { driftArea } from './drift';
+import { fromBase64, savedModel, savedModelSchema, type SavedModel } from './model';
 import { performanceArea } from './performance';
 
 const refs = (by: DatasetRefs['by']): DatasetRefs<Dataset> => ({ datasets: workspace.datasets, by });
@@ -33,6 +34,18 @@ export function registerSettingsArea<S, H>(area: SettingsArea<S, H, Dataset>, st
     });
 }
 
+// The model first: the checks restored after it run attribution drift with it.
+registerSection<SavedModel>({
+  key: 'model',
+  version: 1,
+  save: () => savedModel(workspace.explain.modelFile),
+  restore: async (saved) => {
+    const { model } = savedModelSchema.parse(saved);
+    if (model) await workspace.explain.loadModelFile(new Blob([fromBase64(model.base64) as Uint8Array<ArrayBuffer>]), model.name);
+    else workspace.explain.unloadModel();
+  },
+  reset: () => workspace.explain.unloadModel(),
+});
 registerSettingsArea(driftArea, () => workspace.drift);
 registerSettingsArea(performanceArea<Dataset>(), () => perfState);
 registerSettingsArea(checksArea<Dataset>(), () => checksState);
