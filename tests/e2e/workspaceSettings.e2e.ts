@@ -91,6 +91,7 @@ async function checksNumbers(page: Page) {
   await expect.poll(() => checkRow(page, 'drift-share').textContent(), LONG).toContain('<= 40');
   return {
     max: await checkRow(page, 'drift-share').getByTestId('edit-max').inputValue(),
+    attribution: await checkRow(page, 'attribution-drift').getAttribute('data-status'),
     board: await page.getByTestId('check-row').allTextContents(),
   };
 }
@@ -112,7 +113,7 @@ describe('analysis settings live in the workspace', () => {
     await changePerformance(page);
     await changeChecks(page);
     const before = await allNumbers(page);
-    expect(await checkRow(page, 'attribution-drift').getAttribute('data-status')).not.toBe('not-evaluated');
+    expect(before.checks.attribution).not.toBe('not-evaluated');
     expect(before.drift.share).toBe('0.3');
     expect(before.checks.max).toBe('0.4');
     await expect.poll(() => page.getByTestId('save-status').getAttribute('data-status'), LONG).toBe('saved');
