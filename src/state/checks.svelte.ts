@@ -6,6 +6,7 @@ import { reportTimestamp } from '../lib/report/reportData';
 import { errorCode } from '../rpc/errors';
 import type { Dataset } from './dataset.svelte';
 import { guessSources } from './performance.svelte';
+import { workspace } from './workspace.svelte';
 
 /** Which loaded datasets the checks compare: reference (training / validation), current (the log), labels. */
 export interface CheckSources {
@@ -84,7 +85,12 @@ export class ChecksState {
     const sources = this.sources;
     if (!sources) return;
     await this.step('preset', async () => {
-      this.suite = await engine().checksPreset(newJobId('checks-preset'), sources.reference.table, `Preset from ${sources.reference.name}`);
+      this.suite = await engine().checksPreset(
+        newJobId('checks-preset'),
+        sources.reference.table,
+        `Preset from ${sources.reference.name}`,
+        workspace.explain.modelFile !== null,
+      );
       this.stale = true;
     });
   }
@@ -102,6 +108,7 @@ export class ChecksState {
           current: sources.current.name,
           generated: reportTimestamp(Date.now()),
         },
+        workspace.explain.modelFile ?? undefined,
       );
       this.stale = false;
     });

@@ -1,6 +1,7 @@
 import { engine, newJobId } from '../client/engine';
 import { shapPool, type ModelSummary, type ReplayResult, type ShapMethod, type ShapRun } from '../client/shapPool';
 import type { FeatureMatch } from '../lib/model/features';
+import { MAX_SAVED_MODEL_BYTES } from './settings/model';
 import { errorCode } from '../rpc/errors';
 import type { Dataset } from './dataset.svelte';
 
@@ -44,6 +45,8 @@ export interface RowExplanation {
  */
 export class Explanation {
   model: ModelSummary | null = $state.raw(null);
+  /** The loaded model file's bytes: the checks' attribution drift parses them in the engine (as the CLI does). */
+  modelFile: { bytes: Uint8Array; name: string } | null = $state.raw(null);
   referenceTable: string | null = $state(null);
   currentTable: string | null = $state(null);
   method: ShapMethod = $state('path-dependent');
@@ -74,7 +77,11 @@ export class Explanation {
 
   async loadModelFile(blob: Blob, name: string): Promise<void> {
     try {
-      this.model = await shapPool().loadModel(new Uint8Array(await blob.arrayBuffer()), name);
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      this.model = await shapPool().loadModel(bytes, name);
+      this.modelFile = { bytes, name };
+      if (bytes.length > MAX_SAVED_MODEL_BYTES)
+        this.notify('info', `"${name}" is too large to keep with the workspace: drop it again after reopening the workspace.`);
       this.reference = null;
       this.current = null;
       this.replay = null;
@@ -88,6 +95,16 @@ export class Explanation {
     } catch (error) {
       this.notify('error', (error as Error).message);
     }
+  }
+
+  /** Forgets the model (another workspace is opened); the SHAP pool keeps it until the next one is loaded. */
+  unloadModel(): void {
+    this.cancel();
+    this.model = null;
+    this.modelFile = null;
+    this.reference = this.current = this.replay = this.row = null;
+    this.matches = {};
+    this.referenceTable = this.currentTable = null;
   }
 
   /** Matches the model's features against every dataset and picks reference and current tables. */

@@ -2,7 +2,6 @@ import { untrack } from 'svelte';
 import { engine, newJobId } from '../client/engine';
 import {
   AutosaveTimer,
-  buildArchive,
   openLanternDexie,
   PersistenceError,
   readArchive,
@@ -14,7 +13,9 @@ import {
 } from '../persistence';
 import { errorCode } from '../rpc/errors';
 import { workspace } from './workspace.svelte';
-import { withoutRows, type SavedWorkspace } from './workspaceSection.svelte';
+import './settings';
+import { checkedWorkspaceFile, newTables, uniqueName, workspaceFile } from './workspaceFile';
+import type { SavedWorkspace } from './workspaceSection.svelte';
 import { TabCoordinator } from './tabs';
 
 export type SaveStatus = 'starting' | 'restoring' | 'saved' | 'pending' | 'saving' | 'error' | 'read-only' | 'unavailable';
@@ -291,58 +292,28 @@ export class PersistenceSession {
 
   /** The open workspace as a `.lantern` file; without rows it carries settings and column summaries only. */
   async exportFile(withRows: boolean): Promise<{ name: string; bytes: Uint8Array }> {
-    const sections = JSON.parse(JSON.stringify(untrack(() => stateSections.saveAll(this.carried)))) as SavedSections;
-    const tables: Record<string, Uint8Array> = {};
-    const ws = sections['workspace'];
-    if (!withRows && ws) sections['workspace'] = { ...ws, data: withoutRows(ws.data as SavedWorkspace) };
-    if (withRows) for (const d of workspace.datasets) tables[d.table] = await engine().exportTableParquet(newJobId('export'), d.table);
-    const name = this.current?.name ?? 'Workspace';
-    const bytes = await buildArchive({ name, withRows, sections, tables });
-    return { name: `${name.replace(/[^\w .-]+/g, '_')}${withRows ? '' : ' (settings only)'}.lantern`, bytes };
+    return workspaceFile(
+      untrack(() => stateSections.saveAll(this.carried)),
+      this.current?.name ?? 'Workspace',
+      withRows,
+    );
   }
 
   /**
-   * Imports a `.lantern` file as a new workspace and opens it. The archive is checked (structure,
-   * version, checksums) and every dataset is test-restored in the engine before anything is stored;
-   * the workspace is then created in one transaction, so a failed import leaves nothing behind.
+   * Imports a `.lantern` file as a new workspace and opens it. The file is checked whole first
+   * (src/state/workspaceFile.ts); the workspace is then created in one transaction, so a failed import
+   * leaves nothing behind.
    */
   async importFile(file: Blob): Promise<boolean> {
     if (!this.store) return false;
     this.busy = 'Importing…';
     try {
-      const content = await readArchive(new Uint8Array(await file.arrayBuffer()));
-      const datasets = (content.sections['workspace']?.data as SavedWorkspace | undefined)?.datasets ?? [];
-      for (const [i, [table, bytes]] of Object.entries(content.tables).entries()) {
-        const saved = datasets.find((d) => d.table === table);
-        if (!saved)
-          throw new PersistenceError(
-            'bad-archive',
-            `This workspace file has data for "${table}" but no dataset describes it. Nothing was imported.`,
-          );
-        const check = `import_check_${i}`;
-        try {
-          await engine().restoreTable(newJobId('import'), bytes, {
-            table: check,
-            name: saved.name,
-            rows: saved.rows,
-            columns: saved.columns,
-          });
-        } catch (error) {
-          throw new PersistenceError(
-            'bad-archive',
-            `The data of "${saved.name}" in this workspace file cannot be read (${(error as Error).message}). Nothing was imported.`,
-          );
-        } finally {
-          await engine().dropTable(check);
-        }
-      }
-      const names = this.list.map((w) => w.name);
-      let name = content.name;
-      for (let n = 2; names.includes(name); n++) name = `${content.name} (${n})`;
-      const record = await this.store.createWith(name, {
-        sections: content.sections,
-        tables: Object.fromEntries(Object.entries(content.tables).map(([t, bytes]) => [t, { bytes }])),
-      });
+      const content = await checkedWorkspaceFile(new Uint8Array(await file.arrayBuffer()));
+      const name = uniqueName(
+        content.name,
+        this.list.map((w) => w.name),
+      );
+      const record = await this.store.createWith(name, { sections: content.sections, tables: newTables(content) });
       this.tabs.announce({ type: 'list' });
       await this.open(record.id);
       return true;
@@ -361,11 +332,10 @@ export class PersistenceSession {
     this.busy = 'Saving a copy…';
     try {
       const { bytes, name } = await this.exportFile(true);
-      const base = name.replace(/\.lantern$/, '');
       const content = await readArchive(bytes);
-      const record = await this.store.createWith(`${base} (copy)`, {
+      const record = await this.store.createWith(`${name.replace(/\.lantern$/, '')} (copy)`, {
         sections: content.sections,
-        tables: Object.fromEntries(Object.entries(content.tables).map(([t, b]) => [t, { bytes: b }])),
+        tables: newTables(content),
       });
       this.tabs.announce({ type: 'list' });
       await this.open(record.id, { saveFirst: false });

@@ -16,6 +16,8 @@ export interface Notice {
 export const DEMO_FILES = ['demo/training.csv', 'demo/production.csv', 'demo/labels.csv'];
 /** The demo's model, loaded after its data so its features match at once. */
 export const DEMO_MODEL = 'demo/model.json';
+/** The first page of a workspace: how the model is doing at a glance, each item linking to its detail. */
+export const FIRST_VIEW = 'overview';
 
 /**
  * The investigation the user is building: datasets, loads in flight, notices and where they are.
@@ -26,7 +28,12 @@ export class Workspace {
   jobs: LoadJob[] = $state([]);
   notices: Notice[] = $state([]);
   selectedTable: string | null = $state(null);
-  view: string = $state('data');
+  /**
+   * The view shown: a workspace opens on its saved view, or on the Overview when it has none (issue 9); a
+   * dropped file is shown in the Data view. (The demo does not switch to the Overview by itself: the
+   * Overview starts the whole check suite, which would hold the one engine while the user looks elsewhere.)
+   */
+  view: string = $state(FIRST_VIEW);
   /** Free text the user keeps with the workspace (saved with it). */
   notes: string = $state('');
   readonly selected = $derived(this.datasets.find((d) => d.table === this.selectedTable) ?? null);
@@ -125,13 +132,19 @@ export class Workspace {
     const tables = this.datasets.map((d) => d.table);
     this.datasets = [];
     this.selectedTable = null;
-    this.view = 'data';
+    this.view = FIRST_VIEW;
     this.notes = '';
     for (const table of tables) await engine().dropTable(table);
   }
 
   select(table: string): void {
     this.selectedTable = table;
+  }
+
+  /** A dataset picked in the list: selected and shown in the Data view. */
+  show(table: string): void {
+    this.selectedTable = table;
+    this.view = 'data';
   }
 
   notify(kind: Notice['kind'], message: string): void {

@@ -4,7 +4,7 @@ import type { RoleMap } from '../lib/roles';
 import type { ColumnInfo } from '../lib/schema';
 import { registerSection, type RestoreContext } from '../persistence';
 import { Dataset } from './dataset.svelte';
-import { workspace } from './workspace.svelte';
+import { FIRST_VIEW, workspace } from './workspace.svelte';
 
 /** What is saved of a dataset besides its rows: enough to restore the table and to describe it without data. */
 export interface SavedDataset {
@@ -83,7 +83,7 @@ export async function restoreWorkspace(saved: SavedWorkspace, context: RestoreCo
   workspace.adoptRestored(restored);
   detachedDatasets.list = detached;
   if (saved.selectedTable && restored.some((d) => d.table === saved.selectedTable)) workspace.selectedTable = saved.selectedTable;
-  workspace.view = saved.view || 'data';
+  workspace.view = saved.view || FIRST_VIEW;
   workspace.notes = saved.notes ?? '';
 }
 

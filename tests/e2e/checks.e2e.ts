@@ -16,6 +16,10 @@ describe('overview and checks on the bundled demo', () => {
     const { page, errors } = await openApp(browser);
     await page.getByTestId('load-demo').click();
     await expect.poll(() => page.getByTestId('dataset-item').count(), { timeout: 90_000 }).toBe(3);
+    // The demo's model comes after its data: with it loaded, the preset checks attribution drift too.
+    await expect
+      .poll(() => page.getByTestId('notice-info').allTextContents(), { timeout: 60_000 })
+      .toContainEqual(expect.stringContaining('Model "model.json" loaded'));
     await page.getByRole('tab', { name: 'Overview' }).click();
 
     // Drift in amount (north, from week 4), 3% missing distance_from_home_km, the new "crypto" category.
@@ -38,6 +42,9 @@ describe('overview and checks on the bundled demo', () => {
     await page.getByRole('tab', { name: 'Checks' }).click();
     const row = (id: string) => page.locator(`[data-testid="check-row"][data-id="${id}"]`);
     await expect.poll(() => row('missing:distance_from_home_km').getAttribute('data-status'), { timeout: 60_000 }).toBe('fail');
+    // The demo's model is loaded: attribution drift is computed in the tab, by the core `lantern check --model` uses.
+    expect(await row('attribution-drift').getAttribute('data-status')).not.toBe('not-evaluated');
+    expect(await row('attribution-drift').locator('td').nth(2).textContent()).toMatch(/\d/);
     expect(await row('drift:region').getAttribute('data-status')).toBe('pass');
     expect(await row('missing:distance_from_home_km').textContent()).toContain('<= 0.50%');
 

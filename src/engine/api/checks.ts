@@ -2,6 +2,7 @@ import type { Db } from '../../lib/db';
 import { evaluateSuite, type SuiteResult } from '../../lib/checks/evaluate';
 import { computeCheckInputs, type CheckTables } from '../../lib/checks/inputs';
 import { presetFromReference } from '../../lib/checks/preset';
+import { parseModel } from '../../lib/model/load';
 import type { Suite } from '../../lib/checks/suite';
 import { buildReportData, type ReportData } from '../../lib/report/reportData';
 import type { Jobs } from '../jobs';
@@ -17,8 +18,9 @@ export interface ChecksRun {
 /** Check suites over loaded tables: the preset from a reference, and a run of a suite with everything the overview shows. */
 export function checksApi(db: Db, jobs: Jobs) {
   return {
-    checksPreset(jobId: string, reference: string, name?: string): Promise<Suite> {
-      return jobs.run(jobId, (signal) => presetFromReference(db, reference, { signal, ...(name ? { name } : {}) }));
+    /** `model`: a model is loaded, so the preset checks attribution drift too. */
+    checksPreset(jobId: string, reference: string, name?: string, model = false): Promise<Suite> {
+      return jobs.run(jobId, (signal) => presetFromReference(db, reference, { signal, model, ...(name ? { name } : {}) }));
     },
 
     runChecks(
@@ -26,9 +28,13 @@ export function checksApi(db: Db, jobs: Jobs) {
       t: CheckTables,
       suite: Suite,
       meta: { reference: string; current: string; generated: string; title?: string },
+      model?: { bytes: Uint8Array; name: string },
     ): Promise<ChecksRun> {
       return jobs.run(jobId, async (signal) => {
-        const inputs = await computeCheckInputs(db, t, suite, { everything: true, signal });
+        // The model file the Explain view loaded, parsed here as `lantern check --model` does: attribution
+        // drift is computed by the same core (src/lib/checks/attribution.ts) in the tab and in CI.
+        const ensemble = model ? parseModel(model.bytes, model.name) : undefined;
+        const inputs = await computeCheckInputs(db, t, suite, { everything: true, signal, ...(ensemble ? { model: ensemble } : {}) });
         const result = evaluateSuite(suite, inputs);
         return { result, report: buildReportData(inputs, result, meta) };
       });

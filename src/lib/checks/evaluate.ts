@@ -230,7 +230,11 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
     }
     case 'attribution-drift': {
       const a = inputs.attribution;
-      if (!a) return notEvaluated(inputs.model ? 'attribution was not computed' : 'needs a model (--model)', `<= ${pct(c.max)}`);
+      if (!a)
+        return notEvaluated(
+          inputs.model ? 'attribution was not computed' : 'needs a model (--model, or a model file dropped in the app)',
+          `<= ${pct(c.max)}`,
+        );
       if (isUnavailable(a)) return notEvaluated(a.unavailable, `<= ${pct(c.max)}`);
       const value = attributionDrift(a, c.feature);
       if (value === null)
