@@ -1,8 +1,9 @@
-import { engine, proxy, newJobId } from '../client/engine';
+import { engine, proxy } from '../client/engine';
 import type { LoadProgress } from '../lib/ingest';
 import { errorCode } from '../rpc/errors';
 import { Dataset } from './dataset.svelte';
 import { Explanation } from './explain.svelte';
+import { BackgroundProfiles } from './backgroundProfiles';
 import { DriftState } from './drift.svelte';
 import { LoadJob } from './loadJob.svelte';
 
@@ -36,6 +37,8 @@ export class Workspace {
     (kind, message) => this.notify(kind, message),
   );
   readonly drift: DriftState = new DriftState(this);
+  /** Column summaries for the dataset cards, which step aside for analyses the user starts. */
+  readonly profiles = new BackgroundProfiles(() => this.datasets);
   private nextTable = 1;
   private nextNotice = 1;
 
@@ -86,12 +89,8 @@ export class Workspace {
     if (model.ok) await this.explain.loadModelFile(await model.blob(), 'model.json');
   }
 
-  private async profile(dataset: Dataset): Promise<void> {
-    try {
-      dataset.profile = await engine().profile(newJobId('profile'), dataset.table);
-    } catch (error) {
-      dataset.profileError = (error as Error).message;
-    }
+  private profile(dataset: Dataset): Promise<void> {
+    return this.profiles.profile(dataset);
   }
 
   async removeDataset(table: string): Promise<void> {

@@ -47,10 +47,11 @@ export async function pullSortedSide(
   if (columns.length === 0) return [];
   const result = tableFromIPC(await db.queryArrow(numericColumnsSql(table, columns, options.where), { signal: options.signal }));
   const out: SortedSide[] = [];
+  const scratch = new Float64Array(result.numRows);
   for (let i = 0; i < columns.length; i++) {
     throwIfAborted(options.signal);
     const side = finiteValues((result.getChildAt(i)?.data ?? []) as Data<Float64>[]);
-    sortFinite(side.values);
+    sortFinite(side.values, scratch);
     out.push(side);
   }
   return out;
