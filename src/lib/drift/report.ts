@@ -27,6 +27,8 @@ export interface DriftOptions {
   driftShare?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Values per Arrow query when pulling numerical columns (default `BATCH_VALUES`; tests set it low). */
+  batchValues?: number;
 }
 
 export interface NotTested {
@@ -95,7 +97,7 @@ export async function driftReport(db: Db, t: DriftTables, options: DriftOptions 
   const settingOf = (name: string) => options.perColumn?.[name] ?? {};
   // Numerical columns: one scan per side for a batch of columns, values sorted in JS (decision 0101).
   const numeric = tested.filter((c) => c.numeric).map((c) => c.name);
-  const perQuery = columnsPerQuery(Math.max(refRows, curRows));
+  const perQuery = columnsPerQuery(Math.max(refRows, curRows), options.batchValues);
   for (let start = 0; start < numeric.length; start += perQuery) {
     const batch = numeric.slice(start, start + perQuery);
     const ref = await pullSortedSide(db, t.reference, batch, { signal });

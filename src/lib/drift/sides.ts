@@ -30,8 +30,8 @@ export function rowCountSql(table: string, where = 'TRUE'): string {
 }
 
 /** How many columns of a table of `rows` rows one query pulls. */
-export function columnsPerQuery(rows: number): number {
-  return Math.max(1, Math.floor(BATCH_VALUES / Math.max(rows, 1)));
+export function columnsPerQuery(rows: number, budget = BATCH_VALUES): number {
+  return Math.max(1, Math.floor(budget / Math.max(rows, 1)));
 }
 
 /**
