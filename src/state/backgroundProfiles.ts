@@ -1,31 +1,47 @@
-import { engine, newJobId } from '../client/engine';
-import { errorCode } from '../rpc/errors';
-import type { Dataset } from './dataset.svelte';
-
 /**
  * Column summaries of loaded datasets are background work: a dataset card can wait, the analysis the
  * user just asked for should not. The engine runs one query at a time, so a summary of a 1,000,000-row
  * file (tens of seconds in DuckDB-WASM) would sit in front of a drift report started right after the
  * load. `ahead(work)` cancels the summaries in flight, runs the work, then starts them again.
+ *
+ * The engine calls come in through `EngineCalls` (the workspace passes the real engine), so this file
+ * needs no worker and its unit test no mocks.
  */
-export class BackgroundProfiles {
-  private readonly running = new Map<string, { jobId: string; dataset: Dataset }>();
+export interface EngineCalls<P> {
+  newJobId(prefix: string): string;
+  profile(jobId: string, table: string): Promise<P>;
+  cancel(jobId: string): Promise<unknown>;
+}
+
+export interface Profiled<P> {
+  readonly table: string;
+  profile: P | null;
+  profileError: string | null;
+}
+
+export class BackgroundProfiles<P> {
+  private readonly running = new Map<string, string>();
   /** Jobs cancelled to make way: their error is not the user's to see. */
   private readonly yielded = new Set<string>();
   private paused = 0;
 
-  constructor(private readonly datasets: () => readonly Dataset[]) {}
+  constructor(
+    private readonly calls: EngineCalls<P>,
+    private readonly datasets: () => readonly Profiled<P>[],
+  ) {}
 
-  async profile(dataset: Dataset): Promise<void> {
+  async profile(dataset: Profiled<P>): Promise<void> {
     if (this.paused > 0 || this.running.has(dataset.table)) return;
-    const jobId = newJobId('profile');
-    this.running.set(dataset.table, { jobId, dataset });
+    const jobId = this.calls.newJobId('profile');
+    this.running.set(dataset.table, jobId);
     try {
-      const profile = await engine().profile(jobId, dataset.table);
+      const profile = await this.calls.profile(jobId, dataset.table);
       dataset.profile = profile;
       dataset.profileError = null;
     } catch (error) {
-      if (!(this.yielded.has(jobId) && errorCode(error) === 'cancelled')) dataset.profileError = (error as Error).message;
+      // A LanternError's code survives the worker boundary (src/rpc/errors.ts).
+      const cancelled = (error as { code?: unknown })?.code === 'cancelled';
+      if (!(this.yielded.has(jobId) && cancelled)) dataset.profileError = (error as Error).message;
     } finally {
       this.running.delete(dataset.table);
       this.yielded.delete(jobId);
@@ -38,9 +54,9 @@ export class BackgroundProfiles {
   /** Runs `work` with the background summaries out of its way. */
   async ahead<T>(work: () => Promise<T>): Promise<T> {
     this.paused++;
-    for (const { jobId } of this.running.values()) {
+    for (const jobId of this.running.values()) {
       this.yielded.add(jobId);
-      void engine().cancel(jobId);
+      void this.calls.cancel(jobId);
     }
     try {
       return await work();

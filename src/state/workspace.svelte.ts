@@ -1,4 +1,4 @@
-import { engine, proxy } from '../client/engine';
+import { engine, proxy, newJobId } from '../client/engine';
 import type { LoadProgress } from '../lib/ingest';
 import { errorCode } from '../rpc/errors';
 import { Dataset } from './dataset.svelte';
@@ -38,7 +38,10 @@ export class Workspace {
   );
   readonly drift: DriftState = new DriftState(this);
   /** Column summaries for the dataset cards, which step aside for analyses the user starts. */
-  readonly profiles = new BackgroundProfiles(() => this.datasets);
+  readonly profiles = new BackgroundProfiles(
+    { newJobId, profile: (jobId, table) => engine().profile(jobId, table), cancel: (jobId) => engine().cancel(jobId) },
+    () => this.datasets,
+  );
   private nextTable = 1;
   private nextNotice = 1;
 

@@ -1,37 +1,32 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LanternError } from '../../src/lib/errors';
-import type { Dataset } from '../../src/state/dataset.svelte';
+import { BackgroundProfiles, type EngineCalls, type Profiled } from '../../src/state/backgroundProfiles';
 
 /** A fake engine: profile jobs wait until finished or cancelled (a cancel rejects as the worker does). */
 const pending = new Map<string, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
 const calls: string[] = [];
-vi.mock('../../src/client/engine', () => {
-  let n = 0;
-  return {
-    newJobId: (prefix: string) => `${prefix}-${++n}`,
-    engine: () => ({
-      profile: (jobId: string, table: string) =>
-        new Promise((resolve, reject) => {
-          calls.push(`profile ${table}`);
-          pending.set(jobId, { resolve, reject });
-        }),
-      cancel: async (jobId: string) => {
-        calls.push(`cancel ${jobId}`);
-        pending.get(jobId)?.reject(Object.assign(new LanternError('cancelled', 'Cancelled.'), { code: 'cancelled' }));
-        pending.delete(jobId);
-      },
+let n = 0;
+const fakeEngine: EngineCalls<unknown> = {
+  newJobId: (prefix: string) => `${prefix}-${++n}`,
+  profile: (jobId: string, table: string) =>
+    new Promise((resolve, reject) => {
+      calls.push(`profile ${table}`);
+      pending.set(jobId, { resolve, reject });
     }),
-  };
-});
-const { BackgroundProfiles } = await import('../../src/state/backgroundProfiles');
+  cancel: async (jobId: string) => {
+    calls.push(`cancel ${jobId}`);
+    pending.get(jobId)?.reject(new LanternError('cancelled', 'Cancelled.'));
+    pending.delete(jobId);
+  },
+};
 
-const dataset = (table: string) => ({ table, profile: null, profileError: null }) as unknown as Dataset;
+const dataset = (table: string): Profiled<unknown> => ({ table, profile: null, profileError: null });
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe('BackgroundProfiles', () => {
   it('cancels summaries in flight for work the user started, hides that cancel, and restarts them after', async () => {
     const [a, b] = [dataset('ds_1'), dataset('ds_2')];
-    const profiles = new BackgroundProfiles(() => [a, b]);
+    const profiles = new BackgroundProfiles(fakeEngine, () => [a, b]);
     void profiles.profile(a);
     void profiles.profile(b);
     let release!: () => void;
@@ -54,7 +49,7 @@ describe('BackgroundProfiles', () => {
   it('reports real failures, and the errors of work run ahead reach its caller', async () => {
     calls.length = 0;
     const a = dataset('ds_9');
-    const profiles = new BackgroundProfiles(() => [a]);
+    const profiles = new BackgroundProfiles(fakeEngine, () => [a]);
     void profiles.profile(a);
     await settle();
     const [, job] = [...pending].at(-1)!;
