@@ -105,13 +105,18 @@ export class DriftState {
           throw new Error('To compare a dataset with itself, give a timestamp column and a split time.');
         this.views = await engine().splitByTime(this.currentTable!, this.timestamp, this.splitMs);
       }
-      this.report = await engine().driftReport(jobId, this.tables(), {
-        roles: { ...this.reference.roles },
-        perColumn: $state.snapshot(this.settings),
-        driftShare: this.driftShare,
+      const reference = this.reference;
+      const current = this.current;
+      // The dataset cards' column summaries wait while the report and the quality checks run.
+      await this.workspace.profiles.ahead(async () => {
+        this.report = await engine().driftReport(jobId, this.tables(), {
+          roles: { ...reference.roles },
+          perColumn: $state.snapshot(this.settings),
+          driftShare: this.driftShare,
+        });
+        const id = current.columnsWithRole('id')[0];
+        this.quality = await engine().dataQuality(newJobId('quality'), this.tables(), id);
       });
-      const id = this.current.columnsWithRole('id')[0];
-      this.quality = await engine().dataQuality(newJobId('quality'), this.tables(), id);
     } catch (error) {
       if (errorCode(error) !== 'cancelled') this.error = (error as Error).message;
     } finally {

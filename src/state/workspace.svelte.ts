@@ -3,6 +3,7 @@ import type { LoadProgress } from '../lib/ingest';
 import { errorCode } from '../rpc/errors';
 import { Dataset } from './dataset.svelte';
 import { Explanation } from './explain.svelte';
+import { BackgroundProfiles } from './backgroundProfiles';
 import { DriftState } from './drift.svelte';
 import { LoadJob } from './loadJob.svelte';
 
@@ -43,6 +44,11 @@ export class Workspace {
     (kind, message) => this.notify(kind, message),
   );
   readonly drift: DriftState = new DriftState(this);
+  /** Column summaries for the dataset cards, which step aside for analyses the user starts. */
+  readonly profiles = new BackgroundProfiles(
+    { newJobId, profile: (jobId, table) => engine().profile(jobId, table), cancel: (jobId) => engine().cancel(jobId) },
+    () => this.datasets,
+  );
   private nextTable = 1;
   private nextNotice = 1;
 
@@ -93,12 +99,8 @@ export class Workspace {
     if (model.ok) await this.explain.loadModelFile(await model.blob(), 'model.json');
   }
 
-  private async profile(dataset: Dataset): Promise<void> {
-    try {
-      dataset.profile = await engine().profile(newJobId('profile'), dataset.table);
-    } catch (error) {
-      dataset.profileError = (error as Error).message;
-    }
+  private profile(dataset: Dataset): Promise<void> {
+    return this.profiles.profile(dataset);
   }
 
   async removeDataset(table: string): Promise<void> {

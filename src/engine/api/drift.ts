@@ -9,7 +9,7 @@ import { describeTable } from '../../lib/schema';
 import type { Jobs } from '../jobs';
 
 export type { DriftReport, WindowDrift, SegmentDrift, QualityReport, WindowSpec, ColumnTest };
-export type DriftRequest = Omit<DriftOptions, 'signal' | 'onProgress'>;
+export type DriftRequest = Omit<DriftOptions, 'signal' | 'onProgress' | 'batchValues'>;
 
 /** Drift, drift over time, root cause by segment and data quality between two loaded tables. */
 export function driftApi(db: Db, jobs: Jobs) {

@@ -20,6 +20,7 @@ import {
   type DriftTables,
   type SideFilter,
 } from './sql';
+import { sortFinite } from './radixSort';
 import { twoProportionZTest } from './ztest';
 
 export interface NumericalStats {
@@ -111,7 +112,7 @@ export async function loadValueCounts(
   }
   const side = async (table: string, where: string | undefined) => {
     // numbers() hands over the decoded column (a fresh array or a view of bytes we own): sort it in place.
-    return numbers(await queryColumns(db, finiteValuesSql(table, column, where), { signal }), 'x').sort();
+    return sortFinite(numbers(await queryColumns(db, finiteValuesSql(table, column, where), { signal }), 'x'));
   };
   const ref = await side(t.reference, options.where?.reference);
   throwIfAborted(signal);

@@ -14,7 +14,8 @@ export interface ValueCounts {
 
 /** Merges two sorted samples into distinct values with counts (ties collapse; -0 and 0 are one value, as in numpy). */
 export function mergeSorted(ref: Float64Array, cur: Float64Array): ValueCounts {
-  const n = ref.length + cur.length;
+  // Distinct values of each side bound the merged ones: a column of a few values gets small arrays.
+  const n = distinctSorted(ref) + distinctSorted(cur);
   const x = new Float64Array(n);
   const a = new Float64Array(n);
   const b = new Float64Array(n);
@@ -29,6 +30,12 @@ export function mergeSorted(ref: Float64Array, cur: Float64Array): ValueCounts {
     else b[k]!++;
   }
   return { x: x.subarray(0, k + 1), a: a.subarray(0, k + 1), b: b.subarray(0, k + 1) };
+}
+
+function distinctSorted(v: Float64Array): number {
+  let d = v.length > 0 ? 1 : 0;
+  for (let i = 1; i < v.length; i++) if (v[i] !== v[i - 1]) d++;
+  return d;
 }
 
 /** Sorts value counts that arrive in any order (e.g. from a GROUP BY). */

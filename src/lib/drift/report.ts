@@ -6,10 +6,12 @@ import type { Db } from '../db';
 import { LanternError, throwIfAborted } from '../errors';
 import { inferRoles, type ColumnRole, type RoleMap } from '../roles';
 import { describeTable } from '../schema';
-import { categoricalColumnDrift, numericalColumnDrift, type ColumnDrift } from './columnDrift';
+import { categoricalColumnDrift, numericalDriftFromCounts, type ColumnDrift } from './columnDrift';
+import { mergeSorted } from './ecdf';
 import { DEFAULT_DATASET_DRIFT_SHARE, methodAppliesTo, type DriftMethod } from './methods';
 import { compareSchemas, driftKindOf, type SchemaDiff } from './schemaDiff';
-import { profileSql, type DriftTables } from './sql';
+import { columnsPerQuery, pullSortedSide, rowCountSql } from './sides';
+import type { DriftTables } from './sql';
 
 export interface ColumnSetting {
   method?: DriftMethod;
@@ -25,6 +27,8 @@ export interface DriftOptions {
   driftShare?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Values per Arrow query when pulling numerical columns (default `BATCH_VALUES`; tests set it low). */
+  batchValues?: number;
 }
 
 export interface NotTested {
@@ -82,47 +86,56 @@ export async function driftReport(db: Db, t: DriftTables, options: DriftOptions 
       throw new LanternError('usage', `Method ${setting.method} needs a numerical column; "${name}" is categorical.`);
   }
 
-  const [refProfile] = await db.query(profileSql(t.reference, tested), { signal: options.signal });
-  const [curProfile] = await db.query(profileSql(t.current, tested), { signal: options.signal });
+  const signal = options.signal;
+  const [refRows, curRows] = [await rowCount(db, t.reference, signal), await rowCount(db, t.current, signal)];
   const dropped: DriftReport['dropped'] = {};
-  const columns: ColumnDrift[] = [];
-  for (const [i, col] of tested.entries()) {
-    throwIfAborted(options.signal);
-    const setting = options.perColumn?.[col.name] ?? {};
-    const common = { ...setting, signal: options.signal };
-    dropped[col.name] = {
-      refNulls: Number(refProfile?.[`c${i}_nulls`] ?? 0),
-      curNulls: Number(curProfile?.[`c${i}_nulls`] ?? 0),
-      refNonFinite: Number(refProfile?.[`c${i}_nonfinite`] ?? 0),
-      curNonFinite: Number(curProfile?.[`c${i}_nonfinite`] ?? 0),
-    };
-    columns.push(
-      col.numeric
-        ? await numericalColumnDrift(
-            db,
-            t,
-            col.name,
-            { approxDistinct: Number(refProfile?.[`c${i}_distinct`] ?? 0) + Number(curProfile?.[`c${i}_distinct`] ?? 0) },
-            common,
-          )
-        : await categoricalColumnDrift(db, t, col.name, common),
-    );
-    options.onProgress?.(i + 1, tested.length);
+  const results = new Map<string, ColumnDrift>();
+  const done = (c: ColumnDrift) => {
+    results.set(c.name, c);
+    options.onProgress?.(results.size, tested.length);
+  };
+  const settingOf = (name: string) => options.perColumn?.[name] ?? {};
+  // Numerical columns: one scan per side for a batch of columns, values sorted in JS (decision 0101).
+  const numeric = tested.filter((c) => c.numeric).map((c) => c.name);
+  const perQuery = columnsPerQuery(Math.max(refRows, curRows), options.batchValues);
+  for (let start = 0; start < numeric.length; start += perQuery) {
+    const batch = numeric.slice(start, start + perQuery);
+    const ref = await pullSortedSide(db, t.reference, batch, { signal });
+    const cur = await pullSortedSide(db, t.current, batch, { signal });
+    batch.forEach((name, j) => {
+      throwIfAborted(signal);
+      const [r, c] = [ref[j]!, cur[j]!];
+      dropped[name] = { refNulls: r.nulls, curNulls: c.nulls, refNonFinite: r.nonFinite, curNonFinite: c.nonFinite };
+      done(numericalDriftFromCounts(name, mergeSorted(r.values, c.values), settingOf(name)));
+    });
   }
+  for (const col of tested.filter((c) => !c.numeric)) {
+    throwIfAborted(signal);
+    const result = await categoricalColumnDrift(db, t, col.name, { ...settingOf(col.name), signal });
+    dropped[col.name] = { refNulls: refRows - result.nRef, curNulls: curRows - result.nCur, refNonFinite: 0, curNonFinite: 0 };
+    done(result);
+  }
+  const columns = tested.map((c) => results.get(c.name)!);
+  const droppedInOrder = Object.fromEntries(tested.map((c) => [c.name, dropped[c.name]!]));
   const testedRoles: Record<string, ColumnRole> = {};
   for (const c of columns) testedRoles[c.name] = roles[c.name] ?? 'feature';
   const threshold = options.driftShare ?? DEFAULT_DATASET_DRIFT_SHARE;
   const driftedColumns = columns.filter((c) => c.drifted).length;
   const share = columns.length ? driftedColumns / columns.length : 0;
   return {
-    referenceRows: Number(refProfile?.['n_rows'] ?? 0),
-    currentRows: Number(curProfile?.['n_rows'] ?? 0),
+    referenceRows: refRows,
+    currentRows: curRows,
     schema,
     columns,
     roles: testedRoles,
     notTested,
     dataset: { driftedColumns, testedColumns: columns.length, share, threshold, drifted: columns.length > 0 && share >= threshold },
     outputs: columns.filter((c) => OUTPUT_ROLES.has(testedRoles[c.name]!)),
-    dropped,
+    dropped: droppedInOrder,
   };
+}
+
+async function rowCount(db: Db, table: string, signal?: AbortSignal): Promise<number> {
+  const [row] = await db.query(rowCountSql(table), { signal });
+  return Number(row?.['n'] ?? 0);
 }

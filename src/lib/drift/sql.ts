@@ -50,27 +50,3 @@ export function numericValueCountsSql(pooled: string): string {
 export function categoryCountsSql(pooled: string): string {
   return `SELECT k, count(*) FILTER (WHERE s = 0)::DOUBLE AS a, count(*) FILTER (WHERE s = 1)::DOUBLE AS b FROM (${pooled}) GROUP BY k ORDER BY k`;
 }
-
-export interface ProfileColumn {
-  name: string;
-  numeric: boolean;
-}
-
-/**
- * One scan of one table for all columns: rows, and per column the NULL count, the NaN/±inf count and
- * the approximate distinct count of the finite values (numerical columns). Aliases are positional
- * (c0_nulls, ...) so that column names never have to be valid aliases.
- */
-export function profileSql(table: string, columns: readonly ProfileColumn[]): string {
-  const parts = ['count(*)::DOUBLE AS n_rows'];
-  columns.forEach((col, i) => {
-    const c = ident(col.name);
-    parts.push(`count(*) FILTER (WHERE ${c} IS NULL)::DOUBLE AS c${i}_nulls`);
-    if (col.numeric) {
-      const x = `CAST(${c} AS DOUBLE)`;
-      parts.push(`count(*) FILTER (WHERE NOT isfinite(${x}))::DOUBLE AS c${i}_nonfinite`);
-      parts.push(`approx_count_distinct(${x}) FILTER (WHERE isfinite(${x}))::DOUBLE AS c${i}_distinct`);
-    }
-  });
-  return `SELECT ${parts.join(', ')} FROM ${ident(table)}`;
-}
