@@ -50,7 +50,7 @@ export function lanternReplaySide<S = undefined>(
 /** Native side: the same tables from the same files, then the statements Lantern's last run recorded. */
 export function nativeReplaySide(id: string, tables: (ctx: BenchContext) => Tables): Side {
   return {
-    name: 'native DuckDB (@duckdb/node-api, default threads) replaying the SQL Lantern ran, results read into JS (no JS statistics)',
+    name: 'native DuckDB (@duckdb/node-api, default threads) replaying the SQL Lantern ran, every result chunk fetched (no conversion to JS values, no JS statistics)',
     async run(ctx, params): Promise<Measurement> {
       const statements = JSON.parse(readFileSync(sqlFile(ctx, id, String(params['key'])), 'utf8')) as string[];
       const native = await openNative();
