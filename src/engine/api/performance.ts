@@ -1,13 +1,12 @@
 import type { Db } from '../../lib/db';
-import { binaryMetricsAt, binaryReport, type BinaryMetrics, type BinaryReport, type ThresholdFreeMetrics } from '../../lib/metrics/binary';
-import { cbpeOverTime, fitCbpeCalibrator, type CbpeWindow } from '../../lib/metrics/cbpe';
-import { metricsByGroup, overallPerformance, type AnyMetrics, type OverallPerformance } from '../../lib/metrics/performance';
-import { confusionAt, type ScoreTable } from '../../lib/metrics/scoreTable';
-import type { Confusion } from '../../lib/metrics/confusion';
+import { binaryReport, type BinaryReport } from '../../lib/metrics/binary';
+import { cbpeWindowCounts, cbpeWindowsAt, fitCbpeCalibrator, type CbpeWindow } from '../../lib/metrics/cbpe';
+import { loadGroupedScoreCounts } from '../../lib/metrics/groupedScores';
+import { metricsByGroup, overallPerformance, type OverallPerformance } from '../../lib/metrics/performance';
 import { preparePerformance, type PerfChoices, type PerfSetup } from '../../lib/metrics/setup';
 import type { PerfSpec } from '../../lib/metrics/spec';
 import { chooseWindowUnit, windowSql, type WindowUnit } from '../../lib/metrics/time';
-import { metricsOverTime, type MetricsOverTime } from '../../lib/metrics/windows';
+import { metricsOverTime, windowsAt, windowScoreCounts, type MetricsOverTime } from '../../lib/metrics/windows';
 import { describeTable } from '../../lib/schema';
 import { discoverSlices, type SliceDiscovery } from '../../lib/slices/discover';
 import { sliceDimensions, type Dimension } from '../../lib/slices/dimensions';
@@ -16,6 +15,15 @@ import type { RowErrorName } from '../../lib/slices/rowError';
 import { worsenedSlices, type WorsenedSlice } from '../../lib/slices/worsened';
 import { ident } from '../../lib/sql';
 import type { Jobs } from '../jobs';
+import {
+  heatKey,
+  sliceRowsAt,
+  viewsAtThreshold,
+  type AtThreshold,
+  type SliceRow,
+  type ThresholdCache,
+  type ThresholdViewsWanted,
+} from './thresholdViews';
 
 export interface PerformanceSummary {
   spec: PerfSpec;
@@ -42,9 +50,8 @@ interface Session {
   setup: PerfSetup;
   dims: Dimension[];
   reference?: PerfSpec;
-  scoreTable?: ScoreTable;
-  /** Threshold-independent metrics of the score table, with their bootstrap intervals. */
-  thresholdFree?: ThresholdFreeMetrics;
+  /** Per-score counts behind every threshold-dependent view (binary with scores only). */
+  cache: ThresholdCache;
   windowUnit: WindowUnit | null;
 }
 
@@ -95,7 +102,7 @@ export function performanceApi(db: Db, jobs: Jobs) {
           );
           windowUnit = chooseWindowUnit(Number(span?.['s'] ?? 0));
         }
-        const s: Session = { setup, dims, windowUnit };
+        const s: Session = { setup, dims, windowUnit, cache: { slices: new Map(), heat: new Map() } };
         if (reference) s.reference = reference;
         sessions.set(id, s);
         return {
@@ -118,9 +125,8 @@ export function performanceApi(db: Db, jobs: Jobs) {
         const s = session(id);
         const result = await overallPerformance(db, withThreshold(s, threshold), { signal });
         if (result.task === 'binary' && result.scoreTable) {
-          s.scoreTable = result.scoreTable;
           const { roc_auc, average_precision, log_loss, brier } = result.metrics;
-          s.thresholdFree = { roc_auc, average_precision, log_loss, brier };
+          s.cache.overall = { table: result.scoreTable, free: { roc_auc, average_precision, log_loss, brier } };
           // The score table stays in the worker; the page gets the report only.
           return { task: 'binary', metrics: result.metrics, ...(result.report ? { report: result.report } : {}) };
         }
@@ -128,17 +134,18 @@ export function performanceApi(db: Db, jobs: Jobs) {
       });
     },
 
-    /** A slider move: metrics and confusion at a new threshold from the cached score table (no query). */
-    atThreshold(id: string, threshold: number): { metrics: BinaryMetrics; confusion: Confusion; threshold: number } | null {
+    /**
+     * A slider move: overall metrics, confusion matrix, metrics and CBPE per window, the slice table and the
+     * heatmap at a new threshold, all from the cached per-score counts (no query).
+     */
+    atThreshold(id: string, threshold: number, wanted: ThresholdViewsWanted = {}): AtThreshold | null {
       const s = sessions.get(id);
-      const t = s?.scoreTable;
-      if (!t) return null;
-      return { metrics: binaryMetricsAt(t, threshold, s.thresholdFree), confusion: confusionAt(t, threshold), threshold };
+      return s ? viewsAtThreshold(s.cache, s.dims, threshold, wanted) : null;
     },
 
     /** Full binary report at a threshold, with bootstrap intervals (after the slider settles). */
     reportAt(id: string, threshold: number): BinaryReport | null {
-      const t = sessions.get(id)?.scoreTable;
+      const t = sessions.get(id)?.cache.overall?.table;
       return t ? binaryReport(t, threshold) : null;
     },
 
@@ -147,28 +154,45 @@ export function performanceApi(db: Db, jobs: Jobs) {
         const s = session(id);
         const spec = withThreshold(s, threshold);
         if (!s.setup.timestampSql || !s.windowUnit) throw new Error('No timestamp column: metrics over time need one.');
+        if (spec.task === 'binary' && spec.score && (!s.reference || s.reference.score)) {
+          const windows = await windowScoreCounts(db, spec, s.setup.timestampSql, {
+            unit: s.windowUnit,
+            signal,
+            ...(s.reference ? { reference: s.reference } : {}),
+          });
+          s.cache.windows = windows;
+          delete s.cache.cbpe;
+          let cbpeUnavailable: string | undefined;
+          if (s.reference) s.cache.cbpe = cbpeWindowCounts(windows.groups.values(), await fitCbpeCalibrator(db, s.reference, signal));
+          else cbpeUnavailable = 'CBPE needs a reference dataset with labels and scores to calibrate on.';
+          const cbpe = s.cache.cbpe ? cbpeWindowsAt(s.cache.cbpe, threshold) : null;
+          return { ...windowsAt(windows, threshold), cbpe, ...(cbpeUnavailable ? { cbpeUnavailable } : {}) };
+        }
         const over = await metricsOverTime(db, spec, s.setup.timestampSql, {
           unit: s.windowUnit,
           signal,
           ...(s.reference ? { reference: { ...s.reference, threshold } } : {}),
         });
-        let cbpe: CbpeWindow[] | null = null;
-        let cbpeUnavailable: string | undefined;
-        if (spec.task !== 'binary' || !spec.score) cbpeUnavailable = 'CBPE needs a binary classifier with scores.';
-        else if (!s.reference) cbpeUnavailable = 'CBPE needs a reference dataset with labels and scores to calibrate on.';
-        else {
-          const fit = await fitCbpeCalibrator(db, { ...s.reference, threshold }, signal);
-          cbpe = await cbpeOverTime(db, spec, windowSql(s.setup.timestampSql, s.windowUnit), fit, signal);
-        }
-        return { ...over, cbpe, ...(cbpeUnavailable ? { cbpeUnavailable } : {}) };
+        // CBPE needs scores here and in the reference (the branch above).
+        const cbpeUnavailable =
+          spec.task !== 'binary' || !spec.score
+            ? 'CBPE needs a binary classifier with scores.'
+            : 'CBPE needs a reference dataset with labels and scores to calibrate on.';
+        return { ...over, cbpe: null, cbpeUnavailable };
       });
     },
 
-    bySlice(jobId: string, id: string, dimension: string, threshold: number): Promise<{ value: string; metrics: AnyMetrics }[]> {
+    bySlice(jobId: string, id: string, dimension: string, threshold: number): Promise<SliceRow[]> {
       return jobs.run(jobId, async (signal) => {
         const s = session(id);
         const dim = s.dims.find((d) => d.name === dimension);
         if (!dim) throw new Error(`No dimension ${dimension}`);
+        const spec = s.setup.spec;
+        if (spec.task === 'binary' && spec.score) {
+          let groups = s.cache.slices.get(dimension);
+          if (!groups) s.cache.slices.set(dimension, (groups = await loadGroupedScoreCounts(db, spec, [dim.codeSql], { signal })));
+          return sliceRowsAt(dim, groups, threshold);
+        }
         const groups = await metricsByGroup(db, withThreshold(s, threshold), [{ sql: dim.codeSql, as: 'code' }], { signal });
         return groups
           .filter((g) => Number(g.key['code']) > 0)
@@ -218,6 +242,12 @@ export function performanceApi(db: Db, jobs: Jobs) {
         const dx = s.dims.find((d) => d.name === x);
         const dy = s.dims.find((d) => d.name === y);
         if (!dx || !dy) throw new Error('Unknown dimension');
+        const spec = s.setup.spec;
+        if (spec.task === 'binary' && spec.score) {
+          const key = heatKey(x, y);
+          if (!s.cache.heat.has(key)) s.cache.heat.set(key, await loadGroupedScoreCounts(db, spec, [dx.codeSql, dy.codeSql], { signal }));
+          return viewsAtThreshold(s.cache, s.dims, threshold, { heat: { x, y, metric } })?.heat?.cells ?? [];
+        }
         return metricHeatmap(db, withThreshold(s, threshold), dx, dy, metric, signal);
       });
     },
