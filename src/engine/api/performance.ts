@@ -89,7 +89,12 @@ export function performanceApi(db: Db, jobs: Jobs) {
         if (input.reference) {
           const cols = await describeTable(db, input.reference);
           const label = cols.find((c) => c.name === spec.label);
-          const hasOutputs = [spec.score, spec.prediction].every((c) => c === undefined || cols.some((x) => x.name === c));
+          const outputs = [
+            spec.score,
+            spec.prediction,
+            ...(spec.predictionFromScores ? (spec.classScores ?? []).map((c) => c.column) : []),
+          ];
+          const hasOutputs = outputs.every((c) => c === undefined || cols.some((x) => x.name === c));
           if (label && hasOutputs) reference = { ...spec, table: input.reference, labelKind: label.kind };
         }
         const timestamp = setup.timestampSql && spec.timestamp ? { column: spec.timestamp, sql: setup.timestampSql } : undefined;
