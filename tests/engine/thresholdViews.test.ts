@@ -5,6 +5,11 @@ import type { BinaryMetrics } from '../../src/lib/metrics/binary';
 import { metricsByGroup } from '../../src/lib/metrics/performance';
 import type { MetricValue } from '../../src/lib/metrics/value';
 import { windowSql } from '../../src/lib/metrics/time';
+import { inferRoles } from '../../src/lib/roles';
+import { describeTable } from '../../src/lib/schema';
+import { sliceDimensions } from '../../src/lib/slices/dimensions';
+import { discoverSlices } from '../../src/lib/slices/discover';
+import { worsenedSlices } from '../../src/lib/slices/worsened';
 import { testDb } from '../helpers/db';
 import { loadFixture } from '../helpers/perf';
 
@@ -88,5 +93,34 @@ describe('a threshold move answered from cached per-score counts', () => {
       expect(at.heat!.cells).toEqual(cells);
       expect(at.ms).toBeLessThan(200);
     }
+  });
+
+  it('findSlices (one encoding for discovery and the worsened comparisons) equals the separate analyses', async () => {
+    const db = await testDb();
+    const { summary } = await engine.preparePerformance('p3', {
+      data: 'tv_log',
+      choices: { label: 'label', score: 'score', timestamp: 'timestamp', id: 'prediction_id' },
+    });
+    const spec = { ...summary.spec, threshold: 0.4 };
+    const found = await engine.findSlices('f', id, { maxDepth: 2, threshold: 0.4 });
+    const dims = await sliceDimensions(
+      db,
+      spec.table,
+      await describeTable(db, spec.table),
+      inferRoles(await describeTable(db, spec.table)),
+      {
+        timestamp: { column: 'timestamp', sql: 'CAST("timestamp" AS TIMESTAMP)' },
+      },
+    );
+    expect(found.discovery).toEqual(await discoverSlices(db, spec, dims, { maxDepth: 2 }));
+    const windowExpr = windowSql('CAST("timestamp" AS TIMESTAMP)', summary.windowUnit === 'day' ? 'week' : summary.windowUnit!);
+    expect(found.worsened).toEqual(
+      await worsenedSlices(
+        db,
+        spec,
+        dims.filter((d) => d.kind !== 'time'),
+        { windowSql: windowExpr },
+      ),
+    );
   });
 });

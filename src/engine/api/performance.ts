@@ -8,11 +8,12 @@ import type { PerfSpec } from '../../lib/metrics/spec';
 import { chooseWindowUnit, windowSql, type WindowUnit } from '../../lib/metrics/time';
 import { metricsOverTime, windowsAt, windowScoreCounts, type MetricsOverTime } from '../../lib/metrics/windows';
 import { describeTable } from '../../lib/schema';
-import { discoverSlices, type SliceDiscovery } from '../../lib/slices/discover';
+import { discoverInEncoded, type SliceDiscovery } from '../../lib/slices/discover';
+import { encodeRows, pickDimensions } from '../../lib/slices/encode';
 import { sliceDimensions, type Dimension } from '../../lib/slices/dimensions';
 import { metricHeatmap, type HeatmapCell } from '../../lib/slices/heatmap';
-import type { RowErrorName } from '../../lib/slices/rowError';
-import { worsenedSlices, type WorsenedSlice } from '../../lib/slices/worsened';
+import { defaultRowError, rowErrorSql, type RowErrorName } from '../../lib/slices/rowError';
+import { worsenedFromEncoded, type WorsenedSlice } from '../../lib/slices/worsened';
 import { ident } from '../../lib/sql';
 import type { Jobs } from '../jobs';
 import {
@@ -213,30 +214,33 @@ export function performanceApi(db: Db, jobs: Jobs) {
       return jobs.run(jobId, async (signal) => {
         const s = session(id);
         const spec = withThreshold(s, options.threshold);
-        const discovery = await discoverSlices(db, spec, s.dims, { metric: options.metric, maxDepth: options.maxDepth ?? 2, signal });
+        const metric = options.metric ?? defaultRowError(spec);
         const windowExpr =
           s.setup.timestampSql && s.windowUnit
             ? windowSql(s.setup.timestampSql, s.windowUnit === 'day' ? 'week' : s.windowUnit)
             : undefined;
-        // Timestamp parts are constant within a window: compare segments and bins only.
-        const worsened = await worsenedSlices(db, spec, windowExpr ? s.dims.filter((d) => d.kind !== 'time') : s.dims, {
-          metric: discovery.metric,
+        // One pull of codes and errors serves the discovery and both worsened-slice comparisons.
+        const encoded = await encodeRows(db, spec, s.dims, rowErrorSql(spec, metric), {
           signal,
           ...(windowExpr ? { windowSql: windowExpr } : {}),
         });
-        // Against the reference, segments and bins only: the reference covers other dates.
-        const worsenedVsReference = s.reference
-          ? await worsenedSlices(
-              db,
-              spec,
-              s.dims.filter((d) => d.kind !== 'time'),
-              {
-                metric: discovery.metric,
-                reference: { ...s.reference, threshold: options.threshold },
-                signal,
-              },
-            )
-          : null;
+        const discovery = await discoverInEncoded(s.dims, encoded, metric, { maxDepth: options.maxDepth ?? 2, signal });
+        // Timestamp parts are constant within a window: compare segments and bins only (and only those against
+        // the reference, which covers other dates).
+        const untimed = s.dims.flatMap((d, i) => (d.kind === 'time' ? [] : [i]));
+        const worsenedDims = windowExpr ? untimed : s.dims.map((_, i) => i);
+        const worsened = worsenedFromEncoded(
+          worsenedDims.map((i) => s.dims[i]!),
+          pickDimensions(encoded, worsenedDims),
+          undefined,
+        );
+        let worsenedVsReference: WorsenedSlice[] | null = null;
+        if (s.reference) {
+          const reference = { ...s.reference, threshold: options.threshold };
+          const refDims = untimed.map((i) => s.dims[i]!);
+          const refRows = await encodeRows(db, reference, refDims, rowErrorSql(reference, metric), { signal });
+          worsenedVsReference = worsenedFromEncoded(refDims, pickDimensions(encoded, untimed, false), refRows);
+        }
         return { discovery, worsened, worsenedVsReference };
       });
     },

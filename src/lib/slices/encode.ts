@@ -9,7 +9,7 @@ export interface EncodedRows {
   codes: Codes[];
   cardinality: number[];
   errors: Float64Array;
-  /** Optional per-row window index (0-based, in time order) when a window expression is given. */
+  /** Optional per-row window index (0-based, in time order; -1 where the window is NULL) when a window expression is given. */
   window?: Int32Array;
   windowStarts?: number[];
 }
@@ -19,6 +19,20 @@ export interface EncodedRows {
  * error, for labelled rows, through Arrow. Codes travel as UTINYINT (every dimension has at most ~55
  * values), so a million rows x 14 dimensions is 14 MB read straight into Uint8Arrays, not 56 MB of Int32.
  */
+/** The same rows restricted to some dimensions (by index), and optionally without the window column. */
+export function pickDimensions(rows: EncodedRows, indexes: number[], keepWindow = true): EncodedRows {
+  const out: EncodedRows = {
+    codes: indexes.map((i) => rows.codes[i]!),
+    cardinality: indexes.map((i) => rows.cardinality[i]!),
+    errors: rows.errors,
+  };
+  if (keepWindow && rows.window) {
+    out.window = rows.window;
+    if (rows.windowStarts) out.windowStarts = rows.windowStarts;
+  }
+  return out;
+}
+
 export async function encodeRows(
   db: Db,
   spec: PerfSpec,
@@ -28,7 +42,7 @@ export async function encodeRows(
 ): Promise<EncodedRows> {
   const cols = dims.map((d, i) => `CAST(${d.codeSql} AS ${d.values.length < 256 ? 'UTINYINT' : 'INTEGER'}) AS d${i}`);
   if (options.windowSql) cols.push(`CAST(epoch_ms(${options.windowSql}) AS DOUBLE) AS w`);
-  const sql = `SELECT ${[...cols, `CAST(${errorSql} AS DOUBLE) AS e`].join(', ')} FROM ${ident(spec.table)} WHERE ${labelledSql(spec)} AND isfinite(CAST(${errorSql} AS DOUBLE))${options.windowSql ? ` AND ${options.windowSql} IS NOT NULL` : ''}${options.where ? ` AND (${options.where})` : ''}`;
+  const sql = `SELECT ${[...cols, `CAST(${errorSql} AS DOUBLE) AS e`].join(', ')} FROM ${ident(spec.table)} WHERE ${labelledSql(spec)} AND isfinite(CAST(${errorSql} AS DOUBLE))${options.where ? ` AND (${options.where})` : ''}`;
   const table = tableFromIPC(await db.queryArrow(sql, { signal: options.signal }));
   const codes = dims.map((d, i): Codes => {
     const values = table.getChild(`d${i}`)?.toArray() ?? [];
@@ -37,10 +51,13 @@ export async function encodeRows(
   const errors = Float64Array.from(table.getChild('e')?.toArray() ?? []);
   const out: EncodedRows = { codes, cardinality: dims.map((d) => d.values.length + 1), errors };
   if (options.windowSql) {
-    const starts = Float64Array.from(table.getChild('w')?.toArray() ?? []);
-    const distinct = [...new Set(starts)].sort((a, b) => a - b);
+    const child = table.getChild('w');
+    const starts = Float64Array.from(child?.toArray() ?? []);
+    // Rows without a window (NULL timestamp) stay in: slice discovery uses them, window comparisons skip them.
+    if (child && child.nullCount > 0) for (let r = 0; r < starts.length; r++) if (!child.isValid(r)) starts[r] = NaN;
+    const distinct = [...new Set(starts)].filter((s) => !Number.isNaN(s)).sort((a, b) => a - b);
     const index = new Map(distinct.map((s, i) => [s, i]));
-    out.window = Int32Array.from(starts, (s) => index.get(s)!);
+    out.window = Int32Array.from(starts, (s) => index.get(s) ?? -1);
     out.windowStarts = distinct;
   }
   return out;
