@@ -84,17 +84,13 @@ const scenario: Scenario = {
         return { labelled: overall.metrics.n, windows: time.windows.length };
       }
       const { api, id } = view!;
-      // CPU time next to the wall time: on a shared machine the wall time of a few milliseconds is mostly waiting.
-      const cpu = process.cpuUsage();
       const at = api.atThreshold(id, 0.35, { dimension: 'seg_3', heat: HEAT });
-      const used = process.cpuUsage(cpu);
       if (!at?.overTime || !at.bySlice || !at.heat) throw new Error('a threshold-dependent view was not answered from the cache');
       return {
         windows: at.overTime.windows.length,
         sliceRows: at.bySlice.rows.length,
         cells: at.heat.cells.length,
         engineMs: at.ms,
-        cpuMs: (used.user + used.system) / 1000,
       };
     },
     async (db, ctx, params) => {
