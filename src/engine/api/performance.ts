@@ -9,7 +9,7 @@ import { chooseWindowUnit, windowSql, type WindowUnit } from '../../lib/metrics/
 import { metricsOverTime, windowsAt, windowScoreCounts, type MetricsOverTime } from '../../lib/metrics/windows';
 import { describeTable } from '../../lib/schema';
 import { discoverInEncoded, type SliceDiscovery } from '../../lib/slices/discover';
-import { encodeRows, pickDimensions } from '../../lib/slices/encode';
+import { encodeRows, encodeScoredRows, errorRateAt, pickDimensions, type EncodedRows, type ScoredRows } from '../../lib/slices/encode';
 import { sliceDimensions, type Dimension } from '../../lib/slices/dimensions';
 import { metricHeatmap, type HeatmapCell } from '../../lib/slices/heatmap';
 import { defaultRowError, rowErrorSql, type RowErrorName } from '../../lib/slices/rowError';
@@ -53,6 +53,9 @@ interface Session {
   reference?: PerfSpec;
   /** Per-score counts behind every threshold-dependent view (binary with scores only). */
   cache: ThresholdCache;
+  /** Slice codes with scores and labels (binary with scores), for the 0/1 error at any threshold. */
+  scored?: ScoredRows;
+  referenceScored?: ScoredRows;
   windowUnit: WindowUnit | null;
 }
 
@@ -219,15 +222,35 @@ export function performanceApi(db: Db, jobs: Jobs) {
           s.setup.timestampSql && s.windowUnit
             ? windowSql(s.setup.timestampSql, s.windowUnit === 'day' ? 'week' : s.windowUnit)
             : undefined;
-        // One pull of codes and errors serves the discovery and both worsened-slice comparisons.
-        const encoded = await encodeRows(db, spec, s.dims, rowErrorSql(spec, metric), {
-          signal,
-          ...(windowExpr ? { windowSql: windowExpr } : {}),
-        });
+        const untimed = s.dims.flatMap((d, i) => (d.kind === 'time' ? [] : [i]));
+        // The 0/1 error of a classifier with scores: codes, scores and labels pulled once per session, the
+        // errors at this threshold computed in JS - a search after a threshold move runs no query (and the
+        // worker stays free for the next move). Other errors: one pull per search.
+        const byThreshold = metric === 'error_rate' && spec.task === 'binary' && Boolean(spec.score);
+        let refRows: EncodedRows | undefined;
+        let encoded: EncodedRows;
+        if (byThreshold) {
+          s.scored ??= await encodeScoredRows(db, spec, s.dims, { signal, ...(windowExpr ? { windowSql: windowExpr } : {}) });
+          encoded = errorRateAt(s.scored, options.threshold);
+          if (s.reference?.score) {
+            s.referenceScored ??= await encodeScoredRows(
+              db,
+              s.reference,
+              untimed.map((i) => s.dims[i]!),
+              { signal },
+            );
+            refRows = errorRateAt(s.referenceScored, options.threshold);
+          }
+        } else {
+          // One pull of codes and errors serves the discovery and both worsened-slice comparisons.
+          encoded = await encodeRows(db, spec, s.dims, rowErrorSql(spec, metric), {
+            signal,
+            ...(windowExpr ? { windowSql: windowExpr } : {}),
+          });
+        }
         const discovery = await discoverInEncoded(s.dims, encoded, metric, { maxDepth: options.maxDepth ?? 2, signal });
         // Timestamp parts are constant within a window: compare segments and bins only (and only those against
         // the reference, which covers other dates).
-        const untimed = s.dims.flatMap((d, i) => (d.kind === 'time' ? [] : [i]));
         const worsenedDims = windowExpr ? untimed : s.dims.map((_, i) => i);
         const worsened = worsenedFromEncoded(
           worsenedDims.map((i) => s.dims[i]!),
@@ -238,7 +261,7 @@ export function performanceApi(db: Db, jobs: Jobs) {
         if (s.reference) {
           const reference = { ...s.reference, threshold: options.threshold };
           const refDims = untimed.map((i) => s.dims[i]!);
-          const refRows = await encodeRows(db, reference, refDims, rowErrorSql(reference, metric), { signal });
+          refRows ??= await encodeRows(db, reference, refDims, rowErrorSql(reference, metric), { signal });
           worsenedVsReference = worsenedFromEncoded(refDims, pickDimensions(encoded, untimed, false), refRows);
         }
         return { discovery, worsened, worsenedVsReference };
