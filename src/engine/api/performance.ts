@@ -45,6 +45,8 @@ export interface SliceFindings {
   worsened: WorsenedSlice[];
   /** Slices worse over the whole log than the same slice in the reference (when there is one). */
   worsenedVsReference: WorsenedSlice[] | null;
+  /** Time spent in the worker, milliseconds: the whole search and its discovery part (pull + SliceLine). */
+  ms: { total: number; discovery: number };
 }
 
 interface Session {
@@ -215,6 +217,7 @@ export function performanceApi(db: Db, jobs: Jobs) {
       options: { metric?: RowErrorName; maxDepth?: number; threshold: number },
     ): Promise<SliceFindings> {
       return jobs.run(jobId, async (signal) => {
+        const started = performance.now();
         const s = session(id);
         const spec = withThreshold(s, options.threshold);
         const metric = options.metric ?? defaultRowError(spec);
@@ -249,6 +252,7 @@ export function performanceApi(db: Db, jobs: Jobs) {
           });
         }
         const discovery = await discoverInEncoded(s.dims, encoded, metric, { maxDepth: options.maxDepth ?? 2, signal });
+        const discoveryMs = performance.now() - started;
         // Timestamp parts are constant within a window: compare segments and bins only (and only those against
         // the reference, which covers other dates).
         const worsenedDims = windowExpr ? untimed : s.dims.map((_, i) => i);
@@ -264,7 +268,7 @@ export function performanceApi(db: Db, jobs: Jobs) {
           refRows ??= await encodeRows(db, reference, refDims, rowErrorSql(reference, metric), { signal });
           worsenedVsReference = worsenedFromEncoded(refDims, pickDimensions(encoded, untimed, false), refRows);
         }
-        return { discovery, worsened, worsenedVsReference };
+        return { discovery, worsened, worsenedVsReference, ms: { total: performance.now() - started, discovery: discoveryMs } };
       });
     },
 
