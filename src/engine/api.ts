@@ -11,6 +11,7 @@ import { Jobs } from './jobs';
 
 export type { LoadedWithRoles } from './api/datasets';
 export type { PerformanceSummary, OverTime, SliceFindings } from './api/performance';
+export type { AtThreshold, SliceRow } from './api/thresholdViews';
 export type { EngineRuntime } from './api/runtime';
 
 /**

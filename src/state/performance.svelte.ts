@@ -1,4 +1,4 @@
-import { engine, newJobId, type OverTime, type PerformanceSummary, type SliceFindings } from '../client/engine';
+import { engine, newJobId, type AtThreshold, type OverTime, type PerformanceSummary, type SliceFindings } from '../client/engine';
 import type { BinaryMetrics } from '../lib/metrics/binary';
 import type { Confusion } from '../lib/metrics/confusion';
 import type { AnyMetrics, OverallPerformance } from '../lib/metrics/performance';
@@ -41,6 +41,13 @@ export function guessSources(datasets: Dataset[]): PerfSources | null {
 
 export type Live = { metrics: BinaryMetrics; confusion: Confusion; threshold: number };
 
+/** How long the last threshold move took: in the engine (all views from cached counts) and round trip to the page. */
+export interface ThresholdTiming {
+  threshold: number;
+  engineMs: number;
+  totalMs: number;
+}
+
 /**
  * Performance view state. Settings (task, positive class, threshold) drive everything: a threshold move
  * is answered at once from the worker's cached score counts (`live`), and the heavier parts - curves with
@@ -60,12 +67,14 @@ export class PerformanceState {
   sliceDimension: string | null = $state(null);
   bySlice: { value: string; metrics: AnyMetrics }[] | null = $state.raw(null);
   heat: { x: string; y: string; metric: string; cells: HeatmapCell[] } | null = $state.raw(null);
+  thresholdTiming: ThresholdTiming | null = $state.raw(null);
   rowError: RowErrorName | null = $state(null);
   maxDepth = $state(2);
   busy: Record<string, boolean> = $state({});
   errors: Record<string, string> = $state({});
   private settle: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
+  private findJob: string | null = null;
 
   readonly metrics = $derived<AnyMetrics | null>(this.live?.metrics ?? this.overall?.metrics ?? null);
 
@@ -128,23 +137,45 @@ export class PerformanceState {
     });
   }
 
-  /** A slider move: numbers update now from the worker's cached counts; the rest once the slider rests. */
+  /**
+   * A slider move: overall metrics, confusion matrix, windows (with CBPE), the slice table and the heatmap
+   * update now from the worker's cached per-score counts; curves with bootstrap intervals and slice
+   * discovery once the slider rests.
+   */
   async setThreshold(threshold: number): Promise<void> {
     this.threshold = threshold;
     if (!this.sessionId || this.summary?.spec.task !== 'binary') return;
-    const live = await engine().atThreshold(this.sessionId, threshold);
-    if (live && live.threshold === this.threshold) this.live = live;
+    const started = performance.now();
+    const heat = this.heat;
+    const at = await engine().atThreshold(this.sessionId, threshold, {
+      dimension: this.sliceDimension,
+      heat: heat ? { x: heat.x, y: heat.y, metric: heat.metric } : null,
+    });
+    if (at && at.threshold === this.threshold) this.applyThreshold(at, started);
     clearTimeout(this.settle);
     this.settle = setTimeout(() => void this.refresh({ thresholdOnly: true }), 300);
   }
 
-  /** Recomputes the view; after a threshold move the curves and intervals come from the cached counts (no scan). */
+  private applyThreshold(at: AtThreshold, started: number): void {
+    this.live = { metrics: at.metrics, confusion: at.confusion, threshold: at.threshold };
+    if (at.overTime && this.overTime) this.overTime = { ...this.overTime, ...at.overTime };
+    if (at.bySlice && at.bySlice.dimension === this.sliceDimension) this.bySlice = at.bySlice.rows;
+    const heat = this.heat;
+    if (at.heat && heat && at.heat.x === heat.x && at.heat.y === heat.y && at.heat.metric === heat.metric) this.heat = at.heat;
+    this.thresholdTiming = { threshold: at.threshold, engineMs: at.ms, totalMs: performance.now() - started };
+  }
+
+  /**
+   * Recomputes the view; after a threshold move the curves and intervals come from the cached counts (no
+   * scan), and the windows and slice table were already updated by setThreshold.
+   */
   async refresh(options: { thresholdOnly?: boolean } = {}): Promise<void> {
     const id = this.sessionId;
     if (!id) return;
     const threshold = this.threshold;
     const previous = this.overall;
-    if (options.thresholdOnly && previous?.task === 'binary' && previous.report) {
+    const cached = options.thresholdOnly && previous?.task === 'binary' && Boolean(previous.report);
+    if (cached) {
       const report = await this.step('overall', () => engine().reportAt(id, threshold));
       if (report && threshold === this.threshold) {
         this.overall = { task: 'binary', metrics: report.metrics, report };
@@ -161,11 +192,12 @@ export class PerformanceState {
         this.live = null;
       }
     }
-    if (this.summary?.windowUnit) {
+    if (this.summary?.windowUnit && (!cached || !this.overTime)) {
       const overTime = await this.step('overTime', () => engine().overTime(newJobId('perf-time'), id, threshold));
       if (overTime && threshold === this.threshold) this.overTime = overTime;
     }
-    await this.loadSlice();
+    if (!cached || !this.bySlice) await this.loadSlice();
+    // The default per-row error of a binary classifier (0/1 error) depends on the threshold: search again.
     await this.findSlices();
   }
 
@@ -180,14 +212,17 @@ export class PerformanceState {
   async findSlices(): Promise<void> {
     const id = this.sessionId;
     if (!id) return;
+    // A newer search (after another threshold move) replaces a running one.
+    if (this.findJob) void engine().cancel(this.findJob);
+    const jobId = (this.findJob = newJobId('perf-find'));
     const findings = await this.step('slices', () =>
-      engine().findSlices(newJobId('perf-find'), id, {
+      engine().findSlices(jobId, id, {
         maxDepth: this.maxDepth,
         threshold: this.threshold,
         ...(this.rowError ? { metric: this.rowError } : {}),
       }),
     );
-    if (findings) this.findings = findings;
+    if (findings && jobId === this.findJob) this.findings = findings;
   }
 
   async loadHeatmap(x: string, y: string, metric: string): Promise<void> {

@@ -57,6 +57,10 @@ describe('performance view on the bundled demo', () => {
     expect(await card(page, 'precision')).toBe(shown(at3['precision']));
     expect(await card(page, 'roc_auc')).toBe(shown(at3['roc_auc']));
     await expect.poll(() => page.getByTestId('confusion-1-1').textContent(), { timeout: 30_000 }).toBe(String(at3['tp']));
+    // The move's cost is shown: every threshold-dependent view recomputed from cached counts in the worker.
+    const timing = page.getByTestId('threshold-timing');
+    await timing.waitFor({ timeout: 30_000 });
+    expect(Number(await timing.getAttribute('data-engine-ms'))).toBeLessThan(200);
     await page.getByTestId('threshold').fill('0.5');
     await expect.poll(() => card(page, 'recall'), { timeout: 30_000 }).toBe(shown(at5['recall']));
 

@@ -63,6 +63,29 @@ describe('SliceLine', () => {
     result.top.forEach((s, i) => expect(Math.abs(s.score - expected[i]!.score)).toBeLessThan(1e-12));
   });
 
+  it.each([6, 7, 8])('equals brute force with 0/1 errors and byte codes (the counting fast path; seed %i)', async (seed) => {
+    const random = seededRandom(seed);
+    const n = 2003; // not a multiple of 4: the unrolled loop's remainder counts too
+    const card = [4, 3, 5, 3];
+    const codes = card.map((c) => Uint8Array.from({ length: n }, () => 1 + Math.floor(random() * (c - 1)) + (random() < 0.05 ? -1 : 0)));
+    const errors = Float64Array.from({ length: n }, (_, r) =>
+      random() < (codes[1]![r] === 2 && codes[3]![r] === 1 ? 0.45 : 0.12) ? 1 : 0,
+    );
+    const result = await sliceLine({ codes, cardinality: card, errors }, { k: 8, maxDepth: 3, minSupport: 25, alpha: 0.9 });
+    const expected = bruteForce(
+      codes.map((c) => Int32Array.from(c)),
+      card,
+      errors,
+      3,
+      25,
+      0.9,
+      8,
+    );
+    expect(result.top.map((s) => s.dims.map((d, i) => `${d}:${s.codes[i]}`).join(','))).toEqual(expected.map((e) => e.key));
+    result.top.forEach((s, i) => expect(Math.abs(s.score - expected[i]!.score)).toBeLessThan(1e-12));
+    for (const s of result.tested) expect(s.errorSquares).toBe(s.errorSum);
+  });
+
   it('upper bound is never below the score of a slice it bounds', () => {
     const random = seededRandom(9);
     for (let i = 0; i < 2000; i++) {

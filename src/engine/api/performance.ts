@@ -1,21 +1,30 @@
 import type { Db } from '../../lib/db';
-import { binaryMetricsAt, binaryReport, type BinaryMetrics, type BinaryReport, type ThresholdFreeMetrics } from '../../lib/metrics/binary';
-import { cbpeOverTime, fitCbpeCalibrator, type CbpeWindow } from '../../lib/metrics/cbpe';
-import { metricsByGroup, overallPerformance, type AnyMetrics, type OverallPerformance } from '../../lib/metrics/performance';
-import { confusionAt, type ScoreTable } from '../../lib/metrics/scoreTable';
-import type { Confusion } from '../../lib/metrics/confusion';
+import { binaryReport, type BinaryReport } from '../../lib/metrics/binary';
+import { cbpeWindowCounts, cbpeWindowsAt, fitCbpeCalibrator, type CbpeWindow } from '../../lib/metrics/cbpe';
+import { loadGroupedScoreCounts } from '../../lib/metrics/groupedScores';
+import { metricsByGroup, overallPerformance, type OverallPerformance } from '../../lib/metrics/performance';
 import { preparePerformance, type PerfChoices, type PerfSetup } from '../../lib/metrics/setup';
 import type { PerfSpec } from '../../lib/metrics/spec';
 import { chooseWindowUnit, windowSql, type WindowUnit } from '../../lib/metrics/time';
-import { metricsOverTime, type MetricsOverTime } from '../../lib/metrics/windows';
+import { metricsOverTime, windowsAt, windowScoreCounts, type MetricsOverTime } from '../../lib/metrics/windows';
 import { describeTable } from '../../lib/schema';
-import { discoverSlices, type SliceDiscovery } from '../../lib/slices/discover';
+import { discoverInEncoded, type SliceDiscovery } from '../../lib/slices/discover';
+import { encodeRows, encodeScoredRows, errorRateAt, pickDimensions, type EncodedRows, type ScoredRows } from '../../lib/slices/encode';
 import { sliceDimensions, type Dimension } from '../../lib/slices/dimensions';
 import { metricHeatmap, type HeatmapCell } from '../../lib/slices/heatmap';
-import type { RowErrorName } from '../../lib/slices/rowError';
-import { worsenedSlices, type WorsenedSlice } from '../../lib/slices/worsened';
+import { defaultRowError, rowErrorSql, type RowErrorName } from '../../lib/slices/rowError';
+import { worsenedFromEncoded, type WorsenedSlice } from '../../lib/slices/worsened';
 import { ident } from '../../lib/sql';
 import type { Jobs } from '../jobs';
+import {
+  heatKey,
+  sliceRowsAt,
+  viewsAtThreshold,
+  type AtThreshold,
+  type SliceRow,
+  type ThresholdCache,
+  type ThresholdViewsWanted,
+} from './thresholdViews';
 
 export interface PerformanceSummary {
   spec: PerfSpec;
@@ -36,15 +45,19 @@ export interface SliceFindings {
   worsened: WorsenedSlice[];
   /** Slices worse over the whole log than the same slice in the reference (when there is one). */
   worsenedVsReference: WorsenedSlice[] | null;
+  /** Time spent in the worker, milliseconds: the whole search and its discovery part (pull + SliceLine). */
+  ms: { total: number; discovery: number };
 }
 
 interface Session {
   setup: PerfSetup;
   dims: Dimension[];
   reference?: PerfSpec;
-  scoreTable?: ScoreTable;
-  /** Threshold-independent metrics of the score table, with their bootstrap intervals. */
-  thresholdFree?: ThresholdFreeMetrics;
+  /** Per-score counts behind every threshold-dependent view (binary with scores only). */
+  cache: ThresholdCache;
+  /** Slice codes with scores and labels (binary with scores), for the 0/1 error at any threshold. */
+  scored?: ScoredRows;
+  referenceScored?: ScoredRows;
   windowUnit: WindowUnit | null;
 }
 
@@ -82,7 +95,12 @@ export function performanceApi(db: Db, jobs: Jobs) {
         if (input.reference) {
           const cols = await describeTable(db, input.reference);
           const label = cols.find((c) => c.name === spec.label);
-          const hasOutputs = [spec.score, spec.prediction].every((c) => c === undefined || cols.some((x) => x.name === c));
+          const outputs = [
+            spec.score,
+            spec.prediction,
+            ...(spec.predictionFromScores ? (spec.classScores ?? []).map((c) => c.column) : []),
+          ];
+          const hasOutputs = outputs.every((c) => c === undefined || cols.some((x) => x.name === c));
           if (label && hasOutputs) reference = { ...spec, table: input.reference, labelKind: label.kind };
         }
         const timestamp = setup.timestampSql && spec.timestamp ? { column: spec.timestamp, sql: setup.timestampSql } : undefined;
@@ -95,7 +113,7 @@ export function performanceApi(db: Db, jobs: Jobs) {
           );
           windowUnit = chooseWindowUnit(Number(span?.['s'] ?? 0));
         }
-        const s: Session = { setup, dims, windowUnit };
+        const s: Session = { setup, dims, windowUnit, cache: { slices: new Map(), heat: new Map() } };
         if (reference) s.reference = reference;
         sessions.set(id, s);
         return {
@@ -118,9 +136,8 @@ export function performanceApi(db: Db, jobs: Jobs) {
         const s = session(id);
         const result = await overallPerformance(db, withThreshold(s, threshold), { signal });
         if (result.task === 'binary' && result.scoreTable) {
-          s.scoreTable = result.scoreTable;
           const { roc_auc, average_precision, log_loss, brier } = result.metrics;
-          s.thresholdFree = { roc_auc, average_precision, log_loss, brier };
+          s.cache.overall = { table: result.scoreTable, free: { roc_auc, average_precision, log_loss, brier } };
           // The score table stays in the worker; the page gets the report only.
           return { task: 'binary', metrics: result.metrics, ...(result.report ? { report: result.report } : {}) };
         }
@@ -128,17 +145,18 @@ export function performanceApi(db: Db, jobs: Jobs) {
       });
     },
 
-    /** A slider move: metrics and confusion at a new threshold from the cached score table (no query). */
-    atThreshold(id: string, threshold: number): { metrics: BinaryMetrics; confusion: Confusion; threshold: number } | null {
+    /**
+     * A slider move: overall metrics, confusion matrix, metrics and CBPE per window, the slice table and the
+     * heatmap at a new threshold, all from the cached per-score counts (no query).
+     */
+    atThreshold(id: string, threshold: number, wanted: ThresholdViewsWanted = {}): AtThreshold | null {
       const s = sessions.get(id);
-      const t = s?.scoreTable;
-      if (!t) return null;
-      return { metrics: binaryMetricsAt(t, threshold, s.thresholdFree), confusion: confusionAt(t, threshold), threshold };
+      return s ? viewsAtThreshold(s.cache, s.dims, threshold, wanted) : null;
     },
 
     /** Full binary report at a threshold, with bootstrap intervals (after the slider settles). */
     reportAt(id: string, threshold: number): BinaryReport | null {
-      const t = sessions.get(id)?.scoreTable;
+      const t = sessions.get(id)?.cache.overall?.table;
       return t ? binaryReport(t, threshold) : null;
     },
 
@@ -147,28 +165,45 @@ export function performanceApi(db: Db, jobs: Jobs) {
         const s = session(id);
         const spec = withThreshold(s, threshold);
         if (!s.setup.timestampSql || !s.windowUnit) throw new Error('No timestamp column: metrics over time need one.');
+        if (spec.task === 'binary' && spec.score && (!s.reference || s.reference.score)) {
+          const windows = await windowScoreCounts(db, spec, s.setup.timestampSql, {
+            unit: s.windowUnit,
+            signal,
+            ...(s.reference ? { reference: s.reference } : {}),
+          });
+          s.cache.windows = windows;
+          delete s.cache.cbpe;
+          let cbpeUnavailable: string | undefined;
+          if (s.reference) s.cache.cbpe = cbpeWindowCounts(windows.groups.values(), await fitCbpeCalibrator(db, s.reference, signal));
+          else cbpeUnavailable = 'CBPE needs a reference dataset with labels and scores to calibrate on.';
+          const cbpe = s.cache.cbpe ? cbpeWindowsAt(s.cache.cbpe, threshold) : null;
+          return { ...windowsAt(windows, threshold), cbpe, ...(cbpeUnavailable ? { cbpeUnavailable } : {}) };
+        }
         const over = await metricsOverTime(db, spec, s.setup.timestampSql, {
           unit: s.windowUnit,
           signal,
           ...(s.reference ? { reference: { ...s.reference, threshold } } : {}),
         });
-        let cbpe: CbpeWindow[] | null = null;
-        let cbpeUnavailable: string | undefined;
-        if (spec.task !== 'binary' || !spec.score) cbpeUnavailable = 'CBPE needs a binary classifier with scores.';
-        else if (!s.reference) cbpeUnavailable = 'CBPE needs a reference dataset with labels and scores to calibrate on.';
-        else {
-          const fit = await fitCbpeCalibrator(db, { ...s.reference, threshold }, signal);
-          cbpe = await cbpeOverTime(db, spec, windowSql(s.setup.timestampSql, s.windowUnit), fit, signal);
-        }
-        return { ...over, cbpe, ...(cbpeUnavailable ? { cbpeUnavailable } : {}) };
+        // CBPE needs scores here and in the reference (the branch above).
+        const cbpeUnavailable =
+          spec.task !== 'binary' || !spec.score
+            ? 'CBPE needs a binary classifier with scores.'
+            : 'CBPE needs a reference dataset with labels and scores to calibrate on.';
+        return { ...over, cbpe: null, cbpeUnavailable };
       });
     },
 
-    bySlice(jobId: string, id: string, dimension: string, threshold: number): Promise<{ value: string; metrics: AnyMetrics }[]> {
+    bySlice(jobId: string, id: string, dimension: string, threshold: number): Promise<SliceRow[]> {
       return jobs.run(jobId, async (signal) => {
         const s = session(id);
         const dim = s.dims.find((d) => d.name === dimension);
         if (!dim) throw new Error(`No dimension ${dimension}`);
+        const spec = s.setup.spec;
+        if (spec.task === 'binary' && spec.score) {
+          let groups = s.cache.slices.get(dimension);
+          if (!groups) s.cache.slices.set(dimension, (groups = await loadGroupedScoreCounts(db, spec, [dim.codeSql], { signal })));
+          return sliceRowsAt(dim, groups, threshold);
+        }
         const groups = await metricsByGroup(db, withThreshold(s, threshold), [{ sql: dim.codeSql, as: 'code' }], { signal });
         return groups
           .filter((g) => Number(g.key['code']) > 0)
@@ -182,33 +217,58 @@ export function performanceApi(db: Db, jobs: Jobs) {
       options: { metric?: RowErrorName; maxDepth?: number; threshold: number },
     ): Promise<SliceFindings> {
       return jobs.run(jobId, async (signal) => {
+        const started = performance.now();
         const s = session(id);
         const spec = withThreshold(s, options.threshold);
-        const discovery = await discoverSlices(db, spec, s.dims, { metric: options.metric, maxDepth: options.maxDepth ?? 2, signal });
+        const metric = options.metric ?? defaultRowError(spec);
         const windowExpr =
           s.setup.timestampSql && s.windowUnit
             ? windowSql(s.setup.timestampSql, s.windowUnit === 'day' ? 'week' : s.windowUnit)
             : undefined;
-        // Timestamp parts are constant within a window: compare segments and bins only.
-        const worsened = await worsenedSlices(db, spec, windowExpr ? s.dims.filter((d) => d.kind !== 'time') : s.dims, {
-          metric: discovery.metric,
-          signal,
-          ...(windowExpr ? { windowSql: windowExpr } : {}),
-        });
-        // Against the reference, segments and bins only: the reference covers other dates.
-        const worsenedVsReference = s.reference
-          ? await worsenedSlices(
+        const untimed = s.dims.flatMap((d, i) => (d.kind === 'time' ? [] : [i]));
+        // The 0/1 error of a classifier with scores: codes, scores and labels pulled once per session, the
+        // errors at this threshold computed in JS - a search after a threshold move runs no query (and the
+        // worker stays free for the next move). Other errors: one pull per search.
+        const byThreshold = metric === 'error_rate' && spec.task === 'binary' && Boolean(spec.score);
+        let refRows: EncodedRows | undefined;
+        let encoded: EncodedRows;
+        if (byThreshold) {
+          s.scored ??= await encodeScoredRows(db, spec, s.dims, { signal, ...(windowExpr ? { windowSql: windowExpr } : {}) });
+          encoded = errorRateAt(s.scored, options.threshold);
+          if (s.reference?.score) {
+            s.referenceScored ??= await encodeScoredRows(
               db,
-              spec,
-              s.dims.filter((d) => d.kind !== 'time'),
-              {
-                metric: discovery.metric,
-                reference: { ...s.reference, threshold: options.threshold },
-                signal,
-              },
-            )
-          : null;
-        return { discovery, worsened, worsenedVsReference };
+              s.reference,
+              untimed.map((i) => s.dims[i]!),
+              { signal },
+            );
+            refRows = errorRateAt(s.referenceScored, options.threshold);
+          }
+        } else {
+          // One pull of codes and errors serves the discovery and both worsened-slice comparisons.
+          encoded = await encodeRows(db, spec, s.dims, rowErrorSql(spec, metric), {
+            signal,
+            ...(windowExpr ? { windowSql: windowExpr } : {}),
+          });
+        }
+        const discovery = await discoverInEncoded(s.dims, encoded, metric, { maxDepth: options.maxDepth ?? 2, signal });
+        const discoveryMs = performance.now() - started;
+        // Timestamp parts are constant within a window: compare segments and bins only (and only those against
+        // the reference, which covers other dates).
+        const worsenedDims = windowExpr ? untimed : s.dims.map((_, i) => i);
+        const worsened = worsenedFromEncoded(
+          worsenedDims.map((i) => s.dims[i]!),
+          pickDimensions(encoded, worsenedDims),
+          undefined,
+        );
+        let worsenedVsReference: WorsenedSlice[] | null = null;
+        if (s.reference) {
+          const reference = { ...s.reference, threshold: options.threshold };
+          const refDims = untimed.map((i) => s.dims[i]!);
+          refRows ??= await encodeRows(db, reference, refDims, rowErrorSql(reference, metric), { signal });
+          worsenedVsReference = worsenedFromEncoded(refDims, pickDimensions(encoded, untimed, false), refRows);
+        }
+        return { discovery, worsened, worsenedVsReference, ms: { total: performance.now() - started, discovery: discoveryMs } };
       });
     },
 
@@ -218,6 +278,12 @@ export function performanceApi(db: Db, jobs: Jobs) {
         const dx = s.dims.find((d) => d.name === x);
         const dy = s.dims.find((d) => d.name === y);
         if (!dx || !dy) throw new Error('Unknown dimension');
+        const spec = s.setup.spec;
+        if (spec.task === 'binary' && spec.score) {
+          const key = heatKey(x, y);
+          if (!s.cache.heat.has(key)) s.cache.heat.set(key, await loadGroupedScoreCounts(db, spec, [dx.codeSql, dy.codeSql], { signal }));
+          return viewsAtThreshold(s.cache, s.dims, threshold, { heat: { x, y, metric } })?.heat?.cells ?? [];
+        }
         return metricHeatmap(db, withThreshold(s, threshold), dx, dy, metric, signal);
       });
     },

@@ -1,8 +1,8 @@
 import type { Db } from '../db';
-import { ident } from '../sql';
+import { loadGroupedScoreCounts, type ScoreCountGroup } from './groupedScores';
 import { isotonicFit, isotonicPredict, type IsotonicFit } from './isotonic';
 import { loadScoreTable } from './scoreTable';
-import { predictedPositiveSql, scoreSql, type PerfSpec } from './spec';
+import type { PerfSpec } from './spec';
 import { CompensatedSum } from './sum';
 import { ratio, undefinedMetric, type MetricValue } from './value';
 
@@ -85,6 +85,72 @@ export function cbpeEstimate(groups: CbpeGroup[], fit: IsotonicFit): CbpeEstimat
     i = j;
   }
   const c = { tp: tp.value, fp: fp.value, fn: fn.value, tn: tn.value };
+  return estimateFromConfusion(
+    c,
+    softPos > 0 && softNeg > 0
+      ? ratio(auc.value, softPos * softNeg, '')
+      : undefinedMetric('the calibrated probabilities expect one class only'),
+  );
+}
+
+/**
+ * CBPE of one window at any threshold: the calibrated probability of each distinct score is looked up
+ * once, and the expected confusion matrix at a threshold is then prefix sums (rows at score >= threshold
+ * are predicted positive). The expected ROC AUC does not depend on the threshold and is computed here.
+ */
+export interface CbpeCounts {
+  scores: Float64Array;
+  /** softPosBelow[i] = expected positives among rows with score below scores[i]; length scores + 1. */
+  softPosBelow: Float64Array;
+  softNegBelow: Float64Array;
+  n: number;
+  rocAuc: MetricValue;
+}
+
+export function cbpeCounts(scores: Float64Array, counts: Float64Array, fit: IsotonicFit): CbpeCounts {
+  const g = scores.length;
+  const softPosBelow = new Float64Array(g + 1);
+  const softNegBelow = new Float64Array(g + 1);
+  const pos = new CompensatedSum();
+  const neg = new CompensatedSum();
+  const auc = new CompensatedSum();
+  let n = 0;
+  for (let i = 0; i < g; i++) {
+    const p = isotonicPredict(fit, scores[i]!);
+    const gp = counts[i]! * p;
+    const gn = counts[i]! * (1 - p);
+    auc.add(gp * (neg.value + 0.5 * gn));
+    pos.add(gp);
+    neg.add(gn);
+    softPosBelow[i + 1] = pos.value;
+    softNegBelow[i + 1] = neg.value;
+    n += counts[i]!;
+  }
+  const softPos = pos.value;
+  const softNeg = neg.value;
+  const rocAuc =
+    softPos > 0 && softNeg > 0
+      ? ratio(auc.value, softPos * softNeg, '')
+      : undefinedMetric('the calibrated probabilities expect one class only');
+  return { scores, softPosBelow, softNegBelow, n, rocAuc };
+}
+
+/** The expected confusion matrix and metrics at a threshold: a binary search, no rows. */
+export function cbpeAt(c: CbpeCounts, threshold: number): CbpeEstimate {
+  let lo = 0;
+  let hi = c.scores.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (c.scores[mid]! < threshold) lo = mid + 1;
+    else hi = mid;
+  }
+  const g = c.scores.length;
+  const fn = c.softPosBelow[lo]!;
+  const tn = c.softNegBelow[lo]!;
+  return estimateFromConfusion({ tp: c.softPosBelow[g]! - fn, fp: c.softNegBelow[g]! - tn, fn, tn }, c.rocAuc);
+}
+
+function estimateFromConfusion(c: { tp: number; fp: number; fn: number; tn: number }, rocAuc: MetricValue): CbpeEstimate {
   const n = c.tp + c.fp + c.fn + c.tn;
   return {
     ...c,
@@ -93,11 +159,17 @@ export function cbpeEstimate(groups: CbpeGroup[], fit: IsotonicFit): CbpeEstimat
     recall: ratio(c.tp, c.tp + c.fn, 'the calibrated probabilities expect no positives'),
     f1: ratio(2 * c.tp, 2 * c.tp + c.fp + c.fn, 'no expected positives and no positive predictions'),
     specificity: ratio(c.tn, c.tn + c.fp, 'the calibrated probabilities expect no negatives'),
-    roc_auc:
-      softPos > 0 && softNeg > 0
-        ? ratio(auc.value, softPos * softNeg, '')
-        : undefinedMetric('the calibrated probabilities expect one class only'),
+    roc_auc: rocAuc,
   };
+}
+
+/** Per-window CBPE counts from per-window score counts (see windowScoreCounts). */
+export function cbpeWindowCounts(groups: Iterable<ScoreCountGroup>, fit: IsotonicFit): { start: number; counts: CbpeCounts }[] {
+  return [...groups].map((g) => ({ start: g.key[0]!, counts: cbpeCounts(g.all.scores, g.all.counts, fit) }));
+}
+
+export function cbpeWindowsAt(windows: { start: number; counts: CbpeCounts }[], threshold: number): CbpeWindow[] {
+  return windows.map((w) => ({ start: w.start, n: w.counts.n, estimated: cbpeAt(w.counts, threshold) }));
 }
 
 /** Expected performance per time window of the analysis data; realised metrics come from metricsOverTime. */
@@ -108,21 +180,6 @@ export async function cbpeOverTime(
   fit: IsotonicFit,
   signal?: AbortSignal,
 ): Promise<CbpeWindow[]> {
-  const s = scoreSql(analysis);
-  const rows = await db.query(
-    `SELECT epoch_ms(${windowSql})::DOUBLE AS w, ${s} AS s, ${predictedPositiveSql(analysis)} AS pp, count(*)::DOUBLE AS n FROM ${ident(analysis.table)} WHERE isfinite(${s}) AND ${windowSql} IS NOT NULL GROUP BY ALL ORDER BY 1, 2, 3`,
-    { signal },
-  );
-  const byWindow = new Map<number, CbpeGroup[]>();
-  for (const r of rows) {
-    const w = Number(r['w']);
-    let list = byWindow.get(w);
-    if (!list) byWindow.set(w, (list = []));
-    list.push({ score: Number(r['s']), predictedPositive: Number(r['pp']) === 1, count: Number(r['n']) });
-  }
-  return [...byWindow.entries()].map(([start, groups]) => ({
-    start,
-    n: groups.reduce((a, g) => a + g.count, 0),
-    estimated: cbpeEstimate(groups, fit),
-  }));
+  const groups = await loadGroupedScoreCounts(db, analysis, [`epoch_ms(${windowSql})`], { where: `${windowSql} IS NOT NULL`, signal });
+  return cbpeWindowsAt(cbpeWindowCounts(groups, fit), analysis.threshold);
 }

@@ -37,6 +37,7 @@ SELECT ${keyList}count(*)::DOUBLE AS n, fsum(abs(p - y))::DOUBLE AS sae, fsum((p
   fsum(abs(p - y) / greatest(abs(y), ${literal(MAPE_EPS)}))::DOUBLE AS sape,
   fsum(abs(p - y) / greatest(abs(y), ${literal(MAPE_EPS)}) * abs(p - y) / greatest(abs(y), ${literal(MAPE_EPS)}))::DOUBLE AS sape2,
   fsum(p - y)::DOUBLE AS se, fsum(abs(p - y) * abs(p - y))::DOUBLE AS sae2, max(abs(p - y))::DOUBLE AS max_error,
+  (min(y) = max(y)) AS constant_label,
   fsum((y - ybar) * (y - ybar))::DOUBLE AS sst
 FROM centred${k.length ? ` GROUP BY ${k.join(', ')} ORDER BY ${k.join(', ')}` : ''}`;
 }
@@ -48,6 +49,16 @@ function meanInterval(sum: number, sumSq: number, n: number, level = 0.95): Inte
   const variance = Math.max(0, (sumSq - n * mean * mean) / (n - 1));
   const half = normalQuantile(1 - (1 - level) / 2) * Math.sqrt(variance / n);
   return { lo: mean - half, hi: mean + half, method: 'normal', level };
+}
+
+/**
+ * R² as sklearn 1.2's r2_score (force_finite=True): 1 - SSE/SST; with constant labels (SST = 0) 1.0 when
+ * the predictions are perfect and 0.0 otherwise; with fewer than two rows sklearn returns NaN (undefined).
+ */
+export function r2FromSums(n: number, sse: number, sst: number, constantLabel: boolean): MetricValue {
+  if (n < 2) return undefinedMetric('R² needs at least two labelled rows');
+  if (constantLabel || !(sst > 0)) return defined(sse === 0 ? 1 : 0);
+  return defined(1 - sse / sst);
 }
 
 export function regressionFromSums(row: Record<string, unknown>): RegressionMetrics {
@@ -67,8 +78,7 @@ export function regressionFromSums(row: Record<string, unknown>): RegressionMetr
       mseInterval && { ...mseInterval, lo: Math.sqrt(Math.max(0, mseInterval.lo)), hi: Math.sqrt(mseInterval.hi) },
     ),
     mape: defined(num('sape') / n, meanInterval(num('sape'), num('sape2'), n)),
-    // sklearn's r2_score returns 1.0 or 0.0 for constant labels (force_finite); the ratio does not exist.
-    r2: sst > 0 ? defined(1 - num('sse') / sst) : undefinedMetric('R² needs labels that vary: every label is the same'),
+    r2: r2FromSums(n, num('sse'), sst, row['constant_label'] === true),
     mean_error: defined(num('se') / n, meanInterval(num('se'), num('sse'), n)),
     max_error: defined(num('max_error')),
   };

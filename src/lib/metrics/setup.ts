@@ -165,15 +165,26 @@ export async function preparePerformance(
     } else
       throw new LanternError('usage', 'A binary classifier needs a score or a prediction column; name one with --score or --prediction.');
   } else if (task === 'multiclass') {
-    if (!prediction) throw new LanternError('usage', 'A multiclass classifier needs a prediction column; name it with --prediction.');
-    spec.prediction = prediction;
-    spec.predictionKind = kindOf(prediction)!;
     const classes = profile.values.map((v) => v.value);
-    const scoreColumns = Object.keys(roles).filter((c) => roles[c] === 'score');
-    const classScores = scoreColumns
-      .map((column) => ({ cls: classOfColumn(column, classes), column }))
+    // Probability columns: score-like names ending in a class (proba_cat, score_2), or p_<class>.
+    const classScores = columns
+      .filter((c) => c.kind === 'numeric' && c.name !== label && (roles[c.name] === 'score' || /^p[_.-]/i.test(c.name)))
+      .map((c) => ({ cls: classOfColumn(c.name, classes), column: c.name }))
       .filter((x): x is { cls: string; column: string } => x.cls !== undefined);
-    if (classScores.length >= 2) spec.classScores = classScores;
+    const distinct = classScores.filter((x, i) => classScores.findIndex((y) => y.cls === x.cls) === i);
+    if (distinct.length >= 2) {
+      spec.classScores = distinct;
+      for (const c of distinct) roles[c.column] = 'score';
+    }
+    if (prediction) {
+      spec.prediction = prediction;
+      spec.predictionKind = kindOf(prediction)!;
+    } else if (spec.classScores) spec.predictionFromScores = true;
+    else
+      throw new LanternError(
+        'usage',
+        'A multiclass classifier needs a prediction column (--prediction) or one probability column per class (proba_<class>, score_<class>, p_<class>).',
+      );
   } else {
     const predicted = prediction ?? score;
     if (!predicted) throw new LanternError('usage', 'A regression model needs a prediction column; name it with --prediction.');

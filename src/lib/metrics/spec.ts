@@ -22,6 +22,8 @@ export interface PerfSpec {
   positive?: string;
   /** Multiclass: one probability column per class, for log loss. */
   classScores?: { cls: string; column: string }[];
+  /** Multiclass without a prediction column: the prediction is the argmax of `classScores`. */
+  predictionFromScores?: boolean;
   /** Binary with a score: predicted positive when score >= threshold (sklearn's thresholds are >= too). */
   threshold: number;
 }
@@ -31,8 +33,27 @@ export function labelTextSql(spec: PerfSpec): string {
 }
 
 export function predictionTextSql(spec: PerfSpec): string {
+  if (!spec.prediction && spec.predictionFromScores && spec.classScores) return argmaxClassSql(spec.classScores);
   if (!spec.prediction) throw new Error('This analysis needs a prediction column');
   return classTextSql(spec.prediction, spec.predictionKind ?? 'string');
+}
+
+/**
+ * The class with the largest probability, ties to the first in `classes` order - numpy's argmax, which is
+ * how sklearn's predict() turns predict_proba into a class. Class i wins when it beats every earlier class
+ * strictly and every later one or equals it; a NULL probability makes the row unpredicted. DuckDB orders
+ * NaN above every number (and NaN = NaN), so a NaN wins as in numpy, whose argmax returns the first NaN.
+ */
+export function argmaxClassSql(classes: { cls: string; column: string }[]): string {
+  const p = (c: { column: string }) => `CAST(${ident(c.column)} AS DOUBLE)`;
+  const anyNull = classes.map((c) => `${p(c)} IS NULL`).join(' OR ');
+  const wins = classes.map((c, i) => {
+    const later = classes.slice(i + 1).map((o) => `${p(c)} >= ${p(o)}`);
+    return `WHEN ${later.length ? later.join(' AND ') : 'TRUE'} THEN ${literal(c.cls)}`;
+  });
+  // Earlier WHENs failed, so some earlier class lost to a later one: the first class that is >= every
+  // later class is then strictly above every earlier class too.
+  return `(CASE WHEN ${anyNull} THEN NULL ${wins.join(' ')} END)`;
 }
 
 /** Rows that count for realised performance: the label is known (and, for regression, a finite number). */
@@ -45,6 +66,10 @@ export function labelledSql(spec: PerfSpec): string {
 /** 1 when the label is the positive class, else 0 (binary). */
 export function positiveSql(spec: PerfSpec): string {
   if (spec.positive === undefined) throw new Error('A binary analysis needs a positive class');
+  // A numeric label against an integral positive class: the text form equals "k" exactly when the number
+  // equals k, so compare numbers and skip formatting a string per row (the hot path of every binary scan).
+  if (spec.labelKind === 'numeric' && /^(0|-?[1-9]\d{0,13})$/.test(spec.positive))
+    return `CAST(CAST(${ident(spec.label)} AS DOUBLE) = ${literal(Number(spec.positive))} AS INTEGER)`;
   return `CAST(${labelTextSql(spec)} = ${literal(spec.positive)} AS INTEGER)`;
 }
 

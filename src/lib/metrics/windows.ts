@@ -1,6 +1,9 @@
 import type { Db } from '../db';
 import { ident } from '../sql';
+import { binaryMetricsAt, thresholdFreeMetrics, type ThresholdFreeMetrics } from './binary';
+import { groupMetricsAt, loadGroupedScoreCounts, type ScoreCountGroup } from './groupedScores';
 import { metricsByGroup, overallPerformance, type AnyMetrics } from './performance';
+import { loadScoreTable, type ScoreTable } from './scoreTable';
 import { labelledSql, type PerfSpec } from './spec';
 import { chooseWindowUnit, windowSql, type WindowUnit } from './time';
 
@@ -21,35 +24,80 @@ export interface MetricsOverTime {
   reference?: AnyMetrics;
 }
 
+interface WindowOptions {
+  unit?: WindowUnit;
+  reference?: PerfSpec;
+  signal?: AbortSignal;
+}
+
+/**
+ * What metrics over time of a binary classifier with scores rest on, at any threshold: per window the
+ * counts per distinct score (and the reference's score table). Built with one GROUP BY; `windowsAt` then
+ * answers a threshold move in JS without touching the rows.
+ */
+export interface WindowScoreCounts {
+  unit: WindowUnit;
+  counts: { start: number; predictions: number; labelled: number }[];
+  groups: Map<number, ScoreCountGroup>;
+  reference?: { table: ScoreTable; free: ThresholdFreeMetrics };
+}
+
+async function resolveUnit(db: Db, spec: PerfSpec, tsSql: string, options: WindowOptions): Promise<WindowUnit> {
+  if (options.unit) return options.unit;
+  const [span] = await db.query(
+    `SELECT (epoch_ms(max(${tsSql})) - epoch_ms(min(${tsSql})))::DOUBLE AS span FROM ${ident(spec.table)}`,
+    options,
+  );
+  return chooseWindowUnit(Number(span?.['span'] ?? 0));
+}
+
+async function windowCounts(db: Db, spec: PerfSpec, tsSql: string, unit: WindowUnit, signal?: AbortSignal) {
+  const rows = await db.query(
+    `SELECT ${windowSql(tsSql, unit)} AS start, count(*)::DOUBLE AS predictions, count(*) FILTER (WHERE ${labelledSql(spec)})::DOUBLE AS labelled FROM ${ident(spec.table)} WHERE ${tsSql} IS NOT NULL GROUP BY 1 ORDER BY 1`,
+    { signal },
+  );
+  return rows.map((r) => ({ start: Number(r['start']), predictions: Number(r['predictions']), labelled: Number(r['labelled']) }));
+}
+
+/** Per-window score counts of a binary classifier with a score column (see WindowScoreCounts). */
+export async function windowScoreCounts(db: Db, spec: PerfSpec, tsSql: string, options: WindowOptions = {}): Promise<WindowScoreCounts> {
+  const unit = await resolveUnit(db, spec, tsSql, options);
+  const counts = await windowCounts(db, spec, tsSql, unit, options.signal);
+  const grouped = await loadGroupedScoreCounts(db, spec, [`epoch_ms(${windowSql(tsSql, unit)})`], {
+    where: `${tsSql} IS NOT NULL`,
+    signal: options.signal,
+  });
+  const out: WindowScoreCounts = { unit, counts, groups: new Map(grouped.map((g) => [g.key[0]!, g])) };
+  if (options.reference) {
+    const table = await loadScoreTable(db, options.reference, { signal: options.signal });
+    out.reference = { table, free: thresholdFreeMetrics(table) };
+  }
+  return out;
+}
+
+/** Metrics over time at a threshold from the cached counts: pure JS over small arrays. */
+export function windowsAt(w: WindowScoreCounts, threshold: number): MetricsOverTime {
+  const at = new Map(groupMetricsAt([...w.groups.values()], threshold).map((g) => [g.key[0]!, g.metrics]));
+  const windows = w.counts.map((c) => ({ ...c, metrics: at.get(c.start) }));
+  return w.reference
+    ? { unit: w.unit, windows, reference: binaryMetricsAt(w.reference.table, threshold, w.reference.free) }
+    : { unit: w.unit, windows };
+}
+
 /**
  * Every metric per time window with the label count per window. Windows with predictions but no labels
  * are kept (metrics undefined): a run of recent windows without labels is the delayed-label picture.
  */
-export async function metricsOverTime(
-  db: Db,
-  spec: PerfSpec,
-  tsSql: string,
-  options: { unit?: WindowUnit; reference?: PerfSpec; signal?: AbortSignal } = {},
-): Promise<MetricsOverTime> {
-  const t = ident(spec.table);
-  let unit = options.unit;
-  if (!unit) {
-    const [span] = await db.query(`SELECT (epoch_ms(max(${tsSql})) - epoch_ms(min(${tsSql})))::DOUBLE AS span FROM ${t}`, options);
-    unit = chooseWindowUnit(Number(span?.['span'] ?? 0));
+export async function metricsOverTime(db: Db, spec: PerfSpec, tsSql: string, options: WindowOptions = {}): Promise<MetricsOverTime> {
+  if (spec.task === 'binary' && spec.score && (!options.reference || options.reference.score)) {
+    return windowsAt(await windowScoreCounts(db, spec, tsSql, options), spec.threshold);
   }
+  const unit = await resolveUnit(db, spec, tsSql, options);
+  const counts = await windowCounts(db, spec, tsSql, unit, options.signal);
   const w = windowSql(tsSql, unit);
-  const counts = await db.query(
-    `SELECT ${w} AS start, count(*)::DOUBLE AS predictions, count(*) FILTER (WHERE ${labelledSql(spec)})::DOUBLE AS labelled FROM ${t} WHERE ${tsSql} IS NOT NULL GROUP BY 1 ORDER BY 1`,
-    options,
-  );
   const groups = await metricsByGroup(db, spec, [{ sql: w, as: 'start' }], { where: `${tsSql} IS NOT NULL`, signal: options.signal });
   const byStart = new Map(groups.map((g) => [Number(g.key['start']), g.metrics]));
-  const windows = counts.map((r) => ({
-    start: Number(r['start']),
-    predictions: Number(r['predictions']),
-    labelled: Number(r['labelled']),
-    metrics: byStart.get(Number(r['start'])),
-  }));
+  const windows = counts.map((c) => ({ ...c, metrics: byStart.get(c.start) }));
   const reference = options.reference
     ? (await overallPerformance(db, options.reference, { pointOnly: true, signal: options.signal })).metrics
     : undefined;

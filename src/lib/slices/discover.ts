@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import type { PerfSpec } from '../metrics/spec';
 import type { Dimension, SlicePredicate } from './dimensions';
-import { encodeRows } from './encode';
+import { encodeRows, type EncodedRows } from './encode';
 import { defaultRowError, rowErrorSql, type RowErrorName } from './rowError';
 import { benjaminiHochberg, welchFromSums } from './significance';
 import { sliceLine, type SliceLineResult, type SliceStats } from './sliceline';
@@ -116,6 +116,16 @@ export function summariseSliceLine(
 export async function discoverSlices(db: Db, spec: PerfSpec, dims: Dimension[], options: DiscoveryOptions = {}): Promise<SliceDiscovery> {
   const metric = options.metric ?? defaultRowError(spec);
   const encoded = await encodeRows(db, spec, dims, rowErrorSql(spec, metric), { signal: options.signal });
+  return discoverInEncoded(dims, encoded, metric, options);
+}
+
+/** Discovery over rows already encoded (so that one pull serves discovery and the worsened-slice comparisons). */
+export async function discoverInEncoded(
+  dims: Dimension[],
+  encoded: EncodedRows,
+  metric: RowErrorName,
+  options: DiscoveryOptions = {},
+): Promise<SliceDiscovery> {
   const minSupport = options.minSupport ?? Math.max(20, Math.ceil(encoded.errors.length * 0.005));
   const result = await sliceLine(
     encoded,

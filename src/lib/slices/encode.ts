@@ -1,23 +1,38 @@
-import { tableFromIPC } from 'apache-arrow';
+import { tableFromIPC, type Table } from 'apache-arrow';
 import type { Db } from '../db';
-import { labelledSql, type PerfSpec } from '../metrics/spec';
+import { labelledSql, positiveSql, scoreSql, type PerfSpec } from '../metrics/spec';
 import { ident } from '../sql';
 import type { Dimension } from './dimensions';
+import type { Codes } from './sliceline';
 
 export interface EncodedRows {
-  codes: Int32Array[];
+  codes: Codes[];
   cardinality: number[];
   errors: Float64Array;
-  /** Optional per-row window index (0-based, in time order) when a window expression is given. */
+  /** Optional per-row window index (0-based, in time order; -1 where the window is NULL) when a window expression is given. */
   window?: Int32Array;
   windowStarts?: number[];
 }
 
 /**
  * Pulls what slice analyses need and nothing else: one small integer code per dimension and the per-row
- * error, for labelled rows, through Arrow (a million rows x 15 dimensions is 60 MB of Int32, read without
- * per-row objects).
+ * error, for labelled rows, through Arrow. Codes travel as UTINYINT (every dimension has at most ~55
+ * values), so a million rows x 14 dimensions is 14 MB read straight into Uint8Arrays, not 56 MB of Int32.
  */
+/** The same rows restricted to some dimensions (by index), and optionally without the window column. */
+export function pickDimensions(rows: EncodedRows, indexes: number[], keepWindow = true): EncodedRows {
+  const out: EncodedRows = {
+    codes: indexes.map((i) => rows.codes[i]!),
+    cardinality: indexes.map((i) => rows.cardinality[i]!),
+    errors: rows.errors,
+  };
+  if (keepWindow && rows.window) {
+    out.window = rows.window;
+    if (rows.windowStarts) out.windowStarts = rows.windowStarts;
+  }
+  return out;
+}
+
 export async function encodeRows(
   db: Db,
   spec: PerfSpec,
@@ -25,19 +40,82 @@ export async function encodeRows(
   errorSql: string,
   options: { windowSql?: string; where?: string; signal?: AbortSignal } = {},
 ): Promise<EncodedRows> {
-  const cols = dims.map((d, i) => `CAST(${d.codeSql} AS INTEGER) AS d${i}`);
+  const e = `CAST(${errorSql} AS DOUBLE)`;
+  const { rows, table } = await pullCodes(db, spec, dims, [`${e} AS e`], `isfinite(${e})`, options);
+  rows.errors = Float64Array.from(table.getChild('e')?.toArray() ?? []);
+  return rows;
+}
+
+/**
+ * A binary classifier's rows with their score and 0/1 label instead of an error: the codes do not depend on
+ * the threshold, so a session pulls them once and `errorRateAt` gives the 0/1 error at any threshold in JS.
+ */
+export interface ScoredRows {
+  rows: EncodedRows;
+  score: Float64Array;
+  y: Uint8Array;
+}
+
+export async function encodeScoredRows(
+  db: Db,
+  spec: PerfSpec,
+  dims: Dimension[],
+  options: { windowSql?: string; signal?: AbortSignal } = {},
+): Promise<ScoredRows> {
+  const s = scoreSql(spec);
+  const { rows, table } = await pullCodes(
+    db,
+    spec,
+    dims,
+    [`${s} AS s`, `CAST(${positiveSql(spec)} AS UTINYINT) AS y`],
+    `${s} IS NOT NULL`,
+    options,
+  );
+  return { rows, score: Float64Array.from(table.getChild('s')?.toArray() ?? []), y: Uint8Array.from(table.getChild('y')?.toArray() ?? []) };
+}
+
+/**
+ * The rows with their 0/1 error at a threshold, as rowErrorSql's error_rate computes it in DuckDB
+ * (predicted positive when score >= threshold; DuckDB orders NaN above every number, so a NaN score is
+ * predicted positive there and here).
+ */
+export function errorRateAt(scored: ScoredRows, threshold: number): EncodedRows {
+  const { score, y } = scored;
+  const errors = new Float64Array(score.length);
+  for (let r = 0; r < score.length; r++) {
+    const s = score[r]!;
+    const predicted = s >= threshold || s !== s ? 1 : 0;
+    errors[r] = predicted === y[r] ? 0 : 1;
+  }
+  return { ...scored.rows, errors };
+}
+
+async function pullCodes(
+  db: Db,
+  spec: PerfSpec,
+  dims: Dimension[],
+  values: string[],
+  filter: string,
+  options: { windowSql?: string; where?: string; signal?: AbortSignal },
+): Promise<{ rows: EncodedRows; table: Table }> {
+  const cols = dims.map((d, i) => `CAST(${d.codeSql} AS ${d.values.length < 256 ? 'UTINYINT' : 'INTEGER'}) AS d${i}`);
   if (options.windowSql) cols.push(`CAST(epoch_ms(${options.windowSql}) AS DOUBLE) AS w`);
-  const sql = `SELECT ${[...cols, `CAST(${errorSql} AS DOUBLE) AS e`].join(', ')} FROM ${ident(spec.table)} WHERE ${labelledSql(spec)} AND isfinite(CAST(${errorSql} AS DOUBLE))${options.windowSql ? ` AND ${options.windowSql} IS NOT NULL` : ''}${options.where ? ` AND (${options.where})` : ''}`;
+  const sql = `SELECT ${[...cols, ...values].join(', ')} FROM ${ident(spec.table)} WHERE ${labelledSql(spec)} AND ${filter}${options.where ? ` AND (${options.where})` : ''}`;
   const table = tableFromIPC(await db.queryArrow(sql, { signal: options.signal }));
-  const codes = dims.map((_, i) => Int32Array.from(table.getChild(`d${i}`)?.toArray() ?? []));
-  const errors = Float64Array.from(table.getChild('e')?.toArray() ?? []);
-  const out: EncodedRows = { codes, cardinality: dims.map((d) => d.values.length + 1), errors };
+  const codes = dims.map((d, i): Codes => {
+    const column = table.getChild(`d${i}`)?.toArray() ?? [];
+    return d.values.length < 256 ? Uint8Array.from(column) : Int32Array.from(column);
+  });
+  const out: EncodedRows = { codes, cardinality: dims.map((d) => d.values.length + 1), errors: new Float64Array(0) };
   if (options.windowSql) {
-    const starts = Float64Array.from(table.getChild('w')?.toArray() ?? []);
-    const distinct = [...new Set(starts)].sort((a, b) => a - b);
+    const child = table.getChild('w');
+    const starts = Float64Array.from(child?.toArray() ?? []);
+    // Rows without a window (NULL timestamp) stay in: slice discovery uses them, window comparisons skip them.
+    if (child && child.nullCount > 0) for (let r = 0; r < starts.length; r++) if (!child.isValid(r)) starts[r] = NaN;
+    const distinct = [...new Set(starts)].filter((s) => !Number.isNaN(s)).sort((a, b) => a - b);
     const index = new Map(distinct.map((s, i) => [s, i]));
-    out.window = Int32Array.from(starts, (s) => index.get(s)!);
+    out.window = Int32Array.from(starts, (s) => index.get(s) ?? -1);
     out.windowStarts = distinct;
   }
-  return out;
+  return { rows: out, table };
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import { metricsByGroup } from '../metrics/performance';
+import { metricsByGroup, type AnyMetrics } from '../metrics/performance';
 import type { PerfSpec } from '../metrics/spec';
 import type { MetricValue } from '../metrics/value';
 import type { Dimension, DimensionValue } from './dimensions';
@@ -40,19 +40,25 @@ export async function metricHeatmap(
   metric: string,
   signal?: AbortSignal,
 ): Promise<HeatmapCell[]> {
-  const groups = await metricsByGroup(
-    db,
-    spec,
-    [
-      { sql: x.codeSql, as: 'x' },
-      { sql: y.codeSql, as: 'y' },
-    ],
-    { signal },
+  const keys = [
+    { sql: x.codeSql, as: 'x' },
+    { sql: y.codeSql, as: 'y' },
+  ];
+  const groups = await metricsByGroup(db, spec, keys, { signal });
+  return heatmapCells(
+    x,
+    y,
+    metric,
+    groups.map((g) => ({ key: [Number(g.key['x']), Number(g.key['y'])], metrics: g.metrics })),
   );
+}
+
+/** Cells from per-(x code, y code) metrics (from SQL, or from cached score counts at a threshold). */
+export function heatmapCells(x: Dimension, y: Dimension, metric: string, groups: { key: number[]; metrics: AnyMetrics }[]): HeatmapCell[] {
   const cells: HeatmapCell[] = [];
   for (const g of groups) {
-    const xv = x.values[Number(g.key['x']) - 1];
-    const yv = y.values[Number(g.key['y']) - 1];
+    const xv = x.values[g.key[0]! - 1];
+    const yv = y.values[g.key[1]! - 1];
     if (!xv || !yv) continue;
     const m = (g.metrics as unknown as Record<string, MetricValue | undefined>)[metric];
     cells.push({

@@ -17,9 +17,12 @@ import { LanternError } from '../errors';
  * Runs on integer-coded dimensions (code 0 = value not sliceable) held in typed arrays: one pass over the
  * rows per combination of dimensions, with a dense lookup table from code tuples to candidates.
  */
+/** Codes of one dimension, one per row (Uint8Array when every code fits in a byte, as the encoder pulls them). */
+export type Codes = Uint8Array | Uint16Array | Int32Array;
+
 export interface SliceLineInput {
   /** Per dimension, the code of each row (0 = not part of any slice on this dimension). */
-  codes: Int32Array[];
+  codes: Codes[];
   /** Per dimension, 1 + the largest code. */
   cardinality: number[];
   /** Per-row error (0/1 error, log loss, squared error, ...); larger is worse. */
@@ -91,7 +94,104 @@ interface Candidate {
   ub: number;
 }
 
-async function evaluate(input: SliceLineInput, candidates: Candidate[], pause: () => Promise<void>): Promise<SliceStats[]> {
+/** Per-cell sums over the rows of one combination of dimensions (cells are code tuples, row-major). */
+interface Cells {
+  size: Float64Array;
+  sum: Float64Array;
+  sq: Float64Array;
+  max: Float64Array;
+}
+
+/**
+ * Counts per (cell, 0/1 error) - one increment per row - in four interleaved copies of the counters, so
+ * that consecutive rows hitting the same cell do not wait on each other's store (about 40% faster).
+ */
+function binaryCellCounts(cols: Codes[], stride: number[], total: number, e: Uint8Array): Int32Array {
+  const t = 2 * total;
+  const h = new Int32Array(4 * t);
+  const n = e.length;
+  const end = n - (n % 4);
+  const c0 = cols[0]!;
+  const s0 = stride[0]!;
+  let r = 0;
+  // Written out per depth: a shared cell() closure or zero-filled dummy columns cost about half the speed.
+  if (cols.length === 1) {
+    for (; r < end; r += 4) {
+      h[(c0[r]! << 1) | e[r]!]!++;
+      h[t + ((c0[r + 1]! << 1) | e[r + 1]!)]!++;
+      h[2 * t + ((c0[r + 2]! << 1) | e[r + 2]!)]!++;
+      h[3 * t + ((c0[r + 3]! << 1) | e[r + 3]!)]!++;
+    }
+    for (; r < n; r++) h[(c0[r]! << 1) | e[r]!]!++;
+  } else if (cols.length === 2) {
+    const c1 = cols[1]!;
+    for (; r < end; r += 4) {
+      h[((c0[r]! * s0 + c1[r]!) << 1) | e[r]!]!++;
+      h[t + (((c0[r + 1]! * s0 + c1[r + 1]!) << 1) | e[r + 1]!)]!++;
+      h[2 * t + (((c0[r + 2]! * s0 + c1[r + 2]!) << 1) | e[r + 2]!)]!++;
+      h[3 * t + (((c0[r + 3]! * s0 + c1[r + 3]!) << 1) | e[r + 3]!)]!++;
+    }
+    for (; r < n; r++) h[((c0[r]! * s0 + c1[r]!) << 1) | e[r]!]!++;
+  } else {
+    const c1 = cols[1]!;
+    const c2 = cols[2]!;
+    const s1 = stride[1]!;
+    for (; r < end; r += 4) {
+      h[((c0[r]! * s0 + c1[r]! * s1 + c2[r]!) << 1) | e[r]!]!++;
+      h[t + (((c0[r + 1]! * s0 + c1[r + 1]! * s1 + c2[r + 1]!) << 1) | e[r + 1]!)]!++;
+      h[2 * t + (((c0[r + 2]! * s0 + c1[r + 2]! * s1 + c2[r + 2]!) << 1) | e[r + 2]!)]!++;
+      h[3 * t + (((c0[r + 3]! * s0 + c1[r + 3]! * s1 + c2[r + 3]!) << 1) | e[r + 3]!)]!++;
+    }
+    for (; r < n; r++) h[((c0[r]! * s0 + c1[r]! * s1 + c2[r]!) << 1) | e[r]!]!++;
+  }
+  return h;
+}
+
+/**
+ * One pass over the rows for one combination of (up to 3) dimensions: dense per-cell sums, branch-free
+ * (rows with code 0 land in cells no candidate reads). With 0/1 errors the squares equal the sums and the
+ * maximum is 1 wherever the sum is positive, so only sizes and sums are accumulated.
+ */
+function cellSums(cols: Codes[], stride: number[], total: number, errors: Float64Array, binary: Uint8Array | null): Cells {
+  const size = new Float64Array(total);
+  const sum = new Float64Array(total);
+  const n = errors.length;
+  const c0 = cols[0]!;
+  const s0 = stride[0]!;
+  if (binary) {
+    const h = binaryCellCounts(cols, stride, total, binary);
+    const max = new Float64Array(total);
+    for (let i = 0; i < total; i++) {
+      for (let copy = 0; copy < 4; copy++) {
+        size[i]! += h[copy * 2 * total + 2 * i]! + h[copy * 2 * total + 2 * i + 1]!;
+        sum[i]! += h[copy * 2 * total + 2 * i + 1]!;
+      }
+      if (sum[i]! > 0) max[i] = 1;
+    }
+    return { size, sum, sq: sum, max };
+  }
+  const sq = new Float64Array(total);
+  const max = new Float64Array(total);
+  const c1 = cols[1];
+  const c2 = cols[2];
+  const s1 = stride[1] ?? 0;
+  for (let r = 0; r < n; r++) {
+    const idx = c0[r]! * s0 + (c1 ? c1[r]! * s1 : 0) + (c2 ? c2[r]! : 0);
+    const e = errors[r]!;
+    size[idx]! += 1;
+    sum[idx]! += e;
+    sq[idx]! += e * e;
+    if (e > max[idx]!) max[idx] = e;
+  }
+  return { size, sum, sq, max };
+}
+
+async function evaluate(
+  input: SliceLineInput,
+  candidates: Candidate[],
+  pause: () => Promise<void>,
+  binary: Uint8Array | null,
+): Promise<SliceStats[]> {
   const byDims = new Map<string, Candidate[]>();
   for (const c of candidates) {
     const k = c.dims.join(',');
@@ -100,59 +200,35 @@ async function evaluate(input: SliceLineInput, candidates: Candidate[], pause: (
     else byDims.set(k, [c]);
   }
   const out: SliceStats[] = [];
-  const { errors } = input;
-  const n = errors.length;
   for (const list of byDims.values()) {
     await pause();
     const dims = list[0]!.dims;
-    const card = dims.map((d) => input.cardinality[d]!);
     const stride: number[] = [];
     let total = 1;
     for (let i = dims.length - 1; i >= 0; i--) {
       stride[i] = total;
-      total *= card[i]!;
+      total *= input.cardinality[dims[i]!]!;
     }
-    const lut = new Int32Array(total).fill(-1);
-    list.forEach((c, j) => {
+    const cells = cellSums(
+      dims.map((d) => input.codes[d]!),
+      stride,
+      total,
+      input.errors,
+      binary,
+    );
+    for (const c of list) {
       let idx = 0;
       c.codes.forEach((code, i) => (idx += code * stride[i]!));
-      lut[idx] = j;
-    });
-    const size = new Float64Array(list.length);
-    const sum = new Float64Array(list.length);
-    const max = new Float64Array(list.length);
-    const sq = new Float64Array(list.length);
-    const cols = dims.map((d) => input.codes[d]!);
-    const c0 = cols[0]!;
-    const c1 = cols[1];
-    const c2 = cols[2];
-    const s0 = stride[0]!;
-    const s1 = stride[1] ?? 0;
-    for (let r = 0; r < n; r++) {
-      const a = c0[r]!;
-      if (a === 0) continue;
-      let idx = a * s0;
-      if (c1) {
-        const b = c1[r]!;
-        if (b === 0) continue;
-        idx += b * s1;
-        if (c2) {
-          const c = c2[r]!;
-          if (c === 0) continue;
-          idx += c;
-        }
-      }
-      const j = lut[idx]!;
-      if (j < 0) continue;
-      const e = errors[r]!;
-      size[j]! += 1;
-      sum[j]! += e;
-      sq[j]! += e * e;
-      if (e > max[j]!) max[j] = e;
+      out.push({
+        dims: c.dims,
+        codes: c.codes,
+        size: cells.size[idx]!,
+        errorSum: cells.sum[idx]!,
+        errorMax: cells.max[idx]!,
+        errorSquares: cells.sq[idx]!,
+        score: 0,
+      });
     }
-    list.forEach((c, j) =>
-      out.push({ dims: c.dims, codes: c.codes, size: size[j]!, errorSum: sum[j]!, errorMax: max[j]!, errorSquares: sq[j]!, score: 0 }),
-    );
   }
   return out;
 }
@@ -179,10 +255,15 @@ export async function sliceLine(input: SliceLineInput, options: SliceLineOptions
   const rows = input.errors.length;
   let errorSum = 0;
   let errorSquares = 0;
+  let binary = true;
   for (let i = 0; i < rows; i++) {
-    errorSum += input.errors[i]!;
-    errorSquares += input.errors[i]! * input.errors[i]!;
+    const e = input.errors[i]!;
+    errorSum += e;
+    errorSquares += e * e;
+    if (e !== 0 && e !== 1) binary = false;
   }
+  // 0/1 errors (the default for classifiers) as bytes: a quarter of the memory traffic per pass.
+  const errorBits = binary ? Uint8Array.from(input.errors) : null;
   const averageError = rows > 0 ? errorSum / rows : 0;
   const minSupport = options.minSupport ?? Math.max(10, Math.ceil(rows * 0.01));
   const result: SliceLineResult = { top: [], tested: [], rows, errorSum, errorSquares, averageError, levels: [] };
@@ -205,7 +286,7 @@ export async function sliceLine(input: SliceLineInput, options: SliceLineOptions
   input.codes.forEach((_, d) => {
     for (let code = 1; code < input.cardinality[d]!; code++) basic.push({ dims: [d], codes: [code], ub: Infinity });
   });
-  let level = score(await evaluate(input, basic, pause)).filter((s) => s.size > 0);
+  let level = score(await evaluate(input, basic, pause, errorBits)).filter((s) => s.size > 0);
   for (const s of level) if (s.size >= minSupport) result.tested.push(s);
   let valid = level.filter((s) => s.size >= minSupport && s.errorSum > 0);
   offer(valid);
@@ -271,7 +352,7 @@ export async function sliceLine(input: SliceLineInput, options: SliceLineOptions
         }
       }
     }
-    level = score(await evaluate(input, candidates, pause));
+    level = score(await evaluate(input, candidates, pause, errorBits));
     for (const s of level) if (s.size >= minSupport) result.tested.push(s);
     valid = level.filter((s) => s.size >= minSupport && s.errorSum > 0);
     offer(valid);

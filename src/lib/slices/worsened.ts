@@ -65,7 +65,10 @@ export function worsenedFromEncoded(
       a.q[j]! += e * e;
     });
   };
-  for (let r = 0; r < current.errors.length; r++) add(perWindow[current.window ? current.window[r]! : 0]!, current, r);
+  for (let r = 0; r < current.errors.length; r++) {
+    const w = current.window ? current.window[r]! : 0;
+    if (w >= 0) add(perWindow[w]!, current, r);
+  }
   let base = acc(total);
   if (reference) for (let r = 0; r < reference.errors.length; r++) add(base, reference, r);
   // Every comparison made enters the false-discovery family, worse or not; only the worse are reported.
