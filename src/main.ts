@@ -5,5 +5,10 @@ import { offline } from './state/offline.svelte';
 import { workspace } from './state/workspace.svelte';
 import './app.css';
 
-mount(App, { target: document.getElementById('app')! });
-void offline.start(() => workspace.datasets.length === 0 && workspace.jobs.length === 0);
+const target = document.getElementById('app')!;
+// A new version the user already reloaded for is switched to before anything starts (see takeWaitingVersion).
+if (await offline.takeWaitingVersion()) target.textContent = 'Updating Lantern…';
+else {
+  mount(App, { target });
+  void offline.start(() => workspace.datasets.length === 0 && workspace.jobs.length === 0);
+}

@@ -33,6 +33,12 @@ export const MANIFEST_KEY = '__lantern-precache-manifest.json';
  * `try ... end` from duckdb-wasm's packages/duckdb-wasm/src/platform.ts): the service worker runs the same
  * `WebAssembly.validate` so it caches exactly the wasm the engine worker will ask for.
  */
+/**
+ * The Server-Timing entry with which the service worker stamps the app page it serves with its version;
+ * the page (src/state/offline.svelte.ts) reads it back from PerformanceNavigationTiming.serverTiming.
+ */
+export const VERSION_TIMING_NAME = 'lantern-version';
+
 export const WASM_EXCEPTIONS_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 8, 1, 6, 0, 6, 64, 25, 11, 11];
 
 export function variantOfAsset(path: string): DuckDbVariant | undefined {

@@ -3,6 +3,7 @@ import {
   cachesToDelete,
   entriesFor,
   MANIFEST_KEY,
+  VERSION_TIMING_NAME,
   versionOfCache,
   WASM_EXCEPTIONS_PROBE,
   type PrecacheEntry,
@@ -99,13 +100,25 @@ async function cachedResponse(manifest: PrecacheManifest, request: Request | str
   return undefined;
 }
 
+/**
+ * Marks the app page with the version that served it. A reload can let the browser activate a waiting
+ * version while the old one still serves the navigation; the page compares this stamp with its
+ * controller's version (src/state/offline.svelte.ts) to notice. Server-Timing is the one response header a
+ * page can read about its own navigation (PerformanceNavigationTiming.serverTiming).
+ */
+function stampVersion(response: Response, version: string): Response {
+  const headers = new Headers(response.headers);
+  headers.set('Server-Timing', `${VERSION_TIMING_NAME};desc="${version}"`);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
 async function respond(sw: ServiceWorkerGlobalScope, manifest: PrecacheManifest, request: Request): Promise<Response> {
   const scope = sw.registration.scope;
   const path = request.url.slice(scope.length).split(/[?#]/)[0] ?? '';
   // Every navigation inside the scope is the app: index.html of this version.
   const key = request.mode === 'navigate' && (path === '' || path === 'index.html') ? new URL('index.html', scope).href : request;
   const hit = await cachedResponse(manifest, key);
-  if (hit) return hit;
+  if (hit) return key === request ? hit : stampVersion(hit, manifest.version);
   const response = await fetch(request);
   // A file of this build that was not precached (the other DuckDB wasm, if this browser changed): keep it.
   const entry = manifest.entries.find((e) => e.url === path);

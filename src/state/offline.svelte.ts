@@ -1,3 +1,5 @@
+import { VERSION_TIMING_NAME } from '../offline/precachePlan';
+
 /**
  * Offline support as the user sees it: whether this build is kept on the device, and whether a new
  * version is waiting. The service worker (src/offline/serviceWorker.ts) does the work.
@@ -22,6 +24,33 @@ export class OfflineSupport {
   private reloadOnChange = false;
 
   /**
+   * Takes a version that was already installed and waiting when this page started (announced to an
+   * earlier page, or installed while Lantern was last open): the user reloaded or opened the app, and
+   * nothing is loaded yet. Returns true when it does; the page must then start nothing and reloads once
+   * the new version controls it. Called before the app mounts because Chromium activates a skip-waiting
+   * version only when the old worker has no work left: skipWaiting() asks the old worker to stop as soon as
+   * it is idle, but only once, and any request that wakes it again (the app booting, its engine's wasm, a
+   * favicon fetch, hence the inline favicon in index.html) puts it back on the 30 s idle timer
+   * (content/browser/service_worker/service_worker_registration.cc, IsReadyToActivate; ..._version.cc,
+   * SkipWaiting re-arms only for the first pending request).
+   * Read with `getRegistration()`, not `register()`: register() resolves only after any update job in
+   * flight, install included, so its `waiting` may be a version that arrived after this page started,
+   * which must be announced, not applied behind the user's back.
+   */
+  async takeWaitingVersion(): Promise<boolean> {
+    if (import.meta.env.MODE !== 'production' || !('serviceWorker' in navigator)) return false;
+    const container = navigator.serviceWorker;
+    if (container.controller === null) return false;
+    const waiting = (await container.getRegistration('./').catch(() => undefined))?.waiting;
+    if (!waiting) return false;
+    container.addEventListener('controllerchange', () => location.reload());
+    // Replaced by a newer version meanwhile: the reload finds that one waiting, or the active one.
+    waiting.addEventListener('statechange', () => waiting.state === 'redundant' && location.reload());
+    waiting.postMessage({ type: 'skip-waiting' });
+    return true;
+  }
+
+  /**
    * Registers the build's service worker (dist/sw.js, next to index.html, so its scope is the app's folder).
    * `isIdle` tells whether the page holds nothing the user would lose on a reload (no dataset, no load).
    */
@@ -34,25 +63,32 @@ export class OfflineSupport {
     // A new version took over (message from src/offline/serviceWorker.ts): asked for here, or a reload let
     // the browser activate it while the old one served this page, or another tab asked. An idle page
     // follows at once; a page holding the user's work says so and keeps running until reloaded.
-    container.addEventListener('message', (event: MessageEvent<{ type?: string }>) => {
-      if (event.data?.type !== 'activated') return;
+    const served = servedVersion();
+    const follow = (version: string) => {
+      if (version === served) return; // this page already runs it
       if (this.reloadOnChange || isIdle()) location.reload();
       else this.status = 'updated-elsewhere';
+    };
+    container.addEventListener('message', (event: MessageEvent<{ type?: string; version?: string } | undefined>) => {
+      if (event.data?.type === 'activated' && event.data.version !== undefined) follow(event.data.version);
     });
     container.startMessages();
+    // The message above misses a page that was not yet a client when it was sent (decision 0500): such a
+    // page compares the version that served it with its controller's, at start and on every switch.
+    const compareWithController = async () => {
+      const version = served === undefined ? null : await this.version();
+      if (version !== null) follow(version);
+    };
+    container.addEventListener('controllerchange', () => void compareWithController());
     try {
-      const registration = await container.register('sw.js', { scope: './' });
+      // `updateViaCache: 'none'`: the browser fetches sw.js past the HTTP cache on every check, whatever the
+      // host's cache headers say, so a deploy is seen at the next check.
+      const registration = await container.register('sw.js', { scope: './', updateViaCache: 'none' });
       this.registration = registration;
-      // A version that finished installing while Lantern was last open is taken now, on this reload: the
-      // page has just started, so nothing the user loaded is lost.
-      if (registration.waiting && hadController) {
-        this.registration = registration;
-        this.applyUpdate();
-        return;
-      }
       this.watch(registration);
       await container.ready;
       if (this.status === 'preparing') this.status = registration.waiting && hadController ? 'update-ready' : 'ready';
+      await compareWithController();
     } catch (error) {
       this.fail(error);
       return;
@@ -111,6 +147,12 @@ export class OfflineSupport {
     this.status = 'failed';
     this.error = error instanceof Error ? error.message : String(error);
   }
+}
+
+/** The version of the service worker that served this page (its Server-Timing stamp), if one did. */
+function servedVersion(): string | undefined {
+  const [navigation] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+  return navigation?.serverTiming.find((entry) => entry.name === VERSION_TIMING_NAME)?.description || undefined;
 }
 
 export const offline = new OfflineSupport();
