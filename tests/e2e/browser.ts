@@ -4,6 +4,14 @@ import { chromiumPath, CHROMIUM_FLAGS } from '../helpers/chromium';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 
+/** The bundled demo's files (scripts/demo/generate_demo.py), dropped by tests as a user would drop them. */
+export const DEMO = {
+  training: 'public/demo/training.csv',
+  production: 'public/demo/production.csv',
+  labels: 'public/demo/labels.csv',
+  model: 'public/demo/model.json',
+} as const;
+
 export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_FLAGS, headless: true });
 }

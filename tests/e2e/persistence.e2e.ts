@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, dropPaths, launch, openApp } from './browser';
+import { baseUrl, DEMO, dropPaths, launch, openApp } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -11,9 +11,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const TRAINING = 'public/demo/training.csv';
-const PRODUCTION = 'public/demo/production.csv';
-const LABELS = 'public/demo/labels.csv';
+const TRAINING = DEMO.training;
+const PRODUCTION = DEMO.production;
+const LABELS = DEMO.labels;
 
 /** The engine worker takes about 10 s to start on a 2-core machine; restores and saves wait for it. */
 const LONG = { timeout: 60_000 };

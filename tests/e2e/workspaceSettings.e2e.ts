@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropPaths, launch, openApp } from './browser';
+import { DEMO, dropPaths, launch, openApp } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -12,10 +12,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const TRAINING = 'public/demo/training.csv';
-const PRODUCTION = 'public/demo/production.csv';
-const LABELS = 'public/demo/labels.csv';
-const MODEL = 'public/demo/model.json';
+const TRAINING = DEMO.training;
+const PRODUCTION = DEMO.production;
+const LABELS = DEMO.labels;
+const MODEL = DEMO.model;
 /** Analyses run again from the restored data on a shared 2-core machine: generous waits. */
 const LONG = { timeout: 180_000 };
 const tab = (page: Page, name: string) => page.getByRole('tab', { name });

@@ -13,21 +13,10 @@ import { ident } from '../../src/lib/sql';
 import { expectClose, expectMetric, readFixture } from '../helpers/close';
 import { testDb } from '../helpers/db';
 import { kindOf, loadFixture } from '../helpers/perf';
+import { BINARY_METRIC_NAMES } from '../helpers/metricNames';
 
 type Expected = Record<string, number | null>;
-const BINARY = [
-  'accuracy',
-  'precision',
-  'recall',
-  'f1',
-  'specificity',
-  'fpr',
-  'fnr',
-  'roc_auc',
-  'average_precision',
-  'log_loss',
-  'brier',
-] as const;
+const BINARY = BINARY_METRIC_NAMES;
 
 function expectBinary(m: BinaryMetrics, e: Expected, what: string, rel = 1e-12) {
   expect(m.n, `${what}.n`).toBe(e['n']);

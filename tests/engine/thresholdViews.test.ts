@@ -12,20 +12,9 @@ import { discoverSlices } from '../../src/lib/slices/discover';
 import { worsenedSlices } from '../../src/lib/slices/worsened';
 import { testDb } from '../helpers/db';
 import { loadFixture } from '../helpers/perf';
+import { BINARY_METRIC_NAMES } from '../helpers/metricNames';
 
-const NAMES = [
-  'accuracy',
-  'precision',
-  'recall',
-  'f1',
-  'specificity',
-  'fpr',
-  'fnr',
-  'roc_auc',
-  'average_precision',
-  'log_loss',
-  'brier',
-] as const;
+const NAMES = BINARY_METRIC_NAMES;
 
 /** Same definedness, values within `rel` relative (the SQL path sums in another order). */
 function expectSame(a: BinaryMetrics, b: BinaryMetrics, what: string, rel = 1e-12) {

@@ -3,6 +3,7 @@ import { binaryMetricsAt, binaryReport, thresholdFreeMetrics } from '../../src/l
 import { precisionRecallCurve, reliabilityCurve, rocCurve, thresholdSweep } from '../../src/lib/metrics/curves';
 import { scoreTableFromCounts, scoreTableFromRows } from '../../src/lib/metrics/scoreTable';
 import { expectClose, expectMetric, readFixture } from '../helpers/close';
+import { BINARY_METRIC_NAMES } from '../helpers/metricNames';
 
 interface Case {
   threshold: number;
@@ -16,19 +17,7 @@ interface Case {
 }
 
 const { cases } = readFixture<{ cases: Record<string, Case> }>('binary.json');
-const NAMES = [
-  'accuracy',
-  'precision',
-  'recall',
-  'f1',
-  'specificity',
-  'fpr',
-  'fnr',
-  'roc_auc',
-  'average_precision',
-  'log_loss',
-  'brier',
-] as const;
+const NAMES = BINARY_METRIC_NAMES;
 
 describe.each(Object.entries(cases))('binary metrics against sklearn: %s', (name, c) => {
   const table = scoreTableFromRows(c.s, c.y);
