@@ -29,6 +29,12 @@ export function machineLine(r: BenchResults): string {
   );
 }
 
+/** A case whose Lantern side ran no SQL (e.g. a threshold move from cached counts) has no native counterpart. */
+function nothingToReplay(c: BenchResults['scenarios'][number]['cases'][number]): boolean {
+  const runs = c.native?.runs ?? [];
+  return runs.length > 0 && runs.every((run) => (run.detail as { statements?: number } | undefined)?.statements === 0);
+}
+
 export function renderTable(r: BenchResults): string {
   const lines = [
     '| scenario | case | Lantern: median (min-max) | Lantern peak memory | native: median (min-max) | native peak memory | Lantern / native | aim |',
@@ -42,7 +48,7 @@ export function renderTable(r: BenchResults): string {
       continue;
     }
     for (const c of s.cases) {
-      const ratio = c.ratio === null ? '-' : `${c.ratio.toFixed(2)}x`;
+      const ratio = nothingToReplay(c) ? '- (no SQL: nothing for native to run)' : c.ratio === null ? '-' : `${c.ratio.toFixed(2)}x`;
       lines.push(
         `| ${s.title} | ${c.label} | ${timing(c.lantern, Boolean(c.skippedForDeadline))} | ${mib(c.lantern.peakBytes)} | ${timing(c.native, Boolean(c.skippedForDeadline))} | ${mib(c.native?.peakBytes ?? null)} | ${ratio} | ${aim} |`,
       );
