@@ -6,6 +6,7 @@ import { argmaxClassSql, predictionTextSql } from '../../src/lib/metrics/spec';
 import { expectMetric, readFixture } from '../helpers/close';
 import { testDb } from '../helpers/db';
 import { loadFixture } from '../helpers/perf';
+import { MULTICLASS_METRIC_NAMES } from '../helpers/metricNames';
 
 const fx = readFixture<{
   overall: Record<string, number> & { prediction: string[]; classes: string[]; confusion: number[][] };
@@ -25,17 +26,7 @@ describe('multiclass without a prediction column: argmax of the per-class probab
     expect(rows.map((r) => r['p'])).toEqual(fx.overall.prediction);
     const m = (await overallPerformance(db, spec)).metrics as MulticlassMetrics;
     expect(m.n).toBe(fx.overall['n']);
-    for (const k of [
-      'accuracy',
-      'macro_precision',
-      'macro_recall',
-      'macro_f1',
-      'weighted_precision',
-      'weighted_recall',
-      'weighted_f1',
-      'log_loss',
-    ] as const)
-      expectMetric(m[k], fx.overall[k]!, 1e-12, k);
+    for (const k of MULTICLASS_METRIC_NAMES) expectMetric(m[k], fx.overall[k]!, 1e-12, k);
     expect(m.classes.map((c) => c.cls)).toEqual(fx.overall.classes);
     expect(m.confusion).toEqual(fx.overall.confusion);
   });
