@@ -39,17 +39,7 @@ export class WorkspaceStore {
   }
 
   async create(name: string): Promise<WorkspaceRecord> {
-    const now = Date.now();
-    const record: WorkspaceRecord = {
-      id: newId(),
-      name,
-      createdAt: now,
-      updatedAt: now,
-      head: null,
-      generation: 0,
-      bytes: 0,
-      datasetCount: 0,
-    };
+    const record = emptyRecord(name);
     await this.db.workspaces.add(record).catch((e) => Promise.reject(explainStorageError(e)));
     return record;
   }
@@ -133,17 +123,7 @@ export class WorkspaceStore {
 
   /** Creates a workspace with content in one step (import, duplicate): it appears whole or not at all. */
   async createWith(name: string, input: CommitInput): Promise<WorkspaceRecord> {
-    const now = Date.now();
-    const fresh: WorkspaceRecord = {
-      id: newId(),
-      name,
-      createdAt: now,
-      updatedAt: now,
-      head: null,
-      generation: 0,
-      bytes: 0,
-      datasetCount: 0,
-    };
+    const fresh = emptyRecord(name);
     return this.commitWith(fresh.id, input, async () => fresh);
   }
 
@@ -245,4 +225,10 @@ export class WorkspaceStore {
   private async deleteChunks(blobId: string): Promise<void> {
     await this.db.chunks.where('[blobId+index]').between([blobId, Dexie.minKey], [blobId, Dexie.maxKey]).delete();
   }
+}
+
+/** A new workspace with no saved generation yet. */
+function emptyRecord(name: string): WorkspaceRecord {
+  const now = Date.now();
+  return { id: newId(), name, createdAt: now, updatedAt: now, head: null, generation: 0, bytes: 0, datasetCount: 0 };
 }
