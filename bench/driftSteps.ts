@@ -5,6 +5,8 @@
  * Run: npx tsx bench/driftSteps.ts [1m|20k] [--all] [--quality]
  *   --all: every tested column (as the browser does) instead of the 20 of scenario 03
  *   --quality: also time the data quality checks
+ *   DRIFT_BATCH_VALUES=n: values per numerical pull (default BATCH_VALUES)
+ *   --one-thread: numerical statistics in the report's thread instead of the CLI's helper thread
  */
 import os from 'node:os';
 import { DATA_VERSION, DRIFT_COLUMNS } from './lib/data';
@@ -12,6 +14,7 @@ import { loadFile, openNodeDb } from './lib/lantern';
 import type { Db } from '../src/lib/db';
 import { dataQuality } from '../src/lib/drift/quality';
 import { driftReport } from '../src/lib/drift/report';
+import { nodeStatsThread } from '../src/engine/nodeStats';
 import { describeTable } from '../src/lib/schema';
 
 const size = process.argv[2] ?? '1m';
@@ -56,14 +59,19 @@ const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 let last = t0;
 const perColumn: string[] = [];
+// --one-thread: the statistics in this thread (as before the helper thread), for comparison.
+const stats = flag('--one-thread') ? null : nodeStatsThread();
 const report = await driftReport(db, t, {
   ...(flag('--all') ? {} : { columns: DRIFT_COLUMNS }),
+  ...(stats ? { runNumericalBatch: stats.run } : {}),
+  ...(process.env['DRIFT_BATCH_VALUES'] ? { batchValues: Number(process.env['DRIFT_BATCH_VALUES']) } : {}),
   onProgress: (done) => {
     perColumn.push(`${done}:${Math.round(performance.now() - last)}`);
     last = performance.now();
   },
 });
 const wall = performance.now() - t0;
+await stats?.close();
 const cpu = process.cpuUsage(cpu0);
 console.log(`report ${Math.round(wall)} ms wall, ${Math.round((cpu.user + cpu.system) / 1000)} ms CPU, ${report.columns.length} columns`);
 console.log(`ms per column as they finish: ${perColumn.join(' ')}`);

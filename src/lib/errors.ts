@@ -18,7 +18,8 @@ export type LanternErrorCode =
   | 'not-found'
   | 'bad-model'
   | 'unsupported-model'
-  | 'feature-mismatch';
+  | 'feature-mismatch'
+  | 'worker-failed';
 
 export class LanternError extends Error {
   constructor(

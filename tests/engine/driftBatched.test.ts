@@ -102,7 +102,7 @@ describe('batched numerical pull = per-column paths', () => {
     // One query per column or all in one: the same sorted values.
     const together = await pullSortedSide(db, 'typed_ref', names);
     for (const [i, name] of names.entries()) expect(together[i]).toEqual((await pullSortedSide(db, 'typed_ref', [name]))[0]);
-    // No rows: list() gives NULL lists, read as no values.
+    // No rows: no values.
     const none = { values: new Float64Array(0), nulls: 0, nonFinite: 0 };
     expect(await pullSortedSide(db, 'typed_ref', names, { where: 'FALSE' })).toEqual(names.map(() => none));
   });

@@ -1,4 +1,5 @@
 import { PathSource, nodeParquet, openNodeDb } from '../../engine/node';
+import { nodeStatsThread } from '../../engine/nodeStats';
 import { DRIFT_METHODS, type DriftMethod } from '../../lib/drift/methods';
 import { driftJson, driftText } from '../../lib/drift/output';
 import { driftReport, type ColumnSetting } from '../../lib/drift/report';
@@ -65,7 +66,13 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
   const db = await openNodeDb();
   await loadDataset(db, nodeParquet, refSource, { table: 'reference' });
   await loadDataset(db, nodeParquet, curSource, { table: 'current' });
-  const report = await driftReport(db, { reference: 'reference', current: 'current' }, { columns, perColumn: settings, driftShare });
+  // The numerical statistics run on a second thread while DuckDB-WASM (one thread) pulls the next batch.
+  const stats = nodeStatsThread();
+  const report = await driftReport(
+    db,
+    { reference: 'reference', current: 'current' },
+    { columns, perColumn: settings, driftShare, runNumericalBatch: stats.run },
+  ).finally(() => stats.close());
   if (columns) {
     for (const name of columns)
       if (!report.columns.some((c) => c.name === name)) {

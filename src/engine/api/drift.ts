@@ -6,16 +6,20 @@ import { driftBySegment, type SegmentDrift } from '../../lib/drift/segments';
 import { splitByTime } from '../../lib/drift/split';
 import type { DriftTables } from '../../lib/drift/sql';
 import { describeTable } from '../../lib/schema';
+import type { NumericalBatchRunner } from '../../lib/drift/numericalBatch';
 import type { Jobs } from '../jobs';
 
 export type { DriftReport, WindowDrift, SegmentDrift, QualityReport, WindowSpec, ColumnTest };
-export type DriftRequest = Omit<DriftOptions, 'signal' | 'onProgress' | 'batchValues'>;
+export type DriftRequest = Omit<DriftOptions, 'signal' | 'onProgress' | 'batchValues' | 'runNumericalBatch'>;
 
-/** Drift, drift over time, root cause by segment and data quality between two loaded tables. */
-export function driftApi(db: Db, jobs: Jobs) {
+/**
+ * Drift, drift over time, root cause by segment and data quality between two loaded tables.
+ * `runNumericalBatch`: where the report's numerical statistics run (the browser engine's helper thread).
+ */
+export function driftApi(db: Db, jobs: Jobs, runNumericalBatch?: NumericalBatchRunner) {
   return {
     driftReport(jobId: string, t: DriftTables, request: DriftRequest = {}): Promise<DriftReport> {
-      return jobs.run(jobId, (signal) => driftReport(db, t, { ...request, signal }));
+      return jobs.run(jobId, (signal) => driftReport(db, t, { ...request, signal, ...(runNumericalBatch ? { runNumericalBatch } : {}) }));
     },
 
     driftOverTime(jobId: string, t: DriftTables, column: ColumnTest, timestamp: string, spec: WindowSpec): Promise<WindowDrift[]> {

@@ -10,7 +10,8 @@ import { chi2GoodnessOfFit, chi2Homogeneity } from './chisquare';
 import { jensenShannonDistance, psi } from './divergence';
 import { ksTwoSample, type KsMode } from './ks';
 import { DEFAULT_THRESHOLD, defaultMethod, isDrifted, isPValueMethod, type DriftKind, type DriftMethod } from './methods';
-import { histogram, mergeSorted, referenceStd, sortValueCounts, summarizeEcdf, type ValueCounts } from './ecdf';
+import { histogram, mergeSorted, referenceStd, sortValueCounts, summarizeEcdf, type EcdfSummary, type ValueCounts } from './ecdf';
+import { distinctUpTo, pooledEnds, summarizeSorted } from './sortedSummary';
 import {
   categoryCountsSql,
   finiteValuesSql,
@@ -93,37 +94,15 @@ export const MAX_LISTED_CATEGORIES = 50;
 /** Above this many distinct values (approximate), sorting each side beats counting per value. */
 export const MAX_COUNTED_DISTINCT = 200_000;
 
-/**
- * The pooled sample as sorted distinct values with counts. Columns with few distinct values are counted
- * by a GROUP BY in DuckDB (exact and compact); continuous columns, where counting would not shrink
- * anything, come over as one Float64Array per side and are sorted and merged here.
- */
-export async function loadValueCounts(
-  db: Db,
-  t: DriftTables,
-  column: string,
-  approxDistinct: number,
-  options: { where?: SideFilter; signal?: AbortSignal } = {},
-): Promise<ValueCounts> {
-  const signal = options.signal;
-  if (approxDistinct <= MAX_COUNTED_DISTINCT) {
-    const cols = await queryColumns(db, numericValueCountsSql(pooledNumericSql(t, column, options.where)), { signal });
-    return sortValueCounts({ x: numbers(cols, 'x'), a: numbers(cols, 'a'), b: numbers(cols, 'b') });
-  }
-  const side = async (table: string, where: string | undefined) => {
-    // numbers() hands over the decoded column (a fresh array or a view of bytes we own): sort it in place.
-    return sortFinite(numbers(await queryColumns(db, finiteValuesSql(table, column, where), { signal }), 'x'));
-  };
-  const ref = await side(t.reference, options.where?.reference);
-  throwIfAborted(signal);
-  return mergeSorted(ref, await side(t.current, options.where?.current));
-}
-
 export interface NumericalColumnInput {
   /** Approximate distinct count of both sides, to pick how values are loaded. */
   approxDistinct: number;
 }
 
+/**
+ * Columns with few distinct values are counted by a GROUP BY in DuckDB (exact and compact); continuous
+ * columns, where counting would not shrink anything, come over as one Float64Array per side, sorted here.
+ */
 export async function numericalColumnDrift(
   db: Db,
   t: DriftTables,
@@ -131,9 +110,25 @@ export async function numericalColumnDrift(
   input: NumericalColumnInput,
   options: ColumnDriftOptions = {},
 ): Promise<ColumnDrift> {
-  const vc = await loadValueCounts(db, t, column, input.approxDistinct, options);
-  throwIfAborted(options.signal);
-  return numericalDriftFromCounts(column, vc, options);
+  const signal = options.signal;
+  if (input.approxDistinct <= MAX_COUNTED_DISTINCT) {
+    const cols = await queryColumns(db, numericValueCountsSql(pooledNumericSql(t, column, options.where)), { signal });
+    throwIfAborted(signal);
+    return numericalDriftFromCounts(
+      column,
+      sortValueCounts({ x: numbers(cols, 'x'), a: numbers(cols, 'a'), b: numbers(cols, 'b') }),
+      options,
+    );
+  }
+  const side = async (table: string, where: string | undefined) => {
+    // numbers() hands over the decoded column (a fresh array or a view of bytes we own): sort it in place.
+    return sortFinite(numbers(await queryColumns(db, finiteValuesSql(table, column, where), { signal }), 'x'));
+  };
+  const ref = await side(t.reference, options.where?.reference);
+  throwIfAborted(signal);
+  const cur = await side(t.current, options.where?.current);
+  throwIfAborted(signal);
+  return numericalDriftFromSorted(column, ref, cur, options);
 }
 
 /** Pure: the numerical drift result from the pooled value counts. */
@@ -143,7 +138,56 @@ export function numericalDriftFromCounts(
   options: { method?: DriftMethod; threshold?: number } = {},
 ): ColumnDrift {
   const summary = summarizeEcdf(vc);
-  const { nRef, nCur, distinctRef } = summary;
+  return numericalDrift(column, summary, options, {
+    refStd: () => referenceStd(vc),
+    distribution: () => {
+      if (summary.distinctRef <= MAX_DISTINCT_FOR_VALUE_BINS)
+        // Value bins are built only when used: a continuous column has millions of distinct values.
+        return { edges: null, labels: Array.from(vc.x, (v) => String(v)), ref: Array.from(vc.a), cur: Array.from(vc.b) };
+      const edges = sturgesEdges(summary.nRef + summary.nCur, summary.lo, summary.hi);
+      return binned(edges, histogram(vc, edges));
+    },
+    counts: () => [Array.from(vc.a), Array.from(vc.b)],
+  });
+}
+
+/**
+ * Pure: the numerical drift result from the two sides' finite values, each sorted ascending. A
+ * continuous column takes one merge pass (`summarizeSorted`); a column with few reference values, or a
+ * count test the user asked for, needs per-value counts and goes through `mergeSorted`. Same numbers
+ * either way.
+ */
+export function numericalDriftFromSorted(
+  column: string,
+  ref: Float64Array,
+  cur: Float64Array,
+  options: { method?: DriftMethod; threshold?: number } = {},
+): ColumnDrift {
+  const needsCounts = options.method === 'chisquare' || options.method === 'z' || cur.length === 0;
+  if (needsCounts || distinctUpTo(ref, MAX_DISTINCT_FOR_VALUE_BINS + 1) <= MAX_DISTINCT_FOR_VALUE_BINS)
+    return numericalDriftFromCounts(column, mergeSorted(ref, cur), options);
+  const { lo, hi } = pooledEnds(ref, cur);
+  const edges = sturgesEdges(ref.length + cur.length, lo, hi);
+  const { summary, refStd, hist } = summarizeSorted(ref, cur, edges);
+  // More than 20 reference values: the default method is never a count test (those need <= 5).
+  return numericalDrift(column, summary, options, { refStd: () => refStd, distribution: () => binned(edges, hist), counts: null });
+}
+
+interface NumericalParts {
+  refStd: () => number;
+  /** The PSI / Jensen-Shannon bins. */
+  distribution: () => Distribution;
+  /** Per-value counts of each side, for chisquare and z; null where the caller guarantees neither runs. */
+  counts: (() => [number[], number[]]) | null;
+}
+
+function numericalDrift(
+  column: string,
+  summary: EcdfSummary,
+  options: { method?: DriftMethod; threshold?: number },
+  parts: NumericalParts,
+): ColumnDrift {
+  const { nRef, nCur } = summary;
   const nUnique = summary.distinctAll;
   const method = options.method ?? defaultMethod('numerical', nRef, nUnique);
   const threshold = options.threshold ?? DEFAULT_THRESHOLD[method];
@@ -152,22 +196,8 @@ export function numericalDriftFromCounts(
 
   const ks = ksTwoSample(summary.dMinus > summary.dPlus ? summary.dMinus : summary.dPlus, nRef, nCur);
   // Evidently's norm: max(numpy.std(reference), 0.001).
-  const wassersteinNormed = summary.wasserstein / Math.max(referenceStd(vc), 0.001);
-  // Value bins are built only when used: a continuous column has millions of distinct values.
-  const valueBins = (): Distribution => ({
-    edges: null,
-    labels: Array.from(vc.x, (v) => String(v)),
-    ref: Array.from(vc.a),
-    cur: Array.from(vc.b),
-  });
-  let distribution: Distribution;
-  if (distinctRef > MAX_DISTINCT_FOR_VALUE_BINS) {
-    const edges = sturgesEdges(nRef + nCur, summary.lo, summary.hi);
-    const { ref, cur } = histogram(vc, edges);
-    distribution = { edges, labels: ref.map((_, i) => `${formatEdge(edges[i]!)} – ${formatEdge(edges[i + 1]!)}`), ref, cur };
-  } else {
-    distribution = valueBins();
-  }
+  const wassersteinNormed = summary.wasserstein / Math.max(parts.refStd(), 0.001);
+  let distribution = parts.distribution();
   const stats: NumericalStats = {
     ks_statistic: ks.statistic,
     ks_p_value: ks.pValue,
@@ -184,7 +214,8 @@ export function numericalDriftFromCounts(
   else if (method === 'jensenshannon') score = stats.jensen_shannon_distance;
   else {
     // chisquare and z look at value counts, whatever the binning of PSI / Jensen-Shannon.
-    const counted = countTest(method, Array.from(vc.a), Array.from(vc.b));
+    if (!parts.counts) throw new Error(`${method} needs per-value counts`);
+    const counted = countTest(method, ...parts.counts());
     score = counted.score;
     effect = counted.effect;
   }
@@ -192,6 +223,10 @@ export function numericalDriftFromCounts(
   // number in the millions: keep the chart data small.
   if (distribution.edges === null && distribution.labels.length > 200) distribution = { edges: null, labels: [], ref: [], cur: [] };
   return finish({ ...base, score, stats, ksMode: ks.mode, effect, distribution });
+}
+
+function binned(edges: number[], counts: { ref: number[]; cur: number[] }): Distribution {
+  return { edges, labels: counts.ref.map((_, i) => `${formatEdge(edges[i]!)} – ${formatEdge(edges[i + 1]!)}`), ...counts };
 }
 
 export async function categoricalColumnDrift(

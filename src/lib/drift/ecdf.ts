@@ -73,34 +73,61 @@ export function summarizeEcdf(vc: ValueCounts): EcdfSummary {
   }
   let ca = 0;
   let cb = 0;
-  let dPlus = 0;
-  let dMinus = 0;
+  let dMax = 0;
+  let dMin = 0;
   let w = 0;
   let comp = 0;
   for (let i = 0; i < vc.x.length; i++) {
     ca += vc.a[i]!;
     cb += vc.b[i]!;
-    // As scipy: searchsorted(side='right') / n, then the difference, in this order of operations.
-    const diff = ca / nRef - cb / nCur;
-    if (diff > dPlus) dPlus = diff;
-    if (-diff > dMinus) dMinus = -diff;
+    // F_ref - F_cur scaled by nRef nCur: an exact integer (below 2^53 up to ~9e7 rows per side), and
+    // no division per value; scaled back once at the end.
+    const d = ca * nCur - cb * nRef;
+    if (d > dMax) dMax = d;
+    if (d < dMin) dMin = d;
     if (i + 1 < vc.x.length) {
-      const term = Math.abs(diff) * (vc.x[i + 1]! - vc.x[i]!);
+      const term = Math.abs(d) * (vc.x[i + 1]! - vc.x[i]!);
       const next = w + term;
       comp += Math.abs(w) >= Math.abs(term) ? w - next + term : term - next + w;
       w = next;
     }
   }
+  return ecdfSummary(
+    nRef,
+    nCur,
+    distinctRef,
+    vc.x.length,
+    vc.x[0] ?? Number.NaN,
+    vc.x[vc.x.length - 1] ?? Number.NaN,
+    dMax,
+    dMin,
+    w + comp,
+  );
+}
+
+/** The summary from the scaled sums of either path (value counts or sorted sides): one place scales back. */
+export function ecdfSummary(
+  nRef: number,
+  nCur: number,
+  distinctRef: number,
+  distinctAll: number,
+  lo: number,
+  hi: number,
+  dMax: number,
+  dMin: number,
+  scaledWasserstein: number,
+): EcdfSummary {
+  const scale = nRef * nCur;
   return {
     nRef,
     nCur,
     distinctRef,
-    distinctAll: vc.x.length,
-    lo: vc.x[0] ?? Number.NaN,
-    hi: vc.x[vc.x.length - 1] ?? Number.NaN,
-    dPlus,
-    dMinus: Math.min(1, dMinus),
-    wasserstein: w + comp,
+    distinctAll,
+    lo,
+    hi,
+    dPlus: dMax / scale,
+    dMinus: Math.min(1, -dMin / scale),
+    wasserstein: scaledWasserstein / scale,
   };
 }
 

@@ -6,11 +6,11 @@ import type { Db } from '../db';
 import { LanternError, throwIfAborted } from '../errors';
 import { inferRoles, type ColumnRole, type RoleMap } from '../roles';
 import { describeTable } from '../schema';
-import { categoricalColumnDrift, numericalDriftFromCounts, type ColumnDrift } from './columnDrift';
-import { mergeSorted } from './ecdf';
+import { categoricalColumnDrift, type ColumnDrift } from './columnDrift';
 import { DEFAULT_DATASET_DRIFT_SHARE, methodAppliesTo, type DriftMethod } from './methods';
 import { compareSchemas, driftKindOf, type SchemaDiff } from './schemaDiff';
-import { columnsPerQuery, pullSortedSide, rowCountSql } from './sides';
+import { BatchScheduler, type NumericalBatchRunner } from './numericalBatch';
+import { columnsPerQuery, numericColumnsSql, rowCountSql } from './sides';
 import type { DriftTables } from './sql';
 
 export interface ColumnSetting {
@@ -29,6 +29,8 @@ export interface DriftOptions {
   onProgress?: (done: number, total: number) => void;
   /** Values per Arrow query when pulling numerical columns (default `BATCH_VALUES`; tests set it low). */
   batchValues?: number;
+  /** Where the statistics of a batch of numerical columns run (default: this thread). */
+  runNumericalBatch?: NumericalBatchRunner;
 }
 
 export interface NotTested {
@@ -95,19 +97,26 @@ export async function driftReport(db: Db, t: DriftTables, options: DriftOptions 
     options.onProgress?.(results.size, tested.length);
   };
   const settingOf = (name: string) => options.perColumn?.[name] ?? {};
-  // Numerical columns: one scan per side for a batch of columns, values sorted in JS (decision 0101).
+  // Numerical columns: one scan per side for a batch of columns (decision 0101); the statistics of a
+  // batch run on the helper thread (when the engine has one) while DuckDB pulls the next batch and counts
+  // the categories (decision 0103).
+  const batches = new BatchScheduler(
+    options.runNumericalBatch,
+    (results) => {
+      for (const { drift, dropped: d } of results) {
+        dropped[drift.name] = d;
+        done(drift);
+      }
+    },
+    signal,
+  );
   const numeric = tested.filter((c) => c.numeric).map((c) => c.name);
   const perQuery = columnsPerQuery(Math.max(refRows, curRows), options.batchValues);
   for (let start = 0; start < numeric.length; start += perQuery) {
-    const batch = numeric.slice(start, start + perQuery);
-    const ref = await pullSortedSide(db, t.reference, batch, { signal });
-    const cur = await pullSortedSide(db, t.current, batch, { signal });
-    batch.forEach((name, j) => {
-      throwIfAborted(signal);
-      const [r, c] = [ref[j]!, cur[j]!];
-      dropped[name] = { refNulls: r.nulls, curNulls: c.nulls, refNonFinite: r.nonFinite, curNonFinite: c.nonFinite };
-      done(numericalDriftFromCounts(name, mergeSorted(r.values, c.values), settingOf(name)));
-    });
+    const columns = numeric.slice(start, start + perQuery);
+    const reference = await db.queryArrow(numericColumnsSql(t.reference, columns), { signal });
+    const current = await db.queryArrow(numericColumnsSql(t.current, columns), { signal });
+    batches.add({ reference, current, columns, settings: Object.fromEntries(columns.map((name) => [name, settingOf(name)])) });
   }
   for (const col of tested.filter((c) => !c.numeric)) {
     throwIfAborted(signal);
@@ -115,6 +124,8 @@ export async function driftReport(db: Db, t: DriftTables, options: DriftOptions 
     dropped[col.name] = { refNulls: refRows - result.nRef, curNulls: curRows - result.nCur, refNonFinite: 0, curNonFinite: 0 };
     done(result);
   }
+  await batches.finish();
+  throwIfAborted(signal);
   const columns = tested.map((c) => results.get(c.name)!);
   const droppedInOrder = Object.fromEntries(tested.map((c) => [c.name, dropped[c.name]!]));
   const testedRoles: Record<string, ColumnRole> = {};
