@@ -3,6 +3,8 @@
  * user just asked for should not. The engine runs one query at a time, so a summary of a 1,000,000-row
  * file (tens of seconds in DuckDB-WASM) would sit in front of a drift report started right after the
  * load. `ahead(work)` cancels the summaries in flight, runs the work, then starts them again.
+ * `background(job)` gives other background work the same treatment (the autosave's export of a new
+ * table to Parquet, which held the engine for seconds right when a dropped pair of files was compared).
  *
  * The engine calls come in through `EngineCalls` (the workspace passes the real engine), so this file
  * needs no worker and its unit test no mocks.
@@ -21,6 +23,9 @@ export interface Profiled<P> {
 
 export class BackgroundProfiles<P> {
   private readonly running = new Map<string, string>();
+  /** Jobs of `background()` in flight, cancelled like the summaries. */
+  private readonly others = new Set<string>();
+  private waiting: (() => void)[] = [];
   /** Jobs cancelled to make way: their error is not the user's to see. */
   private readonly yielded = new Set<string>();
   private paused = 0;
@@ -39,9 +44,7 @@ export class BackgroundProfiles<P> {
       dataset.profile = profile;
       dataset.profileError = null;
     } catch (error) {
-      // A LanternError's code survives the worker boundary (src/rpc/errors.ts).
-      const cancelled = (error as { code?: unknown })?.code === 'cancelled';
-      if (!(this.yielded.has(jobId) && cancelled)) dataset.profileError = (error as Error).message;
+      if (!(this.yielded.has(jobId) && isCancel(error))) dataset.profileError = (error as Error).message;
     } finally {
       this.running.delete(dataset.table);
       this.yielded.delete(jobId);
@@ -54,14 +57,43 @@ export class BackgroundProfiles<P> {
   /** Runs `work` with the background summaries out of its way. */
   async ahead<T>(work: () => Promise<T>): Promise<T> {
     this.paused++;
-    for (const jobId of this.running.values()) {
+    for (const jobId of [...this.running.values(), ...this.others]) {
       this.yielded.add(jobId);
       void this.calls.cancel(jobId);
     }
     try {
       return await work();
     } finally {
-      if (--this.paused === 0) for (const d of this.datasets()) if (d.profile === null && d.profileError === null) void this.profile(d);
+      if (--this.paused === 0) {
+        for (const d of this.datasets()) if (d.profile === null && d.profileError === null) void this.profile(d);
+        for (const resume of this.waiting.splice(0)) resume();
+      }
     }
   }
+
+  /**
+   * Runs a cancellable engine job as background work: it starts when no work runs ahead, is cancelled
+   * when some starts, and starts again once that is done. Its own failures reach the caller.
+   */
+  async background<T>(start: (jobId: string) => Promise<T>): Promise<T> {
+    for (;;) {
+      if (this.paused > 0) await new Promise<void>((resume) => this.waiting.push(resume));
+      if (this.paused > 0) continue;
+      const jobId = this.calls.newJobId('background');
+      this.others.add(jobId);
+      try {
+        return await start(jobId);
+      } catch (error) {
+        if (!(this.yielded.has(jobId) && isCancel(error))) throw error;
+      } finally {
+        this.others.delete(jobId);
+        this.yielded.delete(jobId);
+      }
+    }
+  }
+}
+
+/** A LanternError's code survives the worker boundary (src/rpc/errors.ts). */
+function isCancel(error: unknown): boolean {
+  return (error as { code?: unknown })?.code === 'cancelled';
 }

@@ -1,5 +1,5 @@
 import { untrack } from 'svelte';
-import { engine, newJobId } from '../client/engine';
+import { engine } from '../client/engine';
 import {
   AutosaveTimer,
   openLanternDexie,
@@ -158,7 +158,10 @@ export class PersistenceSession {
       const tables: Record<string, TableData> = {};
       for (const d of (sections['workspace']?.data as SavedWorkspace | undefined)?.datasets ?? []) {
         const blobId = this.blobs[d.table];
-        tables[d.table] = blobId ? { blobId } : { bytes: await engine().exportTableParquet(newJobId('save'), d.table) };
+        // Exporting a new table holds the engine for seconds: it steps aside for the analysis the user runs.
+        tables[d.table] = blobId
+          ? { blobId }
+          : { bytes: await workspace.profiles.background((jobId) => engine().exportTableParquet(jobId, d.table)) };
       }
       const next = await store.commit(current.id, current.generation, { sections, tables });
       const { state } = await store.loadHead(next.id);

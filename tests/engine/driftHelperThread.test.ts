@@ -6,7 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeStatsThread } from '../../src/engine/nodeStats';
 import type { Db } from '../../src/lib/db';
-import { numericalBatchDrift, type NumericalBatchRunner } from '../../src/lib/drift/numericalBatch';
+import {
+  BatchScheduler,
+  numericalBatchDrift,
+  type NumericalBatchColumn,
+  type NumericalBatchRunner,
+} from '../../src/lib/drift/numericalBatch';
+import { numericColumnsSql } from '../../src/lib/drift/sides';
 import { driftReport } from '../../src/lib/drift/report';
 import { LanternError } from '../../src/lib/errors';
 import { testDb } from '../helpers/db';
@@ -73,5 +79,44 @@ describe('numerical batches on a helper thread', () => {
     await expect(driftReport(db, t, { columns, batchValues: 8_000, runNumericalBatch: broken })).rejects.toMatchObject({
       code: 'worker-failed',
     });
+  });
+
+  it('computes batches here when the queue passes its byte limit, and drains what the helper has not started', async () => {
+    const jobs = await Promise.all(
+      [
+        ['a', 'b'],
+        ['c', 'd'],
+        ['e', 'f'],
+        ['g', 'h'],
+      ].map(async (columns) => ({
+        reference: await db.queryArrow(numericColumnsSql(t.reference, columns)),
+        current: await db.queryArrow(numericColumnsSql(t.current, columns)),
+        columns,
+        settings: {},
+      })),
+    );
+    const expected = jobs.flatMap((job) => numericalBatchDrift({ ...job }));
+    const byHelper: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const helper: NumericalBatchRunner = async (job) => {
+      byHelper.push(...job.columns);
+      await gate;
+      return numericalBatchDrift(job);
+    };
+    const got: NumericalBatchColumn[] = [];
+    // Room for one queued batch: the third add computes the second batch here.
+    const oneBatch = jobs[1]!.reference.byteLength + jobs[1]!.current.byteLength;
+    const scheduler = new BatchScheduler(helper, (cols) => got.push(...cols), undefined, oneBatch);
+    for (const job of jobs) scheduler.add(job);
+    expect(byHelper).toEqual(['a', 'b']);
+    expect(got.map((c) => c.drift.name)).toEqual(['c', 'd', 'e', 'f']);
+    const finished = scheduler.finish();
+    // The helper is still busy with its first batch: the last one is drained here.
+    expect(got.map((c) => c.drift.name)).toEqual(['c', 'd', 'e', 'f', 'g', 'h']);
+    release();
+    await finished;
+    const byName = (cols: NumericalBatchColumn[]) => Object.fromEntries(cols.map((c) => [c.drift.name, c]));
+    expect(byName(got)).toEqual(byName(expected));
   });
 });

@@ -58,4 +58,37 @@ describe('BackgroundProfiles', () => {
     expect(a.profileError).toBe('out of memory');
     await expect(profiles.ahead(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
   });
+
+  it('runs other background jobs only while nothing runs ahead, cancelling and restarting them for it', async () => {
+    calls.length = 0;
+    const profiles = new BackgroundProfiles(fakeEngine, () => []);
+    let starts = 0;
+    const exportJob = (jobId: string) =>
+      new Promise<string>((resolve, reject) => {
+        starts++;
+        calls.push(`export ${jobId}`);
+        pending.set(jobId, { resolve: () => resolve(`bytes of ${jobId}`), reject });
+      });
+    // Started while idle, then cancelled by a report, restarted when the report ends.
+    const saved = profiles.background(exportJob);
+    await settle();
+    let release!: () => void;
+    const report = profiles.ahead(() => new Promise<void>((r) => (release = r)));
+    await settle();
+    expect(calls).toEqual(['export background-' + n, `cancel background-${n}`]);
+    expect(starts).toBe(1);
+    // A second job asked for during the report waits for it.
+    const later = profiles.background(exportJob);
+    await settle();
+    expect(starts).toBe(1);
+    release();
+    await report;
+    await settle();
+    expect(starts).toBe(3);
+    for (const [, p] of pending) p.resolve(undefined);
+    expect(await saved).toMatch(/^bytes of background-/);
+    expect(await later).toMatch(/^bytes of background-/);
+    // Its own failures reach the caller.
+    await expect(profiles.background(async () => Promise.reject(new Error('disk full')))).rejects.toThrow('disk full');
+  });
 });

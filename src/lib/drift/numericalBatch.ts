@@ -52,11 +52,16 @@ export const runInThisThread: NumericalBatchRunner = async (job, signal) => nume
 
 /**
  * Shares the pulled batches between a helper thread and this one. The helper takes the next batch
- * whenever it is free; this thread, which also runs every query, takes one only when more than
- * `maxWaiting` are queued (memory stays bounded: one batch at the helper, `maxWaiting` queued, one being
- * pulled) and, once the queries are done, whatever the helper has not started. With two cores both stay
- * busy to the end. Without a helper every batch runs here as soon as it is pulled.
+ * whenever it is free; this thread runs its queries first (pulls, category counts: only it can) and takes
+ * a batch itself only when the queued bytes pass `maxWaitingBytes` (memory stays bounded) and, once the
+ * queries are done, whatever the helper has not started. With two cores both stay busy to the end.
+ * Without a helper every batch runs here as soon as it is pulled.
  */
+/** Arrow bytes a scheduler may hold while both threads are busy: 256 MB, 4 batches of 4 columns x 1M rows. */
+export const MAX_WAITING_BYTES = 256 * 2 ** 20;
+
+const queuedBytes = (jobs: readonly NumericalBatchJob[]) => jobs.reduce((n, j) => n + j.reference.byteLength + j.current.byteLength, 0);
+
 export class BatchScheduler {
   private readonly queue: NumericalBatchJob[] = [];
   private readonly running: Promise<void>[] = [];
@@ -66,14 +71,14 @@ export class BatchScheduler {
     private readonly helper: NumericalBatchRunner | undefined,
     private readonly accept: (columns: NumericalBatchColumn[]) => void,
     private readonly signal?: AbortSignal,
-    private readonly maxWaiting = 1,
+    private readonly maxWaitingBytes = MAX_WAITING_BYTES,
   ) {}
 
   add(job: NumericalBatchJob): void {
     this.queue.push(job);
     this.feedHelper();
-    const limit = this.helper ? this.maxWaiting : 0;
-    while (this.queue.length > limit) this.accept(numericalBatchDrift(this.queue.shift()!, this.signal));
+    const limit = this.helper ? this.maxWaitingBytes : 0;
+    while (this.queue.length > 0 && queuedBytes(this.queue) > limit) this.accept(numericalBatchDrift(this.queue.shift()!, this.signal));
   }
 
   /** Runs what is still queued here and waits for the helper's batches. */
