@@ -7,23 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { sturgesEdges } from '../../src/lib/drift/binning';
 import { numericalDriftFromCounts, numericalDriftFromSorted } from '../../src/lib/drift/columnDrift';
 import { histogram, mergeSorted, referenceStd, summarizeEcdf } from '../../src/lib/drift/ecdf';
+import { seededRandom } from '../../src/lib/metrics/intervals';
 import { sortFinite } from '../../src/lib/drift/radixSort';
 import { distinctUpTo, pooledEnds, summarizeSorted } from '../../src/lib/drift/sortedSummary';
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sample = (n: number, seed: number, draw: (u: number) => number) => {
-  const r = random(seed);
+  const r = seededRandom(seed);
   return sortFinite(Float64Array.from({ length: n }, () => draw(r())));
 };
 
