@@ -50,6 +50,11 @@ export type NumericalBatchRunner = (job: NumericalBatchJob, signal?: AbortSignal
 
 export const runInThisThread: NumericalBatchRunner = async (job, signal) => numericalBatchDrift(job, signal);
 
+/** Arrow bytes a scheduler may hold while both threads are busy: 256 MB, 4 batches of 4 columns x 1M rows. */
+export const MAX_WAITING_BYTES = 256 * 2 ** 20;
+
+const queuedBytes = (jobs: readonly NumericalBatchJob[]) => jobs.reduce((n, j) => n + j.reference.byteLength + j.current.byteLength, 0);
+
 /**
  * Shares the pulled batches between a helper thread and this one. The helper takes the next batch
  * whenever it is free; this thread runs its queries first (pulls, category counts: only it can) and takes
@@ -57,11 +62,6 @@ export const runInThisThread: NumericalBatchRunner = async (job, signal) => nume
  * queries are done, whatever the helper has not started. With two cores both stay busy to the end.
  * Without a helper every batch runs here as soon as it is pulled.
  */
-/** Arrow bytes a scheduler may hold while both threads are busy: 256 MB, 4 batches of 4 columns x 1M rows. */
-export const MAX_WAITING_BYTES = 256 * 2 ** 20;
-
-const queuedBytes = (jobs: readonly NumericalBatchJob[]) => jobs.reduce((n, j) => n + j.reference.byteLength + j.current.byteLength, 0);
-
 export class BatchScheduler {
   private readonly queue: NumericalBatchJob[] = [];
   private readonly running: Promise<void>[] = [];
