@@ -229,16 +229,38 @@ function binned(edges: number[], counts: { ref: number[]; cur: number[] }): Dist
   return { edges, labels: counts.ref.map((_, i) => `${formatEdge(edges[i]!)} – ${formatEdge(edges[i + 1]!)}`), ...counts };
 }
 
+/** Each category (as text, in DuckDB's order) with its count on each side. */
+export interface CategoryCounts {
+  keys: string[];
+  ref: number[];
+  cur: number[];
+}
+
+export async function loadCategoryCounts(
+  db: Db,
+  t: DriftTables,
+  column: string,
+  options: ColumnDriftOptions = {},
+): Promise<CategoryCounts> {
+  const cols = await queryColumns(db, categoryCountsSql(pooledCategoricalSql(t, column, options.where)), { signal: options.signal });
+  return { keys: (cols['k'] ?? []) as string[], ref: Array.from(numbers(cols, 'a')), cur: Array.from(numbers(cols, 'b')) };
+}
+
 export async function categoricalColumnDrift(
   db: Db,
   t: DriftTables,
   column: string,
   options: ColumnDriftOptions = {},
 ): Promise<ColumnDrift> {
-  const cols = await queryColumns(db, categoryCountsSql(pooledCategoricalSql(t, column, options.where)), { signal: options.signal });
-  const keys = (cols['k'] ?? []) as string[];
-  const ref = Array.from(numbers(cols, 'a'));
-  const cur = Array.from(numbers(cols, 'b'));
+  return categoricalDriftFromCounts(column, await loadCategoryCounts(db, t, column, options), options);
+}
+
+/** Pure: the categorical drift result from the category counts. */
+export function categoricalDriftFromCounts(
+  column: string,
+  { keys, ref, cur }: CategoryCounts,
+  options: { method?: DriftMethod; threshold?: number } = {},
+): ColumnDrift {
   const nRef = ref.reduce((s, v) => s + v, 0);
   const nCur = cur.reduce((s, v) => s + v, 0);
   const nUnique = keys.length;

@@ -6,7 +6,8 @@ import type { Db } from '../db';
 import { LanternError, throwIfAborted } from '../errors';
 import { inferRoles, type ColumnRole, type RoleMap } from '../roles';
 import { describeTable } from '../schema';
-import { categoricalColumnDrift, type ColumnDrift } from './columnDrift';
+import { categoricalDriftFromCounts, loadCategoryCounts, type ColumnDrift } from './columnDrift';
+import { FREE_TEXT_REASON, looksLikeFreeText } from './freeText';
 import { DEFAULT_DATASET_DRIFT_SHARE, methodAppliesTo, type DriftMethod } from './methods';
 import { compareSchemas, driftKindOf, type SchemaDiff } from './schemaDiff';
 import { BatchScheduler, type NumericalBatchRunner } from './numericalBatch';
@@ -92,9 +93,11 @@ export async function driftReport(db: Db, t: DriftTables, options: DriftOptions 
   const [refRows, curRows] = [await rowCount(db, t.reference, signal), await rowCount(db, t.current, signal)];
   const dropped: DriftReport['dropped'] = {};
   const results = new Map<string, ColumnDrift>();
+  const freeText = new Set<string>();
+  const progress = () => options.onProgress?.(results.size + freeText.size, tested.length);
   const done = (c: ColumnDrift) => {
     results.set(c.name, c);
-    options.onProgress?.(results.size, tested.length);
+    progress();
   };
   const settingOf = (name: string) => options.perColumn?.[name] ?? {};
   // Numerical columns: one scan per side for a batch of columns (decision 0101); the statistics of a
@@ -120,14 +123,23 @@ export async function driftReport(db: Db, t: DriftTables, options: DriftOptions 
   }
   for (const col of tested.filter((c) => !c.numeric)) {
     throwIfAborted(signal);
-    const result = await categoricalColumnDrift(db, t, col.name, { ...settingOf(col.name), signal });
+    const counts = await loadCategoryCounts(db, t, col.name, { signal });
+    // Free text is reported, not tested, unless the user picked a method for it.
+    if (!settingOf(col.name).method && looksLikeFreeText(counts)) {
+      freeText.add(col.name);
+      notTested.push({ name: col.name, reason: FREE_TEXT_REASON });
+      progress();
+      continue;
+    }
+    const result = categoricalDriftFromCounts(col.name, counts, settingOf(col.name));
     dropped[col.name] = { refNulls: refRows - result.nRef, curNulls: curRows - result.nCur, refNonFinite: 0, curNonFinite: 0 };
     done(result);
   }
   await batches.finish();
   throwIfAborted(signal);
-  const columns = tested.map((c) => results.get(c.name)!);
-  const droppedInOrder = Object.fromEntries(tested.map((c) => [c.name, dropped[c.name]!]));
+  const testedNow = tested.filter((c) => !freeText.has(c.name));
+  const columns = testedNow.map((c) => results.get(c.name)!);
+  const droppedInOrder = Object.fromEntries(testedNow.map((c) => [c.name, dropped[c.name]!]));
   const testedRoles: Record<string, ColumnRole> = {};
   for (const c of columns) testedRoles[c.name] = roles[c.name] ?? 'feature';
   const threshold = options.driftShare ?? DEFAULT_DATASET_DRIFT_SHARE;
