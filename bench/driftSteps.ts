@@ -80,7 +80,9 @@ for (const s of statements)
 console.log(`in DuckDB ${Math.round(statements.reduce((n, s) => n + s.ms, 0))} ms of ${Math.round(wall)}`);
 if (flag('--quality')) {
   const q0 = performance.now();
+  const before = statements.length;
   await dataQuality(db, t, await describeTable(db, t.reference), await describeTable(db, t.current), { id: 'prediction_id' });
   console.log(`quality ${Math.round(performance.now() - q0)} ms`);
+  for (const s of statements.slice(before).sort((a, b) => b.ms - a.ms).slice(0, 12)) console.log(`${s.ms.toFixed(0).padStart(6)} ms  ${s.sql.slice(0, 140)}`);
 }
 console.log(`load average ${load()}`);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/db';
-import { dataQuality, type QualityReport } from '../../src/lib/drift/quality';
+import { couldBeAlmostConstant, dataQuality, type QualityReport } from '../../src/lib/drift/quality';
 import { compareSchemas } from '../../src/lib/drift/schemaDiff';
 import { describeTable } from '../../src/lib/schema';
 import { testDb } from '../helpers/db';
@@ -69,5 +69,38 @@ describe('data quality against the reference', () => {
     ]);
     expect(issue('duplicate-ids', 'id')).toMatchObject({ count: 5, detail: '2 ids appear more than once (5 rows)' });
     expect(issue('duplicate-ids', 'id')!.examples.map((r) => r['id'])).toEqual([7, 7, 50, 50, 50]);
+  });
+});
+
+describe('data quality on larger columns (one scan per check, exact where it counts)', () => {
+  it('finds an almost-constant column among continuous ones, and bounds the range by the exact doubles', async () => {
+    // 5,000 rows: `mostly` is 96% one value and 4% distinct values; `smooth` is continuous; the reference
+    // range of `tight` ends at 0.30000000000000004, which a DECIMAL literal 0.30000000000000004 would not hold.
+    await db.query(`CREATE OR REPLACE TABLE big_ref AS
+      SELECT sin(i) AS smooth, CASE WHEN i % 25 = 0 THEN i * 1.5 ELSE 2.0 END AS mostly,
+             CASE WHEN i = 0 THEN 0.1 + 0.2 ELSE 0.1 END AS tight FROM range(5000) r(i)`);
+    await db.query(`CREATE OR REPLACE TABLE big_cur AS
+      SELECT cos(i) AS smooth, CASE WHEN i % 25 = 0 THEN i * 1.5 ELSE 2.0 END AS mostly,
+             CASE WHEN i = 0 THEN 0.1 + 0.2 WHEN i = 1 THEN 0.3 WHEN i = 2 THEN 0.30000000000000010 ELSE 0.2 END AS tight
+      FROM range(5000) r(i)`);
+    const big = { reference: 'big_ref', current: 'big_cur' };
+    const report = await dataQuality(db, big, await describeTable(db, big.reference), await describeTable(db, big.current));
+    const found = (check: string, column: string) => report.issues.find((i) => i.check === check && i.column === column);
+    expect(found('almost-constant', 'mostly')).toMatchObject({ count: 4800 });
+    expect(found('almost-constant', 'smooth')).toBeUndefined();
+    expect(found('constant', 'smooth')).toBeUndefined();
+    // Only 0.30000000000000010 lies above 0.1 + 0.2 (0.1 + 0.2 itself and 0.3 do not).
+    expect(found('out-of-range', 'tight')).toMatchObject({ count: 1 });
+    expect(found('out-of-range', 'tight')!.examples.map((r) => r['tight'])).toEqual([0.3000000000000001]);
+  });
+
+  it('decides which columns need the exact top-value query from bounds that cannot miss one', () => {
+    // 95% one value: at most 5% + 1 distinct.
+    expect(couldBeAlmostConstant(1_000_000, 50_001)).toBe(true);
+    // HyperLogLog overshooting by 50% still passes.
+    expect(couldBeAlmostConstant(1_000_000, 75_000)).toBe(true);
+    expect(couldBeAlmostConstant(1_000_000, 990_000)).toBe(false);
+    expect(couldBeAlmostConstant(10, 10)).toBe(true);
+    expect(couldBeAlmostConstant(0, 0)).toBe(false);
   });
 });

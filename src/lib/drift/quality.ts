@@ -6,7 +6,7 @@
  */
 import type { Db, Row } from '../db';
 import { throwIfAborted } from '../errors';
-import { ident } from '../sql';
+import { ident, literal } from '../sql';
 import type { ColumnInfo } from '../schema';
 import { driftKindOf } from './schemaDiff';
 import type { DriftTables } from './sql';
@@ -69,6 +69,50 @@ export function outOfRangeSql(t: DriftTables, column: string): { count: string; 
     count: `SELECT count(*)::DOUBLE AS n, any_value(r.lo) AS lo, any_value(r.hi) AS hi FROM ${q(t.current)}, ${range} r WHERE ${outside}`,
     examples: `SELECT c.* FROM ${q(t.current)} c, ${range} r WHERE ${outside.replaceAll(q(column), `c.${q(column)}`)} LIMIT ${EXAMPLES}`,
   };
+}
+
+/**
+ * Finite range of each listed column in the reference, one scan: lo{i}, hi{i}. Non-finite values become
+ * NULL in a projection, which min / max skip: ~1.0 s against ~1.5 s with FILTER clauses for 1M rows x 20
+ * columns in DuckDB-WASM.
+ */
+export function referenceRangesSql(table: string, columns: readonly string[]): string {
+  const finite = columns.map((c, i) => {
+    const x = `TRY_CAST(${q(c)} AS DOUBLE)`;
+    return `CASE WHEN isfinite(${x}) THEN ${x} END AS x${i}`;
+  });
+  const ranges = columns.map((_, i) => `min(x${i}) AS lo${i}, max(x${i}) AS hi${i}`);
+  return `SELECT ${ranges.join(', ')} FROM (SELECT ${finite.join(', ')} FROM ${q(table)})`;
+}
+
+/**
+ * Current values outside each column's reference range, all columns in one scan: n{i}. The bounds go in
+ * as strings cast to DOUBLE, so DuckDB reads back the very doubles (a bare 0.1 would be a DECIMAL).
+ */
+export function outsideCountsSql(table: string, ranges: readonly { column: string; lo: number; hi: number }[]): string {
+  const parts = ranges.map((r, i) => {
+    const x = `TRY_CAST(${q(r.column)} AS DOUBLE)`;
+    const [lo, hi] = [`${literal(String(r.lo))}::DOUBLE`, `${literal(String(r.hi))}::DOUBLE`];
+    return `count(*) FILTER (WHERE isfinite(${x}) AND (${x} < ${lo} OR ${x} > ${hi}))::DOUBLE AS n${i}`;
+  });
+  return `SELECT ${parts.join(', ')} FROM ${q(table)}`;
+}
+
+/** Non-null and approximate distinct counts of every listed column, one scan: n{i}, d{i}. */
+export function distinctBoundsSql(table: string, columns: readonly string[]): string {
+  const parts = columns.map((c, i) => `count(${q(c)})::DOUBLE AS n${i}, approx_count_distinct(${q(c)})::DOUBLE AS d${i}`);
+  return `SELECT ${parts.join(', ')} FROM ${q(table)}`;
+}
+
+/**
+ * Whether a column could be constant or almost constant, from its non-null count and approximate
+ * distinct count. If the top value holds at least 95% of n values, at most 5% of n + 1 are distinct;
+ * HyperLogLog's error is a few percent, far inside the 2x margin. A continuous column fails at once and
+ * skips the exact top-value query, which groups every value as text (the check's main cost: ~0.5 s per
+ * million-row column).
+ */
+export function couldBeAlmostConstant(nonNull: number, approxDistinct: number): boolean {
+  return nonNull > 0 && approxDistinct <= 2 * ((1 - ALMOST_CONSTANT_SHARE) * nonNull + 1) + 16;
 }
 
 export function unseenCategorySql(t: DriftTables, column: string): { count: string; examples: string } {
@@ -150,7 +194,19 @@ export async function dataQuality(
         examples: [],
       });
 
-  for (const c of shared) {
+  // Table-wide scans for the per-column checks: reference ranges, current values outside them, and
+  // distinct-count bounds for the constant checks.
+  const ranged = shared.filter((c) => driftKindOf(refByName.get(c.name)!) === 'numerical' && c.kind === 'numeric').map((c) => c.name);
+  const outside = await outsideRanges(db, t, ranged, signal);
+  const bounds = shared.length
+    ? await one(
+        distinctBoundsSql(
+          t.current,
+          shared.map((c) => c.name),
+        ),
+      )
+    : {};
+  for (const [i, c] of shared.entries()) {
     throwIfAborted(signal);
     const r = refByName.get(c.name)!;
     const refKind = driftKindOf(r);
@@ -167,20 +223,16 @@ export async function dataQuality(
           examples: await db.query(sql.examples, { signal }),
         });
     }
-    if (refKind === 'numerical' && c.kind === 'numeric') {
-      const sql = outOfRangeSql(t, c.name);
-      const row = await one(sql.count);
-      const n = Number(row['n']);
-      if (n)
-        issues.push({
-          check: 'out-of-range',
-          column: c.name,
-          count: n,
-          share: share(n),
-          detail: `${n} values outside the reference range [${row['lo']}, ${row['hi']}]`,
-          examples: await db.query(sql.examples, { signal }),
-        });
-    }
+    const out = outside.get(c.name);
+    if (out && out.n)
+      issues.push({
+        check: 'out-of-range',
+        column: c.name,
+        count: out.n,
+        share: share(out.n),
+        detail: `${out.n} values outside the reference range [${out.lo}, ${out.hi}]`,
+        examples: await db.query(outOfRangeSql(t, c.name).examples, { signal }),
+      });
     if (refKind === 'categorical') {
       const sql = unseenCategorySql(t, c.name);
       const row = await one(sql.count);
@@ -195,6 +247,7 @@ export async function dataQuality(
           examples: await db.query(sql.examples, { signal }),
         });
     }
+    if (!couldBeAlmostConstant(Number(bounds[`n${i}`] ?? 0), Number(bounds[`d${i}`] ?? 0))) continue;
     const top = await one(topValueSql(t.current, c.name));
     const nonNull = Number(top['non_null'] ?? 0);
     const topN = Number(top['top_n'] ?? 0);
@@ -243,6 +296,25 @@ export async function dataQuality(
       });
   }
   return { currentRows, missing, issues };
+}
+
+/** Current values outside the reference range, per numerical column with a finite reference range. */
+async function outsideRanges(
+  db: Db,
+  t: DriftTables,
+  columns: readonly string[],
+  signal?: AbortSignal,
+): Promise<Map<string, { n: number; lo: number; hi: number }>> {
+  const out = new Map<string, { n: number; lo: number; hi: number }>();
+  if (columns.length === 0) return out;
+  const [refRow] = await db.query(referenceRangesSql(t.reference, columns), { signal });
+  const ranges = columns
+    .map((column, i) => ({ column, lo: refRow?.[`lo${i}`], hi: refRow?.[`hi${i}`] }))
+    .filter((r): r is { column: string; lo: number; hi: number } => typeof r.lo === 'number' && typeof r.hi === 'number');
+  if (ranges.length === 0) return out;
+  const [counts] = await db.query(outsideCountsSql(t.current, ranges), { signal });
+  ranges.forEach((r, i) => out.set(r.column, { n: Number(counts?.[`n${i}`] ?? 0), lo: r.lo, hi: r.hi }));
+  return out;
 }
 
 function pct(x: number): string {
