@@ -72,6 +72,11 @@ export class PerformanceState {
   maxDepth = $state(2);
   busy: Record<string, boolean> = $state({});
   errors: Record<string, string> = $state({});
+  /**
+   * Runs the view's first load with background work (the dataset cards' column summaries) out of the
+   * engine's way; the view sets it to the workspace's `profiles.ahead`.
+   */
+  ahead: <T>(work: () => Promise<T>) => Promise<T> = (work) => work();
   private settle: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
   private findJob: string | null = null;
@@ -94,6 +99,10 @@ export class PerformanceState {
 
   /** Joins labels, infers the task and loads every part of the view. */
   async start(sources: PerfSources, choices: PerfChoices = {}): Promise<void> {
+    await this.ahead(() => this.load(sources, choices));
+  }
+
+  private async load(sources: PerfSources, choices: PerfChoices): Promise<void> {
     const generation = ++this.generation;
     this.sources = sources;
     this.overall = this.live = this.overTime = this.findings = this.bySlice = this.heat = null;
