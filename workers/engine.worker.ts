@@ -2,11 +2,12 @@
 import { expose } from 'comlink';
 import { createEngineApi, type EngineApi } from '../src/engine/api';
 import { openBrowserEngine } from '../src/engine/browser';
+import { workerSliceSearcher } from '../src/engine/browserSliceSearch';
 import { installErrorTransfer } from '../src/rpc/errors';
 
 installErrorTransfer();
 
-const ready = openBrowserEngine().then(({ db, parquet }) => createEngineApi(db, parquet));
+const ready = openBrowserEngine().then(({ db, parquet }) => createEngineApi(db, parquet, { sliceSearch: workerSliceSearcher() }));
 
 /** Every method waits for the engine to be ready, so callers never see a half-started worker. */
 const api = new Proxy({} as EngineApi, {

@@ -7,10 +7,11 @@ import { explainApi } from './api/explain';
 import { workspaceDataApi } from './api/workspaceData';
 import { runtimeApi } from './api/runtime';
 import { checksApi } from './api/checks';
+import type { SliceSearcher } from '../lib/slices/search';
 import { Jobs } from './jobs';
 
 export type { LoadedWithRoles } from './api/datasets';
-export type { PerformanceSummary, OverTime, SliceFindings } from './api/performance';
+export type { PerformanceSummary, OverTime, SliceFindings, SliceProgress } from './api/performance';
 export type { AtThreshold, SliceRow } from './api/thresholdViews';
 export type { EngineRuntime } from './api/runtime';
 
@@ -18,13 +19,13 @@ export type { EngineRuntime } from './api/runtime';
  * The engine worker's API: one group of thin methods per analysis area, each in ./api/<area>.ts.
  * An area adds one spread line here; the client's types follow from this function.
  */
-export function createEngineApi(db: Db, parquet: ParquetCodec) {
+export function createEngineApi(db: Db, parquet: ParquetCodec, options: { sliceSearch?: SliceSearcher } = {}) {
   const jobs = new Jobs();
   return {
     cancel: (jobId: string) => jobs.cancel(jobId),
     ...datasetsApi(db, parquet, jobs),
     ...driftApi(db, jobs),
-    ...performanceApi(db, jobs),
+    ...performanceApi(db, jobs, options.sliceSearch),
     ...explainApi(db, jobs),
     ...workspaceDataApi(db, parquet, jobs),
     ...runtimeApi(db),

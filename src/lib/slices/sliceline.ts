@@ -34,6 +34,14 @@ export interface SliceLineOptions {
   maxDepth?: number;
   minSupport?: number;
   alpha?: number;
+  /** Told after each counting pass: the level, the passes done at this level and their number. */
+  onProgress?: (progress: SliceSearchProgress) => void;
+}
+
+export interface SliceSearchProgress {
+  level: number;
+  done: number;
+  total: number;
 }
 
 export interface SliceStats {
@@ -205,6 +213,7 @@ async function evaluate(
   candidates: Candidate[],
   pause: () => Promise<void>,
   folded: ((dim: number) => Folded) | null,
+  onPass?: (done: number, total: number) => void,
 ): Promise<SliceStats[]> {
   const byDims = new Map<string, Candidate[]>();
   for (const c of candidates) {
@@ -214,8 +223,10 @@ async function evaluate(
     else byDims.set(k, [c]);
   }
   const out: SliceStats[] = [];
+  let done = 0;
   for (const list of byDims.values()) {
     await pause();
+    onPass?.(done++, byDims.size);
     const dims = list[0]!.dims;
     const stride: number[] = [];
     let total = 1;
@@ -244,6 +255,7 @@ async function evaluate(
       });
     }
   }
+  onPass?.(done, byDims.size);
   return out;
 }
 
@@ -308,7 +320,9 @@ export async function sliceLine(input: SliceLineInput, options: SliceLineOptions
   input.codes.forEach((_, d) => {
     for (let code = 1; code < input.cardinality[d]!; code++) basic.push({ dims: [d], codes: [code], ub: Infinity });
   });
-  let level = score(await evaluate(input, basic, pause, folded)).filter((s) => s.size > 0);
+  let level = score(await evaluate(input, basic, pause, folded, (done, total) => options.onProgress?.({ level: 1, done, total }))).filter(
+    (s) => s.size > 0,
+  );
   for (const s of level) if (s.size >= minSupport) result.tested.push(s);
   let valid = level.filter((s) => s.size >= minSupport && s.errorSum > 0);
   offer(valid);
@@ -374,7 +388,7 @@ export async function sliceLine(input: SliceLineInput, options: SliceLineOptions
         }
       }
     }
-    level = score(await evaluate(input, candidates, pause, folded));
+    level = score(await evaluate(input, candidates, pause, folded, (done, total) => options.onProgress?.({ level: L, done, total })));
     for (const s of level) if (s.size >= minSupport) result.tested.push(s);
     valid = level.filter((s) => s.size >= minSupport && s.errorSum > 0);
     offer(valid);
