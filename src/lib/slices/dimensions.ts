@@ -53,6 +53,21 @@ function codeCase(values: DimensionValue[]): string {
   return `(CASE ${values.map((v) => `WHEN ${v.where} THEN ${v.code}`).join(' ')} ELSE 0 END)`;
 }
 
+/**
+ * The same codes as codeCase for a VARCHAR column's top values, by one `list_position` (a search in a
+ * list of strings inside DuckDB) instead of up to 50 `=` tests a row: about 40% less time to encode ten
+ * string columns of 1M rows (decision 0402). A NULL among the top values keeps its own code.
+ */
+function codeListPosition(c: string, values: DimensionValue[]): string {
+  const named = values.filter((v) => v.predicate.op === '=');
+  const missing = values.find((v) => v.predicate.op === 'is null');
+  const list = `[${named.map((v) => literal(v.predicate.value as string)).join(', ')}]`;
+  const position = `list_position(${list}, ${c})`;
+  const inOrder = named.every((v, i) => v.code === i + 1);
+  const code = inOrder ? position : `[${named.map((v) => v.code).join(', ')}][${position}]`;
+  return missing ? `(CASE WHEN ${c} IS NULL THEN ${missing.code} ELSE coalesce(${code}, 0) END)` : `coalesce(${code}, 0)`;
+}
+
 async function categorical(
   db: Db,
   table: string,
@@ -89,7 +104,8 @@ async function categorical(
       label: `${column.name} = ${String(value)}`,
     };
   });
-  return { name: column.name, kind: 'categorical', codeSql: codeCase(values), values };
+  const codeSql = column.kind === 'string' ? codeListPosition(c, values) : codeCase(values);
+  return { name: column.name, kind: 'categorical', codeSql, values };
 }
 
 async function quantiles(
