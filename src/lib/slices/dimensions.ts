@@ -33,6 +33,11 @@ export interface Dimension {
   kind: 'categorical' | 'quantile' | 'time';
   codeSql: string;
   values: DimensionValue[];
+  /**
+   * Quantile bins only: the DOUBLE value expression, the ascending edges and the code of NULL (0 when none),
+   * so that a pull can read the value and bin it in JS (`encode.ts`) with the codes `codeSql` gives.
+   */
+  bins?: { sql: string; edges: number[]; nullCode: number };
 }
 
 export interface DimensionOptions {
@@ -161,7 +166,8 @@ async function quantiles(
       where: `${c} IS NULL`,
       label: `${column.name} is missing`,
     });
-  return { name: column.name, kind: 'quantile', codeSql: codeCase(values), values };
+  const nullCode = nulls > 0 ? values.length : 0;
+  return { name: column.name, kind: 'quantile', codeSql: codeCase(values), values, bins: { sql: x, edges, nullCode } };
 }
 
 const TIME_PARTS = [
