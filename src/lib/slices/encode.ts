@@ -98,8 +98,27 @@ export function errorRateAt(scored: ScoredRows, threshold: number): EncodedRows 
 export function binCodes(values: Vector, bins: NonNullable<Dimension['bins']>, bytes: boolean): Codes {
   const x = values.toArray() as Float64Array;
   const { edges, nullCode } = bins;
+  const out = bytes
+    ? binInto(new Uint8Array(x.length), x, Float64Array.from(edges))
+    : binInto(new Int32Array(x.length), x, Float64Array.from(edges));
+  // NULLs from each chunk's validity bitmap (Vector.isValid per row costs ~0.2 s a 1M-row column).
+  let start = 0;
+  for (const chunk of values.data) {
+    const bitmap = chunk.nullBitmap;
+    if (chunk.nullCount > 0 && bitmap) {
+      for (let i = 0; i < chunk.length; i++) {
+        const bit = chunk.offset + i;
+        if (((bitmap[bit >> 3]! >> (bit & 7)) & 1) === 0) out[start + i] = nullCode;
+      }
+    }
+    start += chunk.length;
+  }
+  return out;
+}
+
+/** One loop per output type (a loop storing into either of two array types runs at half the speed). */
+function binInto<T extends Uint8Array | Int32Array>(out: T, x: Float64Array, edges: Float64Array): T {
   const m = edges.length;
-  const out = bytes ? new Uint8Array(x.length) : new Int32Array(x.length);
   for (let r = 0; r < x.length; r++) {
     const v = x[r]!;
     let k = 0;
@@ -107,8 +126,35 @@ export function binCodes(values: Vector, bins: NonNullable<Dimension['bins']>, b
     else while (k < m && edges[k]! <= v) k++;
     out[r] = k + 1;
   }
-  if (values.nullCount > 0) for (let r = 0; r < x.length; r++) if (!values.isValid(r)) out[r] = nullCode;
   return out;
+}
+
+/**
+ * Per row, the index of its window in time order (-1 where the window is NULL), and the windows' starts.
+ * Rows of a log mostly come in time order, so a row usually repeats the previous row's window: that skips
+ * the Map lookup (a Set and a Map over 1M starts cost ~0.3 s).
+ */
+function windowIndex(starts: Float64Array): { window: Int32Array; windowStarts: number[] } {
+  const seen = new Map<number, number>();
+  const ids = new Int32Array(starts.length);
+  let last = NaN;
+  let lastId = -1;
+  for (let r = 0; r < starts.length; r++) {
+    const s = starts[r]!;
+    if (s === last) ids[r] = lastId;
+    else if (s !== s) ids[r] = -1;
+    else {
+      let id = seen.get(s);
+      if (id === undefined) seen.set(s, (id = seen.size));
+      ids[r] = lastId = id;
+      last = s;
+    }
+  }
+  const windowStarts = [...seen.keys()].sort((a, b) => a - b);
+  const rank = new Int32Array(seen.size);
+  windowStarts.forEach((s, i) => (rank[seen.get(s)!] = i));
+  for (let r = 0; r < ids.length; r++) if (ids[r]! >= 0) ids[r] = rank[ids[r]!]!;
+  return { window: ids, windowStarts };
 }
 
 async function pullCodes(
@@ -139,10 +185,9 @@ async function pullCodes(
     const starts = Float64Array.from(child?.toArray() ?? []);
     // Rows without a window (NULL timestamp) stay in: slice discovery uses them, window comparisons skip them.
     if (child && child.nullCount > 0) for (let r = 0; r < starts.length; r++) if (!child.isValid(r)) starts[r] = NaN;
-    const distinct = [...new Set(starts)].filter((s) => !Number.isNaN(s)).sort((a, b) => a - b);
-    const index = new Map(distinct.map((s, i) => [s, i]));
-    out.window = Int32Array.from(starts, (s) => index.get(s) ?? -1);
-    out.windowStarts = distinct;
+    const { window, windowStarts } = windowIndex(starts);
+    out.window = window;
+    out.windowStarts = windowStarts;
   }
   return { rows: out, table };
 }
