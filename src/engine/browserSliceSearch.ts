@@ -34,16 +34,23 @@ export function workerSliceSearcher(): SliceSearcher {
       return { worker, api: wrap<SearchApi>(worker) };
     })());
     return new Promise<SliceSearchResult>((resolve, reject) => {
-      const abort = () => {
+      const stop = (error: Error) => {
         member.worker.terminate();
         if (current === member) current = null;
-        reject(cancelled());
+        reject(error);
       };
+      const abort = () => stop(cancelled());
+      // A worker that cannot start (or dies) never answers: fail the search instead of waiting forever.
+      const failed = (e: ErrorEvent) => stop(new Error(`The slice search worker stopped: ${e.message || 'it could not start'}.`));
       signal?.addEventListener('abort', abort, { once: true });
+      member.worker.addEventListener('error', failed);
       member.api
         .search(request, onProgress ? proxy(onProgress) : undefined)
         .then(resolve, reject)
-        .finally(() => signal?.removeEventListener('abort', abort));
+        .finally(() => {
+          signal?.removeEventListener('abort', abort);
+          member.worker.removeEventListener('error', failed);
+        });
     });
   };
 }
