@@ -3,12 +3,13 @@ import { expose } from 'comlink';
 import { createEngineApi, type EngineApi } from '../src/engine/api';
 import { openBrowserEngine } from '../src/engine/browser';
 import { browserNumericalBatchRunner } from '../src/engine/browserStats';
+import { workerSliceSearcher } from '../src/engine/browserSliceSearch';
 import { installErrorTransfer } from '../src/rpc/errors';
 
 installErrorTransfer();
 
 const ready = openBrowserEngine().then(({ db, parquet }) =>
-  createEngineApi(db, parquet, { runNumericalBatch: browserNumericalBatchRunner() }),
+  createEngineApi(db, parquet, { runNumericalBatch: browserNumericalBatchRunner(), sliceSearch: workerSliceSearcher() }),
 );
 
 /** Every method waits for the engine to be ready, so callers never see a half-started worker. */

@@ -1,7 +1,16 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { EngineApi } from '../engine/api';
 
-export type { LoadedWithRoles, EngineRuntime, OverTime, PerformanceSummary, SliceFindings, AtThreshold, SliceRow } from '../engine/api';
+export type {
+  LoadedWithRoles,
+  EngineRuntime,
+  OverTime,
+  PerformanceSummary,
+  SliceFindings,
+  SliceProgress,
+  AtThreshold,
+  SliceRow,
+} from '../engine/api';
 export type { LoadProgress } from '../lib/ingest';
 export type { ColumnProfile } from '../lib/profile';
 export type { ChecksRun, Suite, SuiteResult, ReportData, CheckTables } from '../engine/api/checks';

@@ -8,16 +8,18 @@ import { explainApi } from './api/explain';
 import { workspaceDataApi } from './api/workspaceData';
 import { runtimeApi } from './api/runtime';
 import { checksApi } from './api/checks';
+import type { SliceSearcher } from '../lib/slices/search';
 import { Jobs } from './jobs';
 
 export type { LoadedWithRoles } from './api/datasets';
-export type { PerformanceSummary, OverTime, SliceFindings } from './api/performance';
+export type { PerformanceSummary, OverTime, SliceFindings, SliceProgress } from './api/performance';
 export type { AtThreshold, SliceRow } from './api/thresholdViews';
 export type { EngineRuntime } from './api/runtime';
 
 /** Threads an engine may lend the analyses (the browser engine worker starts its own). */
 export interface EngineHelpers {
   runNumericalBatch?: NumericalBatchRunner;
+  sliceSearch?: SliceSearcher;
 }
 
 /**
@@ -30,7 +32,7 @@ export function createEngineApi(db: Db, parquet: ParquetCodec, helpers: EngineHe
     cancel: (jobId: string) => jobs.cancel(jobId),
     ...datasetsApi(db, parquet, jobs),
     ...driftApi(db, jobs, helpers.runNumericalBatch),
-    ...performanceApi(db, jobs),
+    ...performanceApi(db, jobs, helpers.sliceSearch),
     ...explainApi(db, jobs),
     ...workspaceDataApi(db, parquet, jobs),
     ...runtimeApi(db),

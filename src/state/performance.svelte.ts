@@ -1,4 +1,13 @@
-import { engine, newJobId, type AtThreshold, type OverTime, type PerformanceSummary, type SliceFindings } from '../client/engine';
+import {
+  engine,
+  newJobId,
+  proxy,
+  type AtThreshold,
+  type OverTime,
+  type PerformanceSummary,
+  type SliceFindings,
+  type SliceProgress,
+} from '../client/engine';
 import type { BinaryMetrics } from '../lib/metrics/binary';
 import type { Confusion } from '../lib/metrics/confusion';
 import type { AnyMetrics, OverallPerformance } from '../lib/metrics/performance';
@@ -64,6 +73,8 @@ export class PerformanceState {
   live: Live | null = $state.raw(null);
   overTime: OverTime | null = $state.raw(null);
   findings: SliceFindings | null = $state.raw(null);
+  /** How far the running slice search is (null when none runs). */
+  sliceProgress: SliceProgress | null = $state.raw(null);
   sliceDimension: string | null = $state(null);
   bySlice: { value: string; metrics: AnyMetrics }[] | null = $state.raw(null);
   heat: { x: string; y: string; metric: string; cells: HeatmapCell[] } | null = $state.raw(null);
@@ -72,6 +83,11 @@ export class PerformanceState {
   maxDepth = $state(2);
   busy: Record<string, boolean> = $state({});
   errors: Record<string, string> = $state({});
+  /**
+   * Runs the view's first load with background work (the dataset cards' column summaries) out of the
+   * engine's way; the view sets it to the workspace's `profiles.ahead`.
+   */
+  ahead: <T>(work: () => Promise<T>) => Promise<T> = (work) => work();
   private settle: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
   private findJob: string | null = null;
@@ -94,6 +110,10 @@ export class PerformanceState {
 
   /** Joins labels, infers the task and loads every part of the view. */
   async start(sources: PerfSources, choices: PerfChoices = {}): Promise<void> {
+    await this.ahead(() => this.load(sources, choices));
+  }
+
+  private async load(sources: PerfSources, choices: PerfChoices): Promise<void> {
     const generation = ++this.generation;
     this.sources = sources;
     this.overall = this.live = this.overTime = this.findings = this.bySlice = this.heat = null;
@@ -192,13 +212,16 @@ export class PerformanceState {
         this.live = null;
       }
     }
+    // The default per-row error of a binary classifier (0/1 error) depends on the threshold: search again.
+    // Asked first and awaited last: the engine reads the encoded rows, then serves the windows and the
+    // slice table while the search itself runs in a worker of its own (src/engine/browserSliceSearch.ts).
+    const slices = this.findSlices();
     if (this.summary?.windowUnit && (!cached || !this.overTime)) {
       const overTime = await this.step('overTime', () => engine().overTime(newJobId('perf-time'), id, threshold));
       if (overTime && threshold === this.threshold) this.overTime = overTime;
     }
     if (!cached || !this.bySlice) await this.loadSlice();
-    // The default per-row error of a binary classifier (0/1 error) depends on the threshold: search again.
-    await this.findSlices();
+    await slices;
   }
 
   async loadSlice(dimension: string | null = this.sliceDimension): Promise<void> {
@@ -215,14 +238,33 @@ export class PerformanceState {
     // A newer search (after another threshold move) replaces a running one.
     if (this.findJob) void engine().cancel(this.findJob);
     const jobId = (this.findJob = newJobId('perf-find'));
+    const onProgress = proxy((p: SliceProgress) => {
+      if (jobId === this.findJob) this.sliceProgress = p;
+    });
     const findings = await this.step('slices', () =>
-      engine().findSlices(jobId, id, {
-        maxDepth: this.maxDepth,
-        threshold: this.threshold,
-        ...(this.rowError ? { metric: this.rowError } : {}),
-      }),
+      engine().findSlices(
+        jobId,
+        id,
+        {
+          maxDepth: this.maxDepth,
+          threshold: this.threshold,
+          ...(this.rowError ? { metric: this.rowError } : {}),
+        },
+        onProgress,
+      ),
     );
-    if (findings && jobId === this.findJob) this.findings = findings;
+    if (jobId !== this.findJob) return;
+    this.findJob = null;
+    this.sliceProgress = null;
+    if (findings) this.findings = findings;
+  }
+
+  /** Stops the running slice search; the last finished result stays on screen. */
+  cancelSlices(): void {
+    if (!this.findJob) return;
+    void engine().cancel(this.findJob);
+    this.findJob = null;
+    this.sliceProgress = null;
   }
 
   async loadHeatmap(x: string, y: string, metric: string): Promise<void> {

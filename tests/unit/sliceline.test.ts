@@ -86,6 +86,32 @@ describe('SliceLine', () => {
     for (const s of result.tested) expect(s.errorSquares).toBe(s.errorSum);
   });
 
+  it('equals brute force with 0/1 errors when a dimension has more than 128 codes (errors folded into 16-bit codes)', async () => {
+    const random = seededRandom(9);
+    const n = 6001;
+    const card = [3, 200, 4];
+    const codes = [
+      Uint8Array.from({ length: n }, () => 1 + Math.floor(random() * 2)),
+      Int32Array.from({ length: n }, () => Math.floor(random() * 200)),
+      Uint8Array.from({ length: n }, () => Math.floor(random() * 4)),
+    ];
+    const errors = Float64Array.from({ length: n }, (_, r) =>
+      random() < (codes[1]![r]! % 7 === 3 && codes[2]![r] === 2 ? 0.6 : 0.15) ? 1 : 0,
+    );
+    const result = await sliceLine({ codes, cardinality: card, errors }, { k: 6, maxDepth: 3, minSupport: 10, alpha: 0.9 });
+    const expected = bruteForce(
+      codes.map((c) => Int32Array.from(c)),
+      card,
+      errors,
+      3,
+      10,
+      0.9,
+      6,
+    );
+    expect(result.top.map((s) => s.dims.map((d, i) => `${d}:${s.codes[i]}`).join(','))).toEqual(expected.map((e) => e.key));
+    result.top.forEach((s, i) => expect(Math.abs(s.score - expected[i]!.score)).toBeLessThan(1e-12));
+  });
+
   it('upper bound is never below the score of a slice it bounds', () => {
     const random = seededRandom(9);
     for (let i = 0; i < 2000; i++) {

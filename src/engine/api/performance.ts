@@ -8,12 +8,14 @@ import type { PerfSpec } from '../../lib/metrics/spec';
 import { chooseWindowUnit, windowSql, type WindowUnit } from '../../lib/metrics/time';
 import { metricsOverTime, windowsAt, windowScoreCounts, type MetricsOverTime } from '../../lib/metrics/windows';
 import { describeTable } from '../../lib/schema';
-import { discoverInEncoded, type SliceDiscovery } from '../../lib/slices/discover';
-import { encodeRows, encodeScoredRows, errorRateAt, pickDimensions, type EncodedRows, type ScoredRows } from '../../lib/slices/encode';
+import type { SliceDiscovery } from '../../lib/slices/discover';
+import { encodeRows, encodeScoredRows, errorRateAt, type EncodedRows, type ScoredRows } from '../../lib/slices/encode';
 import { sliceDimensions, type Dimension } from '../../lib/slices/dimensions';
 import { metricHeatmap, type HeatmapCell } from '../../lib/slices/heatmap';
 import { defaultRowError, rowErrorSql, type RowErrorName } from '../../lib/slices/rowError';
-import { worsenedFromEncoded, type WorsenedSlice } from '../../lib/slices/worsened';
+import { searchSlices, type SliceSearcher } from '../../lib/slices/search';
+import type { SliceSearchProgress } from '../../lib/slices/sliceline';
+import type { WorsenedSlice } from '../../lib/slices/worsened';
 import { ident } from '../../lib/sql';
 import type { Jobs } from '../jobs';
 import {
@@ -45,9 +47,15 @@ export interface SliceFindings {
   worsened: WorsenedSlice[];
   /** Slices worse over the whole log than the same slice in the reference (when there is one). */
   worsenedVsReference: WorsenedSlice[] | null;
-  /** Time spent in the worker, milliseconds: the whole search and its discovery part (pull + SliceLine). */
-  ms: { total: number; discovery: number };
+  /**
+   * Milliseconds: the whole search, its discovery part (pull + SliceLine), the pull of encoded rows from
+   * DuckDB and the JS search (SliceLine and its tests).
+   */
+  ms: { total: number; discovery: number; pull: number; search: number };
 }
+
+/** Where a slice search is: reading encoded rows from DuckDB, or counting passes of SliceLine's level. */
+export type SliceProgress = { phase: 'reading' } | ({ phase: 'searching' } & SliceSearchProgress);
 
 interface Session {
   setup: PerfSetup;
@@ -66,7 +74,7 @@ interface Session {
  * binary classifier in the worker so that `atThreshold` answers a slider move without touching DuckDB,
  * and serves the heavier analyses as cancellable jobs.
  */
-export function performanceApi(db: Db, jobs: Jobs) {
+export function performanceApi(db: Db, jobs: Jobs, search: SliceSearcher = searchSlices) {
   const sessions = new Map<string, Session>();
   let nextSession = 0;
   const session = (id: string) => {
@@ -215,6 +223,7 @@ export function performanceApi(db: Db, jobs: Jobs) {
       jobId: string,
       id: string,
       options: { metric?: RowErrorName; maxDepth?: number; threshold: number },
+      onProgress?: (progress: SliceProgress) => void,
     ): Promise<SliceFindings> {
       return jobs.run(jobId, async (signal) => {
         const started = performance.now();
@@ -226,6 +235,9 @@ export function performanceApi(db: Db, jobs: Jobs) {
             ? windowSql(s.setup.timestampSql, s.windowUnit === 'day' ? 'week' : s.windowUnit)
             : undefined;
         const untimed = s.dims.flatMap((d, i) => (d.kind === 'time' ? [] : [i]));
+        const reference = s.reference ? { ...s.reference, threshold: options.threshold } : undefined;
+        const refDims = untimed.map((i) => s.dims[i]!);
+        void onProgress?.({ phase: 'reading' });
         // The 0/1 error of a classifier with scores: codes, scores and labels pulled once per session, the
         // errors at this threshold computed in JS - a search after a threshold move runs no query (and the
         // worker stays free for the next move). Other errors: one pull per search.
@@ -236,12 +248,7 @@ export function performanceApi(db: Db, jobs: Jobs) {
           s.scored ??= await encodeScoredRows(db, spec, s.dims, { signal, ...(windowExpr ? { windowSql: windowExpr } : {}) });
           encoded = errorRateAt(s.scored, options.threshold);
           if (s.reference?.score) {
-            s.referenceScored ??= await encodeScoredRows(
-              db,
-              s.reference,
-              untimed.map((i) => s.dims[i]!),
-              { signal },
-            );
+            s.referenceScored ??= await encodeScoredRows(db, s.reference, refDims, { signal });
             refRows = errorRateAt(s.referenceScored, options.threshold);
           }
         } else {
@@ -251,24 +258,29 @@ export function performanceApi(db: Db, jobs: Jobs) {
             ...(windowExpr ? { windowSql: windowExpr } : {}),
           });
         }
-        const discovery = await discoverInEncoded(s.dims, encoded, metric, { maxDepth: options.maxDepth ?? 2, signal });
-        const discoveryMs = performance.now() - started;
-        // Timestamp parts are constant within a window: compare segments and bins only (and only those against
-        // the reference, which covers other dates).
-        const worsenedDims = windowExpr ? untimed : s.dims.map((_, i) => i);
-        const worsened = worsenedFromEncoded(
-          worsenedDims.map((i) => s.dims[i]!),
-          pickDimensions(encoded, worsenedDims),
-          undefined,
+        if (reference) refRows ??= await encodeRows(db, reference, refDims, rowErrorSql(reference, metric), { signal });
+        const pulledMs = performance.now() - started;
+        // The search itself is JS over typed arrays: in the browser it runs in a worker of its own, so this
+        // worker (and DuckDB) serves the view's other queries meanwhile. Timestamp parts are constant within
+        // a window: the worsened comparisons use segments and bins only (and only those against the
+        // reference, which covers other dates).
+        const found = await search(
+          {
+            dims: s.dims,
+            rows: encoded,
+            metric,
+            maxDepth: options.maxDepth ?? 2,
+            worsenedDims: windowExpr ? untimed : s.dims.map((_, i) => i),
+            ...(refRows ? { reference: { dims: untimed, rows: refRows } } : {}),
+          },
+          { signal, onProgress: (p) => void onProgress?.({ phase: 'searching', ...p }) },
         );
-        let worsenedVsReference: WorsenedSlice[] | null = null;
-        if (s.reference) {
-          const reference = { ...s.reference, threshold: options.threshold };
-          const refDims = untimed.map((i) => s.dims[i]!);
-          refRows ??= await encodeRows(db, reference, refDims, rowErrorSql(reference, metric), { signal });
-          worsenedVsReference = worsenedFromEncoded(refDims, pickDimensions(encoded, untimed, false), refRows);
-        }
-        return { discovery, worsened, worsenedVsReference, ms: { total: performance.now() - started, discovery: discoveryMs } };
+        return {
+          discovery: found.discovery,
+          worsened: found.worsened,
+          worsenedVsReference: found.worsenedVsReference,
+          ms: { total: performance.now() - started, discovery: pulledMs + found.searchMs, pull: pulledMs, search: found.searchMs },
+        };
       });
     },
 

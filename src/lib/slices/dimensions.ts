@@ -33,6 +33,11 @@ export interface Dimension {
   kind: 'categorical' | 'quantile' | 'time';
   codeSql: string;
   values: DimensionValue[];
+  /**
+   * Quantile bins only: the DOUBLE value expression, the ascending edges and the code of NULL (0 when none),
+   * so that a pull can read the value and bin it in JS (`encode.ts`) with the codes `codeSql` gives.
+   */
+  bins?: { sql: string; edges: number[]; nullCode: number };
 }
 
 export interface DimensionOptions {
@@ -51,6 +56,21 @@ function valueLiteral(v: string | number | boolean): string {
 
 function codeCase(values: DimensionValue[]): string {
   return `(CASE ${values.map((v) => `WHEN ${v.where} THEN ${v.code}`).join(' ')} ELSE 0 END)`;
+}
+
+/**
+ * The same codes as codeCase for a VARCHAR column's top values, by one `list_position` (a search in a
+ * list of strings inside DuckDB) instead of up to 50 `=` tests a row: about 40% less time to encode ten
+ * string columns of 1M rows (decision 0402). A NULL among the top values keeps its own code.
+ */
+function codeListPosition(c: string, values: DimensionValue[]): string {
+  const named = values.filter((v) => v.predicate.op === '=');
+  const missing = values.find((v) => v.predicate.op === 'is null');
+  const list = `[${named.map((v) => literal(v.predicate.value as string)).join(', ')}]`;
+  const position = `list_position(${list}, ${c})`;
+  const inOrder = named.every((v, i) => v.code === i + 1);
+  const code = inOrder ? position : `[${named.map((v) => v.code).join(', ')}][${position}]`;
+  return missing ? `(CASE WHEN ${c} IS NULL THEN ${missing.code} ELSE coalesce(${code}, 0) END)` : `coalesce(${code}, 0)`;
 }
 
 async function categorical(
@@ -89,7 +109,8 @@ async function categorical(
       label: `${column.name} = ${String(value)}`,
     };
   });
-  return { name: column.name, kind: 'categorical', codeSql: codeCase(values), values };
+  const codeSql = column.kind === 'string' ? codeListPosition(c, values) : codeCase(values);
+  return { name: column.name, kind: 'categorical', codeSql, values };
 }
 
 async function quantiles(
@@ -97,6 +118,7 @@ async function quantiles(
   table: string,
   column: ColumnInfo,
   bins: number,
+  nulls: number,
   options: DimensionOptions,
 ): Promise<Dimension | undefined> {
   const c = ident(column.name);
@@ -107,7 +129,6 @@ async function quantiles(
     `SELECT unnest(quantile_disc(${x}, [${probs.join(', ')}]))::DOUBLE AS q FROM ${ident(table)} WHERE isfinite(${x})`,
     options,
   );
-  const [nulls] = await db.query(`SELECT count(*)::DOUBLE AS n FROM ${ident(table)} WHERE ${c} IS NULL`, options);
   const edges = [...new Set(q.map((r) => Number(r['q'])).filter(Number.isFinite))].sort((a, b) => a - b);
   if (edges.length === 0) return undefined;
   const values: DimensionValue[] = [];
@@ -138,14 +159,15 @@ async function quantiles(
         label: `${fmt(lo)} ≤ ${column.name} < ${fmt(hi)}`,
       });
   }
-  if (Number(nulls?.['n']) > 0)
+  if (nulls > 0)
     values.push({
       code: values.length + 1,
       predicate: { column: column.name, op: 'is null', value: null },
       where: `${c} IS NULL`,
       label: `${column.name} is missing`,
     });
-  return { name: column.name, kind: 'quantile', codeSql: codeCase(values), values };
+  const nullCode = nulls > 0 ? values.length : 0;
+  return { name: column.name, kind: 'quantile', codeSql: codeCase(values), values, bins: { sql: x, edges, nullCode } };
 }
 
 const TIME_PARTS = [
@@ -179,6 +201,42 @@ async function timeDimensions(db: Db, table: string, ts: { column: string; sql: 
   return out;
 }
 
+/**
+ * Per numeric column, whether it has at most `few` distinct values (then its values are categories) and
+ * how many NULLs it has, from one scan: HyperLogLog's estimate (`approx_count_distinct`) settles every
+ * column far above `few` (a relative error of a few percent cannot turn 100x `few` into `few`), and the
+ * exact `count(DISTINCT)` - a hash of every value, ~0.2 s per 1M-row column - runs only for the rest.
+ * `distinct` is exact whenever it is <= 100x `few`; above that it is the estimate.
+ */
+async function numericSummaries(
+  db: Db,
+  table: string,
+  columns: ColumnInfo[],
+  few: number,
+  options: DimensionOptions,
+): Promise<Map<string, { distinct: number; nulls: number }>> {
+  const out = new Map<string, { distinct: number; nulls: number }>();
+  if (columns.length === 0) return out;
+  const [r] = await db.query(
+    `SELECT ${columns
+      .map(
+        (c, i) =>
+          `approx_count_distinct(${ident(c.name)})::DOUBLE AS a${i}, count(*) FILTER (WHERE ${ident(c.name)} IS NULL)::DOUBLE AS n${i}`,
+      )
+      .join(', ')} FROM ${ident(table)}`,
+    options,
+  );
+  for (const [i, c] of columns.entries()) {
+    let distinct = Number(r?.[`a${i}`] ?? 0);
+    if (distinct <= 100 * few) {
+      const [d] = await db.query(`SELECT count(DISTINCT ${ident(c.name)})::DOUBLE AS d FROM ${ident(table)}`, options);
+      distinct = Number(d?.['d'] ?? 0);
+    }
+    out.set(c.name, { distinct, nulls: Number(r?.[`n${i}`] ?? 0) });
+  }
+  return out;
+}
+
 /** Roles whose columns describe the rows (and so can define a segment). */
 const SLICEABLE = new Set(['feature', 'segment']);
 
@@ -196,19 +254,24 @@ export async function sliceDimensions(
   const [count] = await db.query(`SELECT count(*)::DOUBLE AS n FROM ${ident(table)}`, options);
   const rows = Number(count?.['n'] ?? 0);
   const bins = options.bins ?? 5;
+  const few = Math.max(bins, 10);
+  const sliceable = columns.filter((c) => SLICEABLE.has(roles[c.name] ?? 'feature'));
+  const numeric = await numericSummaries(
+    db,
+    table,
+    sliceable.filter((c) => c.kind === 'numeric'),
+    few,
+    options,
+  );
   const out: Dimension[] = [];
-  for (const column of columns) {
-    if (!SLICEABLE.has(roles[column.name] ?? 'feature')) continue;
+  for (const column of sliceable) {
     if (column.kind === 'string' || column.kind === 'boolean') {
       const d = await categorical(db, table, column, rows, options);
       if (d) out.push(d);
     } else if (column.kind === 'numeric') {
-      const [d] = await db.query(`SELECT count(DISTINCT ${ident(column.name)})::DOUBLE AS d FROM ${ident(table)}`, options);
-      const distinct = Number(d?.['d'] ?? 0);
+      const { distinct, nulls } = numeric.get(column.name)!;
       const dim =
-        distinct <= Math.max(bins, 10)
-          ? await categorical(db, table, column, rows, options)
-          : await quantiles(db, table, column, bins, options);
+        distinct <= few ? await categorical(db, table, column, rows, options) : await quantiles(db, table, column, bins, nulls, options);
       if (dim) out.push(dim);
     }
   }

@@ -4,7 +4,7 @@ import type { Dimension, SlicePredicate } from './dimensions';
 import { encodeRows, type EncodedRows } from './encode';
 import { defaultRowError, rowErrorSql, type RowErrorName } from './rowError';
 import { benjaminiHochberg, welchFromSums } from './significance';
-import { sliceLine, type SliceLineResult, type SliceStats } from './sliceline';
+import { sliceLine, type SliceLineOptions, type SliceLineResult, type SliceStats } from './sliceline';
 
 export interface DiscoveredSlice {
   predicates: SlicePredicate[];
@@ -46,6 +46,7 @@ export interface DiscoveryOptions {
   /** False discovery rate for `significant`. */
   fdr?: number;
   signal?: AbortSignal;
+  onProgress?: SliceLineOptions['onProgress'];
 }
 
 function describe(dims: Dimension[], s: SliceStats): { predicates: SlicePredicate[]; label: string; where: string } {
@@ -129,7 +130,13 @@ export async function discoverInEncoded(
   const minSupport = options.minSupport ?? Math.max(20, Math.ceil(encoded.errors.length * 0.005));
   const result = await sliceLine(
     encoded,
-    { k: options.k ?? 10, maxDepth: options.maxDepth ?? 3, minSupport, alpha: options.alpha ?? 0.95 },
+    {
+      k: options.k ?? 10,
+      maxDepth: options.maxDepth ?? 3,
+      minSupport,
+      alpha: options.alpha ?? 0.95,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    },
     options.signal,
   );
   return summariseSliceLine(dims, result, metric, { ...options, minSupport });

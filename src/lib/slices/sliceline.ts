@@ -34,6 +34,14 @@ export interface SliceLineOptions {
   maxDepth?: number;
   minSupport?: number;
   alpha?: number;
+  /** Told after each counting pass: the level, the passes done at this level and their number. */
+  onProgress?: (progress: SliceSearchProgress) => void;
+}
+
+export interface SliceSearchProgress {
+  level: number;
+  done: number;
+  total: number;
 }
 
 export interface SliceStats {
@@ -103,46 +111,60 @@ interface Cells {
 }
 
 /**
+ * A dimension's codes with the row's 0/1 error folded in (`2 * code + error`): the index of the row's
+ * (cell, error) counter on that dimension alone, and the last term of it for a combination. Saves one
+ * load and an or per row in every pass (about 15% of a pass).
+ */
+export type Folded = Uint8Array | Uint16Array;
+
+function foldError(codes: Codes, cardinality: number, e: Uint8Array): Folded {
+  const out = 2 * cardinality <= 256 ? new Uint8Array(e.length) : new Uint16Array(e.length);
+  for (let r = 0; r < e.length; r++) out[r] = 2 * codes[r]! + e[r]!;
+  return out;
+}
+
+/**
  * Counts per (cell, 0/1 error) - one increment per row - in four interleaved copies of the counters, so
  * that consecutive rows hitting the same cell do not wait on each other's store (about 40% faster).
+ * `last` is the last dimension's codes with the error folded in; `cols` the others.
  */
-function binaryCellCounts(cols: Codes[], stride: number[], total: number, e: Uint8Array): Int32Array {
+function binaryCellCounts(cols: Codes[], last: Folded, stride: number[], total: number): Int32Array {
   const t = 2 * total;
   const h = new Int32Array(4 * t);
-  const n = e.length;
+  const n = last.length;
   const end = n - (n % 4);
-  const c0 = cols[0]!;
-  const s0 = stride[0]!;
   let r = 0;
   // Written out per depth: a shared cell() closure or zero-filled dummy columns cost about half the speed.
-  if (cols.length === 1) {
+  if (cols.length === 0) {
     for (; r < end; r += 4) {
-      h[(c0[r]! << 1) | e[r]!]!++;
-      h[t + ((c0[r + 1]! << 1) | e[r + 1]!)]!++;
-      h[2 * t + ((c0[r + 2]! << 1) | e[r + 2]!)]!++;
-      h[3 * t + ((c0[r + 3]! << 1) | e[r + 3]!)]!++;
+      h[last[r]!]!++;
+      h[t + last[r + 1]!]!++;
+      h[2 * t + last[r + 2]!]!++;
+      h[3 * t + last[r + 3]!]!++;
     }
-    for (; r < n; r++) h[(c0[r]! << 1) | e[r]!]!++;
-  } else if (cols.length === 2) {
-    const c1 = cols[1]!;
+    for (; r < n; r++) h[last[r]!]!++;
+  } else if (cols.length === 1) {
+    const c0 = cols[0]!;
+    const m0 = 2 * stride[0]!;
     for (; r < end; r += 4) {
-      h[((c0[r]! * s0 + c1[r]!) << 1) | e[r]!]!++;
-      h[t + (((c0[r + 1]! * s0 + c1[r + 1]!) << 1) | e[r + 1]!)]!++;
-      h[2 * t + (((c0[r + 2]! * s0 + c1[r + 2]!) << 1) | e[r + 2]!)]!++;
-      h[3 * t + (((c0[r + 3]! * s0 + c1[r + 3]!) << 1) | e[r + 3]!)]!++;
+      h[c0[r]! * m0 + last[r]!]!++;
+      h[t + c0[r + 1]! * m0 + last[r + 1]!]!++;
+      h[2 * t + c0[r + 2]! * m0 + last[r + 2]!]!++;
+      h[3 * t + c0[r + 3]! * m0 + last[r + 3]!]!++;
     }
-    for (; r < n; r++) h[((c0[r]! * s0 + c1[r]!) << 1) | e[r]!]!++;
+    for (; r < n; r++) h[c0[r]! * m0 + last[r]!]!++;
   } else {
+    const c0 = cols[0]!;
     const c1 = cols[1]!;
-    const c2 = cols[2]!;
-    const s1 = stride[1]!;
+    const m0 = 2 * stride[0]!;
+    const m1 = 2 * stride[1]!;
     for (; r < end; r += 4) {
-      h[((c0[r]! * s0 + c1[r]! * s1 + c2[r]!) << 1) | e[r]!]!++;
-      h[t + (((c0[r + 1]! * s0 + c1[r + 1]! * s1 + c2[r + 1]!) << 1) | e[r + 1]!)]!++;
-      h[2 * t + (((c0[r + 2]! * s0 + c1[r + 2]! * s1 + c2[r + 2]!) << 1) | e[r + 2]!)]!++;
-      h[3 * t + (((c0[r + 3]! * s0 + c1[r + 3]! * s1 + c2[r + 3]!) << 1) | e[r + 3]!)]!++;
+      h[c0[r]! * m0 + c1[r]! * m1 + last[r]!]!++;
+      h[t + c0[r + 1]! * m0 + c1[r + 1]! * m1 + last[r + 1]!]!++;
+      h[2 * t + c0[r + 2]! * m0 + c1[r + 2]! * m1 + last[r + 2]!]!++;
+      h[3 * t + c0[r + 3]! * m0 + c1[r + 3]! * m1 + last[r + 3]!]!++;
     }
-    for (; r < n; r++) h[((c0[r]! * s0 + c1[r]! * s1 + c2[r]!) << 1) | e[r]!]!++;
+    for (; r < n; r++) h[c0[r]! * m0 + c1[r]! * m1 + last[r]!]!++;
   }
   return h;
 }
@@ -152,14 +174,14 @@ function binaryCellCounts(cols: Codes[], stride: number[], total: number, e: Uin
  * (rows with code 0 land in cells no candidate reads). With 0/1 errors the squares equal the sums and the
  * maximum is 1 wherever the sum is positive, so only sizes and sums are accumulated.
  */
-function cellSums(cols: Codes[], stride: number[], total: number, errors: Float64Array, binary: Uint8Array | null): Cells {
+function cellSums(cols: Codes[], stride: number[], total: number, errors: Float64Array, last: Folded | null): Cells {
   const size = new Float64Array(total);
   const sum = new Float64Array(total);
   const n = errors.length;
   const c0 = cols[0]!;
   const s0 = stride[0]!;
-  if (binary) {
-    const h = binaryCellCounts(cols, stride, total, binary);
+  if (last) {
+    const h = binaryCellCounts(cols.slice(0, -1), last, stride, total);
     const max = new Float64Array(total);
     for (let i = 0; i < total; i++) {
       for (let copy = 0; copy < 4; copy++) {
@@ -190,7 +212,8 @@ async function evaluate(
   input: SliceLineInput,
   candidates: Candidate[],
   pause: () => Promise<void>,
-  binary: Uint8Array | null,
+  folded: ((dim: number) => Folded) | null,
+  onPass?: (done: number, total: number) => void,
 ): Promise<SliceStats[]> {
   const byDims = new Map<string, Candidate[]>();
   for (const c of candidates) {
@@ -200,8 +223,10 @@ async function evaluate(
     else byDims.set(k, [c]);
   }
   const out: SliceStats[] = [];
+  let done = 0;
   for (const list of byDims.values()) {
     await pause();
+    onPass?.(done++, byDims.size);
     const dims = list[0]!.dims;
     const stride: number[] = [];
     let total = 1;
@@ -214,7 +239,7 @@ async function evaluate(
       stride,
       total,
       input.errors,
-      binary,
+      folded ? folded(dims[dims.length - 1]!) : null,
     );
     for (const c of list) {
       let idx = 0;
@@ -230,6 +255,7 @@ async function evaluate(
       });
     }
   }
+  onPass?.(done, byDims.size);
   return out;
 }
 
@@ -264,6 +290,14 @@ export async function sliceLine(input: SliceLineInput, options: SliceLineOptions
   }
   // 0/1 errors (the default for classifiers) as bytes: a quarter of the memory traffic per pass.
   const errorBits = binary ? Uint8Array.from(input.errors) : null;
+  const foldedCache = new Map<number, Folded>();
+  const folded = errorBits
+    ? (d: number) => {
+        let f = foldedCache.get(d);
+        if (!f) foldedCache.set(d, (f = foldError(input.codes[d]!, input.cardinality[d]!, errorBits)));
+        return f;
+      }
+    : null;
   const averageError = rows > 0 ? errorSum / rows : 0;
   const minSupport = options.minSupport ?? Math.max(10, Math.ceil(rows * 0.01));
   const result: SliceLineResult = { top: [], tested: [], rows, errorSum, errorSquares, averageError, levels: [] };
@@ -286,7 +320,9 @@ export async function sliceLine(input: SliceLineInput, options: SliceLineOptions
   input.codes.forEach((_, d) => {
     for (let code = 1; code < input.cardinality[d]!; code++) basic.push({ dims: [d], codes: [code], ub: Infinity });
   });
-  let level = score(await evaluate(input, basic, pause, errorBits)).filter((s) => s.size > 0);
+  let level = score(await evaluate(input, basic, pause, folded, (done, total) => options.onProgress?.({ level: 1, done, total }))).filter(
+    (s) => s.size > 0,
+  );
   for (const s of level) if (s.size >= minSupport) result.tested.push(s);
   let valid = level.filter((s) => s.size >= minSupport && s.errorSum > 0);
   offer(valid);
@@ -352,7 +388,7 @@ export async function sliceLine(input: SliceLineInput, options: SliceLineOptions
         }
       }
     }
-    level = score(await evaluate(input, candidates, pause, errorBits));
+    level = score(await evaluate(input, candidates, pause, folded, (done, total) => options.onProgress?.({ level: L, done, total })));
     for (const s of level) if (s.size >= minSupport) result.tested.push(s);
     valid = level.filter((s) => s.size >= minSupport && s.errorSum > 0);
     offer(valid);
