@@ -83,6 +83,10 @@ if (flag('--quality')) {
   const before = statements.length;
   await dataQuality(db, t, await describeTable(db, t.reference), await describeTable(db, t.current), { id: 'prediction_id' });
   console.log(`quality ${Math.round(performance.now() - q0)} ms`);
-  for (const s of statements.slice(before).sort((a, b) => b.ms - a.ms).slice(0, 12)) console.log(`${s.ms.toFixed(0).padStart(6)} ms  ${s.sql.slice(0, 140)}`);
+  for (const s of statements
+    .slice(before)
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 12))
+    console.log(`${s.ms.toFixed(0).padStart(6)} ms  ${s.sql.slice(0, 140)}`);
 }
 console.log(`load average ${load()}`);
