@@ -18,7 +18,11 @@ const job = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as ChildJob;
 const scenario = ((await import(pathToFileURL(job.scenarioFile).href)) as { default: Scenario }).default;
 const side = job.side === 'lantern' ? scenario.lantern : scenario.native;
 if (!side) throw new Error(`${scenario.id} has no ${job.side} side`);
-const measurement = await side.run(job.ctx, job.params);
+const measurement = await side.run(job.ctx, job.params).catch((error: unknown) => {
+  // The parent shows this line as the reason (a stack's last lines name only this file).
+  process.stdout.write(`BENCH_ERROR ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}\n`);
+  process.exit(1);
+});
 const childPeakBytes = peakRss();
 process.stdout.write(`BENCH_RESULT ${JSON.stringify({ ...measurement, childPeakBytes })}\n`);
 process.exit(0);

@@ -37,6 +37,8 @@ export async function runInChild(job: ChildJob, timeoutMs: number): Promise<RunR
       if (line) resolve(JSON.parse(line.slice('BENCH_RESULT '.length)) as RunResult);
       else {
         const why = signal === 'SIGKILL' ? `timed out after ${Math.round(timeoutMs / 1000)} s` : `exit ${code ?? signal}`;
+        const reason = out.split('\n').find((l) => l.startsWith('BENCH_ERROR '));
+        if (reason) return reject(new Error(reason.slice('BENCH_ERROR '.length)));
         const last = err
           .trim()
           .split('\n')
