@@ -61,16 +61,6 @@ export function typeMismatchSql(table: string, column: string): { count: string;
   };
 }
 
-export function outOfRangeSql(t: DriftTables, column: string): { count: string; examples: string } {
-  const x = `TRY_CAST(${q(column)} AS DOUBLE)`;
-  const range = `(SELECT min(${x}) FILTER (WHERE isfinite(${x})) AS lo, max(${x}) FILTER (WHERE isfinite(${x})) AS hi FROM ${q(t.reference)})`;
-  const outside = `isfinite(${x}) AND (${x} < r.lo OR ${x} > r.hi)`;
-  return {
-    count: `SELECT count(*)::DOUBLE AS n, any_value(r.lo) AS lo, any_value(r.hi) AS hi FROM ${q(t.current)}, ${range} r WHERE ${outside}`,
-    examples: `SELECT c.* FROM ${q(t.current)} c, ${range} r WHERE ${outside.replaceAll(q(column), `c.${q(column)}`)} LIMIT ${EXAMPLES}`,
-  };
-}
-
 /**
  * Finite range of each listed column in the reference, one scan: lo{i}, hi{i}. Non-finite values become
  * NULL in a projection, which min / max skip: ~1.0 s against ~1.5 s with FILTER clauses for 1M rows x 20
@@ -85,17 +75,29 @@ export function referenceRangesSql(table: string, columns: readonly string[]): s
   return `SELECT ${ranges.join(', ')} FROM (SELECT ${finite.join(', ')} FROM ${q(table)})`;
 }
 
+interface ColumnRange {
+  column: string;
+  lo: number;
+  hi: number;
+}
+
 /**
- * Current values outside each column's reference range, all columns in one scan: n{i}. The bounds go in
- * as strings cast to DOUBLE, so DuckDB reads back the very doubles (a bare 0.1 would be a DECIMAL).
+ * The condition "finite and outside the reference range". The bounds go in as strings cast to DOUBLE,
+ * so DuckDB reads back the very doubles (a bare 0.1 would be a DECIMAL).
  */
-export function outsideCountsSql(table: string, ranges: readonly { column: string; lo: number; hi: number }[]): string {
-  const parts = ranges.map((r, i) => {
-    const x = `TRY_CAST(${q(r.column)} AS DOUBLE)`;
-    const [lo, hi] = [`${literal(String(r.lo))}::DOUBLE`, `${literal(String(r.hi))}::DOUBLE`];
-    return `count(*) FILTER (WHERE isfinite(${x}) AND (${x} < ${lo} OR ${x} > ${hi}))::DOUBLE AS n${i}`;
-  });
-  return `SELECT ${parts.join(', ')} FROM ${q(table)}`;
+function outsideSql({ column, lo, hi }: ColumnRange): string {
+  const x = `TRY_CAST(${q(column)} AS DOUBLE)`;
+  return `isfinite(${x}) AND (${x} < ${literal(String(lo))}::DOUBLE OR ${x} > ${literal(String(hi))}::DOUBLE)`;
+}
+
+/** Current values outside each column's reference range, all columns in one scan: n{i}. */
+export function outsideCountsSql(table: string, ranges: readonly ColumnRange[]): string {
+  return `SELECT ${ranges.map((r, i) => `count(*) FILTER (WHERE ${outsideSql(r)})::DOUBLE AS n${i}`).join(', ')} FROM ${q(table)}`;
+}
+
+/** A few current rows outside one column's reference range (the range already known). */
+export function outsideExamplesSql(table: string, range: ColumnRange): string {
+  return `SELECT * FROM ${q(table)} WHERE ${outsideSql(range)} LIMIT ${EXAMPLES}`;
 }
 
 /** Non-null and approximate distinct counts of every listed column, one scan: n{i}, d{i}. */
@@ -231,7 +233,7 @@ export async function dataQuality(
         count: out.n,
         share: share(out.n),
         detail: `${out.n} values outside the reference range [${out.lo}, ${out.hi}]`,
-        examples: await db.query(outOfRangeSql(t, c.name).examples, { signal }),
+        examples: await db.query(outsideExamplesSql(t.current, out), { signal }),
       });
     if (refKind === 'categorical') {
       const sql = unseenCategorySql(t, c.name);
@@ -304,16 +306,16 @@ async function outsideRanges(
   t: DriftTables,
   columns: readonly string[],
   signal?: AbortSignal,
-): Promise<Map<string, { n: number; lo: number; hi: number }>> {
-  const out = new Map<string, { n: number; lo: number; hi: number }>();
+): Promise<Map<string, ColumnRange & { n: number }>> {
+  const out = new Map<string, ColumnRange & { n: number }>();
   if (columns.length === 0) return out;
   const [refRow] = await db.query(referenceRangesSql(t.reference, columns), { signal });
   const ranges = columns
     .map((column, i) => ({ column, lo: refRow?.[`lo${i}`], hi: refRow?.[`hi${i}`] }))
-    .filter((r): r is { column: string; lo: number; hi: number } => typeof r.lo === 'number' && typeof r.hi === 'number');
+    .filter((r): r is ColumnRange => typeof r.lo === 'number' && typeof r.hi === 'number');
   if (ranges.length === 0) return out;
   const [counts] = await db.query(outsideCountsSql(t.current, ranges), { signal });
-  ranges.forEach((r, i) => out.set(r.column, { n: Number(counts?.[`n${i}`] ?? 0), lo: r.lo, hi: r.hi }));
+  ranges.forEach((r, i) => out.set(r.column, { ...r, n: Number(counts?.[`n${i}`] ?? 0) }));
   return out;
 }
 
