@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatStat } from '../../src/components/drift/chartData';
-import { launch, openApp } from './browser';
+import { dropFiles, launch, openApp } from './browser';
 
 // scipy's numbers for the bundled demo (scripts/fixtures/drift.py): the page must show exactly these.
 const fx = JSON.parse(readFileSync(new URL('../fixtures/drift/demo.json', import.meta.url), 'utf8'));
@@ -84,6 +84,29 @@ describe('the drift view', () => {
     // Selecting a window redraws the overlay for that window.
     await windows.nth(4).getByRole('button').click();
     expect(await page.getByRole('heading', { name: 'Reference and the selected window' }).count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('free text in the drift view', () => {
+  it('lists a dropped free-text column as not tested and tests the category beside it', async () => {
+    const { page, errors } = await openApp(browser);
+    const csv = (offset: number) =>
+      'comment,channel\n' +
+      Array.from(
+        { length: 200 },
+        (_, i) => `the customer wrote about order ${i + offset} and asked for a refund,${['card', 'wire'][i % 2]}`,
+      ).join('\n');
+    await dropFiles(page, [
+      { name: 'reference.csv', bytes: new TextEncoder().encode(csv(0)) },
+      { name: 'current.csv', bytes: new TextEncoder().encode(csv(1000)) },
+    ]);
+    await expect.poll(() => page.getByTestId('dataset-item').count(), { timeout: 90_000 }).toBe(2);
+    await page.getByRole('tab', { name: 'Drift' }).click();
+    await page.getByTestId('drift-run').click();
+    await page.getByTestId('drift-summary').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('drift-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-column')))).toEqual(['channel']);
+    expect(await page.getByTestId('drift-not-tested').textContent()).toContain('comment (free text');
     expect(errors).toEqual([]);
   });
 });
