@@ -2,9 +2,9 @@ import { PathSource, nodeParquet, openNodeDb } from '../engine/node';
 import type { Db } from '../lib/db';
 import { LanternError } from '../lib/errors';
 import { loadDataset } from '../lib/ingest';
-import { preparePerformance, type PerfSetup } from '../lib/metrics/setup';
+import type { PerfSetup } from '../lib/metrics/setup';
 import type { PerfSpec, Task } from '../lib/metrics/spec';
-import { describeTable } from '../lib/schema';
+import { openPerformance, type PerformanceSession } from '../lib/usecases/performance';
 
 /** The role flags shared by `metrics` and `slices`. */
 export const ROLE_OPTIONS = {
@@ -30,6 +30,8 @@ type RoleValues = { [K in keyof typeof ROLE_OPTIONS]?: (typeof ROLE_OPTIONS)[K][
 
 export interface PerfInput extends PerfSetup {
   db: Db;
+  /** The same session the app's Performance view opens over these files. */
+  session: PerformanceSession;
   /** The reference data as a spec over the same columns, when --reference is given. */
   reference?: PerfSpec;
 }
@@ -49,36 +51,29 @@ export async function loadPerfInput(values: RoleValues, usage: string): Promise<
   const db = await openNodeDb();
   await loadDataset(db, nodeParquet, await PathSource.open(values.data), { table: 'data' });
   if (values.labels) await loadDataset(db, nodeParquet, await PathSource.open(values.labels), { table: 'labels' });
-  const setup = await preparePerformance(db, {
-    data: 'data',
-    labels: values.labels ? 'labels' : undefined,
-    out: 'perf',
-    choices: {
-      id: values.id,
-      label: values.label,
-      score: values.score,
-      prediction: values.prediction,
-      timestamp: values.timestamp,
-      task: values.task as Task | undefined,
-      positive: values.positive,
-      threshold,
+  if (values.reference) await loadDataset(db, nodeParquet, await PathSource.open(values.reference), { table: 'reference' });
+  const session = await openPerformance(
+    { db },
+    {
+      data: 'data',
+      labels: values.labels ? 'labels' : undefined,
+      reference: values.reference ? 'reference' : undefined,
+      out: 'perf',
+      choices: {
+        id: values.id,
+        label: values.label,
+        score: values.score,
+        prediction: values.prediction,
+        timestamp: values.timestamp,
+        task: values.task as Task | undefined,
+        positive: values.positive,
+        threshold,
+      },
     },
-  });
-  const input: PerfInput = { db, ...setup };
-  if (values.reference) {
-    await loadDataset(db, nodeParquet, await PathSource.open(values.reference), { table: 'reference' });
-    const refColumns = await describeTable(db, 'reference');
-    const spec = setup.spec;
-    for (const c of [spec.label, spec.score, spec.prediction].filter((x): x is string => Boolean(x))) {
-      if (!refColumns.some((r) => r.name === c))
-        throw new LanternError(
-          'usage',
-          `The reference file has no column "${c}"; it needs the same label and model output columns as the data.`,
-        );
-    }
-    input.reference = { ...spec, table: 'reference', labelKind: refColumns.find((c) => c.name === spec.label)!.kind };
-  }
-  return input;
+  );
+  const problem = session.summary.referenceProblem;
+  if (problem) throw new LanternError('usage', problem.replace('The reference', 'The reference file'));
+  return { db, session, ...session.setup, ...(session.reference ? { reference: session.reference } : {}) };
 }
 
 /** Numbers for text output: 4 significant decimals, "undefined" for null. */

@@ -1,5 +1,6 @@
 import { proxy, wrap, type Remote } from 'comlink';
-import type { EngineApi } from '../engine/api';
+import type { CallContext, EngineApi, Priority } from '../engine/api';
+import { LanternError } from '../lib/errors';
 
 export type {
   LoadedWithRoles,
@@ -10,26 +11,72 @@ export type {
   SliceProgress,
   AtThreshold,
   SliceRow,
+  Priority,
 } from '../engine/api';
 export type { LoadProgress } from '../lib/ingest';
 export type { ColumnProfile } from '../lib/profile';
 export type { ChecksRun, Suite, SuiteResult, ReportData, CheckTables } from '../engine/api/checks';
 export type { DriftReport, QualityReport, SegmentDrift, WindowDrift, WindowSpec } from '../engine/api/drift';
 
-let remote: Remote<EngineApi> | undefined;
+/** How a call is made: aborting the signal cancels the job in the engine wherever it is. */
+export interface CallOptions {
+  signal?: AbortSignal | undefined;
+  /** Default `view`: a visible view waits for it. */
+  priority?: Priority;
+}
+
+type Methods = Omit<EngineApi, 'cancel'>;
+type Remoted = Remote<Methods>;
+
+/** Each engine method as the page calls it: the job context is the client's business, not the caller's. */
+export type EngineClient = {
+  [K in keyof Remoted]: Remoted[K] extends (ctx: CallContext, ...args: infer A) => infer R ? (...args: A) => R : never;
+};
+
+export interface Engine extends EngineClient {
+  /** The same methods, made with a signal (cancel) and a priority. */
+  with(options: CallOptions): EngineClient;
+}
+
+let nextJob = 0;
+
+/**
+ * A typed client over a worker's engine API (Squoosh's pattern): every call gets a job id and a priority,
+ * and an AbortSignal that, when aborted, sends `cancel(jobId)` to the engine's scheduler, which stops the
+ * job wherever it is. A call whose signal is already aborted never reaches the engine.
+ */
+export function engineClient(remote: Remote<EngineApi>): Engine {
+  const bound = (options: CallOptions): EngineClient =>
+    new Proxy({} as EngineClient, {
+      get: (_target, method: string) => {
+        if (method === 'then') return undefined;
+        return (...args: unknown[]) => {
+          const { signal } = options;
+          if (signal?.aborted) return Promise.reject(new LanternError('cancelled', 'Cancelled.'));
+          const jobId = `${method}-${++nextJob}`;
+          const ctx: CallContext = { jobId, priority: options.priority ?? 'view' };
+          const abort = () => void remote.cancel(jobId);
+          signal?.addEventListener('abort', abort, { once: true });
+          const call = (remote[method as keyof Remote<EngineApi>] as unknown as (...a: unknown[]) => Promise<unknown>)(ctx, ...args);
+          return signal ? call.finally(() => signal.removeEventListener('abort', abort)) : call;
+        };
+      },
+    });
+  const plain = bound({});
+  return new Proxy(plain as Engine, {
+    get: (target, method: string) => (method === 'with' ? bound : target[method as keyof EngineClient]),
+  });
+}
+
+let client: Engine | undefined;
 
 /** The one engine worker of the page, started on first use. */
-export function engine(): Remote<EngineApi> {
-  remote ??= wrap<EngineApi>(
-    new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'lantern-engine' }),
+export function engine(): Engine {
+  client ??= engineClient(
+    wrap<EngineApi>(new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'lantern-engine' })),
   );
-  return remote;
+  return client;
 }
 
 /** Callbacks cross the worker boundary as Comlink proxies. */
 export { proxy };
-
-let nextJob = 0;
-export function newJobId(prefix: string): string {
-  return `${prefix}-${++nextJob}`;
-}

@@ -1,4 +1,4 @@
-import type { Db } from '../lib/db';
+import type { EngineDb } from './duckdbDb';
 import type { ParquetCodec } from '../lib/ingest';
 import type { NumericalBatchRunner } from '../lib/drift/numericalBatch';
 import { datasetsApi } from './api/datasets';
@@ -9,11 +9,13 @@ import { workspaceDataApi } from './api/workspaceData';
 import { runtimeApi } from './api/runtime';
 import { checksApi } from './api/checks';
 import type { SliceSearcher } from '../lib/slices/search';
-import { Jobs } from './jobs';
+import { Scheduler } from './scheduler';
 
 export type { LoadedWithRoles } from './api/datasets';
 export type { PerformanceSummary, OverTime, SliceFindings, SliceProgress } from './api/performance';
-export type { AtThreshold, SliceRow } from './api/thresholdViews';
+export type { AtThreshold, SliceRow } from '../lib/metrics/thresholdViews';
+export type { CallContext } from './scheduler';
+export type { Priority } from './queue';
 export type { EngineRuntime } from './api/runtime';
 
 /** Threads an engine may lend the analyses (the browser engine worker starts its own). */
@@ -23,20 +25,22 @@ export interface EngineHelpers {
 }
 
 /**
- * The engine worker's API: one group of thin methods per analysis area, each in ./api/<area>.ts.
- * An area adds one spread line here; the client's types follow from this function.
+ * The engine worker's API: one group of thin methods per analysis area, each in ./api/<area>.ts, over
+ * the use cases of the core. Every method takes the caller's CallContext first (its job id and priority,
+ * see ./scheduler.ts); `cancel` is the one exception. An area adds one spread line here; the client's
+ * types follow from this function.
  */
-export function createEngineApi(db: Db, parquet: ParquetCodec, helpers: EngineHelpers = {}) {
-  const jobs = new Jobs();
+export function createEngineApi(db: EngineDb, parquet: ParquetCodec, helpers: EngineHelpers = {}) {
+  const scheduler = new Scheduler(db);
   return {
-    cancel: (jobId: string) => jobs.cancel(jobId),
-    ...datasetsApi(db, parquet, jobs),
-    ...driftApi(db, jobs, helpers.runNumericalBatch),
-    ...performanceApi(db, jobs, helpers.sliceSearch),
-    ...explainApi(db, jobs),
-    ...workspaceDataApi(db, parquet, jobs),
-    ...runtimeApi(db),
-    ...checksApi(db, jobs),
+    cancel: (jobId: string) => scheduler.cancel(jobId),
+    ...datasetsApi(scheduler, parquet),
+    ...driftApi(scheduler, helpers.runNumericalBatch),
+    ...performanceApi(scheduler, helpers.sliceSearch),
+    ...explainApi(scheduler),
+    ...workspaceDataApi(scheduler, parquet),
+    ...runtimeApi(scheduler),
+    ...checksApi(scheduler),
   };
 }
 

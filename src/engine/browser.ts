@@ -4,9 +4,9 @@ import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import initParquet, { Compression, readParquet, Table, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/esm';
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
-import type { DataSource, Db } from '../lib/db';
+import type { DataSource } from '../lib/db';
 import type { ParquetCodec } from '../lib/ingest';
-import { createDuckDb, prepareEngine } from './duckdbDb';
+import { createDuckDb, prepareEngine, type EngineDb } from './duckdbDb';
 
 /** A browser File (or Blob), read by range: DuckDB reads it through FileReaderSync, never as a whole copy. */
 export class BlobSource implements DataSource {
@@ -38,7 +38,7 @@ function progressHandle(blob: Blob, onRead?: (offset: number) => void): Blob {
 }
 
 export interface BrowserEngine {
-  db: Db;
+  db: EngineDb;
   parquet: ParquetCodec;
 }
 

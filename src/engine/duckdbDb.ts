@@ -2,10 +2,24 @@ import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { tableFromIPC } from 'apache-arrow';
 import type { DataSource, Db, QueryOptions, Row, Value } from '../lib/db';
 import { LanternError } from '../lib/errors';
+import { EngineQueue, Preempted, type Priority } from './queue';
 
 /** What differs between the browser worker and Node: how a user's file becomes readable by DuckDB. */
 export interface EngineHost {
   registerSource(bindings: DuckDBBindings, fileName: string, source: DataSource, onRead?: (offset: number) => void): Promise<void>;
+}
+
+/** Query options the engine understands beyond the core's: how urgent the query is (src/engine/queue.ts). */
+export interface EngineQueryOptions extends QueryOptions {
+  priority?: Priority;
+}
+
+/** A `Db` whose calls take a priority: what the scheduler hands each job a view of. */
+export interface EngineDb extends Db {
+  query(sql: string, options?: EngineQueryOptions): Promise<Row[]>;
+  queryArrow(sql: string, options?: EngineQueryOptions): Promise<Uint8Array>;
+  insertArrowStream(table: string, ipc: Uint8Array, options?: EngineQueryOptions): Promise<void>;
+  insertJsonArray(table: string, fileName: string, options?: EngineQueryOptions): Promise<void>;
 }
 
 /**
@@ -13,26 +27,25 @@ export interface EngineHost {
  *
  * Queries run as pending queries polled step by step, yielding to the event loop between steps, so a
  * worker stays able to receive a cancel message while a long scan runs (the same loop
- * AsyncDuckDBConnection.send uses, without a second worker hop). One connection serves all queries; a
- * queue keeps them from interleaving.
+ * AsyncDuckDBConnection.send uses, without a second worker hop). One connection serves all queries; the
+ * engine queue (src/engine/queue.ts) runs them one at a time, most urgent first, and interrupts a
+ * background query when urgent work arrives.
  */
-export function createDuckDb(bindings: DuckDBBindings, host: EngineHost): Db {
+export function createDuckDb(bindings: DuckDBBindings, host: EngineHost, queue = new EngineQueue()): EngineDb {
   const conn = bindings.connect().useUnsafe((_bindings: DuckDBBindings, id: number) => id);
-  let queue: Promise<unknown> = Promise.resolve();
 
-  function serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = queue.then(task, task);
-    queue = run.catch(() => undefined);
-    return run;
+  function step<T>(task: (interrupt: AbortSignal) => Promise<T>, options?: EngineQueryOptions, preemptible = true): Promise<T> {
+    return queue.enqueue(task, { priority: options?.priority, signal: options?.signal, preemptible });
   }
 
-  async function execute(sql: string, signal?: AbortSignal): Promise<Uint8Array> {
+  async function execute(sql: string, signal: AbortSignal | undefined, interrupt: AbortSignal): Promise<Uint8Array> {
     if (signal?.aborted) throw new LanternError('cancelled', 'Cancelled.');
     let header = bindings.startPendingQuery(conn, sql, false);
     while (header === null) {
-      if (signal?.aborted) {
+      if (signal?.aborted || interrupt.aborted) {
         bindings.cancelPendingQuery(conn);
-        throw new LanternError('cancelled', 'Cancelled.');
+        if (signal?.aborted) throw new LanternError('cancelled', 'Cancelled.');
+        throw new Preempted();
       }
       await yieldToEventLoop();
       header = bindings.pollPendingQuery(conn);
@@ -47,26 +60,43 @@ export function createDuckDb(bindings: DuckDBBindings, host: EngineHost): Db {
     return concat(chunks);
   }
 
+  // Inserts are one synchronous call each: they wait at the priority asked but cannot be interrupted.
   return {
-    query: (sql: string, options?: QueryOptions) => serial(async () => toRows(await execute(sql, options?.signal))),
-    queryArrow: (sql: string, options?: QueryOptions) => serial(() => execute(sql, options?.signal)),
-    insertArrowStream: (table, ipc) =>
-      serial(async () => {
-        bindings.insertArrowFromIPCStream(conn, ipc, { name: table, create: true });
-      }),
-    insertJsonArray: (table, fileName) =>
-      serial(async () => {
-        bindings.insertJSONFromPath(conn, fileName, { name: table, create: true });
-      }),
-    registerSource: (fileName, source, onRead) => serial(() => host.registerSource(bindings, fileName, source, onRead)),
+    query: (sql, options) => step(async (interrupt) => toRows(await execute(sql, options?.signal, interrupt)), options),
+    queryArrow: (sql, options) => step((interrupt) => execute(sql, options?.signal, interrupt), options),
+    insertArrowStream: (table, ipc, options) =>
+      step(
+        async () => {
+          bindings.insertArrowFromIPCStream(conn, ipc, { name: table, create: true });
+        },
+        options,
+        false,
+      ),
+    insertJsonArray: (table, fileName, options) =>
+      step(
+        async () => {
+          bindings.insertJSONFromPath(conn, fileName, { name: table, create: true });
+        },
+        options,
+        false,
+      ),
+    registerSource: (fileName, source, onRead) => step(() => host.registerSource(bindings, fileName, source, onRead), undefined, false),
     registerBuffer: (fileName, bytes) =>
-      serial(async () => {
-        bindings.registerFileBuffer(fileName, bytes);
-      }),
+      step(
+        async () => {
+          bindings.registerFileBuffer(fileName, bytes);
+        },
+        undefined,
+        false,
+      ),
     dropFile: (fileName) =>
-      serial(async () => {
-        bindings.dropFile(fileName);
-      }),
+      step(
+        async () => {
+          bindings.dropFile(fileName);
+        },
+        undefined,
+        false,
+      ),
   };
 }
 

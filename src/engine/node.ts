@@ -3,10 +3,10 @@ import { dirname, resolve } from 'node:path';
 import { open, stat } from 'node:fs/promises';
 import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { Compression, readParquet, Table, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm';
-import type { DataSource, Db } from '../lib/db';
+import type { DataSource } from '../lib/db';
 import type { ParquetCodec } from '../lib/ingest';
 import { LanternError } from '../lib/errors';
-import { createDuckDb, prepareEngine } from './duckdbDb';
+import { createDuckDb, prepareEngine, type EngineDb } from './duckdbDb';
 
 const require = createRequire(import.meta.url);
 
@@ -60,7 +60,7 @@ interface NodeBlockingModule {
 }
 
 /** Opens DuckDB-WASM's Node build (the same wasm the browser runs) as a `Db`. */
-export async function openNodeDb(): Promise<Db> {
+export async function openNodeDb(): Promise<EngineDb> {
   const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs') as NodeBlockingModule;
   const dist = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs'));
   const bundles = {
@@ -80,13 +80,13 @@ export async function openNodeDb(): Promise<Db> {
   return db;
 }
 
-let shared: Promise<Db> | undefined;
+let shared: Promise<EngineDb> | undefined;
 
 /**
  * One engine per process: compiling the 34 MB wasm is the slowest part of a CLI run, and commands run
  * one after another (tests call the CLI many times in one process).
  */
-export function sharedNodeDb(): Promise<Db> {
+export function sharedNodeDb(): Promise<EngineDb> {
   shared ??= openNodeDb();
   return shared;
 }

@@ -36,3 +36,10 @@ export async function countRows(db: Db, table: string): Promise<number> {
   const [row] = await db.query(`SELECT count(*)::DOUBLE AS n FROM ${ident(table)}`);
   return Number(row?.['n'] ?? 0);
 }
+
+/** Drops a table or a view by name, whichever it is (DuckDB refuses DROP TABLE on a view). */
+export async function dropRelation(db: Db, name: string): Promise<void> {
+  const [row] = await db.query(`SELECT table_type AS t FROM information_schema.tables WHERE table_name = ${literal(name)}`);
+  if (!row) return;
+  await db.query(`DROP ${row['t'] === 'VIEW' ? 'VIEW' : 'TABLE'} IF EXISTS ${ident(name)}`);
+}

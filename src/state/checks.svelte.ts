@@ -1,4 +1,4 @@
-import { engine, newJobId, type ChecksRun, type Suite } from '../client/engine';
+import { engine, type ChecksRun, type Suite } from '../client/engine';
 import type { Check } from '../lib/checks/suite';
 import { parseSuite, serializeSuite } from '../lib/checks/suite';
 import { reportHtml } from '../lib/report/html';
@@ -86,7 +86,6 @@ export class ChecksState {
     if (!sources) return;
     await this.step('preset', async () => {
       this.suite = await engine().checksPreset(
-        newJobId('checks-preset'),
         sources.reference.table,
         `Preset from ${sources.reference.name}`,
         workspace.explain.modelFile !== null,
@@ -100,7 +99,6 @@ export class ChecksState {
     if (!sources || !suite) return;
     await this.step('run', async () => {
       this.run = await engine().runChecks(
-        newJobId('checks-run'),
         { reference: sources.reference.table, current: sources.current.table, ...(sources.labels ? { labels: sources.labels.table } : {}) },
         suite,
         {

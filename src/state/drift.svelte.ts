@@ -1,12 +1,4 @@
-import {
-  engine,
-  newJobId,
-  type DriftReport,
-  type QualityReport,
-  type SegmentDrift,
-  type WindowDrift,
-  type WindowSpec,
-} from '../client/engine';
+import { engine, type DriftReport, type QualityReport, type SegmentDrift, type WindowDrift, type WindowSpec } from '../client/engine';
 import type { ColumnDrift } from '../lib/drift/columnDrift';
 import type { ColumnSetting } from '../lib/drift/report';
 import { byScore } from '../lib/drift/output';
@@ -42,8 +34,10 @@ export class DriftState {
   splitMs: number | null = $state(null);
   private views: { reference: string; current: string } | null = null;
   private columnRequest = 0;
-  private columnJobs: string[] = [];
-  private jobId: string | null = null;
+  /** Cancels the report and the quality checks of the run in progress. */
+  private runController: AbortController | null = null;
+  /** Cancels the open column's over-time and segment jobs. */
+  private columnController: AbortController | null = null;
   private readonly workspace: Workspace;
 
   constructor(workspace: Workspace) {
@@ -92,7 +86,8 @@ export class DriftState {
   async run(): Promise<void> {
     if (!this.reference || !this.current) return;
     this.cancel();
-    const jobId = (this.jobId = newJobId('drift'));
+    const controller = (this.runController = new AbortController());
+    const call = engine().with({ signal: controller.signal, priority: 'user' });
     this.running = true;
     this.error = null;
     this.selectedColumn = null;
@@ -103,29 +98,31 @@ export class DriftState {
       if (this.splitting) {
         if (!this.timestamp || this.splitMs === null)
           throw new Error('To compare a dataset with itself, give a timestamp column and a split time.');
-        this.views = await engine().splitByTime(this.currentTable!, this.timestamp, this.splitMs);
+        this.views = await call.splitByTime(this.currentTable!, this.timestamp, this.splitMs);
       }
       const reference = this.reference;
       const current = this.current;
-      // The dataset cards' column summaries wait while the report and the quality checks run.
-      await this.workspace.profiles.ahead(async () => {
-        this.report = await engine().driftReport(jobId, this.tables(), {
-          roles: { ...reference.roles },
-          perColumn: $state.snapshot(this.settings),
-          driftShare: this.driftShare,
-        });
-        const id = current.columnsWithRole('id')[0];
-        this.quality = await engine().dataQuality(newJobId('quality'), this.tables(), id);
+      this.report = await call.driftReport(this.tables(), {
+        roles: { ...reference.roles },
+        perColumn: $state.snapshot(this.settings),
+        driftShare: this.driftShare,
       });
+      const id = current.columnsWithRole('id')[0];
+      this.quality = await call.dataQuality(this.tables(), id);
     } catch (error) {
       if (errorCode(error) !== 'cancelled') this.error = (error as Error).message;
     } finally {
-      if (this.jobId === jobId) this.running = false;
+      if (this.runController === controller) {
+        this.running = false;
+        this.runController = null;
+      }
     }
   }
 
+  /** Stops the report and the quality checks, whichever is running. */
   cancel(): void {
-    if (this.jobId && this.running) void engine().cancel(this.jobId);
+    this.runController?.abort();
+    this.runController = null;
     this.running = false;
   }
 
@@ -140,8 +137,9 @@ export class DriftState {
    */
   async selectColumn(name: string | null): Promise<void> {
     const request = ++this.columnRequest;
-    for (const job of this.columnJobs) void engine().cancel(job);
-    this.columnJobs = [];
+    this.columnController?.abort();
+    const controller = (this.columnController = new AbortController());
+    const call = engine().with({ signal: controller.signal, priority: 'user' });
     this.selectedColumn = name;
     this.overTime = null;
     this.segments = null;
@@ -153,22 +151,17 @@ export class DriftState {
     }
     const test = { name: column.name, kind: column.kind, method: column.method, threshold: column.threshold };
     const stale = () => request !== this.columnRequest;
-    const job = (prefix: string) => {
-      const id = newJobId(prefix);
-      this.columnJobs.push(id);
-      return id;
-    };
     this.columnBusy = true;
     try {
       const time = this.timestamp ? { timestamp: this.timestamp, spec: this.spec() } : undefined;
       if (time) {
-        const overTime = await engine().driftOverTime(job('drift-time'), this.tables(), test, time.timestamp, time.spec);
+        const overTime = await call.driftOverTime(this.tables(), test, time.timestamp, time.spec);
         if (stale()) return;
         this.overTime = overTime;
       }
       const segmentColumns = this.segmentColumns(this.current!);
       if (segmentColumns.length) {
-        const segments = await engine().driftBySegment(job('drift-segments'), this.tables(), test, segmentColumns, time);
+        const segments = await call.driftBySegment(this.tables(), test, segmentColumns, time);
         if (stale()) return;
         this.segments = segments;
       }

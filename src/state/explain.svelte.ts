@@ -1,4 +1,4 @@
-import { engine, newJobId } from '../client/engine';
+import { engine } from '../client/engine';
 import { shapPool, type ModelSummary, type ReplayResult, type ShapMethod, type ShapRun } from '../client/shapPool';
 import type { FeatureMatch } from '../lib/model/features';
 import { MAX_SAVED_MODEL_BYTES } from './settings/model';
@@ -174,7 +174,7 @@ export class Explanation {
 
   private async inputs(ds: Dataset, limit: number) {
     const every = Math.max(1, Math.ceil(ds.rows / limit));
-    return { ...(await engine().featureMatrix(newJobId('inputs'), ds.table, this.columns(ds), { limit, every })), every };
+    return { ...(await engine().featureMatrix(ds.table, this.columns(ds), { limit, every })), every };
   }
 
   private async replayOn(ds: Dataset): Promise<ReplaySummary | null> {

@@ -1,4 +1,3 @@
-import { engine, newJobId } from '../client/engine';
 import type { LoadProgress } from '../lib/ingest';
 
 const PHASE_LABEL: Record<LoadProgress['phase'], string> = {
@@ -10,8 +9,13 @@ const PHASE_LABEL: Record<LoadProgress['phase'], string> = {
 };
 
 /** One file being loaded: progress for the UI, and a cancel that reaches the running query in the worker. */
+let nextLoad = 0;
+
 export class LoadJob {
-  readonly id = newJobId('load');
+  readonly id = `load-${++nextLoad}`;
+  private readonly controller = new AbortController();
+  /** Aborted by Cancel: the engine stops the load wherever it is. */
+  readonly signal = this.controller.signal;
   progress: LoadProgress = $state({ phase: 'detecting' });
   cancelled = $state(false);
 
@@ -24,6 +28,6 @@ export class LoadJob {
 
   cancel(): void {
     this.cancelled = true;
-    void engine().cancel(this.id);
+    this.controller.abort();
   }
 }

@@ -1,6 +1,5 @@
 import {
   engine,
-  newJobId,
   proxy,
   type AtThreshold,
   type OverTime,
@@ -83,14 +82,17 @@ export class PerformanceState {
   maxDepth = $state(2);
   busy: Record<string, boolean> = $state({});
   errors: Record<string, string> = $state({});
-  /**
-   * Runs the view's first load with background work (the dataset cards' column summaries) out of the
-   * engine's way; the view sets it to the workspace's `profiles.ahead`.
-   */
-  ahead: <T>(work: () => Promise<T>) => Promise<T> = (work) => work();
   private settle: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
-  private findJob: string | null = null;
+  /** Cancels every call of the current session (a new session replaces it). */
+  private sessionController = new AbortController();
+  /** Cancels the running slice search (a newer search replaces it, Cancel stops it). */
+  private findController: AbortController | null = null;
+
+  /** The engine as this session's calls use it: cancelled together when the session is replaced. */
+  private get call() {
+    return engine().with({ signal: this.sessionController.signal, priority: 'view' });
+  }
 
   readonly metrics = $derived<AnyMetrics | null>(this.live?.metrics ?? this.overall?.metrics ?? null);
 
@@ -110,11 +112,12 @@ export class PerformanceState {
 
   /** Joins labels, infers the task and loads every part of the view. */
   async start(sources: PerfSources, choices: PerfChoices = {}): Promise<void> {
-    await this.ahead(() => this.load(sources, choices));
-  }
-
-  private async load(sources: PerfSources, choices: PerfChoices): Promise<void> {
     const generation = ++this.generation;
+    // Whatever the previous session still computes is of no use any more.
+    this.sessionController.abort();
+    this.sessionController = new AbortController();
+    this.findController = null;
+    this.sliceProgress = null;
     this.sources = sources;
     this.overall = this.live = this.overTime = this.findings = this.bySlice = this.heat = null;
     const { data, labels, reference } = sources;
@@ -127,13 +130,11 @@ export class PerformanceState {
       label: first(labels ?? data, 'label'),
       ...choices,
     };
+    // The engine keeps one session for this view: preparing a new one disposes the last one's table.
     const prepared = await this.step('prepare', () =>
-      engine().preparePerformance(newJobId('perf'), {
-        data: data.table,
-        labels: labels?.table,
-        reference: reference?.table,
-        choices: picked,
-      }),
+      engine()
+        .with({ signal: this.sessionController.signal, priority: 'user' })
+        .preparePerformance({ data: data.table, labels: labels?.table, reference: reference?.table, choices: picked }, 'performance'),
     );
     if (!prepared || generation !== this.generation) return;
     this.sessionId = prepared.id;
@@ -167,7 +168,7 @@ export class PerformanceState {
     if (!this.sessionId || this.summary?.spec.task !== 'binary') return;
     const started = performance.now();
     const heat = this.heat;
-    const at = await engine().atThreshold(this.sessionId, threshold, {
+    const at = await this.call.atThreshold(this.sessionId, threshold, {
       dimension: this.sliceDimension,
       heat: heat ? { x: heat.x, y: heat.y, metric: heat.metric } : null,
     });
@@ -196,17 +197,14 @@ export class PerformanceState {
     const previous = this.overall;
     const cached = options.thresholdOnly && previous?.task === 'binary' && Boolean(previous.report);
     if (cached) {
-      const report = await this.step('overall', () => engine().reportAt(id, threshold));
+      const report = await this.step('overall', () => this.call.reportAt(id, threshold));
       if (report && threshold === this.threshold) {
         this.overall = { task: 'binary', metrics: report.metrics, report };
         this.live = null;
       }
     } else {
       // Comlink's Remote spreads a union result over promises; awaiting inside keeps one promise type.
-      const overall = await this.step<OverallPerformance>(
-        'overall',
-        async () => await engine().overall(newJobId('perf-overall'), id, threshold),
-      );
+      const overall = await this.step<OverallPerformance>('overall', async () => await this.call.overall(id, threshold));
       if (overall && threshold === this.threshold) {
         this.overall = overall;
         this.live = null;
@@ -217,7 +215,7 @@ export class PerformanceState {
     // slice table while the search itself runs in a worker of its own (src/engine/browserSliceSearch.ts).
     const slices = this.findSlices();
     if (this.summary?.windowUnit && (!cached || !this.overTime)) {
-      const overTime = await this.step('overTime', () => engine().overTime(newJobId('perf-time'), id, threshold));
+      const overTime = await this.step('overTime', () => this.call.overTime(id, threshold));
       if (overTime && threshold === this.threshold) this.overTime = overTime;
     }
     if (!cached || !this.bySlice) await this.loadSlice();
@@ -228,7 +226,7 @@ export class PerformanceState {
     this.sliceDimension = dimension;
     const id = this.sessionId;
     if (!id || !dimension) return;
-    const rows = await this.step('bySlice', () => engine().bySlice(newJobId('perf-slice'), id, dimension, this.threshold));
+    const rows = await this.step('bySlice', () => this.call.bySlice(id, dimension, this.threshold));
     if (rows && dimension === this.sliceDimension) this.bySlice = rows;
   }
 
@@ -236,41 +234,43 @@ export class PerformanceState {
     const id = this.sessionId;
     if (!id) return;
     // A newer search (after another threshold move) replaces a running one.
-    if (this.findJob) void engine().cancel(this.findJob);
-    const jobId = (this.findJob = newJobId('perf-find'));
+    this.findController?.abort();
+    const controller = (this.findController = new AbortController());
+    const signal = AbortSignal.any([controller.signal, this.sessionController.signal]);
     const onProgress = proxy((p: SliceProgress) => {
-      if (jobId === this.findJob) this.sliceProgress = p;
+      if (controller === this.findController) this.sliceProgress = p;
     });
     const findings = await this.step('slices', () =>
-      engine().findSlices(
-        jobId,
-        id,
-        {
-          maxDepth: this.maxDepth,
-          threshold: this.threshold,
-          ...(this.rowError ? { metric: this.rowError } : {}),
-        },
-        onProgress,
-      ),
+      engine()
+        .with({ signal, priority: 'view' })
+        .findSlices(
+          id,
+          {
+            maxDepth: this.maxDepth,
+            threshold: this.threshold,
+            ...(this.rowError ? { metric: this.rowError } : {}),
+          },
+          onProgress,
+        ),
     );
-    if (jobId !== this.findJob) return;
-    this.findJob = null;
+    if (controller !== this.findController) return;
+    this.findController = null;
     this.sliceProgress = null;
     if (findings) this.findings = findings;
   }
 
   /** Stops the running slice search; the last finished result stays on screen. */
   cancelSlices(): void {
-    if (!this.findJob) return;
-    void engine().cancel(this.findJob);
-    this.findJob = null;
+    if (!this.findController) return;
+    this.findController.abort();
+    this.findController = null;
     this.sliceProgress = null;
   }
 
   async loadHeatmap(x: string, y: string, metric: string): Promise<void> {
     const id = this.sessionId;
     if (!id) return;
-    const cells = await this.step('heatmap', () => engine().heatmap(newJobId('perf-heat'), id, x, y, metric, this.threshold));
+    const cells = await this.step('heatmap', () => this.call.heatmap(id, x, y, metric, this.threshold));
     if (cells) this.heat = { x, y, metric, cells };
   }
 }

@@ -159,9 +159,7 @@ export class PersistenceSession {
       for (const d of (sections['workspace']?.data as SavedWorkspace | undefined)?.datasets ?? []) {
         const blobId = this.blobs[d.table];
         // Exporting a new table holds the engine for seconds: it steps aside for the analysis the user runs.
-        tables[d.table] = blobId
-          ? { blobId }
-          : { bytes: await workspace.profiles.background((jobId) => engine().exportTableParquet(jobId, d.table)) };
+        tables[d.table] = blobId ? { blobId } : { bytes: await engine().with({ priority: 'background' }).exportTableParquet(d.table) };
       }
       const next = await store.commit(current.id, current.generation, { sections, tables });
       const { state } = await store.loadHead(next.id);

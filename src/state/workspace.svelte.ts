@@ -1,9 +1,8 @@
-import { engine, proxy, newJobId } from '../client/engine';
+import { engine, proxy } from '../client/engine';
 import type { LoadProgress } from '../lib/ingest';
 import { errorCode } from '../rpc/errors';
 import { Dataset } from './dataset.svelte';
 import { Explanation } from './explain.svelte';
-import { BackgroundProfiles } from './backgroundProfiles';
 import { DriftState } from './drift.svelte';
 import { LoadJob } from './loadJob.svelte';
 
@@ -44,11 +43,6 @@ export class Workspace {
     (kind, message) => this.notify(kind, message),
   );
   readonly drift: DriftState = new DriftState(this);
-  /** Column summaries for the dataset cards, which step aside for analyses the user starts. */
-  readonly profiles = new BackgroundProfiles(
-    { newJobId, profile: (jobId, table) => engine().profile(jobId, table), cancel: (jobId) => engine().cancel(jobId) },
-    () => this.datasets,
-  );
   private nextTable = 1;
   private nextNotice = 1;
 
@@ -69,8 +63,8 @@ export class Workspace {
       const onProgress = proxy((p: LoadProgress) => {
         job.progress = p;
       });
-      // A load is work the user asked for: the other cards' column summaries wait (bench 07, warm drop).
-      const loaded = await this.profiles.ahead(() => engine().loadFile(job.id, blob, name, table, onProgress));
+      // A load is work the user asked for: the engine runs it ahead of the cards' column summaries.
+      const loaded = await engine().with({ signal: job.signal, priority: 'user' }).loadFile(blob, name, table, onProgress);
       const dataset = new Dataset(loaded);
       this.datasets.push(dataset);
       this.selectedTable = dataset.table;
@@ -100,8 +94,17 @@ export class Workspace {
     if (model.ok) await this.explain.loadModelFile(await model.blob(), 'model.json');
   }
 
-  private profile(dataset: Dataset): Promise<void> {
-    return this.profiles.profile(dataset);
+  /**
+   * Column summaries for a dataset card: background work, which the engine interrupts whenever an
+   * analysis needs it and resumes afterwards.
+   */
+  private async profile(dataset: Dataset): Promise<void> {
+    try {
+      dataset.profile = await engine().with({ priority: 'background' }).profile(dataset.table);
+      dataset.profileError = null;
+    } catch (error) {
+      if (errorCode(error) !== 'cancelled') dataset.profileError = (error as Error).message;
+    }
   }
 
   async removeDataset(table: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { engine, newJobId } from '../client/engine';
+import { engine } from '../client/engine';
 import { buildArchive, PersistenceError, readArchive, type ArchiveContent, type SavedSections, type TableData } from '../persistence';
 import { workspace } from './workspace.svelte';
 import { withoutRows, type SavedWorkspace } from './workspaceSection.svelte';
@@ -14,7 +14,7 @@ export async function workspaceFile(saved: SavedSections, name: string, withRows
   const tables: Record<string, Uint8Array> = {};
   const ws = sections['workspace'];
   if (!withRows && ws) sections['workspace'] = { ...ws, data: withoutRows(ws.data as SavedWorkspace) };
-  if (withRows) for (const d of workspace.datasets) tables[d.table] = await engine().exportTableParquet(newJobId('export'), d.table);
+  if (withRows) for (const d of workspace.datasets) tables[d.table] = await engine().with({ priority: 'user' }).exportTableParquet(d.table);
   const bytes = await buildArchive({ name, withRows, sections, tables });
   return { name: `${name.replace(/[^\w .-]+/g, '_')}${withRows ? '' : ' (settings only)'}.lantern`, bytes };
 }
@@ -35,7 +35,9 @@ export async function checkedWorkspaceFile(bytes: Uint8Array): Promise<ArchiveCo
       );
     const check = `import_check_${i}`;
     try {
-      await engine().restoreTable(newJobId('import'), data, { table: check, name: saved.name, rows: saved.rows, columns: saved.columns });
+      await engine()
+        .with({ priority: 'user' })
+        .restoreTable(data, { table: check, name: saved.name, rows: saved.rows, columns: saved.columns });
     } catch (error) {
       throw new PersistenceError(
         'bad-archive',

@@ -1,4 +1,4 @@
-import { engine, newJobId, type ColumnProfile } from '../client/engine';
+import { engine, type ColumnProfile } from '../client/engine';
 import type { FileFormat, Variant } from '../lib/formats';
 import type { RoleMap } from '../lib/roles';
 import type { ColumnInfo } from '../lib/schema';
@@ -69,7 +69,7 @@ export async function restoreWorkspace(saved: SavedWorkspace, context: RestoreCo
       continue;
     }
     try {
-      const loaded = await engine().restoreTable(newJobId('restore'), bytes, {
+      const loaded = await engine().with({ priority: 'user' }).restoreTable(bytes, {
         table: d.table,
         name: d.name,
         rows: d.rows,

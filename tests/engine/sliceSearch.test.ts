@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { performanceApi, type SliceProgress } from '../../src/engine/api/performance';
-import { Jobs } from '../../src/engine/jobs';
 import { LanternError } from '../../src/lib/errors';
 import type { SliceSearcher } from '../../src/lib/slices/search';
 import { errorCode } from '../../src/rpc/errors';
-import { testDb } from '../helpers/db';
+import { ctx, testScheduler } from '../helpers/scheduler';
 import { loadFixture } from '../helpers/perf';
 
 const CHOICES = { label: 'label', score: 'score', timestamp: 'timestamp', id: 'prediction_id' };
@@ -13,10 +12,10 @@ const CHOICES = { label: 'label', score: 'score', timestamp: 'timestamp', id: 'p
 describe('findSlices with a slice searcher', () => {
   it('reports reading, then every counting pass of each level', async () => {
     await loadFixture('log.csv', 'ss_log');
-    const engine = performanceApi(await testDb(), new Jobs());
-    const { id } = await engine.preparePerformance('p', { data: 'ss_log', choices: CHOICES });
+    const engine = performanceApi(await testScheduler());
+    const { id } = await engine.preparePerformance(ctx('p'), { data: 'ss_log', choices: CHOICES });
     const seen: SliceProgress[] = [];
-    const found = await engine.findSlices('f', id, { maxDepth: 2, threshold: 0.5 }, (p) => seen.push(p));
+    const found = await engine.findSlices(ctx('f'), id, { maxDepth: 2, threshold: 0.5 }, (p) => seen.push(p));
     expect(seen[0]).toEqual({ phase: 'reading' });
     const searching = seen.filter((p) => p.phase === 'searching');
     for (const level of [1, 2]) {
@@ -32,15 +31,15 @@ describe('findSlices with a slice searcher', () => {
     await loadFixture('log.csv', 'ss_log2');
     const waiting: SliceSearcher = (_request, { signal }) =>
       new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new LanternError('cancelled', 'Cancelled.'))));
-    const jobs = new Jobs();
-    const engine = performanceApi(await testDb(), jobs, waiting);
-    const { id } = await engine.preparePerformance('p', { data: 'ss_log2', choices: CHOICES });
+    const scheduler = await testScheduler();
+    const engine = performanceApi(scheduler, waiting);
+    const { id } = await engine.preparePerformance(ctx('p'), { data: 'ss_log2', choices: CHOICES });
     let started!: () => void;
     const searching = new Promise<void>((resolve) => (started = resolve));
-    const run = engine.findSlices('job', id, { maxDepth: 2, threshold: 0.5 }, (p) => p.phase === 'reading' && started());
+    const run = engine.findSlices(ctx('job'), id, { maxDepth: 2, threshold: 0.5 }, (p) => p.phase === 'reading' && started());
     await searching;
     await new Promise((resolve) => setTimeout(resolve, 50));
-    jobs.cancel('job');
+    scheduler.cancel('job');
     const error = await run.then(
       () => null,
       (e: unknown) => e,

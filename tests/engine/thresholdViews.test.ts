@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { performanceApi } from '../../src/engine/api/performance';
-import { Jobs } from '../../src/engine/jobs';
 import type { BinaryMetrics } from '../../src/lib/metrics/binary';
 import { metricsByGroup } from '../../src/lib/metrics/performance';
 import type { MetricValue } from '../../src/lib/metrics/value';
@@ -11,6 +10,7 @@ import { sliceDimensions } from '../../src/lib/slices/dimensions';
 import { discoverSlices } from '../../src/lib/slices/discover';
 import { worsenedSlices } from '../../src/lib/slices/worsened';
 import { testDb } from '../helpers/db';
+import { ctx, testScheduler } from '../helpers/scheduler';
 import { loadFixture } from '../helpers/perf';
 import { BINARY_METRIC_NAMES } from '../helpers/metricNames';
 
@@ -35,30 +35,34 @@ describe('a threshold move answered from cached per-score counts', () => {
 
   beforeAll(async () => {
     await loadFixture('log.csv', 'tv_log');
-    engine = performanceApi(await testDb(), new Jobs());
-    const prepared = await engine.preparePerformance('p', {
+    engine = performanceApi(await testScheduler());
+    const prepared = await engine.preparePerformance(ctx('p'), {
       data: 'tv_log',
       choices: { label: 'label', score: 'score', timestamp: 'timestamp', id: 'prediction_id' },
     });
     id = prepared.id;
-    await engine.overall('o', id, 0.5);
-    await engine.overTime('t', id, 0.5);
-    await engine.bySlice('s', id, 'region', 0.5);
-    await engine.heatmap('h', id, 'region', 'timestamp.day_of_week', 'f1', 0.5);
+    await engine.overall(ctx('o'), id, 0.5);
+    await engine.overTime(ctx('t'), id, 0.5);
+    await engine.bySlice(ctx('s'), id, 'region', 0.5);
+    await engine.heatmap(ctx('h'), id, 'region', 'timestamp.day_of_week', 'f1', 0.5);
   });
 
   it('equals the SQL computation at every threshold: overall, per window, per slice value, per heatmap cell', async () => {
     const db = await testDb();
     const summary = (
-      await engine.preparePerformance('p2', {
-        data: 'tv_log',
-        choices: { label: 'label', score: 'score', timestamp: 'timestamp', id: 'prediction_id' },
-      })
+      await engine.preparePerformance(
+        ctx('p2'),
+        { data: 'tv_log', choices: { label: 'label', score: 'score', timestamp: 'timestamp', id: 'prediction_id' } },
+        'second',
+      )
     ).summary;
     const spec0 = summary.spec;
     // Thresholds between, at and beyond the scores (ties at a score fall on the positive side).
     for (const t of [0, 0.2, 0.331, 0.4327, 0.5, 0.73, 1, 1.5]) {
-      const at = engine.atThreshold(id, t, { dimension: 'region', heat: { x: 'region', y: 'timestamp.day_of_week', metric: 'f1' } })!;
+      const at = engine.atThreshold(ctx('a'), id, t, {
+        dimension: 'region',
+        heat: { x: 'region', y: 'timestamp.day_of_week', metric: 'f1' },
+      })!;
       expect(at.threshold).toBe(t);
       const spec = { ...spec0, threshold: t };
       const [overall] = await metricsByGroup(db, spec, []);
@@ -78,7 +82,7 @@ describe('a threshold move answered from cached per-score counts', () => {
       expect(at.bySlice!.rows.map((r) => r.value).sort()).toEqual([...sql.keys()].sort());
       for (const r of at.bySlice!.rows) expectSame(r.metrics as BinaryMetrics, sql.get(r.value)!, `${r.value}@${t}`);
 
-      const cells = await engine.heatmap('h2', id, 'region', 'timestamp.day_of_week', 'f1', t);
+      const cells = await engine.heatmap(ctx('h2'), id, 'region', 'timestamp.day_of_week', 'f1', t);
       expect(at.heat!.cells).toEqual(cells);
       expect(at.ms).toBeLessThan(200);
     }
@@ -86,10 +90,11 @@ describe('a threshold move answered from cached per-score counts', () => {
 
   it('findSlices (one encoding for discovery and the worsened comparisons) equals the separate analyses', async () => {
     const db = await testDb();
-    const { summary } = await engine.preparePerformance('p3', {
-      data: 'tv_log',
-      choices: { label: 'label', score: 'score', timestamp: 'timestamp', id: 'prediction_id' },
-    });
+    const { summary } = await engine.preparePerformance(
+      ctx('p3'),
+      { data: 'tv_log', choices: { label: 'label', score: 'score', timestamp: 'timestamp', id: 'prediction_id' } },
+      'third',
+    );
     const dims = await sliceDimensions(
       db,
       summary.spec.table,
@@ -103,7 +108,7 @@ describe('a threshold move answered from cached per-score counts', () => {
     // The second and third searches reuse the session's codes and scores (0/1 errors computed in JS).
     for (const t of [0.4, 0.6, 0.4327]) {
       const spec = { ...summary.spec, threshold: t };
-      const found = await engine.findSlices(`f${t}`, id, { maxDepth: 2, threshold: t });
+      const found = await engine.findSlices(ctx(`f${t}`), id, { maxDepth: 2, threshold: t });
       expect(found.discovery).toEqual(await discoverSlices(db, spec, dims, { maxDepth: 2 }));
       expect(found.worsened).toEqual(
         await worsenedSlices(

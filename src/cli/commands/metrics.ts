@@ -49,7 +49,7 @@ export async function metrics(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length > 0) throw new LanternError('usage', `Unexpected argument "${positionals[0]}".\n${usage}`);
   const input = await loadPerfInput(values, usage);
   const { db, spec } = input;
-  const overall = await overallPerformance(db, spec, { pointOnly: true });
+  const overall = await input.session.overall({ db }, spec.threshold, { pointOnly: true });
   const result: Record<string, unknown> = {
     task: spec.task,
     ...(spec.task === 'binary' ? { positive_class: spec.positive, threshold: spec.score ? spec.threshold : null } : {}),

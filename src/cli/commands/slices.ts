@@ -1,10 +1,7 @@
 import { LanternError } from '../../lib/errors';
-import { windowSql, chooseWindowUnit } from '../../lib/metrics/time';
-import { discoverSlices } from '../../lib/slices/discover';
-import { sliceDimensions } from '../../lib/slices/dimensions';
+import { SLICE_DEFAULTS } from '../../lib/slices/defaults';
 import { ROW_ERRORS, type RowErrorName } from '../../lib/slices/rowError';
-import { worsenedSlices } from '../../lib/slices/worsened';
-import { ident } from '../../lib/sql';
+import type { WorsenedSlice } from '../../lib/slices/worsened';
 import { parseCommandArgs } from '../args';
 import type { CliIo } from '../io';
 import { fmt, loadPerfInput, ROLE_OPTIONS, ROLE_USAGE } from '../perfInput';
@@ -34,29 +31,33 @@ export async function slices(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length > 0) throw new LanternError('usage', `Unexpected argument "${positionals[0]}".\n${usage}`);
   if (values.metric !== undefined && !(values.metric in ROW_ERRORS))
     throw new LanternError('usage', `--metric must be one of ${Object.keys(ROW_ERRORS).join(', ')}.\n${usage}`);
-  const maxDepth = integer(values['max-depth'], 'max-depth', 1, 3, 3);
-  const k = integer(values.top, 'top', 1, 1000, 10);
+  const maxDepth = integer(values['max-depth'], 'max-depth', 1, 3, SLICE_DEFAULTS.maxDepth);
+  const k = integer(values.top, 'top', 1, 1000, SLICE_DEFAULTS.k);
   const minSupport =
     values['min-support'] === undefined ? undefined : integer(values['min-support'], 'min-support', 1, Number.MAX_SAFE_INTEGER, 1);
   const input = await loadPerfInput(values, usage);
-  const { db, spec } = input;
-  const timestamp = input.timestampSql && spec.timestamp ? { column: spec.timestamp, sql: input.timestampSql } : undefined;
-  const dims = await sliceDimensions(db, spec.table, input.columns, input.roles, { timestamp });
+  const { db, spec, session } = input;
+  const dims = session.dims;
   if (dims.length === 0) throw new LanternError('usage', 'No column to slice by: slices need feature or segment columns (or a timestamp).');
-  const found = await discoverSlices(db, spec, dims, { metric: values.metric as RowErrorName | undefined, maxDepth, k, minSupport });
-  let worsened: Awaited<ReturnType<typeof worsenedSlices>> = [];
-  if (timestamp || input.reference) {
-    let wsql: string | undefined;
-    if (timestamp) {
-      const [span] = await db.query(
-        `SELECT (epoch_ms(max(${timestamp.sql})) - epoch_ms(min(${timestamp.sql})))::DOUBLE AS s FROM ${ident(spec.table)}`,
-      );
-      wsql = windowSql(timestamp.sql, chooseWindowUnit(Number(span?.['s'] ?? 0)));
-    }
-    // Timestamp parts are constant within a window, so they only make sense against a reference.
-    const worseDims = wsql ? dims.filter((d) => d.kind !== 'time') : dims;
-    worsened = await worsenedSlices(db, spec, worseDims, { metric: found.metric, windowSql: wsql, reference: input.reference, limit: k });
-  }
+  // The same search, with the same defaults, as the app's Performance view.
+  const findings = await session.findSlices(
+    { db },
+    { metric: values.metric as RowErrorName | undefined, maxDepth, k, minSupport, threshold: spec.threshold },
+  );
+  const found = findings.discovery;
+  const worsenedJson = (list: WorsenedSlice[]) =>
+    list.map((w) => ({
+      predicates: w.predicates,
+      window: w.window === null ? null : new Date(w.window).toISOString(),
+      n: w.n,
+      metric: w.metric,
+      baseline_n: w.baseline_n,
+      baseline_metric: w.baseline_metric,
+      difference: w.difference,
+      p_value: w.p_value,
+      q_value: w.q_value,
+    }));
+  const worsened = findings.worsened;
   const result = {
     task: spec.task,
     metric: found.metric,
@@ -76,17 +77,10 @@ export async function slices(argv: string[], io: CliIo): Promise<number> {
       q_value: s.q_value,
       significant: s.significant,
     })),
-    worsened: worsened.map((w) => ({
-      predicates: w.predicates,
-      window: w.window === null ? null : new Date(w.window).toISOString(),
-      n: w.n,
-      metric: w.metric,
-      baseline_n: w.baseline_n,
-      baseline_metric: w.baseline_metric,
-      difference: w.difference,
-      p_value: w.p_value,
-      q_value: w.q_value,
-    })),
+    /** Slices worse in a window than in the earlier windows. */
+    worsened: worsenedJson(worsened),
+    /** Slices worse over the whole log than in the reference (with --reference). */
+    worsened_vs_reference: findings.worsenedVsReference ? worsenedJson(findings.worsenedVsReference) : null,
   };
   if (values.json) {
     io.out(JSON.stringify(result));
@@ -101,12 +95,15 @@ export async function slices(argv: string[], io: CliIo): Promise<number> {
       `  ${s.label}\n      n=${s.n}  ${found.metric}=${fmt(s.metric)}  (+${fmt(s.difference)})  q=${s.q_value === null ? '-' : s.q_value.toExponential(1)}${s.significant ? '' : '  not significant'}`,
     );
   }
-  if (worsened.length) {
-    io.out(`\nslices that got worse than ${input.reference ? 'in the reference' : 'in earlier windows'}:`);
-    for (const w of worsened)
+  const print = (title: string, list: WorsenedSlice[]) => {
+    if (!list.length) return;
+    io.out(`\n${title}:`);
+    for (const w of list)
       io.out(
         `  ${w.label}${w.window === null ? '' : ` from ${new Date(w.window).toISOString().slice(0, 10)}`}: ${fmt(w.baseline_metric)} -> ${fmt(w.metric)} (n=${w.n}, q=${w.q_value.toExponential(1)})`,
       );
-  }
+  };
+  print('slices that got worse than in earlier windows', worsened);
+  print('slices that got worse than in the reference', findings.worsenedVsReference ?? []);
   return 0;
 }

@@ -1,11 +1,10 @@
-import type { Db } from '../../lib/db';
 import { evaluateSuite, type SuiteResult } from '../../lib/checks/evaluate';
 import { computeCheckInputs, type CheckTables } from '../../lib/checks/inputs';
 import { presetFromReference } from '../../lib/checks/preset';
 import { parseModel } from '../../lib/model/load';
 import type { Suite } from '../../lib/checks/suite';
 import { buildReportData, type ReportData } from '../../lib/report/reportData';
-import type { Jobs } from '../jobs';
+import type { CallContext, Scheduler } from '../scheduler';
 
 export type { Suite, SuiteResult, ReportData, CheckTables };
 
@@ -16,21 +15,21 @@ export interface ChecksRun {
 }
 
 /** Check suites over loaded tables: the preset from a reference, and a run of a suite with everything the overview shows. */
-export function checksApi(db: Db, jobs: Jobs) {
+export function checksApi(scheduler: Scheduler) {
   return {
     /** `model`: a model is loaded, so the preset checks attribution drift too. */
-    checksPreset(jobId: string, reference: string, name?: string, model = false): Promise<Suite> {
-      return jobs.run(jobId, (signal) => presetFromReference(db, reference, { signal, model, ...(name ? { name } : {}) }));
+    checksPreset(ctx: CallContext, reference: string, name?: string, model = false): Promise<Suite> {
+      return scheduler.run(ctx, ({ db, signal }) => presetFromReference(db, reference, { signal, model, ...(name ? { name } : {}) }));
     },
 
     runChecks(
-      jobId: string,
+      ctx: CallContext,
       t: CheckTables,
       suite: Suite,
       meta: { reference: string; current: string; generated: string; title?: string },
       model?: { bytes: Uint8Array; name: string },
     ): Promise<ChecksRun> {
-      return jobs.run(jobId, async (signal) => {
+      return scheduler.run(ctx, async ({ db, signal }) => {
         // The model file the Explain view loaded, parsed here as `lantern check --model` does: attribution
         // drift is computed by the same core (src/lib/checks/attribution.ts) in the tab and in CI.
         const ensemble = model ? parseModel(model.bytes, model.name) : undefined;

@@ -1,23 +1,22 @@
 import { transfer } from 'comlink';
-import type { Db } from '../../lib/db';
 import { LanternError } from '../../lib/errors';
 import { loadDataset, type LoadProgress, type LoadedDataset, type ParquetCodec } from '../../lib/ingest';
 import { profileColumns, type ColumnProfile } from '../../lib/profile';
 import { inferRoles, type RoleMap } from '../../lib/roles';
-import { describeTable } from '../../lib/schema';
+import { describeTable, dropRelation } from '../../lib/schema';
 import { ident } from '../../lib/sql';
 import { BlobSource } from '../browser';
-import type { Jobs } from '../jobs';
+import type { CallContext, Scheduler } from '../scheduler';
 
 export interface LoadedWithRoles extends LoadedDataset {
   roles: RoleMap;
 }
 
 /** Loading, summarising, paging and dropping datasets. */
-export function datasetsApi(db: Db, parquet: ParquetCodec, jobs: Jobs) {
+export function datasetsApi(scheduler: Scheduler, parquet: ParquetCodec) {
   return {
-    loadFile(jobId: string, file: Blob, name: string, table: string, onProgress?: (p: LoadProgress) => void): Promise<LoadedWithRoles> {
-      return jobs.run(jobId, async (signal) => {
+    loadFile(ctx: CallContext, file: Blob, name: string, table: string, onProgress?: (p: LoadProgress) => void): Promise<LoadedWithRoles> {
+      return scheduler.run(ctx, async ({ db, signal }) => {
         const dataset = await loadDataset(db, parquet, new BlobSource(file, name), {
           table,
           signal,
@@ -27,20 +26,28 @@ export function datasetsApi(db: Db, parquet: ParquetCodec, jobs: Jobs) {
       });
     },
 
-    profile(jobId: string, table: string): Promise<ColumnProfile[]> {
-      return jobs.run(jobId, async (signal) => profileColumns(db, table, await describeTable(db, table), signal));
+    /** Column summaries for a dataset card; the same table asked twice shares one run and one result. */
+    profile(ctx: CallContext, table: string): Promise<ColumnProfile[]> {
+      return scheduler.run(ctx, async ({ db, signal }) => profileColumns(db, table, await describeTable(db, table), signal), {
+        key: `profile:${table}`,
+        cache: true,
+        tables: [table],
+      });
     },
 
     /** A page of rows as Arrow IPC bytes, transferred (not copied) to the caller. */
-    async preview(table: string, offset: number, limit: number): Promise<Uint8Array> {
+    preview(ctx: CallContext, table: string, offset: number, limit: number): Promise<Uint8Array> {
       if (!Number.isInteger(offset) || !Number.isInteger(limit) || offset < 0 || limit < 0)
-        throw new LanternError('usage', 'Bad preview window');
-      const bytes = await db.queryArrow(`SELECT * FROM ${ident(table)} LIMIT ${limit} OFFSET ${offset}`);
-      return transfer(bytes, [bytes.buffer as ArrayBuffer]);
+        return Promise.reject(new LanternError('usage', 'Bad preview window'));
+      return scheduler.run(ctx, async ({ db, signal }) => {
+        const bytes = await db.queryArrow(`SELECT * FROM ${ident(table)} LIMIT ${limit} OFFSET ${offset}`, { signal });
+        return transfer(bytes, [bytes.buffer as ArrayBuffer]);
+      });
     },
 
-    async dropTable(table: string): Promise<void> {
-      await db.query(`DROP TABLE IF EXISTS ${ident(table)}`);
+    dropTable(ctx: CallContext, table: string): Promise<void> {
+      scheduler.invalidate(table);
+      return scheduler.run(ctx, ({ db }) => dropRelation(db, table));
     },
   };
 }

@@ -1,4 +1,3 @@
-import type { Db } from '../../lib/db';
 import { driftOverTime, timeWindows, type ColumnTest, type WindowDrift, type WindowSpec } from '../../lib/drift/overTime';
 import { dataQuality, type QualityReport } from '../../lib/drift/quality';
 import { driftReport, type DriftOptions, type DriftReport } from '../../lib/drift/report';
@@ -7,48 +6,74 @@ import { splitByTime } from '../../lib/drift/split';
 import type { DriftTables } from '../../lib/drift/sql';
 import { describeTable } from '../../lib/schema';
 import type { NumericalBatchRunner } from '../../lib/drift/numericalBatch';
-import type { Jobs } from '../jobs';
+import { callKey, type CallContext, type Scheduler } from '../scheduler';
 
 export type { DriftReport, WindowDrift, SegmentDrift, QualityReport, WindowSpec, ColumnTest };
 export type DriftRequest = Omit<DriftOptions, 'signal' | 'onProgress' | 'batchValues' | 'runNumericalBatch'>;
 
+const tablesOf = (t: DriftTables) => [t.reference, t.current];
+
 /**
- * Drift, drift over time, root cause by segment and data quality between two loaded tables.
+ * Drift, drift over time, root cause by segment and data quality between two loaded tables. Results are
+ * kept per inputs, so going back to a column or a report already computed costs nothing.
  * `runNumericalBatch`: where the report's numerical statistics run (the browser engine's helper thread).
  */
-export function driftApi(db: Db, jobs: Jobs, runNumericalBatch?: NumericalBatchRunner) {
+export function driftApi(scheduler: Scheduler, runNumericalBatch?: NumericalBatchRunner) {
+  const cached = (name: string, t: DriftTables, ...args: unknown[]) => ({
+    key: callKey(name, t, ...args),
+    cache: true,
+    tables: tablesOf(t),
+  });
   return {
-    driftReport(jobId: string, t: DriftTables, request: DriftRequest = {}): Promise<DriftReport> {
-      return jobs.run(jobId, (signal) => driftReport(db, t, { ...request, signal, ...(runNumericalBatch ? { runNumericalBatch } : {}) }));
+    driftReport(ctx: CallContext, t: DriftTables, request: DriftRequest = {}): Promise<DriftReport> {
+      return scheduler.run(
+        ctx,
+        ({ db, signal }) => driftReport(db, t, { ...request, signal, ...(runNumericalBatch ? { runNumericalBatch } : {}) }),
+        cached('driftReport', t, request),
+      );
     },
 
-    driftOverTime(jobId: string, t: DriftTables, column: ColumnTest, timestamp: string, spec: WindowSpec): Promise<WindowDrift[]> {
-      return jobs.run(jobId, async (signal) =>
-        driftOverTime(db, t, column, await timeWindows(db, t.current, timestamp, spec, signal), { signal }),
+    driftOverTime(ctx: CallContext, t: DriftTables, column: ColumnTest, timestamp: string, spec: WindowSpec): Promise<WindowDrift[]> {
+      return scheduler.run(
+        ctx,
+        async ({ db, signal }) => driftOverTime(db, t, column, await timeWindows(db, t.current, timestamp, spec, signal), { signal }),
+        cached('driftOverTime', t, column, timestamp, spec),
       );
     },
 
     driftBySegment(
-      jobId: string,
+      ctx: CallContext,
       t: DriftTables,
       column: ColumnTest,
       segments: string[],
       time?: { timestamp: string; spec: WindowSpec },
     ): Promise<SegmentDrift[]> {
-      return jobs.run(jobId, async (signal) => {
-        const windows = time ? await timeWindows(db, t.current, time.timestamp, time.spec, signal) : undefined;
-        return driftBySegment(db, t, column, segments, { signal, ...(windows ? { windows, topWithTime: 3 } : {}) });
-      });
+      return scheduler.run(
+        ctx,
+        async ({ db, signal }) => {
+          const windows = time ? await timeWindows(db, t.current, time.timestamp, time.spec, signal) : undefined;
+          return driftBySegment(db, t, column, segments, { signal, ...(windows ? { windows, topWithTime: 3 } : {}) });
+        },
+        cached('driftBySegment', t, column, segments, time ?? null),
+      );
     },
 
     /** Views of one table before and from `splitMs` (epoch ms), to compare a dataset with its own past. */
-    splitByTime(table: string, timestamp: string, splitMs: number): Promise<DriftTables> {
-      return splitByTime(db, table, timestamp, splitMs);
+    splitByTime(ctx: CallContext, table: string, timestamp: string, splitMs: number): Promise<DriftTables> {
+      return scheduler.run(ctx, async ({ db }) => {
+        const views = await splitByTime(db, table, timestamp, splitMs);
+        // The views now select other rows: what was computed over them before is stale.
+        for (const v of tablesOf(views)) scheduler.invalidate(v);
+        return views;
+      });
     },
 
-    dataQuality(jobId: string, t: DriftTables, id?: string): Promise<QualityReport> {
-      return jobs.run(jobId, async (signal) =>
-        dataQuality(db, t, await describeTable(db, t.reference), await describeTable(db, t.current), { signal, ...(id ? { id } : {}) }),
+    dataQuality(ctx: CallContext, t: DriftTables, id?: string): Promise<QualityReport> {
+      return scheduler.run(
+        ctx,
+        async ({ db, signal }) =>
+          dataQuality(db, t, await describeTable(db, t.reference), await describeTable(db, t.current), { signal, ...(id ? { id } : {}) }),
+        cached('dataQuality', t, id ?? null),
       );
     },
   };

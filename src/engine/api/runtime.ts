@@ -1,5 +1,5 @@
 import { getPlatformFeatures, PACKAGE_VERSION } from 'duckdb-browser-blocking';
-import type { Db } from '../../lib/db';
+import type { CallContext, Scheduler } from '../scheduler';
 
 /** How the engine runs in this tab, as the UI reports it (see docs/decisions/0502-threads.md). */
 export interface EngineRuntime {
@@ -11,11 +11,11 @@ export interface EngineRuntime {
   duckdbWasm: string;
 }
 
-export function runtimeApi(db: Db) {
+export function runtimeApi(scheduler: Scheduler) {
   return {
-    async runtime(): Promise<EngineRuntime> {
+    async runtime(ctx: CallContext): Promise<EngineRuntime> {
       const features = await getPlatformFeatures();
-      const [row] = await db.query(`SELECT current_setting('threads') AS threads`);
+      const [row] = await scheduler.run(ctx, ({ db }) => db.query(`SELECT current_setting('threads') AS threads`));
       return {
         // The same rule as the synchronous build's createDuckDB (duckdb-browser-blocking.mjs, 1.32).
         bundle: features.wasmExceptions ? 'eh' : 'mvp',

@@ -1,3 +1,4 @@
+import type { Db } from '../db';
 import type { ColumnKind } from '../schema';
 import { ident } from '../sql';
 
@@ -28,4 +29,15 @@ export function chooseWindowUnit(spanMs: number): WindowUnit {
   if (spanMs <= 120 * day) return 'day';
   if (spanMs <= 3 * 365 * day) return 'week';
   return 'month';
+}
+
+/** Milliseconds between the first and the last timestamp of a table (`ts`: a TIMESTAMP expression). */
+export async function timeSpanMs(db: Db, table: string, ts: string, signal?: AbortSignal): Promise<number> {
+  const [span] = await db.query(`SELECT (epoch_ms(max(${ts})) - epoch_ms(min(${ts})))::DOUBLE AS span FROM ${ident(table)}`, { signal });
+  return Number(span?.['span'] ?? 0);
+}
+
+/** The window unit for a table's time span (see chooseWindowUnit). */
+export async function windowUnitOf(db: Db, table: string, ts: string, signal?: AbortSignal): Promise<WindowUnit> {
+  return chooseWindowUnit(await timeSpanMs(db, table, ts, signal));
 }

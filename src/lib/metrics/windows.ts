@@ -5,7 +5,7 @@ import { groupMetricsAt, loadGroupedScoreCounts, type ScoreCountGroup } from './
 import { metricsByGroup, overallPerformance, type AnyMetrics } from './performance';
 import { loadScoreTable, type ScoreTable } from './scoreTable';
 import { labelledSql, type PerfSpec } from './spec';
-import { chooseWindowUnit, windowSql, type WindowUnit } from './time';
+import { windowSql, windowUnitOf, type WindowUnit } from './time';
 
 export interface WindowMetrics {
   /** Window start, epoch milliseconds (UTC). */
@@ -43,12 +43,7 @@ export interface WindowScoreCounts {
 }
 
 async function resolveUnit(db: Db, spec: PerfSpec, tsSql: string, options: WindowOptions): Promise<WindowUnit> {
-  if (options.unit) return options.unit;
-  const [span] = await db.query(
-    `SELECT (epoch_ms(max(${tsSql})) - epoch_ms(min(${tsSql})))::DOUBLE AS span FROM ${ident(spec.table)}`,
-    options,
-  );
-  return chooseWindowUnit(Number(span?.['span'] ?? 0));
+  return options.unit ?? (await windowUnitOf(db, spec.table, tsSql, options.signal));
 }
 
 async function windowCounts(db: Db, spec: PerfSpec, tsSql: string, unit: WindowUnit, signal?: AbortSignal) {

@@ -15,6 +15,9 @@ export interface SliceSearchRequest {
   rows: EncodedRows;
   metric: RowErrorName;
   maxDepth: number;
+  /** Slices listed (SliceLine's top k, and at most this many worsened slices past the default 20). */
+  k?: number;
+  minSupport?: number;
   /** Dimensions (indexes) compared window against earlier windows. */
   worsenedDims: number[];
   /** Dimensions (indexes) compared against the reference, and the reference's rows on exactly those. */
@@ -40,13 +43,16 @@ export const searchSlices: SliceSearcher = async (request, options) => {
   const started = performance.now();
   const discovery = await discoverInEncoded(dims, rows, request.metric, {
     maxDepth: request.maxDepth,
+    ...(request.k !== undefined ? { k: request.k } : {}),
+    ...(request.minSupport !== undefined ? { minSupport: request.minSupport } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const searchMs = performance.now() - started;
   const pick = (indexes: number[]) => indexes.map((i) => dims[i]!);
-  const worsened = worsenedFromEncoded(pick(request.worsenedDims), pickDimensions(rows, request.worsenedDims), undefined);
+  const limit = { limit: Math.max(20, request.k ?? 0) };
+  const worsened = worsenedFromEncoded(pick(request.worsenedDims), pickDimensions(rows, request.worsenedDims), undefined, limit);
   const ref = request.reference;
-  const worsenedVsReference = ref ? worsenedFromEncoded(pick(ref.dims), pickDimensions(rows, ref.dims, false), ref.rows) : null;
+  const worsenedVsReference = ref ? worsenedFromEncoded(pick(ref.dims), pickDimensions(rows, ref.dims, false), ref.rows, limit) : null;
   return { discovery, worsened, worsenedVsReference, searchMs };
 };

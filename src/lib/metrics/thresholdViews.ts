@@ -1,12 +1,12 @@
-import { binaryMetricsAt, type BinaryMetrics, type ThresholdFreeMetrics } from '../../lib/metrics/binary';
-import { cbpeWindowsAt, type CbpeCounts, type CbpeWindow } from '../../lib/metrics/cbpe';
-import type { Confusion } from '../../lib/metrics/confusion';
-import { groupMetricsAt, type ScoreCountGroup } from '../../lib/metrics/groupedScores';
-import type { AnyMetrics } from '../../lib/metrics/performance';
-import { confusionAt, type ScoreTable } from '../../lib/metrics/scoreTable';
-import { windowsAt, type MetricsOverTime, type WindowScoreCounts } from '../../lib/metrics/windows';
-import type { Dimension } from '../../lib/slices/dimensions';
-import { heatmapCells, type HeatmapCell } from '../../lib/slices/heatmap';
+import { binaryMetricsAt, type BinaryMetrics, type ThresholdFreeMetrics } from './binary';
+import { cbpeWindowsAt, type CbpeCounts, type CbpeWindow } from './cbpe';
+import type { Confusion } from './confusion';
+import { groupMetricsAt, type ScoreCountGroup } from './groupedScores';
+import type { AnyMetrics } from './performance';
+import { confusionAt, type ScoreTable } from './scoreTable';
+import { windowsAt, type MetricsOverTime, type WindowScoreCounts } from './windows';
+import type { Dimension } from '../slices/dimensions';
+import { heatmapCells, type HeatmapCell } from '../slices/heatmap';
 
 /**
  * What a performance session of a binary classifier with scores keeps so that a threshold move is pure JS

@@ -1,0 +1,13 @@
+import { sharedNodeDb } from '../../src/engine/node';
+import type { Priority } from '../../src/engine/queue';
+import { Scheduler, type CallContext } from '../../src/engine/scheduler';
+
+/** A scheduler over the test file's engine, as the engine worker builds one. */
+export async function testScheduler(): Promise<Scheduler> {
+  return new Scheduler(await sharedNodeDb());
+}
+
+/** A call's context as the client sends it. */
+export function ctx(jobId: string, priority: Priority = 'view'): CallContext {
+  return { jobId, priority };
+}
