@@ -598,6 +598,8 @@ def scenario_flights_late(flights):
             off = diff > 1e-4 + 1e-4 * np.abs(cur['p_late'].to_numpy())
             ev['replay'] = {'model': files['model'], 'rows_disagreeing_in_cell': int((off & m).sum()), 'rows_disagreeing_rest_of_log': int((off & ~m).sum()),
                             'max_abs_difference_rest_of_log': float(diff[~m].max()), 'mean_logged_minus_model_in_cell': float(np.mean(cur['p_late'].to_numpy()[m] - served[m]))}
+            lm = m & labelled
+            ev['performance']['cell_had_late_model_json_served'] = binary_perf(cur.loc[lm, 'y'].astype(int), served[lm], (served[lm] >= 0.5).astype(int))
         add_before_window(ev, cur, 'departed_at', b['segment'], b['window'], m, perf, labelled)
         truths.append({**b, 'evidence': ev})
 

@@ -294,9 +294,13 @@ describe.each(loaded)('planted scenario $dir', ({ dir, scenario: s, truth: t }) 
       case 'stuck-value':
         numericDrift(b.columns[0]!);
         break;
-      case 'score-drift':
+      case 'score-drift': {
         numericDrift(s.score!);
+        // The served scores are worse than the model file's own scores for the same rows would have been.
+        const served = perf['cell_had_late_model_json_served'];
+        if (served) expect(cell['log_loss'] as number).toBeGreaterThan(served['log_loss'] as number);
         break;
+      }
       case 'missing-surge': {
         const m = ev.missing as Record<string, number>;
         expect(m['share_in_cell']).toBeGreaterThan(0.5);
