@@ -21,7 +21,7 @@ async function byDimension(input: PerfInput, by: string): Promise<{ sql: string;
         return codes(dim!);
       }
     }
-    return { sql: ident(by), value: (k) => (k instanceof Date ? k.toISOString() : k) };
+    return { sql: ident(by).text, value: (k) => (k instanceof Date ? k.toISOString() : k) };
   }
   if (timeParts) {
     const dims = await sliceDimensions(db, spec.table, [], {}, { timestamp: { column: spec.timestamp!, sql: input.timestampSql! } });

@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import { LanternError } from '../errors';
 import { describeTable } from '../schema';
-import { ident } from '../sql';
+import { ident, type Sql } from '../sql';
 
 export interface LabelJoinSummary {
   /** Prediction rows. */
@@ -82,8 +82,7 @@ export async function joinDelayedLabels(db: Db, input: LabelJoinInput, signal?: 
   if (!labelCols.some((c) => c.name === input.label))
     throw new LanternError('usage', `The label file has no label column "${input.label}".`);
   // Ids written as 17 in one file and "17" in the other still match.
-  const key = (alias: string, column: string) =>
-    predId.type === labelId.type ? `${alias}.${column}` : `CAST(${alias}.${column} AS VARCHAR)`;
+  const key = (alias: string, column: Sql) => (predId.type === labelId.type ? `${alias}.${column}` : `CAST(${alias}.${column} AS VARCHAR)`);
   const firstLabels = `SELECT ${key('l', lid)} AS k, ${label} AS v FROM ${l} AS l WHERE ${lid} IS NOT NULL QUALIFY row_number() OVER (PARTITION BY ${lid} ORDER BY rowid) = 1`;
   const inLog = predCols.some((c) => c.name === input.label);
   const select = inLog ? `p.* REPLACE (coalesce(f.v, p.${label}) AS ${label})` : `p.*, f.v AS ${label}`;

@@ -1,4 +1,4 @@
-import { ident, literal } from '../sql';
+import { ident, literal, type Sql } from '../sql';
 import { binaryRates } from './confusion';
 import type { BinaryMetrics } from './binary';
 import { LOG_LOSS_EPS } from './scoreMetrics';
@@ -7,7 +7,8 @@ import { defined, undefinedMetric } from './value';
 
 /** A grouping key: a SQL expression and the output column it is named as. */
 export interface GroupKey {
-  sql: string;
+  /** A SQL expression (older builders pass text; `Sql` prints itself). */
+  sql: string | Sql;
   as: string;
 }
 

@@ -1,3 +1,4 @@
+import type { GroupKey } from './groupedBinary';
 import type { Db } from '../db';
 import { ident, literal } from '../sql';
 import { wilsonInterval } from './intervals';
@@ -97,7 +98,7 @@ export function confusionCellsSql(spec: PerfSpec, where?: string): string {
  * to sum 1, then the mean of -ln(probability of the true class). Rows whose label has no probability
  * column are left out.
  */
-export function multiclassLogLossSql(spec: PerfSpec, where?: string, keys: { sql: string; as: string }[] = []): string | undefined {
+export function multiclassLogLossSql(spec: PerfSpec, where?: string, keys: GroupKey[] = []): string | undefined {
   const cs = spec.classScores;
   if (!cs || cs.length < 2) return undefined;
   const eps = literal(LOG_LOSS_EPS);

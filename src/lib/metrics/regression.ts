@@ -1,3 +1,4 @@
+import type { GroupKey } from './groupedBinary';
 import type { Db } from '../db';
 import { ident, literal } from '../sql';
 import { normalQuantile } from './distributions';
@@ -23,7 +24,7 @@ const MAPE_EPS = 2.220446049250313e-16;
  * 1e-15 relative accuracy; R2's total sum of squares is taken about the mean in a second pass (the
  * one-pass sum(y^2) - n*mean^2 form loses digits when the mean is large).
  */
-export function regressionSumsSql(spec: PerfSpec, keys: { sql: string; as: string }[] = [], where?: string): string {
+export function regressionSumsSql(spec: PerfSpec, keys: GroupKey[] = [], where?: string): string {
   const y = `CAST(${ident(spec.label)} AS DOUBLE)`;
   const p = predictedValueSql(spec);
   const k = keys.map((g) => ident(g.as));

@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import type { RoleMap } from '../roles';
 import type { ColumnInfo } from '../schema';
-import { ident, literal } from '../sql';
+import { ident, literal, type Sql } from '../sql';
 
 export type PredicateValue = string | number | boolean | null | [number, number];
 
@@ -51,7 +51,7 @@ export interface DimensionOptions {
 }
 
 function valueLiteral(v: string | number | boolean): string {
-  return literal(v);
+  return literal(v).text;
 }
 
 function codeCase(values: DimensionValue[]): string {
@@ -63,7 +63,7 @@ function codeCase(values: DimensionValue[]): string {
  * list of strings inside DuckDB) instead of up to 50 `=` tests a row: about 40% less time to encode ten
  * string columns of 1M rows (decision 0402). A NULL among the top values keeps its own code.
  */
-function codeListPosition(c: string, values: DimensionValue[]): string {
+function codeListPosition(c: Sql, values: DimensionValue[]): string {
   const named = values.filter((v) => v.predicate.op === '=');
   const missing = values.find((v) => v.predicate.op === 'is null');
   const list = `[${named.map((v) => literal(v.predicate.value as string)).join(', ')}]`;
