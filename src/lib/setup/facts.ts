@@ -1,0 +1,173 @@
+/**
+ * What the setup inference looks at in each table: per column its fill, its number of distinct values,
+ * its range and whether its numbers are whole, whether text reads as times, and the values themselves
+ * when there are few. One scan per table (and one small query for the few-valued columns), whatever the
+ * number of rows; wide tables are read in batches of columns.
+ */
+import type { Db } from '../db';
+import { throwIfAborted } from '../errors';
+import { classTextSql } from '../labels/classValue';
+import { describeTable, type ColumnInfo } from '../schema';
+import { bool, ident, join, num, numOrNull, oneOf, raw, rowsOf, select, sql, text, type Sql } from '../sql';
+
+/** Columns with at most this many distinct values have them listed (labels, predictions, categories). */
+export const FEW_VALUES = 30;
+/** Columns summarised per query, so a very wide file stays within DuckDB's limits. */
+const COLUMNS_PER_QUERY = 120;
+
+export interface ColumnFacts extends ColumnInfo {
+  rows: number;
+  nonNull: number;
+  /** approx_count_distinct: HyperLogLog, a few percent off on large counts, exact enough to tell ids from categories. */
+  distinct: number;
+  /** Numeric columns: smallest and largest finite value, and whether every finite value is whole. */
+  min?: number;
+  max?: number;
+  integral?: boolean;
+  /** Text columns: the share of non-empty values DuckDB reads as a timestamp, and the mean number of spaces. */
+  timestampShare?: number;
+  spaces?: number;
+  /** Timestamp-like columns: first and last time, epoch ms. */
+  firstMs?: number;
+  lastMs?: number;
+  /** Values as class text (1.0 and 1 are "1"), when the column has at most FEW_VALUES distinct ones. */
+  values?: string[];
+}
+
+export interface TableFacts {
+  table: string;
+  name: string;
+  rows: number;
+  columns: ColumnFacts[];
+}
+
+/** A TIMESTAMP expression of a column that may hold times, or null when it cannot. */
+export function timeExpr(column: ColumnInfo): Sql | null {
+  const c = ident(column.name);
+  if (column.kind === 'temporal') return column.type === 'TIME' ? null : sql`CAST(${c} AS TIMESTAMP)`;
+  if (column.kind === 'string') return sql`TRY_CAST(${c} AS TIMESTAMP)`;
+  return null;
+}
+
+function columnSummary(c: ColumnInfo, i: number) {
+  const x = ident(c.name);
+  const cols: Record<string, ReturnType<typeof num> | ReturnType<typeof numOrNull> | ReturnType<typeof bool>> = {
+    [`n${i}`]: num(sql`count(${x})::DOUBLE`, 0),
+    [`d${i}`]: num(sql`approx_count_distinct(${x})::DOUBLE`, 0),
+  };
+  if (c.kind === 'numeric') {
+    const d = sql`CAST(${x} AS DOUBLE)`;
+    const finite = sql`isfinite(${d})`;
+    cols[`lo${i}`] = numOrNull(sql`min(${d}) FILTER (WHERE ${finite})`);
+    cols[`hi${i}`] = numOrNull(sql`max(${d}) FILTER (WHERE ${finite})`);
+    cols[`w${i}`] = bool(sql`bool_and(${d} = trunc(${d})) FILTER (WHERE ${finite})`);
+  }
+  if (c.kind === 'string') {
+    cols[`t${i}`] = numOrNull(sql`(count(TRY_CAST(${x} AS TIMESTAMP)) / nullif(count(nullif(trim(${x}), '')), 0))::DOUBLE`);
+    cols[`s${i}`] = numOrNull(sql`avg(length(${x}) - length(replace(${x}, ' ', '')))::DOUBLE`);
+  }
+  const t = timeExpr(c);
+  if (t && c.kind === 'temporal') {
+    cols[`f${i}`] = numOrNull(sql`epoch_ms(min(${t}))::DOUBLE`);
+    cols[`l${i}`] = numOrNull(sql`epoch_ms(max(${t}))::DOUBLE`);
+  }
+  return cols;
+}
+
+/** The facts of every column of a table. */
+export async function tableFacts(db: Db, table: string, name: string, signal?: AbortSignal): Promise<TableFacts> {
+  const columns = await describeTable(db, table);
+  const facts: ColumnFacts[] = [];
+  let rows = 0;
+  for (let start = 0; start < columns.length || start === 0; start += COLUMNS_PER_QUERY) {
+    throwIfAborted(signal);
+    const batch = columns.slice(start, start + COLUMNS_PER_QUERY);
+    const spec = Object.assign({ rows: num(raw('count(*)::DOUBLE'), 0) }, ...batch.map((c, i) => columnSummary(c, i)));
+    const r = (await oneOf(db, select(spec, sql`FROM ${ident(table)}`), { signal })) as Record<string, number | boolean | null>;
+    rows = Number(r['rows']);
+    batch.forEach((c, i) => {
+      const f: ColumnFacts = { ...c, rows, nonNull: Number(r[`n${i}`]), distinct: Number(r[`d${i}`]) };
+      const lo = r[`lo${i}`];
+      const hi = r[`hi${i}`];
+      if (typeof lo === 'number' && typeof hi === 'number') {
+        f.min = lo;
+        f.max = hi;
+        f.integral = r[`w${i}`] === true;
+      }
+      if (c.kind === 'string') {
+        f.timestampShare = Number(r[`t${i}`] ?? 0);
+        f.spaces = Number(r[`s${i}`] ?? 0);
+      }
+      if (typeof r[`f${i}`] === 'number') {
+        f.firstMs = r[`f${i}`] as number;
+        f.lastMs = r[`l${i}`] as number;
+      }
+      facts.push(f);
+    });
+    if (columns.length === 0) break;
+  }
+  await exactDistinct(db, table, facts, signal);
+  await textTimeRanges(db, table, facts, signal);
+  await fewValues(db, table, facts, signal);
+  return { table, name, rows, columns: facts };
+}
+
+/**
+ * Exact distinct counts where the estimate is near the number of values: HyperLogLog can be tens of
+ * percent off there, and "every row has a different value" is what tells an id from a category.
+ */
+async function exactDistinct(db: Db, table: string, facts: ColumnFacts[], signal?: AbortSignal): Promise<void> {
+  const near = facts.filter((f) => f.nonNull > 0 && f.distinct >= 0.5 * f.nonNull && f.kind !== 'other');
+  for (let start = 0; start < near.length; start += COLUMNS_PER_QUERY) {
+    const batch = near.slice(start, start + COLUMNS_PER_QUERY);
+    const spec = Object.fromEntries(batch.map((f, i) => [`d${i}`, num(sql`count(DISTINCT ${ident(f.name)})::DOUBLE`, 0)]));
+    const r = await oneOf(db, select(spec, sql`FROM ${ident(table)}`), { signal });
+    batch.forEach((f, i) => (f.distinct = r[`d${i}`]!));
+  }
+}
+
+/** First and last time of text columns that read as timestamps. */
+async function textTimeRanges(db: Db, table: string, facts: ColumnFacts[], signal?: AbortSignal): Promise<void> {
+  const timed = facts.filter((f) => f.kind === 'string' && (f.timestampShare ?? 0) >= 0.95);
+  if (timed.length === 0) return;
+  const spec = Object.assign(
+    {},
+    ...timed.map((f, i) => {
+      const t = timeExpr(f)!;
+      return { [`f${i}`]: numOrNull(sql`epoch_ms(min(${t}))::DOUBLE`), [`l${i}`]: numOrNull(sql`epoch_ms(max(${t}))::DOUBLE`) };
+    }),
+  );
+  const r = (await oneOf(db, select(spec, sql`FROM ${ident(table)}`), { signal })) as Record<string, number | null>;
+  timed.forEach((f, i) => {
+    if (r[`f${i}`] !== null) {
+      f.firstMs = r[`f${i}`]!;
+      f.lastMs = r[`l${i}`]!;
+    }
+  });
+}
+
+/** The values of few-valued columns, as class text, in one query. */
+async function fewValues(db: Db, table: string, facts: ColumnFacts[], signal?: AbortSignal): Promise<void> {
+  // approx_count_distinct can undercount a little: ask a few more and keep only columns that fit.
+  const few = facts.filter((f) => f.distinct <= FEW_VALUES + 3 && f.nonNull > 0 && f.kind !== 'other' && f.kind !== 'temporal');
+  if (few.length === 0) return;
+  const parts = few.map((f, i) => {
+    const v = raw(classTextSql(f.name, f.kind));
+    return sql`(SELECT ${i} AS c, v FROM (SELECT DISTINCT ${v} AS v FROM ${ident(table)} WHERE ${ident(f.name)} IS NOT NULL LIMIT ${FEW_VALUES + 1}))`;
+  });
+  const q = select({ c: num(raw('c')), v: text(raw('v')) }, sql`FROM (${join(parts, ' UNION ALL ')}) ORDER BY c, v`);
+  const values = new Map<number, string[]>();
+  for (const row of await rowsOf(db, q, { signal })) {
+    if (row.v === null) continue;
+    const list = values.get(row.c) ?? [];
+    list.push(row.v);
+    values.set(row.c, list);
+  }
+  few.forEach((f, i) => {
+    const list = values.get(i) ?? [];
+    if (list.length <= FEW_VALUES) {
+      f.values = list;
+      f.distinct = list.length;
+    }
+  });
+}
