@@ -1,0 +1,166 @@
+/**
+ * The search over segments and time for one measure. For every segment (each value of each segmenting
+ * column, and all rows) it compares with the baseline every run of windows a problem could occupy: each
+ * window, short runs of up to four windows, every "from this window on" and "until this window", and the
+ * whole log - so that a bug starting on some date in a small segment is tested on all its rows at once,
+ * however few a single window holds. Runs with too few rows are never tested. Every comparison of the
+ * investigation is one false-discovery family (Benjamini-Hochberg). Per segment the run that stands out
+ * most - strong, and unlike the same segment outside it - becomes a candidate.
+ */
+import { benjaminiHochberg } from '../slices/significance';
+import { ALL, type SegmentKey } from './grid';
+import type { Comparison, Measure } from './measures';
+
+export interface ScanContext {
+  windows: number;
+  /** Segments to search: every code of every dimension (ALL is always searched). */
+  segments: SegmentKey[];
+  minSupport: number;
+  /** Rows of the log (reach). */
+  rows: number;
+  /** Whether there is a reference; without one, a run's baseline is its own segment outside the run. */
+  hasReference: boolean;
+}
+
+export interface RunTest {
+  measure: number;
+  segment: SegmentKey;
+  from: number;
+  to: number;
+  rows: number;
+  baselineRows: number;
+  comparison: Comparison;
+  q: number;
+}
+
+/** A place where a measure stands out: a segment (or ALL) over a run of windows. */
+export interface Candidate {
+  measure: number;
+  segment: SegmentKey;
+  from: number;
+  to: number;
+  rows: number;
+  baselineRows: number;
+  comparison: Comparison;
+  q: number;
+  /** The same measure over the rest of the log against the whole reference (null without one). */
+  elsewhere: Comparison | null;
+  /** The same segment outside the run (null for a run spanning the log). */
+  outside: Comparison | null;
+  /** The measure's typical effect in one window of one segment of the same column (or of all rows): normal variation. */
+  noise: number;
+}
+
+export const FDR = 0.01;
+/** Short runs tested from every window: a problem of a day, a week, a month. */
+const SHORT_RUN = 4;
+
+/** The runs of windows tested: short runs, every suffix and prefix, and the whole log. */
+export function runsOf(windows: number): [number, number][] {
+  const last = windows - 1;
+  const seen = new Set<string>();
+  const out: [number, number][] = [];
+  const add = (a: number, b: number) => {
+    const k = `${a}:${b}`;
+    if (a < 0 || b > last || a > b || seen.has(k)) return;
+    seen.add(k);
+    out.push([a, b]);
+  };
+  for (let a = 0; a <= last; a++) for (let len = 1; len <= SHORT_RUN; len++) add(a, a + len - 1);
+  for (let k = 0; k <= last; k++) {
+    add(k, last);
+    add(0, k);
+  }
+  return out;
+}
+
+function baseline<T>(m: Measure<T>, ctx: ScanContext, segment: SegmentKey, from: number, to: number): T {
+  if (ctx.hasReference) {
+    const own = m.reference(segment);
+    return m.rows(own) >= ctx.minSupport ? own : m.reference(ALL);
+  }
+  return m.minus(m.current(segment, 0, ctx.windows - 1), m.current(segment, from, to));
+}
+
+/** Every testable run of every segment for one measure; `tooSmall` counts runs left out for too few rows. */
+export function testRuns<T>(m: Measure<T>, index: number, ctx: ScanContext, counter: { tooSmall: number }): RunTest[] {
+  const out: RunTest[] = [];
+  const runs = runsOf(ctx.windows);
+  for (const segment of [ALL, ...ctx.segments]) {
+    if (m.rows(m.current(segment, 0, ctx.windows - 1)) < ctx.minSupport) {
+      counter.tooSmall++;
+      continue;
+    }
+    for (const [from, to] of runs) {
+      // Without a reference, the whole log has nothing to be compared with.
+      if (!ctx.hasReference && from === 0 && to === ctx.windows - 1) continue;
+      const cur = m.current(segment, from, to);
+      const rows = m.rows(cur);
+      if (rows < ctx.minSupport) {
+        if (rows > 0 && to === from) counter.tooSmall++;
+        continue;
+      }
+      const b = baseline(m, ctx, segment, from, to);
+      const baselineRows = m.rows(b);
+      if (baselineRows < ctx.minSupport) continue;
+      const comparison = m.compare(cur, b);
+      if (comparison) out.push({ measure: index, segment, from, to, rows, baselineRows, comparison, q: 1 });
+    }
+  }
+  return out;
+}
+
+/** Benjamini-Hochberg q-values over every test of the investigation (one family). */
+export function adjust(tests: RunTest[]): void {
+  const q = benjaminiHochberg(tests.map((t) => t.comparison.p));
+  tests.forEach((t, i) => (t.q = q[i]!));
+}
+
+const median = (xs: number[]) => {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+};
+
+/** A reach of 5% of the rows counts fully (see severity.ts). */
+const reachWeight = (rows: number, total: number) => 0.5 + 0.5 * Math.min(1, Math.sqrt(rows / Math.max(1, total) / 0.05));
+
+/** The best run of each segment where the measure stands out, as candidates. */
+export function candidates<T>(m: Measure<T>, index: number, tests: RunTest[], ctx: ScanContext): Candidate[] {
+  const mine = tests.filter((t) => t.measure === index);
+  const last = ctx.windows - 1;
+  // Normal variation differs by level: all rows move little from window to window, one airport much more.
+  const noiseByDim = new Map<number, number>();
+  for (const dim of new Set(mine.map((t) => t.segment.dim)))
+    noiseByDim.set(dim, median(mine.filter((t) => t.from === t.to && t.segment.dim === dim).map((t) => t.comparison.effect)));
+  const bySegment = new Map<string, RunTest[]>();
+  for (const t of mine) {
+    if (t.q >= FDR || t.comparison.effect < m.threshold) continue;
+    const k = `${t.segment.dim}:${t.segment.code}`;
+    bySegment.set(k, [...(bySegment.get(k) ?? []), t]);
+  }
+  const all = m.current(ALL, 0, last);
+  const allBase = ctx.hasReference ? baseline(m, ctx, ALL, 0, last) : undefined;
+  const out: Candidate[] = [];
+  for (const runs of bySegment.values()) {
+    let best: { t: RunTest; outside: Comparison | null; strength: number } | undefined;
+    for (const t of runs) {
+      const whole = t.from === 0 && t.to === last;
+      const segmentAll = m.current(t.segment, 0, last);
+      const outsideStats = m.minus(segmentAll, m.current(t.segment, t.from, t.to));
+      const outside =
+        !whole && m.rows(outsideStats) >= ctx.minSupport ? m.compare(outsideStats, baseline(m, ctx, t.segment, 0, last)) : null;
+      // A run is the right scope when the segment looks normal outside it.
+      const timeContrast = whole || !outside ? 1 : Math.min(1, t.comparison.effect / Math.max(outside.effect, 0.1 * m.threshold) / 3);
+      const strength = t.comparison.effect * reachWeight(t.rows, ctx.rows) * timeContrast;
+      if (!best || strength > best.strength) best = { t, outside, strength };
+    }
+    if (!best) continue;
+    const t = best.t;
+    const rest = m.minus(all, m.current(t.segment, t.from, t.to));
+    const elsewhere = allBase !== undefined && m.rows(rest) >= ctx.minSupport ? m.compare(rest, allBase) : null;
+    out.push({ ...t, elsewhere, outside: best.outside, noise: noiseByDim.get(t.segment.dim) ?? 0 });
+  }
+  return out;
+}

@@ -1,0 +1,482 @@
+/**
+ * The investigation: what is wrong with the model, where, and since when - found without being told where
+ * to look. Over the training data, the prediction log, the labels that came later and the model, it
+ * measures every input, the model's outputs, the labels and the model's error in every segment x window
+ * cell (grid.ts, one scan per side), keeps the cells that stand out from their baseline and from the rest
+ * of the log, confirms the strongest with the exact drift statistics, adds the slices where the model
+ * fails and what the model relies on, and returns one list of findings ranked on one severity scale. The
+ * app's Overview and `lantern investigate` both run this.
+ */
+import type { Db } from '../db';
+import { LanternError, throwIfAborted } from '../errors';
+import { categoricalColumnDrift, numericalColumnDrift } from '../drift/columnDrift';
+import { attributionInputs } from '../checks/attribution';
+import { timestampSql } from '../metrics/time';
+import type { TreeEnsemble } from '../model/ensemble';
+import type { RoleMap } from '../roles';
+import { describeTable, type ColumnInfo } from '../schema';
+import { sliceDimensions } from '../slices/dimensions';
+import { ident, num, oneOf, raw, select, sql } from '../sql';
+import { buildFindings, score, type BuildContext, type Scored } from '../findings/build';
+import { categoryCounts, type CategoryCounts } from '../findings/categories';
+import { ALL, screenGrid, type GridDimension } from '../findings/grid';
+import { categoryShift, errorIncrease, missingShare, numericShift, stuckValue, unseenValues, type Measure } from '../findings/measures';
+import { adjust, candidates, testRuns, type RunTest, type ScanContext } from '../findings/scan';
+import { severity } from '../findings/severity';
+import { change, fmt, segmentText } from '../findings/text';
+import type { Finding, Investigation, InvestigationStep } from '../findings/types';
+import { investigationUnit, minimumSupport } from '../findings/windows';
+import type { Setup } from '../setup/types';
+import { rowErrorSql, type RowErrorName } from '../slices/rowError';
+import type { SliceSearcher } from '../slices/search';
+import { openPerformance, type PerformanceSession } from './performance';
+import type { Run } from './run';
+
+export interface InvestigateInput {
+  setup: Setup;
+  model?: TreeEnsemble | undefined;
+}
+
+export interface InvestigateOptions {
+  /** Cells with fewer rows are never ranked (default: a quarter percent of the log, 30 to 200 rows). */
+  minSupport?: number;
+  onProgress?: (step: string, done: number, total: number) => void;
+  /** Where the slice search's JS runs (the app: a worker of its own). */
+  search?: SliceSearcher;
+  /** The joined table the investigation creates (and drops). */
+  out?: string;
+}
+
+/** Segmenting columns searched at most, and values per column. */
+const MAX_DIMENSIONS = 16;
+const MAX_SEGMENT_VALUES = 30;
+/** Findings whose drift is confirmed with the exact statistics (the rest keep their screening numbers). */
+const CONFIRMED = 24;
+
+const rolesOf = (setup: Setup, table: string | null): RoleMap =>
+  Object.fromEntries(Object.entries(setup.datasets.find((d) => d.table === table)?.roles ?? {}).map(([c, r]) => [c, r.role]));
+
+/** Integer columns equal to a part of the timestamp (hour, day of week, month...): their drift follows the calendar. */
+async function calendarColumns(
+  db: Db,
+  table: string,
+  ts: string,
+  columns: ColumnInfo[],
+  signal?: AbortSignal,
+): Promise<Map<string, string>> {
+  const parts = ['hour', 'isodow', 'dayofweek', 'day', 'month', 'week', 'dayofyear', 'quarter'];
+  const candidates = columns.filter((c) => c.kind === 'numeric');
+  const out = new Map<string, string>();
+  if (candidates.length === 0) return out;
+  const spec: Record<string, ReturnType<typeof num>> = {};
+  candidates.forEach((c, i) =>
+    parts.forEach((p, j) => {
+      spec[`c${i}_${j}`] = num(sql`avg(CASE WHEN CAST(${ident(c.name)} AS DOUBLE) = ${raw(p)}(${raw(ts)}) THEN 1.0 ELSE 0.0 END)`, 0);
+    }),
+  );
+  const r = await oneOf(db, select(spec, sql`FROM ${ident(table)} WHERE ${raw(ts)} IS NOT NULL`), { signal });
+  candidates.forEach((c, i) => {
+    const j = parts.findIndex((_, k) => r[`c${i}_${k}`]! >= 0.99);
+    if (j >= 0) out.set(c.name, `${parts[j] === 'isodow' || parts[j] === 'dayofweek' ? 'day of week' : parts[j]} of ${'the timestamp'}`);
+  });
+  return out;
+}
+
+/** The per-row error the investigation ranks the model by, and its name in titles. */
+function errorMeasure(session: PerformanceSession): { name: RowErrorName; title: string } {
+  const spec = session.spec;
+  if (spec.task === 'regression') return { name: 'absolute_error', title: 'absolute error (MAE)' };
+  if (spec.task === 'binary' && spec.score) return { name: 'log_loss', title: 'log loss' };
+  return { name: 'error_rate', title: 'error rate' };
+}
+
+export async function investigate(run: Run, input: InvestigateInput, options: InvestigateOptions = {}): Promise<Investigation> {
+  const { db, signal } = run;
+  const { setup } = input;
+  const steps: InvestigationStep[] = [];
+  const progress = (step: string, done: number) => options.onProgress?.(step, done, 7);
+  if (!setup.current) throw new LanternError('usage', 'Drop the production log (the predictions the model made) to investigate it.');
+  const current = setup.current;
+  const reference = setup.reference;
+  const logRoles = rolesOf(setup, current);
+  const refRoles = reference ? rolesOf(setup, reference) : {};
+
+  // 1. Labels joined to the log, when there are labels and model outputs.
+  progress('joining labels', 0);
+  let session: PerformanceSession | undefined;
+  const out = options.out ?? '__investigation_rows';
+  if (setup.label && (setup.score || setup.prediction || Object.values(logRoles).includes('score'))) {
+    try {
+      session = await openPerformance(run, {
+        data: current,
+        labels: setup.labels ?? undefined,
+        reference: reference && setup.label && refRoles[setup.label.column] === 'label' ? reference : undefined,
+        choices: {
+          ...(setup.join ? { id: setup.join.log } : {}),
+          label: setup.label.column,
+          ...(setup.score ? { score: setup.score } : {}),
+          ...(setup.prediction ? { prediction: setup.prediction } : {}),
+          ...(setup.timestamp ? { timestamp: setup.timestamp } : {}),
+        },
+        out,
+      });
+      steps.push({ step: 'performance', status: 'done' });
+    } catch (error) {
+      if (!(error instanceof LanternError) || error.code === 'cancelled') throw error;
+      steps.push({ step: 'performance', status: 'skipped', reason: error.message });
+    }
+  } else
+    steps.push({
+      step: 'performance',
+      status: 'skipped',
+      reason: setup.label
+        ? 'No model output found in the log: mark the score or prediction column in the Data view.'
+        : 'No labels yet: drop the file of labels that arrived later, or mark the label column in the Data view.',
+    });
+
+  try {
+    const table = session?.table ?? current;
+    const columns = await describeTable(db, table);
+    const refColumns = reference ? await describeTable(db, reference) : [];
+    const inRef = (c: string) => !reference || refColumns.some((r) => r.name === c);
+    const [{ n: rows }] = [await oneOf(db, select({ n: num(raw('count(*)::DOUBLE'), 0) }, sql`FROM ${ident(current)}`), { signal })];
+    const refRows = reference
+      ? (await oneOf(db, select({ n: num(raw('count(*)::DOUBLE'), 0) }, sql`FROM ${ident(reference)}`), { signal })).n
+      : 0;
+    const labelled = session?.setup.join.matched ?? 0;
+    const minSupport = options.minSupport ?? minimumSupport(rows);
+    const investigation: Investigation = {
+      findings: [],
+      steps,
+      minSupport,
+      tooSmall: 0,
+      windowUnit: null,
+      rows: { reference: refRows, current: rows, labelled },
+    };
+
+    const ts = setup.timestamp ? columns.find((c) => c.name === setup.timestamp) : undefined;
+    if (!ts) {
+      steps.push({
+        step: 'segments and windows',
+        status: 'skipped',
+        reason: 'No time column in the log: mark one in the Data view to see since when.',
+      });
+      return investigation;
+    }
+    const tsSql = timestampSql(ts.name, ts.kind);
+    const [span] = await db.query(
+      `SELECT (epoch_ms(max(${tsSql})) - epoch_ms(min(${tsSql})))::DOUBLE AS s FROM ${ident(table)} WHERE ${tsSql} IS NOT NULL`,
+      { signal },
+    );
+    const unit = investigationUnit(Number(span?.['s'] ?? 0), rows, minSupport) ?? 'day';
+    investigation.windowUnit = unit === 'quarter' || unit === 'year' ? 'month' : unit;
+
+    // 2. What is screened: inputs (in both files when there is a reference), the outputs, the label.
+    const roleOf = (c: string) => logRoles[c] ?? (c === setup.label?.column ? 'label' : 'feature');
+    const isInput = (c: ColumnInfo) => (roleOf(c.name) === 'feature' || roleOf(c.name) === 'segment') && inRef(c.name);
+    const numeric = columns.filter((c) => isInput(c) && c.kind === 'numeric').map((c) => c.name);
+    const categorical = columns.filter((c) => isInput(c) && (c.kind === 'string' || c.kind === 'boolean')).map((c) => c.name);
+    const scoreCol = setup.score && inRef(setup.score) && columns.some((c) => c.name === setup.score) ? setup.score : undefined;
+    // A predicted class is a category (its share of each class moves), a predicted number (regression) a number.
+    const regression = session?.spec.task === 'regression';
+    const hasPrediction = Boolean(setup.prediction && inRef(setup.prediction) && columns.some((c) => c.name === setup.prediction));
+    const predictionCol = hasPrediction && !regression ? setup.prediction! : undefined;
+    const numericPrediction = hasPrediction && regression ? setup.prediction! : undefined;
+    const labelCol = session && reference && session.reference ? session.spec.label : undefined;
+
+    progress('segments', 1);
+    const sliceRoles: RoleMap = Object.fromEntries(columns.map((c) => [c.name, isInput(c) ? 'segment' : 'ignore']));
+    const calendar = await calendarColumns(
+      db,
+      table,
+      tsSql,
+      columns.filter((c) => numeric.includes(c.name)),
+      signal,
+    );
+    // A column that follows the calendar (an hour, a weekday) cut by calendar windows gives cells of a few days: not a segment.
+    for (const c of calendar.keys()) sliceRoles[c] = 'ignore';
+    const dims: GridDimension[] = (await sliceDimensions(db, table, columns, sliceRoles, { maxValues: MAX_SEGMENT_VALUES, signal }))
+      .filter((d) => d.kind === 'categorical')
+      .sort((a, b) => a.values.length - b.values.length)
+      .slice(0, MAX_DIMENSIONS)
+      .map((d) => ({
+        name: d.name,
+        codeSql: d.codeSql,
+        labels: d.values.map((v) => (v.predicate.op === 'is null' ? 'missing' : String(v.predicate.value))),
+      }));
+
+    // 3. The grid: one scan per side.
+    progress('screening', 2);
+    const error = session ? errorMeasure(session) : undefined;
+    const screened = [...numeric, ...(scoreCol ? [scoreCol] : []), ...(numericPrediction ? [numericPrediction] : [])];
+    const other = [...categorical, ...(predictionCol ? [predictionCol] : [])];
+    const grid = await screenGrid(
+      db,
+      {
+        current: {
+          table,
+          timeSql: tsSql,
+          unit,
+          ...(session && error ? { errorSql: rowErrorSql(session.spec, error.name) } : {}),
+        },
+        ...(reference
+          ? {
+              reference: {
+                table: reference,
+                ...(session?.reference && error ? { errorSql: rowErrorSql(session.reference, error.name) } : {}),
+              },
+            }
+          : {}),
+        dims,
+        numeric: screened,
+        other,
+      },
+      signal,
+    );
+    throwIfAborted(signal);
+    progress('categories', 3);
+    const counts: CategoryCounts[] = [];
+    for (const c of [...categorical, ...(predictionCol ? [predictionCol] : []), ...(labelCol ? [labelCol] : [])]) {
+      throwIfAborted(signal);
+      counts.push(
+        await categoryCounts(
+          db,
+          c,
+          { table, timeSql: tsSql, unit },
+          reference ? { table: reference } : undefined,
+          dims,
+          grid.windows,
+          signal,
+        ),
+      );
+    }
+
+    // 4. Measures, tested cell by cell, one false-discovery family for the whole investigation.
+    progress('testing', 4);
+    const measures: Measure<unknown>[] = [];
+    screened.forEach((c, i) => {
+      const output = c === scoreCol || c === numericPrediction;
+      measures.push(numericShift(grid, i, c, output ? 'output-drift' : 'drift') as Measure<unknown>);
+      measures.push(missingShare(grid, i, c) as Measure<unknown>);
+      if (!output && !calendar.has(c)) measures.push(stuckValue(grid, i, c) as Measure<unknown>);
+    });
+    other.forEach((c, i) => measures.push(missingShare(grid, screened.length + i, c) as Measure<unknown>));
+    for (const cc of counts) {
+      const kind = cc.column === predictionCol ? 'output-drift' : cc.column === labelCol ? 'label-drift' : 'drift';
+      measures.push(categoryShift(cc, kind) as Measure<unknown>);
+      if (kind === 'drift' && reference) measures.push(unseenValues(cc) as Measure<unknown>);
+    }
+    if (session && error) measures.push(errorIncrease(grid, error.title) as Measure<unknown>);
+    const segments = dims.flatMap((_, dim) => grid.codes(dim).map((code) => ({ dim, code })));
+    const ctx: ScanContext = { windows: grid.windows.length, segments, minSupport, rows, hasReference: Boolean(reference) };
+    const counter = { tooSmall: 0 };
+    const tests: RunTest[] = [];
+    measures.forEach((m, i) => {
+      // Without a reference, only what the log itself can show: its own history.
+      if (!reference && (m.aspect === 'error' || m.aspect === 'unseen')) return;
+      tests.push(...testRuns(m, i, ctx, counter));
+    });
+    adjust(tests);
+    if (process.env['DEBUG_COL'])
+      for (const t of tests.filter((t) => measures[t.measure]!.column === process.env['DEBUG_COL'] && t.segment.dim < 0 && measures[t.measure]!.aspect === 'shift'))
+        console.error('ALL', t.from, t.to, t.rows, t.comparison.effect.toFixed(3), t.comparison.p, t.q);
+    investigation.tooSmall = counter.tooSmall;
+    const build: BuildContext = {
+      dims,
+      windows: grid.windows,
+      unit,
+      rows,
+      labelled,
+      calendar,
+      values: new Map(counts.map((c) => [c.column, c.values])),
+      errorName: error?.title ?? 'error',
+      score: scoreCol,
+      prediction: predictionCol ?? numericPrediction,
+      label: labelCol,
+    };
+    const scored: Scored[] = measures.flatMap((m, i) => candidates(m, i, tests, ctx).map((c) => score(build, c, m)));
+    if (process.env['DEBUG_COL'])
+      for (const x of scored.filter((y) => y.measure.column === process.env['DEBUG_COL']))
+        console.error(
+          x.measure.aspect,
+          x.kind,
+          x.severity,
+          JSON.stringify(x.segment),
+          x.run.from,
+          x.run.to,
+          x.candidate.rows,
+          x.candidate.comparison.effect.toFixed(3),
+          x.candidate.noise.toFixed(3),
+          x.candidate.outside?.effect.toFixed(3),
+        );
+    let findings = buildFindings(build, scored);
+
+    // 5. The strongest drift findings with the exact statistics of the drift report.
+    progress('confirming', 5);
+    if (reference) findings = await confirm(db, findings, { table, rows, reference, tsSql, dims, numeric: screened }, signal);
+
+    // 6. Slices where the model fails, and what the model relies on.
+    progress('slices', 6);
+    if (session && error) findings.push(...(await failingSlices(run, session, error, rows, labelled, findings, options.search)));
+    if (input.model && reference) {
+      try {
+        const a = await attributionInputs(db, input.model, { reference, current }, signal);
+        const moved = a.features.map((f, i) => ({ f, d: Math.abs(a.current[i]! - a.reference[i]!) / Math.max(a.referenceTotal, 1e-12) }));
+        const share = moved.reduce((s, x) => s + x.d, 0);
+        moved.sort((x, y) => y.d - x.d);
+        if (share >= 0.05)
+          findings.push({
+            id: 'attribution-drift',
+            kind: 'attribution-drift',
+            title: `What the model relies on moved: ${fmt(share * 100)}% of its mean |SHAP| shifted between features, most for ${moved
+              .slice(0, 3)
+              .map((m) => m.f)
+              .join(', ')}`,
+            severity: severity({ kind: 'attribution-drift', magnitude: share / 0.1, reach: 1, contrast: 3 }),
+            columns: moved.slice(0, 3).map((m) => m.f),
+            segment: [],
+            window: null,
+            evidence: {
+              moved_share: share,
+              top_feature: moved[0]?.f ?? null,
+              rows_reference: a.sampled.reference,
+              rows_current: a.sampled.current,
+            },
+            parts: [],
+            link: { view: 'explain' },
+          });
+        steps.push({ step: 'attribution', status: 'done' });
+      } catch (error) {
+        if (!(error instanceof LanternError) || error.code === 'cancelled') throw error;
+        steps.push({ step: 'attribution', status: 'skipped', reason: error.message });
+      }
+    }
+    steps.push({ step: 'segments and windows', status: 'done' });
+    progress('done', 7);
+    investigation.findings = findings.sort((a, b) => b.severity - a.severity);
+    return investigation;
+  } finally {
+    if (session) await session.dispose({ db }).catch(() => undefined);
+  }
+}
+
+interface ConfirmInput {
+  table: string;
+  rows: number;
+  reference: string;
+  tsSql: string;
+  dims: GridDimension[];
+  numeric: string[];
+}
+
+/** SQL of a finding's rows in the log (its segment and window), and of its segment in the reference. */
+function placeSql(f: Finding, input: ConfirmInput): { current: string; reference: string } {
+  const seg = f.segment.map((s) => `CAST(${ident(s.column)} AS VARCHAR) = ${sql`${s.value}`.text}`).join(' AND ') || 'TRUE';
+  const when = f.window
+    ? `${input.tsSql} >= TIMESTAMP ${sql`${f.window.start}`.text} AND ${input.tsSql} < TIMESTAMP ${sql`${f.window.end}`.text}`
+    : 'TRUE';
+  return { current: `(${seg}) AND (${when})`, reference: seg };
+}
+
+/**
+ * Replaces the screening effect of the strongest distribution findings by the exact statistics (the
+ * normed Wasserstein distance or the Jensen-Shannon distance, with the KS or chi-square p-value), here and
+ * in the rest of the log, and rescores them.
+ */
+async function confirm(db: Db, findings: Finding[], input: ConfirmInput, signal?: AbortSignal): Promise<Finding[]> {
+  const t = { reference: input.reference, current: input.table };
+  let done = 0;
+  for (const f of findings) {
+    if (done >= CONFIRMED) break;
+    if (!['drift', 'output-drift', 'scale-change', 'label-drift'].includes(f.kind)) continue;
+    if (f.segment.some((s) => s.value === 'missing')) continue;
+    const column = f.columns[0]!;
+    const numericColumn = input.numeric.includes(column);
+    const where = placeSql(f, input);
+    throwIfAborted(signal);
+    const here = numericColumn
+      ? await numericalColumnDrift(db, t, column, { approxDistinct: 0 }, { method: 'wasserstein', where, signal })
+      : await categoricalColumnDrift(db, t, column, { method: 'jensenshannon', where, signal });
+    const else_ = numericColumn
+      ? await numericalColumnDrift(
+          db,
+          t,
+          column,
+          { approxDistinct: 0 },
+          { method: 'wasserstein', where: { current: `NOT (${where.current})` }, signal },
+        )
+      : await categoricalColumnDrift(db, t, column, { method: 'jensenshannon', where: { current: `NOT (${where.current})` }, signal });
+    done++;
+    if (here.score === null) continue;
+    const stats = here.stats as Record<string, unknown> | null;
+    const p = numericColumn ? (stats?.['ks_p_value'] as number) : (stats?.['chi2_p_value'] as number);
+    const elsewhere = else_.score;
+    f.evidence = {
+      ...f.evidence,
+      method: numericColumn ? 'wasserstein' : 'jensenshannon',
+      statistic: here.score,
+      elsewhere,
+      p_value: p ?? f.evidence['p_value'] ?? null,
+      ...(numericColumn ? { ks_statistic: (stats?.['ks_statistic'] as number) ?? null } : {}),
+      rows: here.nCur,
+      baseline_rows: here.nRef,
+    };
+    const contrast = elsewhere && elsewhere > 0 ? here.score / elsewhere : Number.POSITIVE_INFINITY;
+    const whole = f.segment.length === 0 && !f.window;
+    f.severity = Math.max(
+      f.severity,
+      severity({
+        kind: f.kind,
+        magnitude: here.score / 0.1,
+        reach: here.nCur / Math.max(1, input.rows),
+        contrast: whole ? 1 : contrast,
+        ...(f.detail?.includes('follows the calendar') ? { expected: true } : {}),
+      }),
+    );
+    if (f.kind !== 'scale-change' && numericColumn)
+      f.title = f.title
+        .replace(/drift [^,;]*?(?= against| \(|$|;)/, `drift ${fmt(here.score)}`)
+        .replace(/against [^ ]+ elsewhere/, `against ${fmt(elsewhere ?? 0)} elsewhere`);
+  }
+  return findings.sort((a, b) => b.severity - a.severity);
+}
+
+/** Slices of one or two conditions where the model fails much more than in the rest of the log. */
+async function failingSlices(
+  run: Run,
+  session: PerformanceSession,
+  error: { name: RowErrorName; title: string },
+  rows: number,
+  labelled: number,
+  existing: Finding[],
+  search?: SliceSearcher,
+): Promise<Finding[]> {
+  const found = await session.findSlices(run, { metric: error.name, threshold: session.spec.threshold }, undefined, search);
+  const out: Finding[] = [];
+  for (const s of found.discovery.slices) {
+    if (!s.significant || s.difference <= 0) continue;
+    const segment = s.predicates.map((p) => ({
+      column: p.column,
+      value: p.op === '=' ? String(p.value) : (s.label.split(' AND ').find((l) => l.includes(p.column)) ?? String(p.value)),
+      ...(p.op !== '=' ? { op: p.op } : {}),
+    }));
+    const key = segmentText(segment);
+    if (existing.some((f) => f.kind === 'performance' && segmentText(f.segment) === key)) continue;
+    const relative = s.difference / Math.max(1e-12, s.overall);
+    out.push({
+      id: `failing-slice|${key}`,
+      kind: 'failing-slice',
+      title: `The model fails for ${key}: ${error.title} ${fmt(s.metric)} against ${fmt(s.overall)} overall (${change(relative)}, ${fmt(s.n)} rows)`,
+      severity: severity({ kind: 'failing-slice', magnitude: relative / 0.1, reach: s.n / Math.max(1, labelled), contrast: 3 }),
+      columns: s.predicates.map((p) => p.column),
+      segment,
+      window: null,
+      evidence: { metric: error.name, value: s.metric, overall: s.overall, rows: s.n, p_value: s.p_value, q_value: s.q_value },
+      parts: [],
+      link: { view: 'performance', segment },
+    });
+  }
+  void rows;
+  void ALL;
+  return out;
+}
