@@ -18,9 +18,6 @@ import { registerWorkspaceSections } from './sections';
 import { SetupLink } from './setupLink.svelte';
 import { DetachedDatasets, FIRST_VIEW } from './workspaceSection.svelte';
 
-export type { Notice } from './notices';
-export { FIRST_VIEW } from './workspaceSection.svelte';
-
 /** Files of the bundled demo, served from the app's own origin. */
 export const DEMO_FILES = ['demo/training.csv', 'demo/production.csv', 'demo/labels.csv'];
 /** The demo's model, loaded after its data so its features match at once. */
