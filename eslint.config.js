@@ -4,7 +4,11 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 
-/** Layer rules: what each layer may import (see ../shared/ARCHITECTURE.md and docs/decisions/0002-layers.md). */
+/**
+ * Layer rules: what each layer may import (see docs/architecture.md and docs/decisions/0002-layers.md).
+ * The full set, with cycles, is .dependency-cruiser.js (`npm run lint:deps`); these stay because eslint
+ * also sees type-only imports inside .svelte files, which dependency-cruiser cannot (decision 0008).
+ */
 const uiAndEngine = [
   'svelte',
   'svelte/*',
@@ -18,6 +22,8 @@ const uiAndEngine = [
   'virtua',
   'virtua/*',
 ];
+/** Reaching the engine without the typed client. */
+const engineDirect = ['**/engine/**', '@duckdb/*', 'duckdb-browser-blocking', '**/cli/**', '**/workers/**'];
 const appLayers = [
   '**/components/**',
   '**/state/**',
@@ -62,16 +68,26 @@ export default ts.config(
     },
   },
   {
-    // Views and state reach the engine only through the typed client.
-    files: ['src/components/**', 'src/state/**', 'src/views/**'],
+    // State reaches the engine only through the typed client.
+    files: ['src/state/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: engineDirect, message: 'Use the typed client in src/client/.' }] }],
+    },
+  },
+  {
+    // Components and views get the state from context (useWorkspace) or props; the engine, the client,
+    // storage and worker plumbing stay behind the state layer. Type-only imports count too.
+    files: ['src/components/**', 'src/views/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            { group: engineDirect, message: 'Components reach the engine through the state (src/state/).' },
             {
-              group: ['**/engine/**', '@duckdb/*', 'duckdb-browser-blocking', '**/cli/**', '**/workers/**'],
-              message: 'Use the typed client in src/client/.',
+              group: ['**/client/**', '**/persistence', '**/persistence/**', '**/rpc/**', 'comlink', 'dexie', 'apache-arrow'],
+              message:
+                'Components use the state (useWorkspace() from src/state/context.ts, or props); result types come from src/state/results.ts.',
             },
           ],
         },

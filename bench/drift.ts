@@ -1,5 +1,5 @@
 /**
- * Benchmark for issue 3: the full drift report (every statistic, every column) of 1,000,000 reference rows
+ * Benchmark of the full drift report (every statistic, every column) of 1,000,000 reference rows
  * against 1,000,000 current rows x 20 columns (12 continuous, 4 integer with ties, 4 categorical), in
  * DuckDB-WASM under Node (the same wasm the browser worker runs).
  * Run: npx tsx bench/drift.ts [rows]. Prints one JSON line per step with milliseconds.

@@ -1,5 +1,5 @@
 /**
- * Benchmark for issue 4: metrics, windows and slice discovery (depth 2) on a 1,000,000-row prediction log
+ * Benchmark of metrics, windows and slice discovery (depth 2) on a 1,000,000-row prediction log
  * with 10 segment columns, in DuckDB-WASM under Node (the same wasm the browser worker runs).
  * Run: npx tsx bench/performance.ts [rows]. Prints one JSON line per step with milliseconds.
  */

@@ -16,12 +16,12 @@ export const DATA_VERSION = 2;
 
 export const NUMERICAL = Array.from({ length: 12 }, (_, i) => `num_${i}`);
 export const INTEGERS = ['int_0', 'int_1', 'int_2'];
-/** Levels of each categorical column seg_0..seg_9 (the "10 segment columns" of issue 4). */
+/** Levels of each categorical column seg_0..seg_9 (the slice benchmark's "10 segment columns"). */
 export const SEGMENT_LEVELS = [4, 5, 3, 8, 12, 6, 20, 2, 30, 50];
 export const SEGMENTS = SEGMENT_LEVELS.map((_, i) => `seg_${i}`);
 /** The model's inputs: every numerical and integer feature (xgboost takes numbers). */
 export const MODEL_FEATURES = [...NUMERICAL, ...INTEGERS];
-/** 20 feature columns for the drift report of issue 3: 12 numerical, 3 integer, 5 categorical. */
+/** 20 feature columns for the drift report benchmark: 12 numerical, 3 integer, 5 categorical. */
 export const DRIFT_COLUMNS = [...NUMERICAL, ...INTEGERS, ...SEGMENTS.slice(0, 5)];
 
 const SECONDS_PER_WEEK = 7 * 86_400;

@@ -92,7 +92,7 @@ export function logSpec(table: string, threshold = 0.5): PerfSpec {
   };
 }
 
-/** Slices over the 10 segment columns (and the timestamp's parts), as issue 4's benchmark asks; the numerical features are left out. */
+/** Slices over the 10 segment columns (and the timestamp's parts), as the slice benchmark asks; the numerical features are left out. */
 export function segmentRoles(columns: readonly ColumnInfo[]): RoleMap {
   const roles: RoleMap = {};
   for (const c of columns) roles[c.name] = SEGMENTS.includes(c.name) ? 'segment' : c.name === 'timestamp' ? 'timestamp' : 'ignore';

@@ -1,5 +1,5 @@
 /**
- * Issue 3: the full drift report (all statistics, all columns) for the reference vs the production log,
+ * The full drift report (all statistics, all columns) for the reference vs the production log,
  * 20 feature columns, in Node; native DuckDB replays the report's SQL.
  */
 import type { Db } from '../../src/lib/db';

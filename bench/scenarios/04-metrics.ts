@@ -1,5 +1,5 @@
 /**
- * Issue 4: realised performance of the log (binary, score + delayed labels) overall with curves and
+ * Realised performance of the log (binary, score + delayed labels) overall with curves and
  * bootstrap intervals, and per week with the reference as a baseline; and what a threshold change costs
  * in the engine: the worker API's `atThreshold` after the performance view is on screen (session prepared,
  * overall report, weekly windows with reference and CBPE, the slice table of one segment, a heatmap),

@@ -1,5 +1,5 @@
 /**
- * Issue 4: worst-slice discovery (SliceLine, depth 2) over the 10 segment columns and the timestamp's
+ * Worst-slice discovery (SliceLine, depth 2) over the 10 segment columns and the timestamp's
  * parts of the log, per-row 0/1 error: dimensions built in DuckDB, the lattice searched in JS.
  */
 import { coreMissing, importCore } from '../lib/core';

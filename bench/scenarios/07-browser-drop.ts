@@ -1,5 +1,5 @@
 /**
- * Issue 8: from dropping the 1,000,000-row CSV on the built app in Chromium to the first table on screen
+ * From dropping the 1,000,000-row CSV on the built app in Chromium to the first table on screen
  * (now: the dataset card with its row count; the drift table once the drift view is on main, see
  * 08-browser-drift.ts). "cold" is the first drop after opening the app: the engine worker starts on first
  * use, so DuckDB-WASM's start is part of what the user waits for. "warm" drops the file again once the

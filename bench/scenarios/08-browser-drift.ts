@@ -1,8 +1,8 @@
 /**
- * Issues 3 and 8: from dropping the reference and the 1,000,000-row log (CSV) on the built app in Chromium
+ * From dropping the reference and the 1,000,000-row log (CSV) on the built app in Chromium
  * to the first drift table on screen: both files load, the Drift tab is opened and Compare clicked as
  * soon as they can be (no think time), and the clock stops when the first drift row shows. The part from
- * the Compare click to the table is the drift report in the browser (issue 3's aim).
+ * the Compare click to the table is the drift report in the browser (the figure its aim is about).
  */
 import { samplePeak } from '../lib/procmem';
 import type { Scenario } from '../lib/scenario';

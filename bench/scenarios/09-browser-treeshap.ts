@@ -1,5 +1,5 @@
 /**
- * Issue 5: TreeSHAP in Chromium, in the Explain view's worker pool (all cores), on the same rows and model
+ * TreeSHAP in Chromium, in the Explain view's worker pool (all cores), on the same rows and model
  * as 06-treeshap.ts: drop the rows and the model, open Explain, click Explain, stop the clock when the
  * summary shows. The app explains at most 2,000 rows (sampled evenly), so the native figure is only taken
  * when the rows file has no more than that, and then covers exactly the same rows.

@@ -1,5 +1,5 @@
 /**
- * Issue 4: worst-slice discovery in Chromium, as the app runs it. The 1,000,000-row log (with its labels
+ * Worst-slice discovery in Chromium, as the app runs it. The 1,000,000-row log (with its labels
  * and scores) is dropped on the built app; once its card shows, the Performance view is opened, and the
  * view starts everything by itself (labels and task, dimensions over every feature and segment column,
  * overall metrics, windows, the slice table, discovery at depth 2). The clock runs from the tab click to

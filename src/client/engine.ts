@@ -1,6 +1,6 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { CallContext, EngineApi, Priority } from '../engine/api';
-import { LanternError } from '../lib/errors';
+import { cancelledError } from '../rpc/errors';
 
 export type {
   LoadedWithRoles,
@@ -38,26 +38,28 @@ export interface Engine extends EngineClient {
   with(options: CallOptions): EngineClient;
 }
 
-let nextJob = 0;
-
 /**
  * A typed client over a worker's engine API (Squoosh's pattern): every call gets a job id and a priority,
  * and an AbortSignal that, when aborted, sends `cancel(jobId)` to the engine's scheduler, which stops the
- * job wherever it is. A call whose signal is already aborted never reaches the engine.
+ * job wherever it is. A call whose signal is already aborted never reaches the engine. `connect` is called
+ * on the first call, not before: the engine worker (and DuckDB in it) starts when some work needs it.
  */
-export function engineClient(remote: Remote<EngineApi>): Engine {
+export function engineClient(connect: () => Remote<EngineApi>): Engine {
+  let remote: Remote<EngineApi> | undefined;
+  let nextJob = 0;
   const bound = (options: CallOptions): EngineClient =>
     new Proxy({} as EngineClient, {
       get: (_target, method: string) => {
         if (method === 'then') return undefined;
         return (...args: unknown[]) => {
           const { signal } = options;
-          if (signal?.aborted) return Promise.reject(new LanternError('cancelled', 'Cancelled.'));
+          if (signal?.aborted) return Promise.reject(cancelledError());
+          const api = (remote ??= connect());
           const jobId = `${method}-${++nextJob}`;
           const ctx: CallContext = { jobId, priority: options.priority ?? 'view' };
-          const abort = () => void remote.cancel(jobId);
+          const abort = () => void api.cancel(jobId);
           signal?.addEventListener('abort', abort, { once: true });
-          const call = (remote[method as keyof Remote<EngineApi>] as unknown as (...a: unknown[]) => Promise<unknown>)(ctx, ...args);
+          const call = (api[method as keyof Remote<EngineApi>] as unknown as (...a: unknown[]) => Promise<unknown>)(ctx, ...args);
           return signal ? call.finally(() => signal.removeEventListener('abort', abort)) : call;
         };
       },
@@ -68,14 +70,14 @@ export function engineClient(remote: Remote<EngineApi>): Engine {
   });
 }
 
-let client: Engine | undefined;
-
-/** The one engine worker of the page, started on first use. */
-export function engine(): Engine {
-  client ??= engineClient(
+/**
+ * The page's engine: a client over the engine worker (workers/engine.worker.ts), which starts on the
+ * first call. `src/main.ts` makes one and hands it to the workspace; nothing else starts an engine.
+ */
+export function browserEngine(): Engine {
+  return engineClient(() =>
     wrap<EngineApi>(new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'lantern-engine' })),
   );
-  return client;
 }
 
 /** Callbacks cross the worker boundary as Comlink proxies. */

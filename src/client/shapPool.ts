@@ -1,7 +1,7 @@
 import { transfer, wrap, type Remote } from 'comlink';
 import type { ModelSummary, ShapApi } from '../engine/shapApi';
 import type { ReplayOptions, ReplayResult } from '../lib/model/replay';
-import { LanternError } from '../lib/errors';
+import { cancelledError } from '../rpc/errors';
 
 export type { ModelSummary } from '../engine/shapApi';
 export type { ReplayResult } from '../lib/model/replay';
@@ -28,7 +28,8 @@ interface Member {
  * A pool of TreeSHAP workers sized to the machine (navigator.hardwareConcurrency). Rows are cut into
  * blocks handed to whichever worker is free; each block's rows go out and its values come back as
  * typed arrays in the transfer list. Cancelling terminates the busy workers (a synchronous TreeSHAP
- * loop cannot hear a message) and starts fresh ones that reload the model.
+ * loop cannot hear a message) and starts fresh ones that reload the model. Workers start on first use;
+ * `src/main.ts` makes the page's one pool and hands it to the workspace.
  */
 export class ShapPool {
   private members: Member[] = [];
@@ -118,7 +119,7 @@ export class ShapPool {
         this.members[i] = this.spawn();
       }
     };
-    if (options.signal?.aborted) throw new LanternError('cancelled', 'Cancelled.');
+    if (options.signal?.aborted) throw cancelledError();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     options.onProgress?.(0, rows);
     const run = async (i: number) => {
@@ -145,7 +146,7 @@ export class ShapPool {
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
     }
-    if (cancelled) throw new LanternError('cancelled', 'Cancelled.');
+    if (cancelled) throw cancelledError();
     if (rows === 0) {
       // No rows: still report the base value.
       const empty = await this.member(0).api.explainBlock(new Float64Array(0), 0, method);
@@ -158,12 +159,4 @@ export class ShapPool {
     for (const m of this.members) m.worker.terminate();
     this.members = [];
   }
-}
-
-let pool: ShapPool | undefined;
-
-/** The page's one TreeSHAP pool, started on first use. */
-export function shapPool(): ShapPool {
-  pool ??= new ShapPool();
-  return pool;
 }

@@ -53,7 +53,7 @@ export function profileSummarySql(table: string, columns: ColumnInfo[]): string 
   return `SELECT count(*)::DOUBLE AS "rows", ${parts.join(', ')} FROM ${ident(table)}`;
 }
 
-/** One GROUP BY on an integer bin index: the fast path for histograms in DuckDB-WASM (see ARCHITECTURE.md). */
+/** One GROUP BY on an integer bin index: the fast path for histograms in DuckDB-WASM (see docs/architecture.md). */
 export function histogramSql(table: string, column: ColumnInfo, min: number, max: number, bins = BINS): string {
   const x = numericExpr(column);
   const width = (max - min) / bins;

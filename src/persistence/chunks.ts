@@ -1,5 +1,5 @@
 /**
- * Chromium has refused single IndexedDB values of about 127-255 MiB (see ARCHITECTURE.md), so dataset
+ * Chromium has refused single IndexedDB values of about 127-255 MiB (see docs/architecture.md), so dataset
  * bytes are stored as chunks well under that.
  */
 export const CHUNK_BYTES = 16 * 1024 * 1024;

@@ -1,7 +1,7 @@
 /**
- * What a workspace saves besides dataset bytes: named, versioned state sections. Each analysis registers
- * one section for its settings (one call, usually next to its state class); the persistence session
- * saves all registered sections together and restores them in registration order.
+ * What a workspace saves besides dataset bytes: named, versioned state sections. Each analysis has one
+ * section for its settings; the workspace root registers them all with the persistence session's
+ * registry (src/state/sections.ts), which saves them together and restores them in registration order.
  */
 export interface StateSection<T = unknown> {
   /** Stable, unique name in saved files, e.g. 'workspace', 'drift'. Never rename it. */
@@ -88,11 +88,4 @@ export class SectionRegistry {
       }
     }
   }
-}
-
-/** The app's registry: `registerSection({ key, version, save, restore })` is all an analysis adds. */
-export const stateSections = new SectionRegistry();
-
-export function registerSection<T>(section: StateSection<T>): void {
-  stateSections.register(section);
 }

@@ -27,3 +27,8 @@ export function errorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown })?.code;
   return typeof code === 'string' ? code : undefined;
 }
+
+/** The error a cancelled call ends with on either side of a worker boundary (code 'cancelled'). */
+export function cancelledError(): LanternError {
+  return new LanternError('cancelled', 'Cancelled.');
+}

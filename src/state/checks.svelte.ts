@@ -1,4 +1,4 @@
-import { engine, type ChecksRun, type Suite } from '../client/engine';
+import type { ChecksRun, Engine, Suite } from '../client/engine';
 import type { Check } from '../lib/checks/suite';
 import { parseSuite, serializeSuite } from '../lib/checks/suite';
 import { reportHtml } from '../lib/report/html';
@@ -6,7 +6,6 @@ import { reportTimestamp } from '../lib/report/reportData';
 import { errorCode } from '../rpc/errors';
 import type { Dataset } from './dataset.svelte';
 import { guessSources } from './performance.svelte';
-import { workspace } from './workspace.svelte';
 
 /** Which loaded datasets the checks compare: reference (training / validation), current (the log), labels. */
 export interface CheckSources {
@@ -54,6 +53,12 @@ export class ChecksState {
 
   readonly results = $derived(this.run?.result.results ?? []);
 
+  /** `modelFile` is the loaded model's file (the Explain state's), for attribution drift checks. */
+  constructor(
+    private readonly engine: Engine,
+    private readonly modelFile: () => { bytes: Uint8Array; name: string } | null,
+  ) {}
+
   private async step(name: string, work: () => Promise<void>): Promise<void> {
     this.busy = name;
     this.error = null;
@@ -85,10 +90,10 @@ export class ChecksState {
     const sources = this.sources;
     if (!sources) return;
     await this.step('preset', async () => {
-      this.suite = await engine().checksPreset(
+      this.suite = await this.engine.checksPreset(
         sources.reference.table,
         `Preset from ${sources.reference.name}`,
-        workspace.explain.modelFile !== null,
+        this.modelFile() !== null,
       );
       this.stale = true;
     });
@@ -98,7 +103,7 @@ export class ChecksState {
     const { sources, suite } = this;
     if (!sources || !suite) return;
     await this.step('run', async () => {
-      this.run = await engine().runChecks(
+      this.run = await this.engine.runChecks(
         { reference: sources.reference.table, current: sources.current.table, ...(sources.labels ? { labels: sources.labels.table } : {}) },
         suite,
         {
@@ -106,7 +111,7 @@ export class ChecksState {
           current: sources.current.name,
           generated: reportTimestamp(Date.now()),
         },
-        workspace.explain.modelFile ?? undefined,
+        this.modelFile() ?? undefined,
       );
       this.stale = false;
     });
@@ -149,5 +154,3 @@ export class ChecksState {
     return this.run ? reportHtml(this.run.report) : null;
   }
 }
-
-export const checksState = new ChecksState();

@@ -1,10 +1,9 @@
-import { engine, type DriftReport, type QualityReport, type SegmentDrift, type WindowDrift, type WindowSpec } from '../client/engine';
+import type { DriftReport, Engine, QualityReport, SegmentDrift, WindowDrift, WindowSpec } from '../client/engine';
 import type { ColumnDrift } from '../lib/drift/columnDrift';
 import type { ColumnSetting } from '../lib/drift/report';
 import { byScore } from '../lib/drift/output';
 import { errorCode } from '../rpc/errors';
 import type { Dataset } from './dataset.svelte';
-import type { Workspace } from './workspace.svelte';
 
 export type WindowChoice = 'hour' | 'day' | 'week' | 'month' | 'chunks';
 
@@ -38,18 +37,19 @@ export class DriftState {
   private runController: AbortController | null = null;
   /** Cancels the open column's over-time and segment jobs. */
   private columnController: AbortController | null = null;
-  private readonly workspace: Workspace;
 
-  constructor(workspace: Workspace) {
-    this.workspace = workspace;
-  }
+  /** `datasets` reads the workspace's loaded datasets (reactive: getters below follow it). */
+  constructor(
+    private readonly engine: Engine,
+    private readonly datasets: () => Dataset[],
+  ) {}
 
-  // Getters over $state are reactive; they read the workspace, which a field initializer cannot.
+  // Getters over $state are reactive; they read the workspace's datasets, which a field initializer cannot.
   get reference(): Dataset | null {
-    return this.workspace.datasets.find((d) => d.table === this.referenceTable) ?? null;
+    return this.datasets().find((d) => d.table === this.referenceTable) ?? null;
   }
   get current(): Dataset | null {
-    return this.workspace.datasets.find((d) => d.table === this.currentTable) ?? null;
+    return this.datasets().find((d) => d.table === this.currentTable) ?? null;
   }
   get sorted(): ColumnDrift[] {
     return this.report ? byScore(this.report.columns) : [];
@@ -64,7 +64,7 @@ export class DriftState {
 
   /** Picks a reference and a current dataset when none is chosen: "train"-like names first as reference. */
   suggest(): void {
-    const ds = this.workspace.datasets;
+    const ds = this.datasets();
     if (ds.length < 2) return;
     if (!this.reference) this.referenceTable = (ds.find((d) => /train|ref|baseline/i.test(d.name)) ?? ds[0]!).table;
     if (!this.current || this.currentTable === this.referenceTable)
@@ -87,7 +87,7 @@ export class DriftState {
     if (!this.reference || !this.current) return;
     this.cancel();
     const controller = (this.runController = new AbortController());
-    const call = engine().with({ signal: controller.signal, priority: 'user' });
+    const call = this.engine.with({ signal: controller.signal, priority: 'user' });
     this.running = true;
     this.error = null;
     this.selectedColumn = null;
@@ -139,7 +139,7 @@ export class DriftState {
     const request = ++this.columnRequest;
     this.columnController?.abort();
     const controller = (this.columnController = new AbortController());
-    const call = engine().with({ signal: controller.signal, priority: 'user' });
+    const call = this.engine.with({ signal: controller.signal, priority: 'user' });
     this.selectedColumn = name;
     this.overTime = null;
     this.segments = null;

@@ -1,5 +1,5 @@
-import { engine } from '../client/engine';
-import { shapPool, type ModelSummary, type ReplayResult, type ShapMethod, type ShapRun } from '../client/shapPool';
+import type { Engine } from '../client/engine';
+import type { ModelSummary, ReplayResult, ShapMethod, ShapPool, ShapRun } from '../client/shapPool';
 import type { FeatureMatch } from '../lib/model/features';
 import { MAX_SAVED_MODEL_BYTES } from './settings/model';
 import { errorCode } from '../rpc/errors';
@@ -63,6 +63,9 @@ export class Explanation {
   private controller: AbortController | null = null;
 
   constructor(
+    private readonly engine: Engine,
+    /** The page's TreeSHAP worker pool (model parsing, replay, SHAP). */
+    private readonly shap: ShapPool,
     private readonly datasets: () => Dataset[],
     private readonly notify: (kind: 'error' | 'info', message: string) => void,
   ) {}
@@ -72,13 +75,13 @@ export class Explanation {
   /** Whether a file is a model (by content), so a drop can route it here instead of to the data loader. */
   async isModelFile(blob: Blob): Promise<boolean> {
     const head = new Uint8Array(await blob.slice(0, 65536).arrayBuffer());
-    return shapPool().isModel(head);
+    return this.shap.isModel(head);
   }
 
   async loadModelFile(blob: Blob, name: string): Promise<void> {
     try {
       const bytes = new Uint8Array(await blob.arrayBuffer());
-      this.model = await shapPool().loadModel(bytes, name);
+      this.model = await this.shap.loadModel(bytes, name);
       this.modelFile = { bytes, name };
       if (bytes.length > MAX_SAVED_MODEL_BYTES)
         this.notify('info', `"${name}" is too large to keep with the workspace: drop it again after reopening the workspace.`);
@@ -113,7 +116,7 @@ export class Explanation {
     if (!model) return;
     const matches: Record<string, FeatureMatch> = {};
     for (const ds of this.datasets()) {
-      matches[ds.table] = await engine().matchModel(ds.table, {
+      matches[ds.table] = await this.engine.matchModel(ds.table, {
         featureNames: model.featureNames,
         featureNamesFromModel: model.featureNamesFromModel,
       });
@@ -152,7 +155,7 @@ export class Explanation {
         const bg = reference ?? current;
         this.progress = { label: `Background sample from ${bg.name}`, done: 0, total: 1 };
         const m = await this.inputs(bg, BACKGROUND_ROWS);
-        await shapPool().setBackground(m.X, m.rows);
+        await this.shap.setBackground(m.X, m.rows);
       }
       this.replay = await this.replayOn(current);
       this.current = await this.explainSide(current, signal);
@@ -174,7 +177,7 @@ export class Explanation {
 
   private async inputs(ds: Dataset, limit: number) {
     const every = Math.max(1, Math.ceil(ds.rows / limit));
-    return { ...(await engine().featureMatrix(ds.table, this.columns(ds), { limit, every })), every };
+    return { ...(await this.engine.featureMatrix(ds.table, this.columns(ds), { limit, every })), every };
   }
 
   private async replayOn(ds: Dataset): Promise<ReplaySummary | null> {
@@ -183,12 +186,12 @@ export class Explanation {
     this.progress = { label: `Replaying predictions on ${ds.name}`, done: 0, total: 1 };
     const m = await this.inputs(ds, REPLAY_ROWS);
     const sample = { limit: REPLAY_ROWS, every: m.every };
-    const logged = await engine().numericColumn(ds.table, scoreColumn, sample);
-    const result = await shapPool().replay(m.X, m.rows, logged);
+    const logged = await this.engine.numericColumn(ds.table, scoreColumn, sample);
+    const result = await this.shap.replay(m.X, m.rows, logged);
     const idColumn = ds.columnsWithRole('id')[0];
     let ids: (string | null)[] | null = null;
     if (idColumn && result.disagreements.length > 0) {
-      const all = await engine().textColumn(ds.table, idColumn, sample);
+      const all = await this.engine.textColumn(ds.table, idColumn, sample);
       ids = result.disagreements.map((d) => all[d.row] ?? null);
     }
     return { table: ds.table, scoreColumn, result, ids, every: m.every };
@@ -199,10 +202,10 @@ export class Explanation {
     this.progress = { label: `Reading ${ds.name}`, done: 0, total: 1 };
     const m = await this.inputs(ds, VIEW_ROWS);
     const timeColumn = ds.columnsWithRole('timestamp')[0];
-    const timestamps = timeColumn ? await engine().numericColumn(ds.table, timeColumn, { limit: VIEW_ROWS, every: m.every }) : null;
+    const timestamps = timeColumn ? await this.engine.numericColumn(ds.table, timeColumn, { limit: VIEW_ROWS, every: m.every }) : null;
     const X = m.X;
     const label = `TreeSHAP (${this.method}) on ${ds.name}`;
-    const shap = await shapPool().explain(m.X, m.rows, model.featureNames.length, model.numOutputs, this.method, {
+    const shap = await this.shap.explain(m.X, m.rows, model.featureNames.length, model.numOutputs, this.method, {
       signal,
       onProgress: (done, total) => (this.progress = { label, done, total }),
     });
@@ -221,14 +224,14 @@ export class Explanation {
       return;
     }
     try {
-      const found = await engine().rowById(ds.table, idColumn, id.trim(), this.columns(ds));
+      const found = await this.engine.rowById(ds.table, idColumn, id.trim(), this.columns(ds));
       if (!found) {
         this.row = null;
         this.rowError = `No row of "${ds.name}" has ${idColumn} = "${id.trim()}".`;
         return;
       }
       const F = model.featureNames.length;
-      const run = await shapPool().explain(found.X, 1, F, model.numOutputs, this.method);
+      const run = await this.shap.explain(found.X, 1, F, model.numOutputs, this.method);
       const k = Math.min(this.output, model.numOutputs - 1);
       const values = Array.from(run.values.subarray(k * F, (k + 1) * F));
       const expectedValue = run.expectedValue[k]!;

@@ -9,17 +9,18 @@ const PHASE_LABEL: Record<LoadProgress['phase'], string> = {
 };
 
 /** One file being loaded: progress for the UI, and a cancel that reaches the running query in the worker. */
-let nextLoad = 0;
-
 export class LoadJob {
-  readonly id = `load-${++nextLoad}`;
   private readonly controller = new AbortController();
   /** Aborted by Cancel: the engine stops the load wherever it is. */
   readonly signal = this.controller.signal;
   progress: LoadProgress = $state({ phase: 'detecting' });
   cancelled = $state(false);
 
-  constructor(readonly name: string) {}
+  constructor(
+    /** Unique among the workspace's loads (the workspace numbers them). */
+    readonly id: string,
+    readonly name: string,
+  ) {}
 
   get label(): string {
     const fraction = this.progress.fraction;

@@ -154,5 +154,3 @@ function servedVersion(): string | undefined {
   const [navigation] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
   return navigation?.serverTiming.find((entry) => entry.name === VERSION_TIMING_NAME)?.description || undefined;
 }
-
-export const offline = new OfflineSupport();

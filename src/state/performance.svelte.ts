@@ -1,7 +1,7 @@
 import {
-  engine,
   proxy,
   type AtThreshold,
+  type Engine,
   type OverTime,
   type PerformanceSummary,
   type SliceFindings,
@@ -89,9 +89,11 @@ export class PerformanceState {
   /** Cancels the running slice search (a newer search replaces it, Cancel stops it). */
   private findController: AbortController | null = null;
 
+  constructor(private readonly engine: Engine) {}
+
   /** The engine as this session's calls use it: cancelled together when the session is replaced. */
   private get call() {
-    return engine().with({ signal: this.sessionController.signal, priority: 'view' });
+    return this.engine.with({ signal: this.sessionController.signal, priority: 'view' });
   }
 
   readonly metrics = $derived<AnyMetrics | null>(this.live?.metrics ?? this.overall?.metrics ?? null);
@@ -132,7 +134,7 @@ export class PerformanceState {
     };
     // The engine keeps one session for this view: preparing a new one disposes the last one's table.
     const prepared = await this.step('prepare', () =>
-      engine()
+      this.engine
         .with({ signal: this.sessionController.signal, priority: 'user' })
         .preparePerformance({ data: data.table, labels: labels?.table, reference: reference?.table, choices: picked }, 'performance'),
     );
@@ -241,17 +243,15 @@ export class PerformanceState {
       if (controller === this.findController) this.sliceProgress = p;
     });
     const findings = await this.step('slices', () =>
-      engine()
-        .with({ signal, priority: 'view' })
-        .findSlices(
-          id,
-          {
-            maxDepth: this.maxDepth,
-            threshold: this.threshold,
-            ...(this.rowError ? { metric: this.rowError } : {}),
-          },
-          onProgress,
-        ),
+      this.engine.with({ signal, priority: 'view' }).findSlices(
+        id,
+        {
+          maxDepth: this.maxDepth,
+          threshold: this.threshold,
+          ...(this.rowError ? { metric: this.rowError } : {}),
+        },
+        onProgress,
+      ),
     );
     if (controller !== this.findController) return;
     this.findController = null;
@@ -274,5 +274,3 @@ export class PerformanceState {
     if (cells) this.heat = { x, y, metric, cells };
   }
 }
-
-export const perfState = new PerformanceState();

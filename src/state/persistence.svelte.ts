@@ -1,22 +1,25 @@
 import { untrack } from 'svelte';
-import { engine } from '../client/engine';
+import type { Engine } from '../client/engine';
 import {
   AutosaveTimer,
-  openLanternDexie,
   PersistenceError,
   readArchive,
-  stateSections,
+  SectionRegistry,
   WorkspaceStore,
+  type LanternDexie,
   type SavedSections,
   type TableData,
   type WorkspaceRecord,
 } from '../persistence';
 import { errorCode } from '../rpc/errors';
-import { workspace } from './workspace.svelte';
-import './settings';
+import type { Dataset } from './dataset.svelte';
+import type { Notify } from './notices';
+import { TabCoordinator, type TabMessage } from './tabs';
 import { checkedWorkspaceFile, newTables, uniqueName, workspaceFile } from './workspaceFile';
 import type { SavedWorkspace } from './workspaceSection.svelte';
-import { TabCoordinator } from './tabs';
+
+/** What components show of saved workspaces, re-exported so they need not import src/persistence. */
+export { ARCHIVE_EXTENSION, type WorkspaceRecord } from '../persistence';
 
 export type SaveStatus = 'starting' | 'restoring' | 'saved' | 'pending' | 'saving' | 'error' | 'read-only' | 'unavailable';
 
@@ -28,6 +31,15 @@ export interface StorageInfo {
 
 /** Quiet period after the last change before an autosave (debounce). */
 export const AUTOSAVE_DELAY_MS = 800;
+
+/** What the session needs of the open workspace (the workspace root passes itself). */
+export interface PersistenceHost {
+  /** The loaded datasets: an export with rows writes each one's table. */
+  readonly datasets: Dataset[];
+  /** Empties the workspace and drops its tables, before another workspace is restored into it. */
+  clear(): Promise<void>;
+  notify: Notify;
+}
 
 /**
  * The open workspace's link to the browser's storage: restores it on start, autosaves it (debounced,
@@ -48,6 +60,11 @@ export class PersistenceSession {
   storage: StorageInfo | null = $state(null);
   busy: string | null = $state(null);
 
+  /**
+   * The parts of the workspace that are saved, each a named, versioned section. The workspace root
+   * registers them (src/state/sections.ts); this session saves and restores them all.
+   */
+  readonly sections = new SectionRegistry();
   private store: WorkspaceStore | null = null;
   private readonly tabs = new TabCoordinator((message) => this.onTabMessage(message));
   /** Table -> stored blob id in the head, so unchanged datasets are never written again. */
@@ -64,10 +81,20 @@ export class PersistenceSession {
   private saving: Promise<void> | null = null;
   private stopAutosave: (() => void) | null = null;
 
+  /**
+   * `openStorage` opens the browser database (IndexedDB through Dexie) when the session starts; the
+   * engine exports and restores dataset tables as Parquet.
+   */
+  constructor(
+    private readonly engine: Engine,
+    private readonly openStorage: () => LanternDexie,
+    private readonly workspace: PersistenceHost,
+  ) {}
+
   /** Opens storage and the last workspace (or a new one) and starts autosaving. Called once by the app. */
   async start(): Promise<void> {
     try {
-      const db = openLanternDexie();
+      const db = this.openStorage();
       await db.open();
       this.store = new WorkspaceStore(db);
     } catch (error) {
@@ -85,7 +112,7 @@ export class PersistenceSession {
       $effect(() => {
         let json: string;
         try {
-          json = JSON.stringify(stateSections.saveAll(this.carried));
+          json = JSON.stringify(this.sections.saveAll(this.carried));
         } catch (error) {
           // A section whose save() throws must not stop autosave silently: say so, keep the last good state.
           untrack(() => {
@@ -140,7 +167,7 @@ export class PersistenceSession {
       if (this.pendingJson) return this.saveNow();
       return;
     }
-    const json = this.pendingJson ?? JSON.stringify(untrack(() => stateSections.saveAll(this.carried)));
+    const json = this.pendingJson ?? JSON.stringify(untrack(() => this.sections.saveAll(this.carried)));
     this.pendingJson = null;
     this.saving = this.commit(json).finally(() => {
       this.saving = null;
@@ -159,7 +186,7 @@ export class PersistenceSession {
       for (const d of (sections['workspace']?.data as SavedWorkspace | undefined)?.datasets ?? []) {
         const blobId = this.blobs[d.table];
         // Exporting a new table holds the engine for seconds: it steps aside for the analysis the user runs.
-        tables[d.table] = blobId ? { blobId } : { bytes: await engine().with({ priority: 'background' }).exportTableParquet(d.table) };
+        tables[d.table] = blobId ? { blobId } : { bytes: await this.engine.with({ priority: 'background' }).exportTableParquet(d.table) };
       }
       const next = await store.commit(current.id, current.generation, { sections, tables });
       const { state } = await store.loadHead(next.id);
@@ -199,22 +226,22 @@ export class PersistenceSession {
       await this.tabs.release();
       const locked = await this.tabs.acquire(id);
       const { workspace: record, state } = await store.loadHead(id);
-      await workspace.clear();
+      await this.workspace.clear();
       const warnings: string[] = [];
       const blobs: Record<string, string> = { ...state?.tables };
-      await stateSections.restoreAll(state?.sections ?? {}, {
+      await this.sections.restoreAll(state?.sections ?? {}, {
         tableData: async (table) => {
           const blobId = blobs[table];
           return blobId ? store.readBlob(blobId) : null;
         },
         warn: (message) => warnings.push(message),
       });
-      for (const message of warnings) workspace.notify('error', message);
-      const registered = stateSections.sections.map((s) => s.key);
+      for (const message of warnings) this.workspace.notify('error', message);
+      const registered = this.sections.sections.map((s) => s.key);
       this.carried = Object.fromEntries(Object.entries(state?.sections ?? {}).filter(([key]) => !registered.includes(key)));
       this.blobs = blobs;
       this.current = record;
-      this.lastSavedJson = JSON.stringify(untrack(() => stateSections.saveAll(this.carried)));
+      this.lastSavedJson = JSON.stringify(untrack(() => this.sections.saveAll(this.carried)));
       if (locked) {
         await store.setLastOpened(id);
         await store.collectOrphans(id);
@@ -231,7 +258,7 @@ export class PersistenceSession {
       await this.refreshList();
     }
     // A file dropped while restoring changed nothing the effect saw before it started: check once now.
-    this.changed(JSON.stringify(untrack(() => stateSections.saveAll(this.carried))));
+    this.changed(JSON.stringify(untrack(() => this.sections.saveAll(this.carried))));
   }
 
   /** Waits for a running save and saves what is pending (before switching or importing). */
@@ -265,7 +292,7 @@ export class PersistenceSession {
       await this.store.duplicate(id, `${source?.name ?? 'Workspace'} (copy)`);
       this.tabs.announce({ type: 'list' });
     } catch (error) {
-      workspace.notify('error', (error as Error).message);
+      this.workspace.notify('error', (error as Error).message);
     } finally {
       this.busy = null;
       await this.refreshList();
@@ -294,7 +321,9 @@ export class PersistenceSession {
   /** The open workspace as a `.lantern` file; without rows it carries settings and column summaries only. */
   async exportFile(withRows: boolean): Promise<{ name: string; bytes: Uint8Array }> {
     return workspaceFile(
-      untrack(() => stateSections.saveAll(this.carried)),
+      this.engine,
+      this.workspace.datasets,
+      untrack(() => this.sections.saveAll(this.carried)),
       this.current?.name ?? 'Workspace',
       withRows,
     );
@@ -309,7 +338,7 @@ export class PersistenceSession {
     if (!this.store) return false;
     this.busy = 'Importing…';
     try {
-      const content = await checkedWorkspaceFile(new Uint8Array(await file.arrayBuffer()));
+      const content = await checkedWorkspaceFile(this.engine, new Uint8Array(await file.arrayBuffer()));
       const name = uniqueName(
         content.name,
         this.list.map((w) => w.name),
@@ -319,7 +348,10 @@ export class PersistenceSession {
       await this.open(record.id);
       return true;
     } catch (error) {
-      workspace.notify('error', errorCode(error) === 'cancelled' ? 'Import cancelled. Nothing was imported.' : (error as Error).message);
+      this.workspace.notify(
+        'error',
+        errorCode(error) === 'cancelled' ? 'Import cancelled. Nothing was imported.' : (error as Error).message,
+      );
       return false;
     } finally {
       this.busy = null;
@@ -341,7 +373,7 @@ export class PersistenceSession {
       this.tabs.announce({ type: 'list' });
       await this.open(record.id, { saveFirst: false });
     } catch (error) {
-      workspace.notify('error', (error as Error).message);
+      this.workspace.notify('error', (error as Error).message);
     } finally {
       this.busy = null;
     }
@@ -361,7 +393,7 @@ export class PersistenceSession {
   async requestPersistence(): Promise<boolean> {
     const granted = (await navigator.storage?.persist?.()) ?? false;
     await this.refreshStorage();
-    workspace.notify(
+    this.workspace.notify(
       'info',
       granted
         ? 'The browser will keep Lantern’s workspaces unless you delete them.'
@@ -379,7 +411,3 @@ export class PersistenceSession {
       this.staleNotice = `"${this.current.name}" was deleted in another tab. What you see here is no longer saved.`;
   }
 }
-
-export type TabMessage = { type: 'saved'; id: string; generation: number } | { type: 'deleted'; id: string } | { type: 'list' };
-
-export const persistence = new PersistenceSession();

@@ -1,18 +1,27 @@
 import type { z } from 'zod';
 import { applicableRoles, decodeSetup, encodeSetup, setupParam, type SectionSchemas, type Setup } from '../lib/setupLink';
 import type { Dataset } from './dataset.svelte';
-import { workspace } from './workspace.svelte';
+import type { Notify } from './notices';
 
 /**
- * An analysis's part of a setup link. An analysis state (drift, performance, SHAP...) registers one at
- * module load with `setupLink.register({...})`: `capture` returns its settings for a link (or undefined
- * when it has none to share), `apply` takes the settings a link carried, already checked by `schema`.
+ * An analysis's part of a setup link. The workspace registers one per analysis whose settings may travel
+ * in a link (src/state/sections.ts): `capture` returns its settings for a link (or undefined when it has
+ * none to share), `apply` takes the settings a link carried, already checked by `schema`.
  */
 export interface SetupSection<T> {
   key: string;
   schema: z.ZodType<T>;
   capture(): T | undefined;
   apply(settings: T): void;
+}
+
+/** What a setup link reads and sets in the workspace (the workspace root passes itself). */
+export interface SetupLinkHost {
+  readonly datasets: Dataset[];
+  readonly selected: Dataset | null;
+  view: string;
+  select(table: string): void;
+  notify: Notify;
 }
 
 /** Setup links: making one from the workspace, and applying one as the same files are dropped. */
@@ -24,6 +33,8 @@ export class SetupLink {
   private sections: Record<string, SetupSection<unknown>> = {};
   /** Views this build has (the view registry's ids), given by the component that starts links. */
   private views: string[] = [];
+
+  constructor(private readonly workspace: SetupLinkHost) {}
 
   register<T>(section: SetupSection<T>): void {
     this.sections[section.key] = section as SetupSection<unknown>;
@@ -38,9 +49,9 @@ export class SetupLink {
     }
     return {
       v: 1,
-      view: workspace.view,
-      ...(workspace.selected ? { selected: workspace.selected.name } : {}),
-      datasets: workspace.datasets.map((d) => ({ name: d.name, roles: { ...d.roles } })),
+      view: this.workspace.view,
+      ...(this.workspace.selected ? { selected: this.workspace.selected.name } : {}),
+      datasets: this.workspace.datasets.map((d) => ({ name: d.name, roles: { ...d.roles } })),
       analyses,
     };
   }
@@ -64,21 +75,24 @@ export class SetupLink {
     const decoded = decodeSetup(param, schemas);
     if (!decoded.ok) {
       this.clearLocation();
-      workspace.notify('error', `This link's analysis setup was ignored: ${decoded.reason}.`);
+      this.workspace.notify('error', `This link's analysis setup was ignored: ${decoded.reason}.`);
       return;
     }
     this.pending = decoded.setup;
     this.matched = [];
     const names = decoded.setup.datasets.map((d) => `"${d.name}"`).join(', ');
-    workspace.notify(
+    this.workspace.notify(
       'info',
       names
         ? `This link carries an analysis setup (no data). Drop ${names} to see the same view.`
         : 'This link carries an analysis setup without datasets.',
     );
     if (decoded.ignored.length > 0)
-      workspace.notify('info', `This version of Lantern has no ${decoded.ignored.join(', ')}: those settings of the link were skipped.`);
-    this.applyToLoaded(workspace.datasets);
+      this.workspace.notify(
+        'info',
+        `This version of Lantern has no ${decoded.ignored.join(', ')}: those settings of the link were skipped.`,
+      );
+    this.applyToLoaded(this.workspace.datasets);
   }
 
   /** Applies the pending setup's roles to newly loaded datasets of the same name; finishes when all are there. */
@@ -95,7 +109,7 @@ export class SetupLink {
       );
       for (const [column, role] of Object.entries(roles)) dataset.setRole(column, role);
       if (missing.length > 0)
-        workspace.notify(
+        this.workspace.notify(
           'info',
           `"${dataset.name}" lacks ${missing.length} column(s) the link names (${missing.slice(0, 5).join(', ')}): it may be a different file.`,
         );
@@ -105,13 +119,13 @@ export class SetupLink {
   }
 
   private finish(setup: Setup): void {
-    if (this.views.includes(setup.view)) workspace.view = setup.view;
-    const selected = workspace.datasets.find((d) => d.name === setup.selected);
-    if (selected) workspace.select(selected.table);
+    if (this.views.includes(setup.view)) this.workspace.view = setup.view;
+    const selected = this.workspace.datasets.find((d) => d.name === setup.selected);
+    if (selected) this.workspace.select(selected.table);
     for (const [key, settings] of Object.entries(setup.analyses)) this.sections[key]?.apply(settings);
     this.pending = null;
     this.clearLocation();
-    if (setup.datasets.length > 0) workspace.notify('info', "The link's setup is applied.");
+    if (setup.datasets.length > 0) this.workspace.notify('info', "The link's setup is applied.");
   }
 
   dismiss(): void {
@@ -123,5 +137,3 @@ export class SetupLink {
     history.replaceState(history.state, '', location.pathname + location.search);
   }
 }
-
-export const setupLink = new SetupLink();

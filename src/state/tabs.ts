@@ -1,4 +1,5 @@
-import type { TabMessage } from './persistence.svelte';
+/** What one tab tells the others: a workspace was saved or deleted, or the list changed. */
+export type TabMessage = { type: 'saved'; id: string; generation: number } | { type: 'deleted'; id: string } | { type: 'list' };
 
 const CHANNEL = 'lantern-workspaces';
 

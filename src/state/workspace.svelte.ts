@@ -1,27 +1,44 @@
-import { engine, proxy } from '../client/engine';
+import { proxy, type Engine } from '../client/engine';
+import type { ShapPool } from '../client/shapPool';
 import type { LoadProgress } from '../lib/ingest';
+import { rowsFromIpc } from '../lib/arrowIpcRows';
+import type { LanternDexie } from '../persistence';
 import { errorCode } from '../rpc/errors';
+import { ChecksState } from './checks.svelte';
 import { Dataset } from './dataset.svelte';
-import { Explanation } from './explain.svelte';
 import { DriftState } from './drift.svelte';
+import { EngineRuntimeState } from './engineRuntime.svelte';
+import { Explanation } from './explain.svelte';
 import { LoadJob } from './loadJob.svelte';
-
-export interface Notice {
-  id: number;
-  kind: 'error' | 'info';
-  message: string;
-}
+import type { Notice } from './notices';
+import { OfflineSupport } from './offline.svelte';
+import { PerformanceState } from './performance.svelte';
+import { PersistenceSession } from './persistence.svelte';
+import { registerWorkspaceSections } from './sections';
+import { SetupLink } from './setupLink.svelte';
+import { DetachedDatasets, FIRST_VIEW } from './workspaceSection.svelte';
 
 /** Files of the bundled demo, served from the app's own origin. */
 export const DEMO_FILES = ['demo/training.csv', 'demo/production.csv', 'demo/labels.csv'];
 /** The demo's model, loaded after its data so its features match at once. */
 export const DEMO_MODEL = 'demo/model.json';
-/** The first page of a workspace: how the model is doing at a glance, each item linking to its detail. */
-export const FIRST_VIEW = 'overview';
+
+/** What the workspace is built with: made once by `src/main.ts` (tests pass fakes). */
+export interface WorkspaceDeps {
+  /** The engine worker's client: every query of every analysis goes through it. */
+  engine: Engine;
+  /** The TreeSHAP worker pool: model files, prediction replay and SHAP values. */
+  shap: ShapPool;
+  /** Opens the browser database that saved workspaces live in (called when the persistence session starts). */
+  openStorage: () => LanternDexie;
+}
 
 /**
- * The investigation the user is building: datasets, loads in flight, notices and where they are.
- * Views read it; only its methods change it.
+ * The investigation the user is building, and the one root of the page's state: datasets, loads in
+ * flight, notices and where the user is, plus every analysis state, each made here with what it needs
+ * (the engine client, the SHAP pool, a way to read the datasets, a way to notify). Components get it from
+ * Svelte context (`useWorkspace()`, src/state/context.ts); nothing else holds state. Views read it; only
+ * its methods and its analyses' methods change it.
  */
 export class Workspace {
   datasets: Dataset[] = $state([]);
@@ -29,7 +46,7 @@ export class Workspace {
   notices: Notice[] = $state([]);
   selectedTable: string | null = $state(null);
   /**
-   * The view shown: a workspace opens on its saved view, or on the Overview when it has none (issue 9); a
+   * The view shown: a workspace opens on its saved view, or on the Overview when it has none; a
    * dropped file is shown in the Data view. (The demo does not switch to the Overview by itself: the
    * Overview starts the whole check suite, which would hold the one engine while the user looks elsewhere.)
    */
@@ -37,14 +54,39 @@ export class Workspace {
   /** Free text the user keeps with the workspace (saved with it). */
   notes: string = $state('');
   readonly selected = $derived(this.datasets.find((d) => d.table === this.selectedTable) ?? null);
+  /** Datasets of a settings-only workspace, known by their saved description only. */
+  readonly detached = new DetachedDatasets();
   /** The model being explained and everything computed from it. */
-  readonly explain = new Explanation(
-    () => this.datasets,
-    (kind, message) => this.notify(kind, message),
-  );
-  readonly drift: DriftState = new DriftState(this);
+  readonly explain: Explanation;
+  readonly drift: DriftState;
+  readonly performance: PerformanceState;
+  /** The check suite and its last run, behind the Overview and Checks views. */
+  readonly checks: ChecksState;
+  /** Saving and reopening workspaces, `.lantern` files, and the tabs that share the browser's storage. */
+  readonly persistence: PersistenceSession;
+  readonly setupLink: SetupLink;
+  /** The service worker as the user sees it: offline readiness and waiting updates. */
+  readonly offline = new OfflineSupport();
+  /** How the engine runs in this tab (bundle, threads, isolation), for the status line. */
+  readonly engineRuntime: EngineRuntimeState;
+  private readonly engine: Engine;
   private nextTable = 1;
   private nextNotice = 1;
+  private nextLoad = 1;
+
+  constructor({ engine, shap, openStorage }: WorkspaceDeps) {
+    this.engine = engine;
+    const datasets = () => this.datasets;
+    const notify = (kind: Notice['kind'], message: string) => this.notify(kind, message);
+    this.explain = new Explanation(engine, shap, datasets, notify);
+    this.drift = new DriftState(engine, datasets);
+    this.performance = new PerformanceState(engine);
+    this.checks = new ChecksState(engine, () => this.explain.modelFile);
+    this.persistence = new PersistenceSession(engine, openStorage, this);
+    this.setupLink = new SetupLink(this);
+    this.engineRuntime = new EngineRuntimeState(engine);
+    registerWorkspaceSections(this, engine, this.persistence.sections, this.setupLink);
+  }
 
   /** Loads files one after another: the engine has one connection, and order keeps table names stable. */
   async addFiles(files: Iterable<File>): Promise<void> {
@@ -56,7 +98,7 @@ export class Workspace {
   }
 
   async addFile(blob: Blob, name: string): Promise<Dataset | null> {
-    const job = new LoadJob(name);
+    const job = new LoadJob(`load-${this.nextLoad++}`, name);
     this.jobs.push(job);
     const table = `ds_${this.nextTable++}`;
     try {
@@ -64,7 +106,7 @@ export class Workspace {
         job.progress = p;
       });
       // A load is work the user asked for: the engine runs it ahead of the cards' column summaries.
-      const loaded = await engine().with({ signal: job.signal, priority: 'user' }).loadFile(blob, name, table, onProgress);
+      const loaded = await this.engine.with({ signal: job.signal, priority: 'user' }).loadFile(blob, name, table, onProgress);
       const dataset = new Dataset(loaded);
       this.datasets.push(dataset);
       this.selectedTable = dataset.table;
@@ -100,7 +142,7 @@ export class Workspace {
    */
   private async profile(dataset: Dataset): Promise<void> {
     try {
-      dataset.profile = await engine().with({ priority: 'background' }).profile(dataset.table);
+      dataset.profile = await this.engine.with({ priority: 'background' }).profile(dataset.table);
       dataset.profileError = null;
     } catch (error) {
       if (errorCode(error) !== 'cancelled') dataset.profileError = (error as Error).message;
@@ -110,11 +152,11 @@ export class Workspace {
   async removeDataset(table: string): Promise<void> {
     this.datasets = this.datasets.filter((d) => d.table !== table);
     if (this.selectedTable === table) this.selectedTable = this.datasets[0]?.table ?? null;
-    await engine().dropTable(table);
+    await this.engine.dropTable(table);
   }
 
   /**
-   * Puts datasets whose tables the engine already holds (a reopened workspace, src/state/persistence)
+   * Puts datasets whose tables the engine already holds (a reopened workspace, src/state/persistence.svelte.ts)
    * in place of the current ones; their profiles are computed again from the restored data.
    */
   adoptRestored(datasets: Dataset[]): void {
@@ -140,7 +182,12 @@ export class Workspace {
     this.selectedTable = null;
     this.view = FIRST_VIEW;
     this.notes = '';
-    for (const table of tables) await engine().dropTable(table);
+    for (const table of tables) await this.engine.dropTable(table);
+  }
+
+  /** Rows `offset`.. of a dataset for the preview table, one array of cell values per row. */
+  async previewRows(dataset: Dataset, offset: number, limit: number): Promise<unknown[][]> {
+    return rowsFromIpc(await this.engine.preview(dataset.table, offset, limit), dataset.columns.length);
   }
 
   select(table: string): void {
@@ -161,5 +208,3 @@ export class Workspace {
     this.notices = this.notices.filter((n) => n.id !== id);
   }
 }
-
-export const workspace = new Workspace();

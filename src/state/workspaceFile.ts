@@ -1,6 +1,6 @@
-import { engine } from '../client/engine';
+import type { Engine } from '../client/engine';
 import { buildArchive, PersistenceError, readArchive, type ArchiveContent, type SavedSections, type TableData } from '../persistence';
-import { workspace } from './workspace.svelte';
+import type { Dataset } from './dataset.svelte';
 import { withoutRows, type SavedWorkspace } from './workspaceSection.svelte';
 
 /**
@@ -8,13 +8,22 @@ import { withoutRows, type SavedWorkspace } from './workspaceSection.svelte';
  * the checks an import passes before anything is stored. The persistence session stores and opens them.
  */
 
-/** The workspace's sections and tables as a `.lantern` file; without rows it carries settings and column summaries only. */
-export async function workspaceFile(saved: SavedSections, name: string, withRows: boolean): Promise<{ name: string; bytes: Uint8Array }> {
+/**
+ * The workspace's sections and the loaded `datasets`' tables as a `.lantern` file; without rows it carries
+ * settings and column summaries only.
+ */
+export async function workspaceFile(
+  engine: Engine,
+  datasets: readonly Dataset[],
+  saved: SavedSections,
+  name: string,
+  withRows: boolean,
+): Promise<{ name: string; bytes: Uint8Array }> {
   const sections = JSON.parse(JSON.stringify(saved)) as SavedSections;
   const tables: Record<string, Uint8Array> = {};
   const ws = sections['workspace'];
-  if (!withRows && ws) sections['workspace'] = { ...ws, data: withoutRows(ws.data as SavedWorkspace) };
-  if (withRows) for (const d of workspace.datasets) tables[d.table] = await engine().with({ priority: 'user' }).exportTableParquet(d.table);
+  if (!withRows && ws) sections['workspace'] = { ...ws, data: withoutRows(ws.data as SavedWorkspace, datasets) };
+  if (withRows) for (const d of datasets) tables[d.table] = await engine.with({ priority: 'user' }).exportTableParquet(d.table);
   const bytes = await buildArchive({ name, withRows, sections, tables });
   return { name: `${name.replace(/[^\w .-]+/g, '_')}${withRows ? '' : ' (settings only)'}.lantern`, bytes };
 }
@@ -23,7 +32,7 @@ export async function workspaceFile(saved: SavedSections, name: string, withRows
  * Reads a `.lantern` file: structure, version and checksums (readArchive), then every dataset is
  * test-restored in the engine under a scratch table, so a file that would restore half is refused whole.
  */
-export async function checkedWorkspaceFile(bytes: Uint8Array): Promise<ArchiveContent> {
+export async function checkedWorkspaceFile(engine: Engine, bytes: Uint8Array): Promise<ArchiveContent> {
   const content = await readArchive(bytes);
   const datasets = (content.sections['workspace']?.data as SavedWorkspace | undefined)?.datasets ?? [];
   for (const [i, [table, data]] of Object.entries(content.tables).entries()) {
@@ -35,7 +44,7 @@ export async function checkedWorkspaceFile(bytes: Uint8Array): Promise<ArchiveCo
       );
     const check = `import_check_${i}`;
     try {
-      await engine()
+      await engine
         .with({ priority: 'user' })
         .restoreTable(data, { table: check, name: saved.name, rows: saved.rows, columns: saved.columns });
     } catch (error) {
@@ -44,7 +53,7 @@ export async function checkedWorkspaceFile(bytes: Uint8Array): Promise<ArchiveCo
         `The data of "${saved.name}" in this workspace file cannot be read (${(error as Error).message}). Nothing was imported.`,
       );
     } finally {
-      await engine().dropTable(check);
+      await engine.dropTable(check);
     }
   }
   return content;

@@ -1,10 +1,15 @@
-import { engine, type ColumnProfile } from '../client/engine';
+import type { ColumnProfile, Engine } from '../client/engine';
 import type { FileFormat, Variant } from '../lib/formats';
 import type { RoleMap } from '../lib/roles';
 import type { ColumnInfo } from '../lib/schema';
-import { registerSection, type RestoreContext } from '../persistence';
+import type { RestoreContext, StateSection } from '../persistence';
 import { Dataset } from './dataset.svelte';
-import { FIRST_VIEW, workspace } from './workspace.svelte';
+
+/**
+ * The first page of a workspace: how the model is doing at a glance, each item linking to its detail. A
+ * workspace opens on its saved view, or on this one when it has none.
+ */
+export const FIRST_VIEW = 'overview';
 
 /** What is saved of a dataset besides its rows: enough to restore the table and to describe it without data. */
 export interface SavedDataset {
@@ -33,12 +38,39 @@ export interface SavedWorkspace {
 }
 
 /** Datasets of a settings-only workspace: shown with their saved summaries, never analysed. */
-class DetachedDatasets {
+export class DetachedDatasets {
   list: SavedDataset[] = $state.raw([]);
 }
-export const detachedDatasets = new DetachedDatasets();
 
-export function saveWorkspace(): SavedWorkspace {
+/** What the workspace section reads and sets in the workspace (the workspace root passes itself). */
+export interface WorkspaceSectionHost {
+  readonly datasets: Dataset[];
+  selectedTable: string | null;
+  view: string;
+  notes: string;
+  readonly detached: DetachedDatasets;
+  reserveTables(tables: string[]): void;
+  adoptRestored(datasets: Dataset[]): void;
+}
+
+/**
+ * The 'workspace' section: datasets (restored first, from their saved Parquet, so every other section
+ * finds the tables it names), selection, view and notes.
+ */
+export function workspaceSection(workspace: WorkspaceSectionHost, engine: Engine): StateSection<SavedWorkspace> {
+  return {
+    key: 'workspace',
+    version: 1,
+    restoreFirst: true,
+    save: () => saveWorkspace(workspace),
+    restore: (saved, context) => restoreWorkspace(workspace, engine, saved, context),
+    reset: () => {
+      workspace.detached.list = [];
+    },
+  };
+}
+
+function saveWorkspace(workspace: WorkspaceSectionHost): SavedWorkspace {
   return {
     datasets: workspace.datasets.map((d) => ({
       table: d.table,
@@ -53,12 +85,17 @@ export function saveWorkspace(): SavedWorkspace {
     selectedTable: workspace.selectedTable,
     view: workspace.view,
     notes: workspace.notes,
-    detached: detachedDatasets.list,
+    detached: workspace.detached.list,
   };
 }
 
 /** Brings the datasets back into the engine from their saved Parquet, then selection, view and notes. */
-export async function restoreWorkspace(saved: SavedWorkspace, context: RestoreContext): Promise<void> {
+async function restoreWorkspace(
+  workspace: WorkspaceSectionHost,
+  engine: Engine,
+  saved: SavedWorkspace,
+  context: RestoreContext,
+): Promise<void> {
   workspace.reserveTables(saved.datasets.map((d) => d.table));
   const restored: Dataset[] = [];
   const detached = [...(saved.detached ?? [])];
@@ -69,7 +106,7 @@ export async function restoreWorkspace(saved: SavedWorkspace, context: RestoreCo
       continue;
     }
     try {
-      const loaded = await engine().with({ priority: 'user' }).restoreTable(bytes, {
+      const loaded = await engine.with({ priority: 'user' }).restoreTable(bytes, {
         table: d.table,
         name: d.name,
         rows: d.rows,
@@ -81,7 +118,7 @@ export async function restoreWorkspace(saved: SavedWorkspace, context: RestoreCo
     }
   }
   workspace.adoptRestored(restored);
-  detachedDatasets.list = detached;
+  workspace.detached.list = detached;
   if (saved.selectedTable && restored.some((d) => d.table === saved.selectedTable)) workspace.selectedTable = saved.selectedTable;
   workspace.view = saved.view || FIRST_VIEW;
   workspace.notes = saved.notes ?? '';
@@ -89,20 +126,9 @@ export async function restoreWorkspace(saved: SavedWorkspace, context: RestoreCo
 
 /**
  * The workspace section as a settings-only export carries it: every dataset becomes a description with
- * its column summaries and no rows.
+ * its column summaries (from the loaded `datasets`) and no rows.
  */
-export function withoutRows(saved: SavedWorkspace): SavedWorkspace {
-  const profileOf = (table: string) => workspace.datasets.find((d) => d.table === table)?.profile ?? null;
+export function withoutRows(saved: SavedWorkspace, datasets: readonly Dataset[]): SavedWorkspace {
+  const profileOf = (table: string) => datasets.find((d) => d.table === table)?.profile ?? null;
   return { ...saved, datasets: [], detached: [...saved.detached, ...saved.datasets.map((d) => ({ ...d, profile: profileOf(d.table) }))] };
 }
-
-registerSection<SavedWorkspace>({
-  key: 'workspace',
-  version: 1,
-  restoreFirst: true,
-  save: saveWorkspace,
-  restore: restoreWorkspace,
-  reset: () => {
-    detachedDatasets.list = [];
-  },
-});

@@ -1,5 +1,5 @@
 /**
- * Free-text columns are reported, not tested (issue 3, point 2); names, codes and real categories are
+ * Free-text columns are reported, not tested; names, codes and real categories are
  * still tested, and a method the user sets for a text column tests it as categories.
  */
 import { beforeAll, describe, expect, it } from 'vitest';

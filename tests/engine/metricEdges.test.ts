@@ -32,7 +32,7 @@ describe('edge cases against sklearn 1.2.1', () => {
       expectMetric(m[k], c[k] as number | null, 1e-12, `${c.name}.${k}`);
   });
 
-  it('precision without predicted positives: sklearn says 0 (with a warning), Lantern says undefined (issue 4)', () => {
+  it('precision without predicted positives: sklearn says 0 (with a warning), Lantern says undefined', () => {
     const c = fx.precision_no_predicted_positive;
     expect(c.sklearn).toBe(0);
     const positives = c.y.filter((v) => v === 1).length;

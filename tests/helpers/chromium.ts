@@ -10,7 +10,7 @@ export function chromiumPath(): string {
   return path;
 }
 
-// Flags that keep Chromium quiet on a closed network (see ARCHITECTURE.md).
+// Flags that keep Chromium quiet on a closed network (see docs/architecture.md).
 export const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',

@@ -1,5 +1,5 @@
 /**
- * Free text is reported, not tested (issue 3): comments, descriptions and reviews are strings, but a
+ * Free text is reported, not tested: comments, descriptions and reviews are strings, but a
  * chi-square over thousands of one-off sentences says nothing about drift. Evidently tests such columns
  * as categories unless told they are text; we tell them apart from the category counts the report
  * already has, so the check costs no query.

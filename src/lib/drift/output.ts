@@ -1,5 +1,5 @@
 /**
- * The report as the CLI's JSON (the shape issue 3 fixes) and as plain text. JSON has no NaN or
+ * The report as the CLI's JSON (a fixed shape that scripts and CI read) and as plain text. JSON has no NaN or
  * Infinity: such values print as null.
  */
 import type { ColumnDrift } from './columnDrift';

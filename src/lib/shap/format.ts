@@ -2,7 +2,7 @@ import type { TreeEnsemble } from '../model/ensemble';
 import type { ShapResult } from './result';
 
 /**
- * The JSON the CLI prints (issue 5): values[row][feature] with a number expected_value, or for
+ * The JSON the CLI prints: values[row][feature] with a number expected_value, or for
  * multi-class models values[class][row][feature] with one expected value per class, like shap's
  * TreeExplainer output.
  */

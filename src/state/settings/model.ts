@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The model file a workspace keeps (issue 6: "model files"): its bytes as base64 inside the saved
+ * The model file a workspace keeps (a workspace holds its model files too): its bytes as base64 inside the saved
  * sections, so reopening, importing a .lantern file and attribution drift checks have it without the
  * file. Larger models are not kept (every save writes the sections whole); the user is told to drop them
  * again after reopening.
