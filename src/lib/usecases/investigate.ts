@@ -278,7 +278,9 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
     });
     adjust(tests);
     if (process.env['DEBUG_COL'])
-      for (const t of tests.filter((t) => measures[t.measure]!.column === process.env['DEBUG_COL'] && t.segment.dim < 0 && measures[t.measure]!.aspect === 'shift'))
+      for (const t of tests.filter(
+        (t) => measures[t.measure]!.column === process.env['DEBUG_COL'] && t.segment.dim < 0 && measures[t.measure]!.aspect === 'shift',
+      ))
         console.error('ALL', t.from, t.to, t.rows, t.comparison.effect.toFixed(3), t.comparison.p, t.q);
     investigation.tooSmall = counter.tooSmall;
     const build: BuildContext = {
