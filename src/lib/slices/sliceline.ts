@@ -37,9 +37,12 @@ export interface SliceLineOptions {
 }
 
 export interface SliceSearchProgress {
+  /** Conditions per slice of the passes counted (SliceLine's level). */
   level: number;
   done: number;
   total: number;
+  /** After SliceLine: the passes the ranking of one- and two-condition slices still needs, or the window comparisons'. */
+  stage?: 'ranking' | 'worsened';
 }
 
 export interface SliceStats {
