@@ -207,3 +207,64 @@ export function pacer(signal?: AbortSignal): () => Promise<void> {
     if (signal?.aborted) throw new LanternError('cancelled', 'Cancelled.');
   };
 }
+
+/** Sums of one combination of dimensions per group of rows (a time window): cell `g * total + cell`. */
+export interface GroupedSums {
+  size: Float64Array;
+  sum: Float64Array;
+  /** The same array as `sum` when every error is 0 or 1. */
+  sq: Float64Array;
+  total: number;
+  stride: number[];
+}
+
+/**
+ * One pass over the rows for one or two dimensions, per group (`group[r]`, -1 = in no group; all rows in
+ * group 0 without it). A single dimension runs the two-dimension loop with itself at stride 0, so both
+ * are one loop without a branch per row; 0/1 errors skip the squares.
+ */
+export function groupedCellSums(rows: CountedRows, dims: number[], group: Int32Array | null, groups: number, binary: boolean): GroupedSums {
+  const { stride, total } = cellLayout(rows.cardinality, dims);
+  const size = new Float64Array(groups * total);
+  const sum = new Float64Array(groups * total);
+  const sq = binary ? sum : new Float64Array(groups * total);
+  const e = rows.errors;
+  const c0 = rows.codes[dims[0]!]!;
+  const c1 = rows.codes[dims[dims.length - 1]!]!;
+  const s0 = dims.length > 1 ? stride[0]! : 0;
+  const n = e.length;
+  if (group && binary) {
+    for (let r = 0; r < n; r++) {
+      const g = group[r]!;
+      if (g < 0) continue;
+      const idx = g * total + c0[r]! * s0 + c1[r]!;
+      size[idx]! += 1;
+      sum[idx]! += e[r]!;
+    }
+  } else if (group) {
+    for (let r = 0; r < n; r++) {
+      const g = group[r]!;
+      if (g < 0) continue;
+      const idx = g * total + c0[r]! * s0 + c1[r]!;
+      const x = e[r]!;
+      size[idx]! += 1;
+      sum[idx]! += x;
+      sq[idx]! += x * x;
+    }
+  } else if (binary) {
+    for (let r = 0; r < n; r++) {
+      const idx = c0[r]! * s0 + c1[r]!;
+      size[idx]! += 1;
+      sum[idx]! += e[r]!;
+    }
+  } else {
+    for (let r = 0; r < n; r++) {
+      const idx = c0[r]! * s0 + c1[r]!;
+      const x = e[r]!;
+      size[idx]! += 1;
+      sum[idx]! += x;
+      sq[idx]! += x * x;
+    }
+  }
+  return { size, sum, sq, total, stride };
+}
