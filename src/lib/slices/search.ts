@@ -6,7 +6,8 @@ import { pickDimensions, type EncodedRows } from './encode';
 import { rankSlices, type SliceRanking } from './ranked';
 import type { RowErrorName } from './rowError';
 import type { SliceSearchProgress } from './sliceline';
-import { worsenedFromEncoded, worsenedRunsFromEncoded, type WorsenedRuns, type WorsenedSlice } from './worsened';
+import { worsenedFromEncoded, type WorsenedSlice } from './worsened';
+import { worsenedRunsFromEncoded, type WorsenedRuns } from './worsenedRuns';
 
 /**
  * Everything the JS part of a slice search needs once the rows are encoded: no Db, only typed arrays and

@@ -32,7 +32,8 @@ import type { SliceRanking } from '../slices/ranked';
 import { defaultRowError, rowErrorSql, type RowErrorName } from '../slices/rowError';
 import { searchSlices, type SliceSearcher } from '../slices/search';
 import type { SliceSearchProgress } from '../slices/sliceline';
-import type { WorsenedRuns, WorsenedSlice } from '../slices/worsened';
+import type { WorsenedSlice } from '../slices/worsened';
+import type { WorsenedRuns } from '../slices/worsenedRuns';
 import type { Run } from './run';
 
 export interface PerformanceInput {
