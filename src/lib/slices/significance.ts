@@ -1,9 +1,15 @@
 import { studentTTwoSided } from '../metrics/distributions';
 
-/** Mean and sample variance (n - 1) from a sum and a sum of squares; variance 0 where rounding makes it negative. */
+/**
+ * Mean and sample variance (n - 1) from a sum and a sum of squares. A sum of squared deviations below
+ * 1e-8 of the sum of squares is the rounding of the two sums, not spread (a million copies of one value
+ * that is not a binary fraction, summed in order, leave up to ~3e-11): such a group has none. A real
+ * coefficient of variation below 1e-4 is lost with it, which no error metric needs.
+ */
 function moments(n: number, s: number, q: number): { m: number; v: number } {
   const m = s / n;
-  return { m, v: Math.max(0, (q - n * m * m) / (n - 1)) };
+  const deviations = q - n * m * m;
+  return { m, v: deviations <= 1e-8 * q ? 0 : deviations / (n - 1) };
 }
 
 /**
