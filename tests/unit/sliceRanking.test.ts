@@ -143,7 +143,7 @@ describe('ranking of one- and two-condition slices against scipy and statsmodels
 
 /** Codes and errors built by hand for the edge cases. */
 function rowsOf(codes: number[][], errors: number[]) {
-  const cardinality = codes.map((c) => Math.max(1, ...c) + 1);
+  const cardinality = codes.map((c) => c.reduce((x, y) => Math.max(x, y), 1) + 1);
   const dims: Dimension[] = cardinality.map((card, d) => ({
     name: `d${d}`,
     kind: 'categorical',
