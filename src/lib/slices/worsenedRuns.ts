@@ -92,7 +92,9 @@ export async function compareSliceWindows(
     const cur = groupedCellSums(current, combo, starts ? current.window! : null, windows, binary);
     const { total, stride } = cur;
     const ref = reference ? groupedCellSums(reference, combo, null, 1, binary) : null;
-    const base = ref ?? { size: new Float64Array(total), sum: new Float64Array(total), sq: new Float64Array(total) };
+    const earlier = { size: new Float64Array(total), sum: new Float64Array(total) };
+    // With 0/1 errors the squares are the sums (groupedCellSums keeps one array for both).
+    const base = ref ?? { ...earlier, sq: binary ? earlier.sum : new Float64Array(total) };
     const ids = new Int32Array(total).fill(-1);
     const c1s = combo.length === 2 ? current.cardinality[combo[1]!]! : 2;
     for (let w = 0; w < windows; w++) {
