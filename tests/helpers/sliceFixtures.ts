@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import type { Dimension } from '../../src/lib/slices/dimensions';
 
 export function readCsv(name: string): Record<string, string>[] {
-  const [header, ...lines] = readFileSync(new URL(`../fixtures/metrics/${name}`, import.meta.url), 'utf8').trimEnd().split('\n');
+  const [header, ...lines] = readFileSync(new URL(`../fixtures/metrics/${name}`, import.meta.url), 'utf8')
+    .trimEnd()
+    .split('\n');
   const cols = header!.split(',');
   return lines.map((line) => {
     const cells = line.split(',');
@@ -33,7 +35,12 @@ export function encodeColumns(tables: Record<string, string>[][], columns: strin
       label: `${c} = ${v}`,
     }));
     if (hasNull[d])
-      list.push({ code: list.length + 1, predicate: { column: c, op: 'is null', value: null }, where: `"${c}" IS NULL`, label: `${c} is missing` });
+      list.push({
+        code: list.length + 1,
+        predicate: { column: c, op: 'is null', value: null },
+        where: `"${c}" IS NULL`,
+        label: `${c} is missing`,
+      });
     return { name: c, kind: 'categorical', codeSql: '', values: list };
   });
   return tables.map((rows) => ({

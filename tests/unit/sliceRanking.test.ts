@@ -92,33 +92,36 @@ describe('ranking of one- and two-condition slices against scipy and statsmodels
   it.each([
     ['missing country in no slice (code 0)', false, fx.null_not_sliceable],
     ['missing country as a value of its own', true, fx.null_as_value],
-  ] as const)('ranks as the reference does, the planted small severe slice in the top 3 and the large mild one not at all (%s)', async (_w, nullAsValue, family) => {
-    const { dims, rows } = encoded(nullAsValue);
-    const ranking = await rankSlices(dims, rows, { minSupport: fx.min_support });
-    expect(ranking.slices.map((s) => s.label)).toEqual(family.ranked);
-    expect(ranking).toMatchObject({
-      tested: family.slices.length,
-      significant: family.significant,
-      belowEffect: family.below_effect,
-      subsumed: family.subsumed,
-      fdr: fx.fdr,
-      minEffect: fx.min_effect,
-    });
-    const planted = predicateKey(fx.planted);
-    const top3 = ranking.slices.slice(0, 3).map((s) => predicateKey(s.predicates.map((p) => ({ column: p.column, value: p.value }))));
-    expect(top3).toContain(planted);
-    const first = ranking.slices.find((s) => s.label === 'channel = partner AND device = tablet')!;
-    expect(first.n).toBe(fx.planted_n);
-    expectClose(first.metric, fx.planted_metric, 1e-9, 'planted metric');
-    expectClose(first.excess_share, first.excess_error / fx.error_sum, 1e-12, 'excess share');
-    expect(first.n / fx.rows).toBeLessThan(0.011);
-    // The mild slice is significant and adds more error than the planted one, but its effect is negligible.
-    const mild = family.slices.find((s) => predicateKey(s.predicates) === predicateKey(fx.mild))!;
-    expect(mild.q_value).toBeLessThan(fx.fdr);
-    expect(mild.excess_error).toBeGreaterThan(first.excess_error);
-    expect(mild.effect_size).toBeLessThan(fx.min_effect);
-    expect(ranking.slices.map((s) => s.label)).not.toContain('plan = free');
-  });
+  ] as const)(
+    'ranks as the reference does, the planted small severe slice in the top 3 and the large mild one not at all (%s)',
+    async (_w, nullAsValue, family) => {
+      const { dims, rows } = encoded(nullAsValue);
+      const ranking = await rankSlices(dims, rows, { minSupport: fx.min_support });
+      expect(ranking.slices.map((s) => s.label)).toEqual(family.ranked);
+      expect(ranking).toMatchObject({
+        tested: family.slices.length,
+        significant: family.significant,
+        belowEffect: family.below_effect,
+        subsumed: family.subsumed,
+        fdr: fx.fdr,
+        minEffect: fx.min_effect,
+      });
+      const planted = predicateKey(fx.planted);
+      const top3 = ranking.slices.slice(0, 3).map((s) => predicateKey(s.predicates.map((p) => ({ column: p.column, value: p.value }))));
+      expect(top3).toContain(planted);
+      const first = ranking.slices.find((s) => s.label === 'channel = partner AND device = tablet')!;
+      expect(first.n).toBe(fx.planted_n);
+      expectClose(first.metric, fx.planted_metric, 1e-9, 'planted metric');
+      expectClose(first.excess_share, first.excess_error / fx.error_sum, 1e-12, 'excess share');
+      expect(first.n / fx.rows).toBeLessThan(0.011);
+      // The mild slice is significant and adds more error than the planted one, but its effect is negligible.
+      const mild = family.slices.find((s) => predicateKey(s.predicates) === predicateKey(fx.mild))!;
+      expect(mild.q_value).toBeLessThan(fx.fdr);
+      expect(mild.excess_error).toBeGreaterThan(first.excess_error);
+      expect(mild.effect_size).toBeLessThan(fx.min_effect);
+      expect(ranking.slices.map((s) => s.label)).not.toContain('plan = free');
+    },
+  );
 
   it("SliceLine's top-k (alpha 0.95) does not contain the planted slice: its score is negative", async () => {
     const { dims, rows } = encoded(false);
@@ -251,7 +254,7 @@ describe('ranking edge cases', () => {
   it('lists at most `limit` slices, at least the default 10 when there are that many', async () => {
     const card = 30;
     const codes = Array.from({ length: 6000 }, (_, r) => 1 + (r % card));
-    const errors = Array.from({ length: 6000 }, (_, r) => ((r % card) < 14 ? 1.5 : 0.2) + 0.1 * ((r * 31) % 7));
+    const errors = Array.from({ length: 6000 }, (_, r) => (r % card < 14 ? 1.5 : 0.2) + 0.1 * ((r * 31) % 7));
     const { dims, rows } = rowsOf([codes], errors);
     expect((await rankSlices(dims, rows, { minSupport: 50 })).slices.length).toBe(10);
     expect((await rankSlices(dims, rows, { minSupport: 50, limit: 14 })).slices.length).toBe(14);

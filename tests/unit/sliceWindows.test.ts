@@ -166,7 +166,11 @@ describe('slice x window comparisons: edge cases', () => {
   it('without windows, against a reference: one comparison over the whole period (window null)', async () => {
     const { dims, rows } = oneDim([1, 1, 1, 2, 2, 2], [1, 1, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0], 1);
     const { window: _w, windowStarts: _s, ...whole } = rows;
-    const ref: EncodedRows = { codes: [Uint8Array.from([1, 1, 1, 2, 2, 2])], cardinality: [3], errors: Float64Array.from([0, 0, 1, 0, 1, 0]) };
+    const ref: EncodedRows = {
+      codes: [Uint8Array.from([1, 1, 1, 2, 2, 2])],
+      cardinality: [3],
+      errors: Float64Array.from([0, 0, 1, 0, 1, 0]),
+    };
     const c = await compareSliceWindows(whole, ref, { minSupport: 2 });
     expect(c.q.length).toBe(2);
     expect(windowComparison(c, 0).window).toBeNull();
