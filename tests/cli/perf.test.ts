@@ -200,7 +200,7 @@ describe('lantern slices', () => {
         expect([w.window, w.window_end, w.windows]).toEqual([iso(x.window), iso(x.window_end), x.windows]);
         expect([w.n, w.baseline_n]).toEqual([x['n'], x['baseline_n']]);
         for (const k of ['metric', 'baseline_metric', 'difference', 't']) expectClose(w[k], x[k]!, 1e-9, k);
-        for (const k of ['p_value', 'q_value']) expect(Math.abs(w[k] - x[k]!)).toBeLessThan(1e-6);
+        for (const k of ['p_value', 'q_value']) expect(Math.abs(Number(w[k]) - x[k]!)).toBeLessThan(1e-6);
       });
       expect(r.worsened[0].predicates).toEqual(fx.planted.map((p) => ({ ...p, op: '=' })));
       expect(r.worsened[0].window).toBe(iso(fx.planted_onset));

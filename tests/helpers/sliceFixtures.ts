@@ -4,7 +4,7 @@
  * a missing value code 0 (in no slice) or, with `nullAsValue`, a code of its own after the values.
  */
 import { readFileSync } from 'node:fs';
-import type { Dimension } from '../../src/lib/slices/dimensions';
+import type { Dimension, DimensionValue } from '../../src/lib/slices/dimensions';
 
 export function readCsv(name: string): Record<string, string>[] {
   const [header, ...lines] = readFileSync(new URL(`../fixtures/metrics/${name}`, import.meta.url), 'utf8')
@@ -28,9 +28,9 @@ export function encodeColumns(tables: Record<string, string>[][], columns: strin
   const values = columns.map((c) => [...new Set(tables.flatMap((rows) => rows.map((r) => r[c]!)).filter((v) => v !== ''))].sort());
   const hasNull = columns.map((c) => nullAsValue && tables.some((rows) => rows.some((r) => r[c] === '')));
   const dims: Dimension[] = columns.map((c, d) => {
-    const list = values[d]!.map((v, i) => ({
+    const list: DimensionValue[] = values[d]!.map((v, i) => ({
       code: i + 1,
-      predicate: { column: c, op: '=' as const, value: v },
+      predicate: { column: c, op: '=', value: v },
       where: `"${c}" = '${v}'`,
       label: `${c} = ${v}`,
     }));

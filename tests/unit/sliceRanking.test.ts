@@ -218,7 +218,7 @@ describe('ranking edge cases', () => {
     expect(sizes).toEqual([160, 200]);
     for (const t of tested.tests) expect(t.rest_n).toBe(n - t.n);
     const inSlice = errors.filter((_, r) => codes[r] === 1);
-    expectClose(tested.tests[0]!.metric, inSlice.reduce((x, y) => x + y, 0) / inSlice.length, 1e-12);
+    expectClose(tested.tests[0]!.metric, inSlice.reduce((x: number, y) => x + y, 0) / inSlice.length, 1e-12);
   });
 
   it('a dimension with one value: its slice is every row (not testable) and its pairs repeat the other condition (subsumed)', async () => {

@@ -9,7 +9,7 @@ import { encodeColumns, readCsv } from '../helpers/sliceFixtures';
 
 interface FxComparison {
   label: string;
-  window: number;
+  window: number | null;
   n: number;
   metric: number;
   baseline_n: number;
@@ -21,7 +21,7 @@ interface FxComparison {
 }
 interface FxRun extends FxComparison {
   predicates: { column: string; value: string }[];
-  window_end: number;
+  window_end: number | null;
   windows: number;
 }
 interface FxFamily {

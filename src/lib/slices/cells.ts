@@ -1,4 +1,5 @@
 import { LanternError } from '../errors';
+import type { SliceSearchProgress } from './sliceline';
 
 /** Codes of one dimension, one per row (Uint8Array when every code fits in a byte, as the encoder pulls them). */
 export type Codes = Uint8Array | Uint16Array | Int32Array;
@@ -267,4 +268,28 @@ export function groupedCellSums(rows: CountedRows, dims: number[], group: Int32A
     }
   }
   return { size, sum, sq, total, stride };
+}
+
+/**
+ * Progress of passes over combinations listed level by level (all singles, then all pairs): before each
+ * pass the passes done at its level and their number, and a last report when a level is through - as
+ * SliceLine reports its levels. Call with the combination about to be counted, and with null at the end.
+ */
+export function levelProgress(
+  combos: number[][],
+  stage: SliceSearchProgress['stage'],
+  onProgress?: (progress: SliceSearchProgress) => void,
+): (combo: number[] | null) => void {
+  const totals = new Map<number, number>();
+  for (const c of combos) totals.set(c.length, (totals.get(c.length) ?? 0) + 1);
+  let level = 0;
+  let done = 0;
+  return (combo) => {
+    if (!onProgress) return;
+    const next = combo ? combo.length : 0;
+    if (level && next !== level) onProgress({ level, done, total: done, ...(stage ? { stage } : {}) });
+    if (next !== level) done = 0;
+    level = next;
+    if (combo) onProgress({ level, done: done++, total: totals.get(level)!, ...(stage ? { stage } : {}) });
+  };
 }

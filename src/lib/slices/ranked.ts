@@ -1,4 +1,4 @@
-import { CellCounter, cellLayout, pacer, type CountedRows } from './cells';
+import { CellCounter, cellLayout, levelProgress, pacer, type CountedRows } from './cells';
 import { defaultMinSupport, SLICE_DEFAULTS } from './defaults';
 import type { Dimension, SlicePredicate } from './dimensions';
 import { describeSlice } from './discover';
@@ -69,13 +69,16 @@ export async function testSlices(rows: CountedRows, options: RankingOptions = {}
   for (let a = 0; a < d; a++) combos.push([a]);
   for (let a = 0; a < d; a++) for (let b = a + 1; b < d; b++) combos.push([a, b]);
   // Passes SliceLine has not made (all of them when it ran to depth 1 or not at all) count as a stage of their own.
-  const missing = combos.filter((c) => !counter.has(c)).length;
-  let done = 0;
+  const progress = levelProgress(
+    combos.filter((c) => !counter.has(c)),
+    'ranking',
+    options.onProgress,
+  );
   const found: Omit<SliceTest, 'q_value'>[] = [];
   for (const dims of combos) {
     if (!counter.has(dims)) {
       await pause();
-      options.onProgress?.({ level: dims.length, done: done++, total: missing, stage: 'ranking' });
+      progress(dims);
     }
     const cells = counter.cells(dims);
     const { stride } = cellLayout(rows.cardinality, dims);
@@ -110,7 +113,7 @@ export async function testSlices(rows: CountedRows, options: RankingOptions = {}
       }
     }
   }
-  if (missing > 0) options.onProgress?.({ level: 2, done, total: missing, stage: 'ranking' });
+  progress(null);
   const q = benjaminiHochberg(found.map((t) => t.p_value));
   return { rows: total, overall, errorSum, minSupport, tests: found.map((t, i) => ({ ...t, q_value: q[i]! })) };
 }

@@ -1,4 +1,4 @@
-import { groupedCellSums, pacer } from './cells';
+import { groupedCellSums, levelProgress, pacer } from './cells';
 import { SLICE_DEFAULTS } from './defaults';
 import type { Dimension } from './dimensions';
 import { describeSlice } from './discover';
@@ -86,9 +86,10 @@ export async function compareSliceWindows(
     minSupport,
     baseline: reference ? 'reference' : 'earlier windows',
   };
-  for (const [ci, combo] of combos.entries()) {
+  const progress = levelProgress(combos, 'worsened', options.onProgress);
+  for (const combo of combos) {
     await pause();
-    options.onProgress?.({ level: combo.length, done: ci, total: combos.length, stage: 'worsened' });
+    progress(combo);
     const cur = groupedCellSums(current, combo, starts ? current.window! : null, windows, binary);
     const { total, stride } = cur;
     const ref = reference ? groupedCellSums(reference, combo, null, 1, binary) : null;
@@ -136,7 +137,7 @@ export async function compareSliceWindows(
       }
     }
   }
-  options.onProgress?.({ level: 2, done: combos.length, total: combos.length, stage: 'worsened' });
+  progress(null);
   out.q = benjaminiHochberg(out.p);
   return out;
 }
