@@ -60,6 +60,7 @@ export interface RankingOptions {
  */
 export async function testSlices(rows: CountedRows, options: RankingOptions = {}): Promise<SliceTests> {
   const counter = options.counter ?? new CellCounter(rows);
+  if (counter.input.errors !== rows.errors) throw new Error('The shared counting passes are of other rows.');
   const pause = pacer(options.signal);
   const { rows: total, errorSum, errorSquares } = counter;
   const minSupport = Math.max(2, options.minSupport ?? defaultMinSupport(total));
