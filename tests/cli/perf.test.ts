@@ -138,6 +138,75 @@ describe('lantern slices', () => {
     expect(Array.isArray(r.worsened)).toBe(true);
   });
 
+  it('ranks the small severe slice SliceLine misses in the top 3, with the numbers of scipy and statsmodels', async () => {
+    const fx = readFixture<{
+      min_support: number;
+      planted: { column: string; value: string }[];
+      null_as_value: { slices: (Expected & { predicates: { column: string; value: string | null }[]; label: string })[]; ranked: string[] };
+    }>('ranked.json');
+    const { code, out } = await run(['slices', '--data', fixturePath('ranked.csv'), '--metric', 'log_loss', '--json']);
+    expect(code).toBe(0);
+    const r = JSON.parse(out);
+    expect(r.min_support).toBe(fx.min_support);
+    // DuckDB codes a missing country as a value of its own ("country is missing"): the reference's second family.
+    const family = fx.null_as_value;
+    expect(r.ranking.tested).toBe(family.slices.length);
+    const key = (ps: { column: string; value: unknown }[]) => ps.map((p) => `${p.column}=${String(p.value)}`).join(' & ');
+    expect(r.ranked.map((s: { predicates: { column: string; value: unknown }[] }) => key(s.predicates))).toEqual(
+      family.ranked.map((label) => key(family.slices.find((s) => s.label === label)!.predicates)),
+    );
+    expect(r.ranked.slice(0, 3).map((s: { predicates: { column: string; value: unknown }[] }) => key(s.predicates))).toContain(
+      key(fx.planted),
+    );
+    for (const s of r.ranked) {
+      const e = family.slices.find((x) => key(x.predicates) === key(s.predicates))!;
+      expect(s.n).toBe(e['n']);
+      for (const k of ['metric', 'rest_metric', 'difference', 'effect_size', 't', 'excess_error']) expectClose(s[k], e[k]!, 1e-9, k);
+      for (const k of ['p_value', 'q_value']) expect(Math.abs(s[k] - e[k]!)).toBeLessThan(1e-6);
+    }
+    expect(r.slices.map((s: { predicates: { column: string; value: unknown }[] }) => key(s.predicates))).not.toContain(key(fx.planted));
+  });
+
+  it.each([
+    ['earlier windows', [], 'earlier_windows'],
+    ['the reference', ['--reference', fixturePath('windows_reference.csv')], 'reference'],
+  ] as const)(
+    'reports slices of one or two conditions that got worse than %s, from the onset week, as the reference does',
+    async (_baseline, extra, family) => {
+      type Run = Expected & { predicates: { column: string; value: string }[]; window: number; window_end: number; windows: number };
+      const fx = readFixture<{
+        planted: { column: string; value: string }[];
+        planted_onset: number;
+        earlier_windows: { compared: unknown[]; too_small: number; subsumed: number; runs: Run[] };
+        reference: { compared: unknown[]; too_small: number; subsumed: number; runs: Run[] };
+      }>('windows.json');
+      const { code, out } = await run(['slices', '--data', fixturePath('windows.csv'), ...extra, '--json']);
+      expect(code).toBe(0);
+      const r = JSON.parse(out);
+      const e = fx[family];
+      expect(r.worsened_comparisons).toMatchObject({
+        baseline: family === 'reference' ? 'reference' : 'earlier windows',
+        compared: e.compared.length,
+        too_small: e.too_small,
+        subsumed: e.subsumed,
+        found: e.runs.length,
+      });
+      const iso = (ms: number) => new Date(ms).toISOString();
+      expect(
+        r.worsened.map((w: { predicates: { column: string; value: string }[] }) => w.predicates.map((p) => `${p.column}=${p.value}`)),
+      ).toEqual(e.runs.map((x) => x.predicates.map((p) => `${p.column}=${p.value}`)));
+      r.worsened.forEach((w: Record<string, number & string>, i: number) => {
+        const x = e.runs[i]!;
+        expect([w.window, w.window_end, w.windows]).toEqual([iso(x.window), iso(x.window_end), x.windows]);
+        expect([w.n, w.baseline_n]).toEqual([x['n'], x['baseline_n']]);
+        for (const k of ['metric', 'baseline_metric', 'difference', 't']) expectClose(w[k], x[k]!, 1e-9, k);
+        for (const k of ['p_value', 'q_value']) expect(Math.abs(Number(w[k]) - x[k]!)).toBeLessThan(1e-6);
+      });
+      expect(r.worsened[0].predicates).toEqual(fx.planted.map((p) => ({ ...p, op: '=' })));
+      expect(r.worsened[0].window).toBe(iso(fx.planted_onset));
+    },
+  );
+
   it('runs as a real process through bin/lantern.mjs', () => {
     const p = spawnSync(process.execPath, ['bin/lantern.mjs', 'slices', '--data', fixturePath('slices.csv'), '--max-depth', '2'], {
       encoding: 'utf8',

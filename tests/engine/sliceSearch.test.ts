@@ -46,4 +46,32 @@ describe('findSlices with a slice searcher', () => {
     );
     expect(errorCode(error)).toBe('cancelled');
   });
+
+  it('ranks slices after SliceLine, counting only the passes SliceLine did not make, and reports them as their own stage', async () => {
+    await loadFixture('ranked.csv', 'ss_ranked');
+    const engine = performanceApi(await testScheduler());
+    const { id } = await engine.preparePerformance(ctx('p'), { data: 'ss_ranked', choices: { label: 'label', score: 'score' } });
+    const seen: SliceProgress[] = [];
+    // Depth 1: SliceLine counts no pairs, so every pair is the ranking's.
+    const found = await engine.findSlices(ctx('f'), id, { maxDepth: 1, metric: 'log_loss', threshold: 0.5 }, (p) => seen.push(p));
+    const ranking = seen.filter((p) => p.phase === 'searching' && p.stage === 'ranking');
+    expect(ranking.at(-1)).toMatchObject({ done: 6, total: 6 });
+    expect(found.ranked.slices[0]!.label).toBe('channel = partner AND device = tablet');
+    expect(found.discovery.slices.map((s) => s.label)).not.toContain('channel = partner AND device = tablet');
+    // No timestamp and no reference: nothing to compare over time.
+    expect(found.worsenedRuns).toBeNull();
+    expect(found.ms.ranking).toBeGreaterThanOrEqual(0);
+    // Depth 2: the ranking reuses SliceLine's passes and finds the same.
+    const again = await engine.findSlices(ctx('f2'), id, { maxDepth: 2, metric: 'log_loss', threshold: 0.5 });
+    expect(again.ranked).toEqual(found.ranked);
+  });
+
+  it('compares slices of one or two conditions window by window when the log has a timestamp', async () => {
+    await loadFixture('log.csv', 'ss_log3');
+    const engine = performanceApi(await testScheduler());
+    const { id } = await engine.preparePerformance(ctx('p'), { data: 'ss_log3', choices: CHOICES });
+    const found = await engine.findSlices(ctx('f'), id, { maxDepth: 2, threshold: 0.5 });
+    expect(found.worsenedRuns).toMatchObject({ baseline: 'earlier windows' });
+    expect(found.worsenedRuns!.compared).toBeGreaterThan(0);
+  });
 });

@@ -45,10 +45,13 @@ export async function slices(argv: string[], io: CliIo): Promise<number> {
     { metric: values.metric as RowErrorName | undefined, maxDepth, k, minSupport, threshold: spec.threshold },
   );
   const found = findings.discovery;
+  const ranking = findings.ranked;
+  const day = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const finite = (v: number) => (Number.isFinite(v) ? v : null);
   const worsenedJson = (list: WorsenedSlice[]) =>
     list.map((w) => ({
       predicates: w.predicates,
-      window: w.window === null ? null : new Date(w.window).toISOString(),
+      window: day(w.window),
       n: w.n,
       metric: w.metric,
       baseline_n: w.baseline_n,
@@ -57,7 +60,7 @@ export async function slices(argv: string[], io: CliIo): Promise<number> {
       p_value: w.p_value,
       q_value: w.q_value,
     }));
-  const worsened = findings.worsened;
+  const runs = findings.worsenedRuns;
   const result = {
     task: spec.task,
     metric: found.metric,
@@ -77,9 +80,60 @@ export async function slices(argv: string[], io: CliIo): Promise<number> {
       q_value: s.q_value,
       significant: s.significant,
     })),
-    /** Slices worse in a window than in the earlier windows. */
-    worsened: worsenedJson(worsened),
-    /** Slices worse over the whole log than in the reference (with --reference). */
+    /** Slices of one or two conditions significantly worse than the rest by at least a small effect, by severity then added error. */
+    ranked: ranking.slices.map((s) => ({
+      predicates: s.predicates,
+      n: s.n,
+      metric: s.metric,
+      rest_metric: s.rest_metric,
+      difference: s.difference,
+      // Infinite when neither the slice nor the rest has any spread (JSON has no infinity).
+      effect_size: finite(s.effect_size),
+      severity: s.severity,
+      t: finite(s.t),
+      p_value: s.p_value,
+      q_value: s.q_value,
+      excess_error: s.excess_error,
+      excess_share: s.excess_share,
+    })),
+    ranking: {
+      tested: ranking.tested,
+      significant: ranking.significant,
+      below_effect: ranking.belowEffect,
+      subsumed: ranking.subsumed,
+      fdr: ranking.fdr,
+      min_effect: ranking.minEffect,
+    },
+    /**
+     * Slices of one or two conditions significantly worse than their baseline (the reference with
+     * --reference, else earlier windows) in consecutive windows: from `window` (the onset) to `window_end`.
+     */
+    worsened: (runs?.runs ?? []).map((w) => ({
+      predicates: w.predicates,
+      window: day(w.window),
+      window_end: day(w.window_end),
+      windows: w.byWindow.length,
+      n: w.n,
+      metric: w.metric,
+      baseline_n: w.baseline_n,
+      baseline_metric: w.baseline_metric,
+      difference: w.difference,
+      t: finite(w.t),
+      p_value: w.p_value,
+      q_value: w.q_value,
+    })),
+    worsened_comparisons: runs
+      ? {
+          baseline: runs.baseline,
+          compared: runs.compared,
+          too_small: runs.tooSmall,
+          subsumed: runs.subsumed,
+          found: runs.found,
+          min_support: runs.minSupport,
+          fdr: runs.fdr,
+        }
+      : null,
+    /** One-condition slices worse over the whole log than in the reference (with --reference). */
     worsened_vs_reference: findings.worsenedVsReference ? worsenedJson(findings.worsenedVsReference) : null,
   };
   if (values.json) {
@@ -89,10 +143,20 @@ export async function slices(argv: string[], io: CliIo): Promise<number> {
   io.out(
     `${found.metric} over ${found.rows.toLocaleString('en-US')} labelled rows: overall ${fmt(found.overall)}; slices of at least ${found.minSupport} rows, up to ${maxDepth} conditions`,
   );
-  io.out('\nworst slices:');
+  const q = (v: number | null) => (v === null ? '-' : v.toExponential(1));
+  io.out('\nworst slices (SliceLine):');
   for (const s of found.slices) {
     io.out(
-      `  ${s.label}\n      n=${s.n}  ${found.metric}=${fmt(s.metric)}  (+${fmt(s.difference)})  q=${s.q_value === null ? '-' : s.q_value.toExponential(1)}${s.significant ? '' : '  not significant'}`,
+      `  ${s.label}\n      n=${s.n}  ${found.metric}=${fmt(s.metric)}  (+${fmt(s.difference)})  q=${q(s.q_value)}${s.significant ? '' : '  not significant'}`,
+    );
+  }
+  io.out(
+    `\nslices clearly worse than the rest (one or two conditions; effect size >= ${ranking.minEffect}, q < ${ranking.fdr}; by severity, then added error):`,
+  );
+  if (!ranking.slices.length) io.out(`  none of ${ranking.tested} slices tested`);
+  for (const s of ranking.slices) {
+    io.out(
+      `  ${s.label}\n      n=${s.n} (${fmt((100 * s.n) / ranking.rows)}% of rows)  ${found.metric}=${fmt(s.metric)} vs ${fmt(s.rest_metric)}  effect ${fmt(s.effect_size)} (${s.severity})  adds ${fmt(100 * s.excess_share)}% of the error  q=${q(s.q_value)}`,
     );
   }
   const print = (title: string, list: WorsenedSlice[]) => {
@@ -103,7 +167,17 @@ export async function slices(argv: string[], io: CliIo): Promise<number> {
         `  ${w.label}${w.window === null ? '' : ` from ${new Date(w.window).toISOString().slice(0, 10)}`}: ${fmt(w.baseline_metric)} -> ${fmt(w.metric)} (n=${w.n}, q=${w.q_value.toExponential(1)})`,
       );
   };
-  print('slices that got worse than in earlier windows', worsened);
-  print('slices that got worse than in the reference', findings.worsenedVsReference ?? []);
+  if (runs) {
+    io.out(
+      `\nslices that got worse than ${runs.baseline === 'reference' ? 'in the reference' : 'in earlier windows'} (one or two conditions):`,
+    );
+    if (!runs.runs.length) io.out(`  none of ${runs.compared} comparisons (${runs.tooSmall} slice x window cells too small to compare)`);
+    for (const w of runs.runs) {
+      const from = w.window === null ? '' : ` since the window of ${new Date(w.window).toISOString().slice(0, 10)}`;
+      const to = w.window_end !== null && w.window_end !== w.window ? ` through ${new Date(w.window_end).toISOString().slice(0, 10)}` : '';
+      io.out(`  ${w.label}${from}${to}: ${fmt(w.baseline_metric)} -> ${fmt(w.metric)} (n=${w.n}, q=${q(w.q_value)})`);
+    }
+  }
+  print('slices that got worse than in the reference over the whole log', findings.worsenedVsReference ?? []);
   return 0;
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import type { PerfSpec } from '../metrics/spec';
+import { defaultMinSupport } from './defaults';
 import type { Dimension, SlicePredicate } from './dimensions';
 import { encodeRows, type EncodedRows } from './encode';
 import { defaultRowError, rowErrorSql, type RowErrorName } from './rowError';
@@ -47,9 +48,15 @@ export interface DiscoveryOptions {
   fdr?: number;
   signal?: AbortSignal;
   onProgress?: SliceLineOptions['onProgress'];
+  /** Counting passes shared with the other analyses of the same search. */
+  counter?: SliceLineOptions['counter'];
 }
 
-function describe(dims: Dimension[], s: SliceStats): { predicates: SlicePredicate[]; label: string; where: string } {
+/** A slice's conditions in the CLI's JSON shape, as text and as SQL. */
+export function describeSlice(
+  dims: Dimension[],
+  s: Pick<SliceStats, 'dims' | 'codes'>,
+): { predicates: SlicePredicate[]; label: string; where: string } {
   const values = s.dims.map((d, i) => dims[d]!.values[s.codes[i]! - 1]!);
   return {
     predicates: values.map((v) => v.predicate),
@@ -99,7 +106,7 @@ export function summariseSliceLine(
         )?.p ?? null;
       const qv = qOf.get(s) ?? null;
       return {
-        ...describe(dims, s),
+        ...describeSlice(dims, s),
         n: s.size,
         metric: s.errorSum / s.size,
         overall: result.averageError,
@@ -127,7 +134,7 @@ export async function discoverInEncoded(
   metric: RowErrorName,
   options: DiscoveryOptions = {},
 ): Promise<SliceDiscovery> {
-  const minSupport = options.minSupport ?? Math.max(20, Math.ceil(encoded.errors.length * 0.005));
+  const minSupport = options.minSupport ?? defaultMinSupport(encoded.errors.length);
   const result = await sliceLine(
     encoded,
     {
@@ -136,6 +143,7 @@ export async function discoverInEncoded(
       minSupport,
       alpha: options.alpha ?? 0.95,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.counter ? { counter: options.counter } : {}),
     },
     options.signal,
   );

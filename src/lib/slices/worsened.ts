@@ -5,10 +5,9 @@ import { encodeRows, type EncodedRows } from './encode';
 import { defaultRowError, rowErrorSql, type RowErrorName } from './rowError';
 import { benjaminiHochberg, welchFromSums } from './significance';
 
-export interface WorsenedSlice {
-  predicates: SlicePredicate[];
-  label: string;
-  /** Start of the window where the slice got worse (epoch ms); null when comparing the whole period. */
+/** One comparison of a slice in a window with its baseline. */
+export interface WorsenedWindow {
+  /** Start of the window (epoch ms); null when comparing the whole period. */
   window: number | null;
   n: number;
   metric: number;
@@ -18,6 +17,11 @@ export interface WorsenedSlice {
   t: number;
   p_value: number;
   q_value: number;
+}
+
+export interface WorsenedSlice extends WorsenedWindow {
+  predicates: SlicePredicate[];
+  label: string;
 }
 
 interface Acc {
@@ -150,3 +154,13 @@ export async function worsenedSlices(
     : undefined;
   return worsenedFromEncoded(dims, current, reference, options);
 }
+
+export {
+  compareSliceWindows,
+  windowComparison,
+  worsenedRunsFromEncoded,
+  type SliceWindowComparisons,
+  type WorsenedRun,
+  type WorsenedRunOptions,
+  type WorsenedRuns,
+} from './worsenedRuns';

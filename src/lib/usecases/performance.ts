@@ -28,10 +28,12 @@ import { sliceDimensions, type Dimension } from '../slices/dimensions';
 import type { SliceDiscovery } from '../slices/discover';
 import { encodeRows, encodeScoredRows, errorRateAt, type EncodedRows, type ScoredRows } from '../slices/encode';
 import { metricHeatmap, type HeatmapCell } from '../slices/heatmap';
+import type { SliceRanking } from '../slices/ranked';
 import { defaultRowError, rowErrorSql, type RowErrorName } from '../slices/rowError';
 import { searchSlices, type SliceSearcher } from '../slices/search';
 import type { SliceSearchProgress } from '../slices/sliceline';
 import type { WorsenedSlice } from '../slices/worsened';
+import type { WorsenedRuns } from '../slices/worsenedRuns';
 import type { Run } from './run';
 
 export interface PerformanceInput {
@@ -64,14 +66,23 @@ export interface OverTime extends MetricsOverTime {
 
 export interface SliceFindings {
   discovery: SliceDiscovery;
+  /** Slices of one or two conditions significantly and clearly worse than the rest, small ones included. */
+  ranked: SliceRanking;
+  /** One-condition slices worse in a window than in the earlier windows (each slice's strongest window). */
   worsened: WorsenedSlice[];
   /** Slices worse over the whole log than the same slice in the reference (when there is one). */
   worsenedVsReference: WorsenedSlice[] | null;
   /**
-   * Milliseconds: the whole search, its discovery part (pull + SliceLine), the pull of encoded rows from
-   * DuckDB and the JS search (SliceLine and its tests).
+   * Slices of one or two conditions worse than their baseline in consecutive windows, from the onset:
+   * window by window against the reference when there is one, else against earlier windows; null
+   * without a timestamp or a reference.
    */
-  ms: { total: number; discovery: number; pull: number; search: number };
+  worsenedRuns: WorsenedRuns | null;
+  /**
+   * Milliseconds: the whole search, its discovery part (pull + SliceLine), the pull of encoded rows from
+   * DuckDB, the JS search (SliceLine and its tests), the ranking and the worsened comparisons.
+   */
+  ms: { total: number; discovery: number; pull: number; search: number; ranking: number; worsened: number };
 }
 
 /** Where a slice search is: reading encoded rows from DuckDB, or counting passes of SliceLine's level. */
@@ -83,6 +94,10 @@ export interface SliceSearchOptions {
   /** Slices listed (the CLI's --top). */
   k?: number | undefined;
   minSupport?: number | undefined;
+  /** False discovery rate of the ranking and the window comparisons. */
+  fdr?: number | undefined;
+  /** Smallest effect size ranked. */
+  minEffect?: number | undefined;
   threshold: number;
 }
 
@@ -235,8 +250,9 @@ export class PerformanceSession {
   }
 
   /**
-   * The slices where the model fails (SliceLine with significance) and the slices that got worse over
-   * time or against the reference. `search` is where the JS part runs (a worker of its own in the app).
+   * The slices where the model fails (SliceLine with significance, and the ranking that surfaces small
+   * severe slices) and the slices that got worse over time or against the reference. `search` is where
+   * the JS part runs (a worker of its own in the app).
    */
   async findSlices(
     run: Run,
@@ -285,6 +301,8 @@ export class PerformanceSession {
         maxDepth: options.maxDepth ?? SLICE_DEFAULTS.maxDepth,
         k: options.k ?? SLICE_DEFAULTS.k,
         ...(options.minSupport !== undefined ? { minSupport: options.minSupport } : {}),
+        ...(options.fdr !== undefined ? { fdr: options.fdr } : {}),
+        ...(options.minEffect !== undefined ? { minEffect: options.minEffect } : {}),
         worsenedDims: windowExpr ? untimed : this.dims.map((_, i) => i),
         ...(refRows ? { reference: { dims: untimed, rows: refRows } } : {}),
       },
@@ -292,9 +310,18 @@ export class PerformanceSession {
     );
     return {
       discovery: found.discovery,
+      ranked: found.ranked,
       worsened: found.worsened,
       worsenedVsReference: found.worsenedVsReference,
-      ms: { total: performance.now() - started, discovery: pulledMs + found.searchMs, pull: pulledMs, search: found.searchMs },
+      worsenedRuns: found.worsenedRuns,
+      ms: {
+        total: performance.now() - started,
+        discovery: pulledMs + found.searchMs,
+        pull: pulledMs,
+        search: found.searchMs,
+        ranking: found.rankingMs,
+        worsened: found.worsenedMs,
+      },
     };
   }
 
