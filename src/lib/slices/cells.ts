@@ -1,5 +1,13 @@
 import { LanternError } from '../errors';
-import type { SliceSearchProgress } from './sliceline';
+
+export interface SliceSearchProgress {
+  /** Conditions per slice of the passes counted (SliceLine's level). */
+  level: number;
+  done: number;
+  total: number;
+  /** After SliceLine: the passes the ranking of one- and two-condition slices still needs, or the window comparisons'. */
+  stage?: 'ranking' | 'worsened';
+}
 
 /** Codes of one dimension, one per row (Uint8Array when every code fits in a byte, as the encoder pulls them). */
 export type Codes = Uint8Array | Uint16Array | Int32Array;

@@ -1,4 +1,4 @@
-import { CellCounter, cellLayout, pacer, type CountedRows } from './cells';
+import { CellCounter, cellLayout, pacer, type CountedRows, type SliceSearchProgress } from './cells';
 
 /**
  * SliceLine (Sagadeeva & Boehm, "SliceLine: Fast, Linear-Algebra-based Slice Finding for ML Model
@@ -36,14 +36,7 @@ export interface SliceLineOptions {
   onProgress?: (progress: SliceSearchProgress) => void;
 }
 
-export interface SliceSearchProgress {
-  /** Conditions per slice of the passes counted (SliceLine's level). */
-  level: number;
-  done: number;
-  total: number;
-  /** After SliceLine: the passes the ranking of one- and two-condition slices still needs, or the window comparisons'. */
-  stage?: 'ranking' | 'worsened';
-}
+export type { SliceSearchProgress } from './cells';
 
 export interface SliceStats {
   /** Dimension indexes, ascending, and the code on each. */

@@ -154,13 +154,3 @@ export async function worsenedSlices(
     : undefined;
   return worsenedFromEncoded(dims, current, reference, options);
 }
-
-export {
-  compareSliceWindows,
-  windowComparison,
-  worsenedRunsFromEncoded,
-  type SliceWindowComparisons,
-  type WorsenedRun,
-  type WorsenedRunOptions,
-  type WorsenedRuns,
-} from './worsenedRuns';

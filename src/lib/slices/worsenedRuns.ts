@@ -4,7 +4,7 @@ import type { Dimension } from './dimensions';
 import { describeSlice } from './discover';
 import type { EncodedRows } from './encode';
 import { benjaminiHochberg, effectSizeFromSums, welchFromSums } from './significance';
-import type { SliceSearchProgress } from './sliceline';
+import type { SliceSearchProgress } from './cells';
 import type { WorsenedSlice, WorsenedWindow } from './worsened';
 
 /**
