@@ -12,6 +12,10 @@ export type {
   AtThreshold,
   SliceRow,
   Priority,
+  Investigation,
+  InvestigationProgress,
+  Setup,
+  SetupInput,
 } from '../engine/api';
 export type { LoadProgress } from '../lib/ingest';
 export type { ColumnProfile } from '../lib/profile';

@@ -8,6 +8,7 @@ import { explainApi } from './api/explain';
 import { workspaceDataApi } from './api/workspaceData';
 import { runtimeApi } from './api/runtime';
 import { checksApi } from './api/checks';
+import { investigationApi } from './api/investigation';
 import type { SliceSearcher } from '../lib/slices/search';
 import { Scheduler } from './scheduler';
 
@@ -17,6 +18,7 @@ export type { AtThreshold, SliceRow } from '../lib/metrics/thresholdViews';
 export type { CallContext } from './scheduler';
 export type { Priority } from './queue';
 export type { EngineRuntime } from './api/runtime';
+export type { Investigation, InvestigationProgress, Setup, SetupInput } from './api/investigation';
 
 /** Threads an engine may lend the analyses (the browser engine worker starts its own). */
 export interface EngineHelpers {
@@ -41,6 +43,7 @@ export function createEngineApi(db: EngineDb, parquet: ParquetCodec, helpers: En
     ...workspaceDataApi(scheduler, parquet),
     ...runtimeApi(scheduler),
     ...checksApi(scheduler),
+    ...investigationApi(scheduler, helpers.sliceSearch),
   };
 }
 

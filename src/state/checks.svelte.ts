@@ -16,6 +16,10 @@ export interface CheckSources {
 
 /** The same guess as the performance view when it finds a labelled reference; else by name, else load order. */
 export function guessCheckSources(datasets: Dataset[]): CheckSources | null {
+  const ref = datasets.find((d) => d.part === 'reference');
+  const log = datasets.find((d) => d.part === 'current');
+  const labelFile = datasets.find((d) => d.part === 'labels');
+  if (ref && log) return { reference: ref, current: log, ...(labelFile ? { labels: labelFile } : {}) };
   const perf = guessSources(datasets);
   if (perf?.reference) return { reference: perf.reference, current: perf.data, ...(perf.labels ? { labels: perf.labels } : {}) };
   const reference = datasets.find((d) => /train|reference|ref\b|baseline/i.test(d.name)) ?? datasets[0];

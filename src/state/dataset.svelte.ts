@@ -1,5 +1,6 @@
 import type { ColumnProfile, LoadedWithRoles } from '../client/engine';
 import type { ColumnRole, RoleMap } from '../lib/roles';
+import type { DatasetPart, DatasetSetup, RoleChoice } from '../lib/setup/types';
 import type { ColumnInfo } from '../lib/schema';
 import type { FileFormat, Variant } from '../lib/formats';
 
@@ -13,11 +14,20 @@ export class Dataset {
   readonly rows: number;
   readonly columns: ColumnInfo[];
   roles: RoleMap = $state({});
+  /** Roles the user set by hand: the setup inference never changes them. */
+  userRoles: RoleMap = $state({});
+  /** Why each column has its role, in words (from the setup inference, or "set by you"). */
+  reasons: Record<string, RoleChoice> = $state.raw({});
+  /** What the dataset is to the investigation (training data, the log, labels), and why. */
+  part: DatasetPart | null = $state(null);
+  partReason = $state('');
+  /** Told when the user changes a role (the workspace infers the setup again). */
+  onRolesChanged: (() => void) | null = null;
   /** Large and replaced whole, never mutated: $state.raw avoids deep proxies. */
   profile: ColumnProfile[] | null = $state.raw(null);
   profileError: string | null = $state(null);
 
-  constructor(loaded: LoadedWithRoles) {
+  constructor(loaded: LoadedWithRoles & { userRoles?: RoleMap }) {
     this.table = loaded.table;
     this.name = loaded.name;
     this.format = loaded.format;
@@ -26,10 +36,23 @@ export class Dataset {
     this.rows = loaded.rows;
     this.columns = loaded.columns;
     this.roles = { ...loaded.roles };
+    this.userRoles = { ...(loaded.userRoles ?? {}) };
   }
 
+  /** A role set by hand: kept over every inference, and the workspace's setup is inferred again. */
   setRole(column: string, role: ColumnRole): void {
     this.roles[column] = role;
+    this.userRoles[column] = role;
+    this.reasons = { ...this.reasons, [column]: { role, by: 'user', reason: 'set by you' } };
+    this.onRolesChanged?.();
+  }
+
+  /** Takes the inferred roles (except those the user set), their reasons and the dataset's part. */
+  applySetup(setup: DatasetSetup): void {
+    for (const [column, choice] of Object.entries(setup.roles)) if (this.userRoles[column] === undefined) this.roles[column] = choice.role;
+    this.reasons = setup.roles;
+    this.part = setup.part;
+    this.partReason = setup.partReason;
   }
 
   columnsWithRole(role: ColumnRole): string[] {

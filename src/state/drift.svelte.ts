@@ -66,6 +66,12 @@ export class DriftState {
   suggest(): void {
     const ds = this.datasets();
     if (ds.length < 2) return;
+    // The workspace's setup first (which file is the training data and which the log, from their structure).
+    const ref = ds.find((d) => d.part === 'reference');
+    const log = ds.find((d) => d.part === 'current');
+    if (!this.reference && ref) this.referenceTable = ref.table;
+    if ((!this.current || this.currentTable === this.referenceTable) && log && log.table !== this.referenceTable)
+      this.currentTable = log.table;
     if (!this.reference) this.referenceTable = (ds.find((d) => /train|ref|baseline/i.test(d.name)) ?? ds[0]!).table;
     if (!this.current || this.currentTable === this.referenceTable)
       this.currentTable = (

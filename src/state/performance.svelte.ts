@@ -32,6 +32,16 @@ const has = (d: Dataset, role: Parameters<Dataset['columnsWithRole']>[0]) => d.c
  * model output; the reference has labels and model outputs (training or validation data).
  */
 export function guessSources(datasets: Dataset[]): PerfSources | null {
+  // The workspace's setup (inferred from the files' structure) says which file is which.
+  const log = datasets.find((d) => d.part === 'current');
+  if (log && (has(log, 'score') || has(log, 'prediction'))) {
+    const sources: PerfSources = { data: log };
+    const labels = datasets.find((d) => d.part === 'labels');
+    if (labels && has(labels, 'label')) sources.labels = labels;
+    const reference = datasets.find((d) => d.part === 'reference' && has(d, 'label') && (has(d, 'score') || has(d, 'prediction')));
+    if (reference) sources.reference = reference;
+    if (sources.labels || has(log, 'label')) return sources;
+  }
   const outputs = datasets.filter((d) => has(d, 'score') || has(d, 'prediction'));
   const data = outputs.find((d) => !has(d, 'label')) ?? outputs[0];
   if (!data) return null;

@@ -1,4 +1,4 @@
-import { proxy, type Engine } from '../client/engine';
+import { proxy, type Engine, type Setup } from '../client/engine';
 import type { ShapPool } from '../client/shapPool';
 import type { LoadProgress } from '../lib/ingest';
 import { rowsFromIpc } from '../lib/arrowIpcRows';
@@ -8,6 +8,7 @@ import { ChecksState } from './checks.svelte';
 import { Dataset } from './dataset.svelte';
 import { DriftState } from './drift.svelte';
 import { EngineRuntimeState } from './engineRuntime.svelte';
+import { InvestigationState } from './investigation.svelte';
 import { Explanation } from './explain.svelte';
 import { LoadJob } from './loadJob.svelte';
 import type { Notice } from './notices';
@@ -54,6 +55,13 @@ export class Workspace {
   /** Free text the user keeps with the workspace (saved with it). */
   notes: string = $state('');
   readonly selected = $derived(this.datasets.find((d) => d.table === this.selectedTable) ?? null);
+  /**
+   * Which dataset is the training data, the log and the labels, and which column holds what: inferred
+   * from the files' structure whenever datasets or hand-set roles change; every view reads it.
+   */
+  setup: Setup | null = $state.raw(null);
+  /** The ranked findings over the setup: what the Overview shows. */
+  readonly investigation: InvestigationState;
   /** Datasets of a settings-only workspace, known by their saved description only. */
   readonly detached = new DetachedDatasets();
   /** The model being explained and everything computed from it. */
@@ -79,6 +87,7 @@ export class Workspace {
     const datasets = () => this.datasets;
     const notify = (kind: Notice['kind'], message: string) => this.notify(kind, message);
     this.explain = new Explanation(engine, shap, datasets, notify);
+    this.investigation = new InvestigationState(engine, () => this.explain.modelFile);
     this.drift = new DriftState(engine, datasets);
     this.performance = new PerformanceState(engine);
     this.checks = new ChecksState(engine, () => this.explain.modelFile);
@@ -92,8 +101,11 @@ export class Workspace {
   async addFiles(files: Iterable<File>): Promise<void> {
     for (const file of files) {
       // Model files are told apart from data files by their content, not their name.
-      if (await this.explain.isModelFile(file)) await this.explain.loadModelFile(file, file.name);
-      else await this.addFile(file, file.name);
+      if (await this.explain.isModelFile(file)) {
+        await this.explain.loadModelFile(file, file.name);
+        // The model adds what it relies on to the findings.
+        if (this.setup && this.explain.modelFile) void this.investigation.run(this.setup, true);
+      } else await this.addFile(file, file.name);
     }
   }
 
@@ -111,6 +123,7 @@ export class Workspace {
       this.datasets.push(dataset);
       this.selectedTable = dataset.table;
       this.view = 'data';
+      this.watch(dataset);
       void this.profile(dataset);
       void this.explain.refreshMatches();
       return dataset;
@@ -133,7 +146,10 @@ export class Workspace {
       await this.addFile(await response.blob(), path.split('/').pop()!);
     }
     const model = await fetch(DEMO_MODEL);
-    if (model.ok) await this.explain.loadModelFile(await model.blob(), 'model.json');
+    if (model.ok) {
+      await this.explain.loadModelFile(await model.blob(), 'model.json');
+      if (this.setup && this.explain.modelFile) void this.investigation.run(this.setup, true);
+    }
   }
 
   /**
@@ -153,6 +169,46 @@ export class Workspace {
     this.datasets = this.datasets.filter((d) => d.table !== table);
     if (this.selectedTable === table) this.selectedTable = this.datasets[0]?.table ?? null;
     await this.engine.dropTable(table);
+    this.refreshSetup();
+  }
+
+  private watch(dataset: Dataset): void {
+    dataset.onRolesChanged = () => this.refreshSetup();
+    this.refreshSetup();
+  }
+
+  private setupTimer: ReturnType<typeof setTimeout> | undefined;
+  private setupController: AbortController | null = null;
+
+  /**
+   * Infers the setup again (soon: several files dropped together or several roles changed count once),
+   * applies the inferred roles to every column the user did not set, and starts the investigation.
+   */
+  refreshSetup(): void {
+    clearTimeout(this.setupTimer);
+    this.setupTimer = setTimeout(() => void this.inferSetup(), 30);
+  }
+
+  private async inferSetup(): Promise<void> {
+    this.setupController?.abort();
+    const controller = (this.setupController = new AbortController());
+    const datasets = this.datasets;
+    if (datasets.length === 0) {
+      this.setup = null;
+      this.investigation.reset();
+      return;
+    }
+    try {
+      const setup = await this.engine
+        .with({ signal: controller.signal, priority: 'user' })
+        .inferSetup(datasets.map((d) => ({ table: d.table, name: d.name, userRoles: $state.snapshot(d.userRoles) })));
+      if (controller !== this.setupController) return;
+      for (const d of setup.datasets) this.datasets.find((x) => x.table === d.table)?.applySetup(d);
+      this.setup = setup;
+      void this.investigation.run(setup);
+    } catch (error) {
+      if (errorCode(error) !== 'cancelled' && controller === this.setupController) this.notify('error', (error as Error).message);
+    }
   }
 
   /**
@@ -163,7 +219,11 @@ export class Workspace {
     this.reserveTables(datasets.map((d) => d.table));
     // Files dropped while the workspace was being restored stay, after the restored datasets.
     this.datasets = [...datasets, ...this.datasets.filter((d) => !datasets.some((r) => r.table === d.table))];
-    for (const d of datasets) void this.profile(d);
+    for (const d of datasets) {
+      void this.profile(d);
+      d.onRolesChanged = () => this.refreshSetup();
+    }
+    this.refreshSetup();
     this.selectedTable = datasets[0]?.table ?? this.datasets[0]?.table ?? null;
   }
 
@@ -179,6 +239,8 @@ export class Workspace {
   async clear(): Promise<void> {
     const tables = this.datasets.map((d) => d.table);
     this.datasets = [];
+    this.setup = null;
+    this.investigation.reset();
     this.selectedTable = null;
     this.view = FIRST_VIEW;
     this.notes = '';

@@ -21,6 +21,8 @@ export interface SavedDataset {
   rows: number;
   columns: ColumnInfo[];
   roles: RoleMap;
+  /** Roles the user set by hand (absent in workspaces saved before they were kept apart). */
+  userRoles?: RoleMap;
   /**
    * Column summaries (aggregates only): kept for datasets without rows (a settings-only export). Not
    * autosaved for datasets with data: they are recomputed from the restored rows.
@@ -81,6 +83,7 @@ function saveWorkspace(workspace: WorkspaceSectionHost): SavedWorkspace {
       rows: d.rows,
       columns: d.columns,
       roles: { ...d.roles },
+      userRoles: { ...d.userRoles },
     })),
     selectedTable: workspace.selectedTable,
     view: workspace.view,
@@ -112,7 +115,17 @@ async function restoreWorkspace(
         rows: d.rows,
         columns: d.columns,
       });
-      restored.push(new Dataset({ ...loaded, name: d.name, format: d.format, variant: d.variant, bytes: d.bytes, roles: d.roles }));
+      restored.push(
+        new Dataset({
+          ...loaded,
+          name: d.name,
+          format: d.format,
+          variant: d.variant,
+          bytes: d.bytes,
+          roles: d.roles,
+          userRoles: d.userRoles ?? d.roles,
+        }),
+      );
     } catch (error) {
       context.warn(`"${d.name}" could not be restored: ${(error as Error).message}`);
     }
