@@ -41,7 +41,7 @@ export function investigationApi(scheduler: Scheduler, search?: SliceSearcher) {
         (run) =>
           investigate(
             run,
-            { setup, ...(model ? { model: parseModel(model.bytes, model.name) } : {}) },
+            { setup, ...(model ? { model: parseModel(model.bytes, model.name), modelName: model.name } : {}) },
             {
               ...(search ? { search } : {}),
               out: `__investigation_${ctx.jobId.replace(/\W/g, '_')}`,

@@ -8,7 +8,7 @@
 import { ALL, type GridDimension, type SegmentKey } from './grid';
 import type { Comparison, Measure } from './measures';
 import type { Candidate } from './scan';
-import { severity } from './severity';
+import { severity, type SeverityInput } from './severity';
 import { change, fmt, pct, runWindow, segmentText, whenText, type WindowRun } from './text';
 import type { EvidenceValue, Finding, FindingKind, FindingPart, SegmentCondition } from './types';
 import type { CalendarUnit } from './windows';
@@ -26,6 +26,8 @@ export interface BuildContext {
   values: Map<string, string[]>;
   /** The per-row error's name, for performance titles ("log loss", "absolute error", "error rate"). */
   errorName: string;
+  /** The model file's name, for replay findings. */
+  model?: string | undefined;
   /** Roles shown in titles: the label's and outputs' columns. */
   score?: string | undefined;
   prediction?: string | undefined;
@@ -37,6 +39,8 @@ interface Scored {
   candidate: Candidate;
   measure: Measure<unknown>;
   kind: FindingKind;
+  /** What the severity was computed from (kept in the evidence, and for rescoring after confirmation). */
+  factors: SeverityInput;
   severity: number;
   segment: SegmentCondition[];
   run: WindowRun;
@@ -49,7 +53,9 @@ export function segmentConditions(ctx: BuildContext, key: SegmentKey): SegmentCo
 }
 
 /** The effect against the measure's normal variation from window to window and segment to segment. */
-const contrastOf = (c: Candidate, threshold: number) => c.comparison.effect / Math.max(c.noise, 0.1 * threshold);
+const contrastOf = (c: Candidate, threshold: number, windows: number) =>
+  // A change over all rows and the whole log has no normal variation to stand out from: neutral.
+  c.segment.dim < 0 && c.from === 0 && c.to === windows - 1 ? 3 : c.comparison.effect / Math.max(c.noise, 0.1 * threshold);
 
 /** Values look multiplied by a constant: the mean and the spread grew (or shrank) by the same factor. */
 function scaleFactor(c: Comparison): number | null {
@@ -60,23 +66,47 @@ function scaleFactor(c: Comparison): number | null {
   return Math.abs(Math.log(byMean / spreadRatio!)) < Math.log(1.15) ? byMean : null;
 }
 
+/**
+ * A rename needs the old value in the log before the new one appears (and gone after): without a window
+ * before the run, or with the old value already rare there, the new value is only new.
+ */
+function confirmRename(candidate: Candidate, measure: Measure<unknown>): void {
+  const gone = candidate.comparison.detail['gone'] ?? -1;
+  if (measure.aspect !== 'unseen' || gone < 0) return;
+  const before = candidate.from > 0 ? (measure.current(candidate.segment, 0, candidate.from - 1) as Float64Array) : null;
+  const n = before ? before.reduce((a, b) => a + b, 0) : 0;
+  const ref = measure.reference(candidate.segment) as Float64Array;
+  const m = ref.reduce((a, b) => a + b, 0);
+  if (!before || n === 0 || m === 0 || before[gone]! / n < 0.5 * (ref[gone]! / m)) candidate.comparison.detail['gone'] = -1;
+}
+
 export function score(ctx: BuildContext, candidate: Candidate, measure: Measure<unknown>): Scored {
+  confirmRename(candidate, measure);
   const c = candidate.comparison;
   let kind = measure.kind;
   if (measure.aspect === 'shift' && kind === 'drift' && scaleFactor(c) !== null) kind = 'scale-change';
-  const reach = measure.aspect === 'error' ? candidate.rows / Math.max(1, ctx.labelled) : candidate.rows / Math.max(1, ctx.rows);
-  const sev = severity({
+  const factors: SeverityInput = {
     kind,
     magnitude: c.effect / measure.threshold,
-    reach,
-    contrast: contrastOf(candidate, measure.threshold),
+    reach: measure.aspect === 'error' ? candidate.rows / Math.max(1, ctx.labelled) : candidate.rows / Math.max(1, ctx.rows),
+    contrast: contrastOf(candidate, measure.threshold, ctx.windows.length),
     expected: ctx.calendar.has(measure.column) && (measure.aspect === 'shift' || measure.aspect === 'categories'),
-  });
+    // A score the model file does not give is certain; a score its inputs do not explain nearly so.
+    ...(measure.aspect === 'replay'
+      ? { weight: 1.2 }
+      : measure.aspect === 'unexplained'
+        ? { weight: 0.8 }
+        : // A new value where a known one vanished is a rename: certain, where a new value alone may be the world.
+          measure.aspect === 'unseen' && (c.detail['gone'] ?? -1) >= 0
+          ? { weight: 1 }
+          : {}),
+  };
   return {
     candidate,
     measure,
     kind,
-    severity: sev,
+    factors,
+    severity: severity(factors),
     segment: segmentConditions(ctx, candidate.segment),
     run: { starts: ctx.windows, from: candidate.from, to: candidate.to, unit: ctx.unit },
   };
@@ -95,6 +125,10 @@ export function headlines(scored: Scored[]): Scored[] {
   for (const all of byMeasure.values()) {
     // A segment's change that all rows show in the same windows (at least half as strongly) is the global
     // change seen through that segment: the rows-wide candidate tells it.
+    // For a share (missing values, new values, rows the model disagrees on), the global change also
+    // explains a segment that holds less than half of its excess rows.
+    const shares = ['missing', 'unseen', 'replay'].includes(all[0]?.measure.aspect ?? '');
+    const excess = (c: Candidate) => c.comparison.effect * c.rows;
     const list = all.filter(
       (s) =>
         s.candidate.segment.dim < 0 ||
@@ -102,7 +136,8 @@ export function headlines(scored: Scored[]): Scored[] {
           (g) =>
             g.candidate.segment.dim < 0 &&
             overlaps(g.candidate, s.candidate) &&
-            g.candidate.comparison.effect >= 0.5 * s.candidate.comparison.effect,
+            (g.candidate.comparison.effect >= 0.5 * s.candidate.comparison.effect ||
+              (shares && excess(s.candidate) < 0.5 * excess(g.candidate))),
         ),
     );
     list.sort((a, b) => b.severity - a.severity);
@@ -120,7 +155,16 @@ export function headlines(scored: Scored[]): Scored[] {
   return out;
 }
 
-const ASPECT_PRIORITY: Record<string, number> = { stuck: 0, missing: 1, unseen: 2, shift: 3, categories: 3, error: 4 };
+const ASPECT_PRIORITY: Record<string, number> = {
+  replay: 0,
+  unexplained: 0,
+  stuck: 0,
+  missing: 1,
+  unseen: 2,
+  shift: 3,
+  categories: 3,
+  error: 4,
+};
 
 function part(scope: FindingPart['scope'], s: Scored, evidence: Record<string, EvidenceValue>): FindingPart {
   return {
@@ -143,6 +187,9 @@ function evidenceOf(s: Scored, ctx: BuildContext): Record<string, EvidenceValue>
     rows: s.candidate.rows,
     baseline_rows: s.candidate.baselineRows,
     elsewhere: s.candidate.elsewhere?.effect ?? null,
+    magnitude: s.factors.magnitude,
+    reach: s.factors.reach,
+    contrast: Number.isFinite(s.factors.contrast) ? s.factors.contrast : null,
   };
   for (const [k, v] of Object.entries(c.detail)) e[k] = Number.isFinite(v) ? v : null;
   if (s.measure.aspect === 'categories' || s.measure.aspect === 'unseen') {
@@ -182,6 +229,16 @@ function title(s: Scored, ctx: BuildContext): string {
       const k = d['mean']! / d['baselineMean']!;
       return `${who}${at(s)}: values ×${fmt(k)} (mean ${fmt(d['baselineMean']!)} → ${fmt(d['mean']!)}), a unit or scale change`;
     }
+    case 'output-drift':
+      if (s.measure.aspect === 'unexplained') {
+        const rel = d['baselineMean'] ? (d['mean']! - d['baselineMean']!) / Math.abs(d['baselineMean']!) : Number.NaN;
+        return `${who}${at(s)}: mean ${Number.isFinite(rel) ? change(rel) : fmt(d['mean']!)}, a move its inputs do not explain (${fmt(c.effect)} residual sd${elsewhereText(s, (e) => fmt(e.effect))})`;
+      }
+      if (s.measure.aspect === 'replay')
+        return `${who} is not what ${ctx.model ?? 'the model'} gives for ${pct(d['share']!)} of rows${at(s)}${
+          s.candidate.elsewhere ? `, against ${pct(s.candidate.elsewhere.detail['share']!)} elsewhere` : ''
+        }: another model version or other inputs were served`;
+      return defaultTitle(s, ctx, who);
     case 'missing-values':
       return `${who} is missing${at(s)}: ${pct(d['share']!)} of rows against ${
         s.candidate.elsewhere ? `${pct(s.candidate.elsewhere.detail['share']!)} elsewhere` : `${pct(d['baseline']!)} in the reference`
@@ -193,23 +250,38 @@ function title(s: Scored, ctx: BuildContext): string {
       return `${name[0]!.toUpperCase()}${name.slice(1)}${at(s)}: ${fmt(d['error']!)} against ${fmt(d['baselineError']!)} in the reference (${change(d['relative']!)})`;
     }
     case 'new-category': {
-      const value = evidenceOf(s, ctx)['value'];
-      return `${who} has values never seen in training${at(s)}: ${pct(d['share']!)} of rows${typeof value === 'string' && value !== 'other values' ? ` (${value})` : ''}`;
+      const names = ctx.values.get(col) ?? [];
+      const value = names[d['value'] ?? -1];
+      const gone = names[d['gone'] ?? -1];
+      const when = whenText(s.run);
+      const where = segmentText(s.segment);
+      const head = value
+        ? `${col} = ${value} appears${where ? ` for ${where}` : ''}${when ? ` ${when}` : ''}`
+        : `${who} has values never seen in the reference${at(s)}`;
+      return `${head} (${fmt(value ? (d['valueRows'] ?? 0) : (d['newRows'] ?? 0))} rows, ${pct(value ? (d['valueRows'] ?? 0) / Math.max(1, s.candidate.rows) : d['share']!)}), never seen in the reference${
+        gone ? `; ${gone}, seen before, disappears at the same time: renamed?` : ''
+      }`;
     }
-    default: {
-      if (s.measure.aspect === 'categories') {
-        const value = evidenceOf(s, ctx)['value'];
-        const valueText =
-          typeof value === 'string'
-            ? `; ${col} = ${value} for ${pct(d['share']!)} of rows against ${pct(d['baselineShare']!)} in the reference`
-            : '';
-        return `${who}${at(s)}: distribution changed, Jensen-Shannon ${fmt(c.effect)}${elsewhereText(s, (e) => fmt(e.effect))}${valueText}`;
-      }
-      const rel = d['baselineMean'] ? (d['mean']! - d['baselineMean']!) / Math.abs(d['baselineMean']!) : Number.NaN;
-      const meanText = Number.isFinite(rel) ? `mean ${change(rel)}` : `mean ${fmt(d['mean']!)}`;
-      return `${who}${at(s)}: ${meanText}, drift ${fmt(c.effect)}${elsewhereText(s, (e) => fmt(e.effect))}`;
-    }
+    default:
+      return defaultTitle(s, ctx, who);
   }
+}
+
+function defaultTitle(s: Scored, ctx: BuildContext, who: string): string {
+  const c = s.candidate.comparison;
+  const d = c.detail;
+  const col = s.measure.column;
+  if (s.measure.aspect === 'categories') {
+    const value = evidenceOf(s, ctx)['value'];
+    const valueText =
+      typeof value === 'string'
+        ? `; ${col} = ${value} for ${pct(d['share']!)} of rows against ${pct(d['baselineShare']!)} in the reference`
+        : '';
+    return `${who}${at(s)}: distribution changed, Jensen-Shannon ${fmt(c.effect)}${elsewhereText(s, (e) => fmt(e.effect))}${valueText}`;
+  }
+  const rel = d['baselineMean'] ? (d['mean']! - d['baselineMean']!) / Math.abs(d['baselineMean']!) : Number.NaN;
+  const meanText = Number.isFinite(rel) ? `mean ${change(rel)}` : `mean ${fmt(d['mean']!)}`;
+  return `${who}${at(s)}: ${meanText}, drift ${fmt(c.effect)}${elsewhereText(s, (e) => fmt(e.effect))}`;
 }
 
 const linkView = (kind: FindingKind) =>
@@ -217,6 +289,12 @@ const linkView = (kind: FindingKind) =>
 
 export function toFinding(s: Scored, ctx: BuildContext, related: Scored[]): Finding {
   const window = runWindow(s.run);
+  const heading = title(s, ctx);
+  // A new value's rows are where the finding is: its segment names the value.
+  if (s.kind === 'new-category') {
+    const value = (ctx.values.get(s.measure.column) ?? [])[s.candidate.comparison.detail['value'] ?? -1];
+    if (value !== undefined) s.segment = [...s.segment, { column: s.measure.column, value }];
+  }
   const evidence = evidenceOf(s, ctx);
   const parts = [part(s.candidate.segment.dim < 0 ? (window ? 'window' : 'overall') : window ? 'segment-window' : 'segment', s, evidence)];
   for (const r of related)
@@ -234,7 +312,7 @@ export function toFinding(s: Scored, ctx: BuildContext, related: Scored[]): Find
   return {
     id,
     kind: s.kind,
-    title: title(s, ctx),
+    title: heading,
     ...(calendar ? { detail: `${s.measure.column} follows the calendar (${calendar}): a change between periods is expected.` } : {}),
     severity: s.severity,
     columns: [s.measure.column],
@@ -280,7 +358,8 @@ export function buildFindings(ctx: BuildContext, scored: Scored[]): Finding[] {
       );
       if (host) {
         host.related.push(k.head, ...k.absorbed);
-        host.head.severity = Math.max(host.head.severity, k.head.severity);
+        // An input that moved where the model got worse: two kinds of evidence for one problem.
+        host.head.severity = Math.round(1000 * (1 - (1 - host.head.severity / 100) * (1 - k.head.severity / 100))) / 10;
         continue;
       }
     }
@@ -298,6 +377,7 @@ export function buildFindings(ctx: BuildContext, scored: Scored[]): Finding[] {
       );
       const finding = toFinding(head, ctx, [...related, ...same.slice(0, 3)]);
       const perf = related.find((r) => r.measure.aspect === 'error');
+      if (perf && head.measure.aspect !== 'error') finding.evidence['performance_severity'] = perf.severity;
       if (perf && head.measure.aspect !== 'error') {
         const d = perf.candidate.comparison.detail;
         finding.detail = `${finding.detail ? `${finding.detail} ` : ''}The model is worse there: ${ctx.errorName} ${fmt(d['error']!)} against ${fmt(d['baselineError']!)} in the reference (${change(d['relative']!)}).`;

@@ -64,7 +64,23 @@ export async function categoryCounts(
       .filter((x): x is string => x !== null);
   const curTop = await topOf(current.table);
   const refTop = reference ? await topOf(reference.table) : [];
-  const values = [...new Set([...curTop, ...refTop])];
+  // Values the reference never had are what a new or renamed category looks like: kept by name even when
+  // they are not among the most frequent.
+  const unseen = reference
+    ? (
+        await rowsOf(
+          db,
+          select(
+            { v: text(raw('v')) },
+            sql`FROM (SELECT ${v} AS v, count(*) AS n FROM ${ident(current.table)} WHERE ${c} IS NOT NULL AND ${v} NOT IN (SELECT DISTINCT ${v} FROM ${ident(reference.table)} WHERE ${c} IS NOT NULL) GROUP BY 1 ORDER BY n DESC, v LIMIT ${TOP_VALUES})`,
+          ),
+          { signal },
+        )
+      )
+        .map((r) => r.v)
+        .filter((x): x is string => x !== null)
+    : [];
+  const values = [...new Set([...curTop, ...refTop, ...unseen])];
   // The position of the value in the kept list (1-based), 0 for the rest.
   const position = values.length ? sql`coalesce(list_position([${values}], ${v}), 0)` : raw('0');
   const codes = dims.map((dim, i) => sql`CAST(${raw(dim.codeSql)} AS INTEGER) AS ${raw(`d${i}`)}`);

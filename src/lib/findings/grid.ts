@@ -29,6 +29,8 @@ export interface GridInput {
   dims: GridDimension[];
   /** Numeric columns: mean, spread and range are screened. */
   numeric: string[];
+  /** Numeric entries that are expressions, not columns (the score's logit): name -> SQL over the columns. */
+  expressions?: Record<string, Sql>;
   /** Other columns whose missing values are screened (their distributions: see categories.ts). */
   other: string[];
 }
@@ -206,7 +208,7 @@ function baseSelect(input: GridInput, side: GridSide, window: Sql | null): Sql {
   const parts: Sql[] = input.dims.map((dim, i) => sql`CAST(${raw(dim.codeSql)} AS INTEGER) AS ${d(i)}`);
   if (window) parts.push(sql`epoch_ms(${window})::DOUBLE AS w`);
   input.numeric.forEach((c, i) => {
-    const x = sql`CAST(${ident(c)} AS DOUBLE)`;
+    const x = input.expressions?.[c] ?? sql`CAST(${ident(c)} AS DOUBLE)`;
     parts.push(sql`(CASE WHEN isfinite(${x}) THEN ${x} END) AS ${raw(`x${i}`)}`);
   });
   input.other.forEach((c, i) => parts.push(sql`${ident(c)} AS ${raw(`o${i}`)}`));

@@ -10,12 +10,17 @@ import { twoProportionZTest } from '../drift/ztest';
 import { normalSf } from '../metrics/distributions';
 import { welchFromSums } from '../slices/significance';
 import { currentSpan, referenceCounts, type CategoryCounts } from './categories';
-import { sdPop, without, type Cell, type Grid, type Moments, type SegmentKey } from './grid';
+import { sdPop, subtractCells, without, type Cell, type Grid, type Moments, type SegmentKey } from './grid';
 import type { FindingKind } from './types';
 
 export interface Comparison {
   /** In the measure's unit: the finding is one "unit" past its threshold at effect = threshold. */
   effect: number;
+  /**
+   * How far the cell is from its baseline either way, in the same unit: what normal variation is measured
+   * from (a one-sided effect is 0 for every cell that improved, which would make any variation look rare).
+   */
+  deviation?: number;
   p: number;
   /** Numbers for the title and the evidence. */
   detail: Record<string, number>;
@@ -29,7 +34,7 @@ export interface Measure<T> {
   kind: FindingKind;
   column: string;
   /** What is compared: 'shift' of a distribution, 'missing' share, one 'stuck' value, 'unseen' values, 'error' of the model. */
-  aspect: 'shift' | 'missing' | 'stuck' | 'unseen' | 'error' | 'categories';
+  aspect: 'shift' | 'missing' | 'stuck' | 'unseen' | 'error' | 'categories' | 'replay' | 'unexplained';
   threshold: number;
   current(segment: SegmentKey, from: number, to: number): T;
   reference(segment: SegmentKey): T;
@@ -93,7 +98,8 @@ export function missingShare(grid: Grid, index: number, column: string): Measure
     kind: 'missing-values',
     column,
     aspect: 'missing',
-    threshold: 0.05,
+    // One row in a hundred newly missing is one unit: a broken join rarely empties a whole column.
+    threshold: 0.01,
     current: (s, from, to) => pick(grid.span(s, from, to)),
     reference: (s) => pick(grid.referenceCell(s)),
     rows: (x) => x.rows,
@@ -104,7 +110,12 @@ export function missingShare(grid: Grid, index: number, column: string): Measure
       const baseline = 1 - base.present / base.rows;
       const z = twoProportionZTest(base.rows - base.present, base.rows, cur.rows - cur.present, cur.rows);
       // Only more missing values is a problem to report.
-      return { effect: Math.max(0, share - baseline), p: share > baseline ? z.pValue : 1, detail: { share, baseline } };
+      return {
+        effect: Math.max(0, share - baseline),
+        deviation: Math.abs(share - baseline),
+        p: share > baseline ? z.pValue : 1,
+        detail: { share, baseline },
+      };
     },
   };
 }
@@ -115,7 +126,8 @@ export function stuckValue(grid: Grid, index: number, column: string): Measure<M
     kind: 'stuck-value',
     column,
     aspect: 'stuck',
-    threshold: 0.5,
+    // One value where the reference varies is never chance past a few rows: a stuck cell counts ten units.
+    threshold: 0.1,
     current: (s, from, to) => grid.span(s, from, to).x[index]!,
     reference: (s) => grid.referenceCell(s).x[index]!,
     rows: (m) => m.n,
@@ -125,9 +137,14 @@ export function stuckValue(grid: Grid, index: number, column: string): Measure<M
       const sd = sdPop(base);
       if (!(sd > 0)) return null;
       const ratio = sdPop(cur) / sd;
-      // The chance that n values from a varying source are all equal is negligible past a few rows.
-      const stuck = ratio < 1e-9;
-      return { effect: stuck ? 1 : 0, p: stuck ? 0 : 1, detail: { value: cur.mean, baselineSd: sd, baselineMean: base.mean } };
+      if (!(ratio < 1e-9)) return { effect: 0, p: 1, detail: { value: cur.mean, baselineSd: sd, baselineMean: base.mean } };
+      // How likely n draws from the baseline all equal this value: by Cantelli's inequality a value at
+      // distance t from the mean has probability at most var / (var + t^2); a rare one-valued run of a
+      // 0/1 column (no 1 among 200 rows at a 1% rate) is then chance, a frozen counter is not.
+      const t = cur.mean - base.mean;
+      const single = (sd * sd) / (sd * sd + t * t);
+      const p = t === 0 ? 1 : Math.exp(cur.n * Math.log(single));
+      return { effect: 1, p, detail: { value: cur.mean, baselineSd: sd, baselineMean: base.mean } };
     },
   };
 }
@@ -149,6 +166,7 @@ export function errorIncrease(grid: Grid, column: string): Measure<Moments> {
       const relative = (cur.mean - base.mean) / base.mean;
       return {
         effect: Math.max(0, relative),
+        deviation: Math.abs(relative),
         p: relative > 0 ? welch(cur, base) : 1,
         detail: { error: cur.mean, baselineError: base.mean, relative },
       };
@@ -200,7 +218,8 @@ export function unseenValues(counts: CategoryCounts): Measure<Counts> {
     kind: 'new-category',
     column: counts.column,
     aspect: 'unseen',
-    threshold: 0.01,
+    // Values the model never saw: a fifth of a percent of the rows is one unit.
+    threshold: 0.002,
     current: (s, from, to) => currentSpan(counts, s, from, to),
     reference: (s) => referenceCounts(counts, s),
     rows: total,
@@ -212,7 +231,73 @@ export function unseenValues(counts: CategoryCounts): Measure<Counts> {
       const share = unseen(cur) / n;
       const baseline = unseen(base) / m;
       const z = twoProportionZTest(unseen(base), m, unseen(cur), n);
-      return { effect: Math.max(0, share - baseline), p: share > baseline ? z.pValue : 1, detail: { share, baseline } };
+      // The most frequent new value, and a known value that vanished where it appeared (a rename).
+      let value = -1;
+      let gone = -1;
+      counts.inReference.forEach((seen, i) => {
+        if (!seen && (value < 0 || cur[i]! > cur[value]!)) value = i;
+        if (seen && base[i]! / m >= 0.005 && cur[i]! / n <= 0.1 * (base[i]! / m) && (gone < 0 || base[i]! > base[gone]!)) gone = i;
+      });
+      // A rename hands the old value's rows to the new one: their shares are alike.
+      if (gone >= 0 && value >= 0) {
+        const ratio = cur[value]! / n / (base[gone]! / m);
+        if (ratio < 0.5 || ratio > 2) gone = -1;
+      }
+      return {
+        effect: Math.max(0, share - baseline),
+        deviation: Math.abs(share - baseline),
+        p: share > baseline ? z.pValue : 1,
+        detail: { share, baseline, value, gone, newRows: unseen(cur), valueRows: value >= 0 ? cur[value]! : 0 },
+      };
+    },
+  };
+}
+
+/** A linear fit of the score on the inputs in the reference: intercept, one coefficient per input, residual spread. */
+export interface ScoreFit {
+  intercept: number;
+  /** By index into the grid's numeric columns. */
+  coefficients: Map<number, number>;
+  residualSd: number;
+}
+
+/**
+ * The score's move that its inputs do not explain: the cell's mean score minus what the reference's
+ * linear fit of score on inputs gives for the cell's mean inputs, against the same in the baseline. The
+ * world changing moves inputs and score together; a stale model, a wrong version or a broken feature
+ * transform moves the score alone.
+ */
+export function unexplainedScore(grid: Grid, scoreIndex: number, fit: ScoreFit, column: string): Measure<Cell> {
+  const residual = (c: Cell) => {
+    let r = c.x[scoreIndex]!.mean - fit.intercept;
+    for (const [j, b] of fit.coefficients) r -= b * c.x[j]!.mean;
+    return r;
+  };
+  const n = (c: Cell) => c.x[scoreIndex]!.n;
+  return {
+    kind: 'output-drift',
+    column,
+    aspect: 'unexplained',
+    // A linear fit of a tree model leaves structure in its residuals: half a residual sd is one unit.
+    threshold: 0.5,
+    current: (s, from, to) => grid.span(s, from, to),
+    reference: (s) => grid.referenceCell(s),
+    rows: n,
+    minus: subtractCells,
+    compare(cur, base) {
+      if (n(cur) < 2 || n(base) < 2 || !(fit.residualSd > 0)) return null;
+      const shift = (residual(cur) - residual(base)) / fit.residualSd;
+      const z = shift / Math.sqrt(1 / n(cur) + 1 / n(base));
+      return {
+        effect: Math.abs(shift),
+        p: Math.min(1, 2 * normalSf(Math.abs(z))),
+        detail: {
+          shift,
+          mean: cur.x[scoreIndex]!.mean,
+          baselineMean: base.x[scoreIndex]!.mean,
+          unexplained: residual(cur) - residual(base),
+        },
+      };
     },
   };
 }

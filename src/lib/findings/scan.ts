@@ -20,6 +20,8 @@ export interface ScanContext {
   rows: number;
   /** Whether there is a reference; without one, a run's baseline is its own segment outside the run. */
   hasReference: boolean;
+  /** The column each dimension cuts by. */
+  dimColumns?: string[];
 }
 
 export interface RunTest {
@@ -74,11 +76,13 @@ export function runsOf(windows: number): [number, number][] {
   return out;
 }
 
+/**
+ * A segment is compared with the same segment in the reference, never with all of it: a column that
+ * depends on the segment (a species' identification rate) would look drifted against the others' mix.
+ * Without enough reference rows the segment is not tested (a segment new in the log shows as new values).
+ */
 function baseline<T>(m: Measure<T>, ctx: ScanContext, segment: SegmentKey, from: number, to: number): T {
-  if (ctx.hasReference) {
-    const own = m.reference(segment);
-    return m.rows(own) >= ctx.minSupport ? own : m.reference(ALL);
-  }
+  if (ctx.hasReference) return m.reference(segment);
   return m.minus(m.current(segment, 0, ctx.windows - 1), m.current(segment, from, to));
 }
 
@@ -87,6 +91,8 @@ export function testRuns<T>(m: Measure<T>, index: number, ctx: ScanContext, coun
   const out: RunTest[] = [];
   const runs = runsOf(ctx.windows);
   for (const segment of [ALL, ...ctx.segments]) {
+    // A column is never tested within the segments it defines itself.
+    if (segment.dim >= 0 && ctx.dimColumns?.[segment.dim] === m.column) continue;
     if (m.rows(m.current(segment, 0, ctx.windows - 1)) < ctx.minSupport) {
       counter.tooSmall++;
       continue;
@@ -123,9 +129,6 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
 };
 
-/** A reach of 5% of the rows counts fully (see severity.ts). */
-const reachWeight = (rows: number, total: number) => 0.5 + 0.5 * Math.min(1, Math.sqrt(rows / Math.max(1, total) / 0.05));
-
 /** The best run of each segment where the measure stands out, as candidates. */
 export function candidates<T>(m: Measure<T>, index: number, tests: RunTest[], ctx: ScanContext): Candidate[] {
   const mine = tests.filter((t) => t.measure === index);
@@ -133,7 +136,10 @@ export function candidates<T>(m: Measure<T>, index: number, tests: RunTest[], ct
   // Normal variation differs by level: all rows move little from window to window, one airport much more.
   const noiseByDim = new Map<number, number>();
   for (const dim of new Set(mine.map((t) => t.segment.dim)))
-    noiseByDim.set(dim, median(mine.filter((t) => t.from === t.to && t.segment.dim === dim).map((t) => t.comparison.effect)));
+    noiseByDim.set(
+      dim,
+      median(mine.filter((t) => t.from === t.to && t.segment.dim === dim).map((t) => t.comparison.deviation ?? t.comparison.effect)),
+    );
   const bySegment = new Map<string, RunTest[]>();
   for (const t of mine) {
     if (t.q >= FDR || t.comparison.effect < m.threshold) continue;
@@ -153,7 +159,10 @@ export function candidates<T>(m: Measure<T>, index: number, tests: RunTest[], ct
         !whole && m.rows(outsideStats) >= ctx.minSupport ? m.compare(outsideStats, baseline(m, ctx, t.segment, 0, last)) : null;
       // A run is the right scope when the segment looks normal outside it.
       const timeContrast = whole || !outside ? 1 : Math.min(1, t.comparison.effect / Math.max(outside.effect, 0.1 * m.threshold) / 3);
-      const strength = t.comparison.effect * reachWeight(t.rows, ctx.rows) * timeContrast;
+      // Within a segment, the run whose evidence is strongest (effect times the square root of its rows, as
+      // a z statistic grows): a long run with a slightly smaller effect beats its strongest sub-run, so the
+      // onset is where the problem starts, not where it peaks.
+      const strength = t.comparison.effect * Math.sqrt(t.rows) * timeContrast;
       if (!best || strength > best.strength) best = { t, outside, strength };
     }
     if (!best) continue;

@@ -14,8 +14,9 @@ export const KIND_WEIGHT: Record<FindingKind, number> = {
   'stuck-value': 0.9,
   'scale-change': 0.9,
   'new-category': 0.8,
-  'output-drift': 0.85,
-  drift: 0.7,
+  // The score follows its inputs: its move is worth an input's, unless the model itself disagrees (replay).
+  'output-drift': 0.55,
+  drift: 0.6,
   'label-drift': 0.6,
   'attribution-drift': 0.7,
   'data-quality': 0.6,
@@ -31,11 +32,13 @@ export interface SeverityInput {
   contrast: number;
   /** A finding about a column that follows the calendar (its drift between periods is expected). */
   expected?: boolean;
+  /** Replaces the kind's weight (a logged score the model file does not give is certain, not a hint). */
+  weight?: number;
 }
 
-/** A reach of 5% of the rows counts fully; 1% still counts three quarters. */
+/** A reach of 5% of the rows counts fully, 1% about two thirds, a few hundredths of a percent a third. */
 export function reachFactor(reach: number): number {
-  return 0.5 + 0.5 * Math.min(1, Math.sqrt(Math.max(0, reach) / 0.05));
+  return 0.35 + 0.65 * Math.min(1, Math.sqrt(Math.max(0, reach) / 0.05));
 }
 
 /**
@@ -47,9 +50,18 @@ export function contrastFactor(contrast: number): number {
   return Math.max(0.25, contrast / (contrast + 3));
 }
 
+/**
+ * Past a few units, more magnitude says less than reach and contrast: 3 ln(1 + m/3) grows like m near the
+ * threshold and like its logarithm far past it (50 units count about 9), so a huge effect in a handful of
+ * rows or one that is the normal variation of its column cannot outrank a clear problem.
+ */
+export function magnitudeFactor(magnitude: number): number {
+  return 3 * Math.log1p(Math.max(0, magnitude) / 3);
+}
+
 export function severity(input: SeverityInput): number {
   const strength =
-    Math.max(0, input.magnitude) *
+    magnitudeFactor(input.magnitude) *
     reachFactor(input.reach) *
     contrastFactor(input.contrast) *
     KIND_WEIGHT[input.kind] *

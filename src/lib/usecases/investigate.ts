@@ -16,16 +16,30 @@ import type { TreeEnsemble } from '../model/ensemble';
 import type { RoleMap } from '../roles';
 import { describeTable, type ColumnInfo } from '../schema';
 import { sliceDimensions } from '../slices/dimensions';
-import { ident, num, oneOf, raw, select, sql } from '../sql';
+import { ident, num, oneOf, raw, select, sql, type Sql } from '../sql';
 import { buildFindings, score, type BuildContext, type Scored } from '../findings/build';
 import { categoryCounts, type CategoryCounts } from '../findings/categories';
 import { ALL, screenGrid, type GridDimension } from '../findings/grid';
-import { categoryShift, errorIncrease, missingShare, numericShift, stuckValue, unseenValues, type Measure } from '../findings/measures';
+import {
+  categoryShift,
+  errorIncrease,
+  missingShare,
+  numericShift,
+  stuckValue,
+  unexplainedScore,
+  unseenValues,
+  type Measure,
+} from '../findings/measures';
+import { replayCounts, replayMismatch } from '../findings/replay';
+import { fitScore } from '../findings/scoreFit';
 import { adjust, candidates, testRuns, type RunTest, type ScanContext } from '../findings/scan';
 import { severity } from '../findings/severity';
 import { change, fmt, segmentText } from '../findings/text';
-import type { Finding, Investigation, InvestigationStep } from '../findings/types';
-import { investigationUnit, minimumSupport } from '../findings/windows';
+import type { Finding, Investigation, InvestigationStep, SegmentCondition } from '../findings/types';
+import { investigationUnit, isoDay, minimumSupport, windowEnd } from '../findings/windows';
+import { labelledSql } from '../metrics/spec';
+import { worsenedWindowUnit } from '../slices/defaults';
+import type { SlicePredicate } from '../slices/dimensions';
 import type { Setup } from '../setup/types';
 import { rowErrorSql, type RowErrorName } from '../slices/rowError';
 import type { SliceSearcher } from '../slices/search';
@@ -35,6 +49,8 @@ import type { Run } from './run';
 export interface InvestigateInput {
   setup: Setup;
   model?: TreeEnsemble | undefined;
+  /** The model file's name, for titles. */
+  modelName?: string | undefined;
 }
 
 export interface InvestigateOptions {
@@ -80,6 +96,12 @@ async function calendarColumns(
     if (j >= 0) out.set(c.name, `${parts[j] === 'isodow' || parts[j] === 'dayofweek' ? 'day of week' : parts[j]} of ${'the timestamp'}`);
   });
   return out;
+}
+
+/** The logit of a probability column, clipped away from 0 and 1. */
+function logitOf(column: string): Sql {
+  const p = sql`least(greatest(CAST(${ident(column)} AS DOUBLE), 1e-6), 1 - 1e-6)`;
+  return sql`ln(${p} / (1 - ${p}))`;
 }
 
 /** The per-row error the investigation ranks the model by, and its name in titles. */
@@ -208,7 +230,15 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
     // 3. The grid: one scan per side.
     progress('screening', 2);
     const error = session ? errorMeasure(session) : undefined;
-    const screened = [...numeric, ...(scoreCol ? [scoreCol] : []), ...(numericPrediction ? [numericPrediction] : [])];
+    const logitName = '\u0000logit';
+    const probability = Boolean(scoreCol && reference && refColumns.some((c) => c.name === scoreCol) && session?.spec.task === 'binary');
+    const screened = [
+      ...numeric,
+      ...(scoreCol ? [scoreCol] : []),
+      ...(numericPrediction ? [numericPrediction] : []),
+      ...(probability ? [logitName] : []),
+    ];
+    const logitIndex = probability ? screened.indexOf(logitName) : -1;
     const other = [...categorical, ...(predictionCol ? [predictionCol] : [])];
     const grid = await screenGrid(
       db,
@@ -229,6 +259,7 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
           : {}),
         dims,
         numeric: screened,
+        ...(probability ? { expressions: { [logitName]: logitOf(scoreCol!) } } : {}),
         other,
       },
       signal,
@@ -255,6 +286,7 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
     progress('testing', 4);
     const measures: Measure<unknown>[] = [];
     screened.forEach((c, i) => {
+      if (i === logitIndex) return;
       const output = c === scoreCol || c === numericPrediction;
       measures.push(numericShift(grid, i, c, output ? 'output-drift' : 'drift') as Measure<unknown>);
       measures.push(missingShare(grid, i, c) as Measure<unknown>);
@@ -267,8 +299,38 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
       if (kind === 'drift' && reference) measures.push(unseenValues(cc) as Measure<unknown>);
     }
     if (session && error) measures.push(errorIncrease(grid, error.title) as Measure<unknown>);
+    // The score's move that its inputs do not explain: a fit of the score's logit (where trees add up)
+    // on the inputs in the reference.
+    if (logitIndex >= 0 && scoreCol && reference) {
+      const inputs = numeric.map((name, index) => ({ name, index }));
+      const fit = await fitScore(db, reference, logitOf(scoreCol), inputs, signal);
+      if (fit) measures.push(unexplainedScore(grid, logitIndex, fit, scoreCol) as Measure<unknown>);
+    }
+    // The model file scores the log again: where its scores are not the logged ones, another model ran.
+    const replayed = scoreCol ?? numericPrediction;
+    if (input.model && replayed) {
+      const replay = await replayCounts(
+        db,
+        input.model,
+        { current, reference: reference ?? undefined, score: replayed, dims, timeSql: tsSql, unit, windows: grid.windows },
+        signal,
+      );
+      if (replay) measures.push(replayMismatch(replay, replayed) as Measure<unknown>);
+      steps.push(
+        replay
+          ? { step: 'replay', status: 'done' }
+          : { step: 'replay', status: 'skipped', reason: "The model's features do not match the log's columns: see the Explain view." },
+      );
+    }
     const segments = dims.flatMap((_, dim) => grid.codes(dim).map((code) => ({ dim, code })));
-    const ctx: ScanContext = { windows: grid.windows.length, segments, minSupport, rows, hasReference: Boolean(reference) };
+    const ctx: ScanContext = {
+      windows: grid.windows.length,
+      segments,
+      minSupport,
+      rows,
+      hasReference: Boolean(reference),
+      dimColumns: dims.map((d) => d.name),
+    };
     const counter = { tooSmall: 0 };
     const tests: RunTest[] = [];
     measures.forEach((m, i) => {
@@ -277,11 +339,6 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
       tests.push(...testRuns(m, i, ctx, counter));
     });
     adjust(tests);
-    if (process.env['DEBUG_COL'])
-      for (const t of tests.filter(
-        (t) => measures[t.measure]!.column === process.env['DEBUG_COL'] && t.segment.dim < 0 && measures[t.measure]!.aspect === 'shift',
-      ))
-        console.error('ALL', t.from, t.to, t.rows, t.comparison.effect.toFixed(3), t.comparison.p, t.q);
     investigation.tooSmall = counter.tooSmall;
     const build: BuildContext = {
       dims,
@@ -295,6 +352,7 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
       score: scoreCol,
       prediction: predictionCol ?? numericPrediction,
       label: labelCol,
+      model: input.modelName,
     };
     const scored: Scored[] = measures.flatMap((m, i) => candidates(m, i, tests, ctx).map((c) => score(build, c, m)));
     if (process.env['DEBUG_COL'])
@@ -319,7 +377,7 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
 
     // 6. Slices where the model fails, and what the model relies on.
     progress('slices', 6);
-    if (session && error) findings.push(...(await failingSlices(run, session, error, rows, labelled, findings, options.search)));
+    if (session && error) findings.push(...(await failingSlices(run, session, error, labelled, minSupport, findings, options.search)));
     if (input.model && reference) {
       try {
         const a = await attributionInputs(db, input.model, { reference, current }, signal);
@@ -390,7 +448,7 @@ async function confirm(db: Db, findings: Finding[], input: ConfirmInput, signal?
   let done = 0;
   for (const f of findings) {
     if (done >= CONFIRMED) break;
-    if (!['drift', 'output-drift', 'scale-change', 'label-drift'].includes(f.kind)) continue;
+    if (!['drift', 'output-drift', 'scale-change', 'label-drift'].includes(f.kind) || f.evidence['measure'] === 'replay') continue;
     if (f.segment.some((s) => s.value === 'missing')) continue;
     const column = f.columns[0]!;
     const numericColumn = input.numeric.includes(column);
@@ -423,18 +481,20 @@ async function confirm(db: Db, findings: Finding[], input: ConfirmInput, signal?
       rows: here.nCur,
       baseline_rows: here.nRef,
     };
-    const contrast = elsewhere && elsewhere > 0 ? here.score / elsewhere : Number.POSITIVE_INFINITY;
-    const whole = f.segment.length === 0 && !f.window;
-    f.severity = Math.max(
-      f.severity,
-      severity({
-        kind: f.kind,
-        magnitude: here.score / 0.1,
-        reach: here.nCur / Math.max(1, input.rows),
-        contrast: whole ? 1 : contrast,
-        ...(f.detail?.includes('follows the calendar') ? { expected: true } : {}),
-      }),
-    );
+    // The exact statistic replaces the screening effect; reach and contrast stay as the screening found them.
+    const contrast = typeof f.evidence['contrast'] === 'number' ? f.evidence['contrast'] : Number.POSITIVE_INFINITY;
+    const reach = typeof f.evidence['reach'] === 'number' ? f.evidence['reach'] : here.nCur / Math.max(1, input.rows);
+    // The exact statistic decides: it can confirm a screening effect or show it was the screening's artefact.
+    const drift = severity({
+      kind: f.kind,
+      magnitude: here.score / 0.1,
+      reach,
+      contrast,
+      ...(f.detail?.includes('follows the calendar') ? { expected: true } : {}),
+    });
+    // Where the model also got worse, both kinds of evidence count (as when the finding was built).
+    const perf = typeof f.evidence['performance_severity'] === 'number' ? f.evidence['performance_severity'] : 0;
+    f.severity = Math.round(1000 * (1 - (1 - drift / 100) * (1 - perf / 100))) / 10;
     if (f.kind !== 'scale-change' && numericColumn)
       f.title = f.title
         .replace(/drift [^,;]*?(?= against| \(|$|;)/, `drift ${fmt(here.score)}`)
@@ -443,42 +503,147 @@ async function confirm(db: Db, findings: Finding[], input: ConfirmInput, signal?
   return findings.sort((a, b) => b.severity - a.severity);
 }
 
-/** Slices of one or two conditions where the model fails much more than in the rest of the log. */
+/** A slice's conditions as a finding's segment: the value for "=", the bin's label otherwise. */
+function sliceSegment(predicates: SlicePredicate[], label: string): SegmentCondition[] {
+  const labels = label.split(' AND ');
+  return predicates.map((p, i) => ({
+    column: p.column,
+    value: p.op === '=' ? String(p.value) : p.op === 'is null' ? 'missing' : (labels[i] ?? String(p.value)),
+    ...(p.op !== '=' ? { op: p.op } : {}),
+  }));
+}
+
+/** The mean per-row error of a slice's rows in the reference, when its conditions can be read there. */
+async function referenceError(
+  run: Run,
+  session: PerformanceSession,
+  error: RowErrorName,
+  where: string,
+  predicates: SlicePredicate[],
+): Promise<{ n: number; mean: number } | null> {
+  const ref = session.reference;
+  if (!ref || predicates.some((p) => p.column.includes('.') && !ref.table)) return null;
+  // Conditions on parts of the log's timestamp (hour, weekday) need the same time column in the reference.
+  const ts = session.spec.timestamp;
+  if (ts && predicates.some((p) => p.column.startsWith(`${ts}.`))) {
+    const cols = await describeTable(run.db, ref.table);
+    if (!cols.some((c) => c.name === ts)) return null;
+  }
+  const e = raw(rowErrorSql(ref, error));
+  const q = select(
+    { n: num(raw('count(e)::DOUBLE'), 0), mean: num(raw('avg(e)')) },
+    sql`FROM (SELECT CAST(${e} AS DOUBLE) AS e FROM ${ident(ref.table)} WHERE ${raw(labelledSql(ref))} AND (${raw(where)})) WHERE isfinite(e)`,
+  );
+  return oneOf(run.db, q, { signal: run.signal });
+}
+
+/**
+ * Slices of one or two conditions where the model fails more than in the rest of the log (the slice
+ * search's ranking), judged against the same rows in the training data when it has them: a slice that
+ * was as bad in training is a known weakness, not a new failure. And slices of two conditions that got
+ * worse than in the reference from some window on.
+ */
 async function failingSlices(
   run: Run,
   session: PerformanceSession,
   error: { name: RowErrorName; title: string },
-  rows: number,
   labelled: number,
+  minSupport: number,
   existing: Finding[],
   search?: SliceSearcher,
 ): Promise<Finding[]> {
   const found = await session.findSlices(run, { metric: error.name, threshold: session.spec.threshold }, undefined, search);
   const out: Finding[] = [];
-  for (const s of found.discovery.slices) {
-    if (!s.significant || s.difference <= 0) continue;
-    const segment = s.predicates.map((p) => ({
-      column: p.column,
-      value: p.op === '=' ? String(p.value) : (s.label.split(' AND ').find((l) => l.includes(p.column)) ?? String(p.value)),
-      ...(p.op !== '=' ? { op: p.op } : {}),
-    }));
+  const timeParts = (predicates: SlicePredicate[]) =>
+    session.spec.timestamp !== undefined &&
+    predicates.some((p) => /\.(week|month)$/.test(p.column) && p.column.startsWith(`${session.spec.timestamp}.`));
+  const kept: { predicates: SlicePredicate[]; n: number; metric: number }[] = [];
+  const runs = found.worsenedRuns;
+  const unit = session.windowUnit ? worsenedWindowUnit(session.windowUnit) : null;
+  if (runs && runs.baseline === 'reference' && unit) {
+    for (const r of runs.runs) {
+      if (r.predicates.length < 2 || r.window === null || r.n < minSupport || timeParts(r.predicates)) continue;
+      const segment = sliceSegment(r.predicates, r.label);
+      const key = segmentText(segment);
+      if (existing.some((f) => f.kind === 'performance' && segmentText(f.segment) === key)) continue;
+      const relative = r.metric / Math.max(1e-12, r.baseline_metric) - 1;
+      const window = { start: isoDay(r.window), end: isoDay(windowEnd(r.window_end ?? r.window, unit)) };
+      out.push({
+        id: `performance|${key}|${window.start}`,
+        kind: 'performance',
+        title: `${error.title[0]!.toUpperCase()}${error.title.slice(1)} for ${key} from ${window.start}: ${fmt(r.metric)} against ${fmt(r.baseline_metric)} in the reference (${change(relative)})`,
+        severity: severity({ kind: 'performance', magnitude: relative / 0.1, reach: r.n / Math.max(1, labelled), contrast: 3 }),
+        columns: r.predicates.map((p) => p.column),
+        segment,
+        window,
+        evidence: {
+          metric: error.name,
+          value: r.metric,
+          baseline: r.baseline_metric,
+          rows: r.n,
+          baseline_rows: r.baseline_n,
+          p_value: r.p_value,
+          q_value: r.q_value,
+        },
+        parts: [],
+        link: { view: 'performance', segment, window },
+      });
+    }
+  }
+  for (const s of found.ranked.slices) {
+    // A week or a month of the year is a window: the windows' own findings tell it, with dates.
+    if (timeParts(s.predicates)) continue;
+    // Two slices on one shared condition and other conditions that pick nearly the same rows (evening and
+    // hour >= 18) are one finding.
+    const twin = kept.find(
+      (k) =>
+        k.predicates.some((p) => s.predicates.some((q) => q.column === p.column && JSON.stringify(q.value) === JSON.stringify(p.value))) &&
+        Math.abs(k.n - s.n) <= 0.3 * Math.max(k.n, s.n) &&
+        Math.abs(k.metric - s.metric) <= 0.1 * Math.max(k.metric, s.metric),
+    );
+    if (twin) continue;
+    kept.push({ predicates: s.predicates, n: s.n, metric: s.metric });
+    const segment = sliceSegment(s.predicates, s.label);
     const key = segmentText(segment);
-    if (existing.some((f) => f.kind === 'performance' && segmentText(f.segment) === key)) continue;
-    const relative = s.difference / Math.max(1e-12, s.overall);
+    if ([...existing, ...out].some((f) => (f.kind === 'performance' || f.kind === 'failing-slice') && segmentText(f.segment) === key))
+      continue;
+    const rest = s.metric / Math.max(1e-12, s.rest_metric) - 1;
+    const ref = await referenceError(run, session, error.name, s.where, s.predicates);
+    const known = ref && ref.n >= minSupport ? s.metric / Math.max(1e-12, ref.mean) - 1 : null;
+    const relative = known === null ? rest : Math.min(rest, known);
+    if (relative <= 0) continue;
+    const inTraining = known === null ? '' : ` and ${fmt(ref!.mean)} for the same rows in the reference`;
     out.push({
       id: `failing-slice|${key}`,
       kind: 'failing-slice',
-      title: `The model fails for ${key}: ${error.title} ${fmt(s.metric)} against ${fmt(s.overall)} overall (${change(relative)}, ${fmt(s.n)} rows)`,
-      severity: severity({ kind: 'failing-slice', magnitude: relative / 0.1, reach: s.n / Math.max(1, labelled), contrast: 3 }),
+      title: `The model fails for ${key}: ${error.title} ${fmt(s.metric)} against ${fmt(s.rest_metric)} in the rest of the log${inTraining} (${fmt(s.n)} rows)`,
+      ...(known !== null && known < 0.1
+        ? { detail: 'The model was about as bad on these rows in the reference: a known weakness rather than a new failure.' }
+        : {}),
+      severity: severity({
+        kind: 'failing-slice',
+        magnitude: relative / 0.1,
+        reach: s.n / Math.max(1, labelled),
+        contrast: s.effect_size / 0.1,
+      }),
       columns: s.predicates.map((p) => p.column),
       segment,
       window: null,
-      evidence: { metric: error.name, value: s.metric, overall: s.overall, rows: s.n, p_value: s.p_value, q_value: s.q_value },
+      evidence: {
+        metric: error.name,
+        value: s.metric,
+        rest: s.rest_metric,
+        reference: ref && ref.n >= minSupport ? ref.mean : null,
+        reference_rows: ref?.n ?? null,
+        effect_size: s.effect_size,
+        excess_share: s.excess_share,
+        rows: s.n,
+        p_value: s.p_value,
+        q_value: s.q_value,
+      },
       parts: [],
       link: { view: 'performance', segment },
     });
   }
-  void rows;
-  void ALL;
   return out;
 }

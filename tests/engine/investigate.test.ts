@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Finding, Investigation } from '../../src/lib/findings/types';
+import { parseModel } from '../../src/lib/model/load';
+import { inferSetup } from '../../src/lib/setup/infer';
+import { investigate } from '../../src/lib/usecases/investigate';
+import { testDb } from '../helpers/db';
+import { loadPlanted, plantedPath, plantedScenario, plantedTruth, type PlantedBug, type PlantedName } from '../helpers/planted';
+
+/** The planted bug's place, as a finding names it: column, segment and window (a window unit of slack at the start). */
+function matches(f: Finding, bug: PlantedBug, unitDays: number): boolean {
+  const performanceBug = bug.kind === 'concept-drift' || bug.kind === 'failure-slice';
+  const column = performanceBug ? f.kind === 'performance' || f.kind === 'failing-slice' : bug.columns.some((c) => f.columns.includes(c));
+  if (!column) return false;
+  const segment = bug.segment.every((b) => f.segment.some((s) => s.column === b.column && s.value === b.value));
+  const extra = f.segment.filter((s) => !bug.segment.some((b) => b.column === s.column && b.value === s.value));
+  if (!segment || extra.length > 0) return false;
+  if (!bug.window) return f.window === null;
+  if (!f.window) return false;
+  const day = 86_400_000;
+  const start = Date.parse(f.window.start);
+  const end = Date.parse(f.window.end);
+  const bugStart = Date.parse(bug.window.start);
+  const bugEnd = Date.parse(bug.window.end);
+  return start < bugEnd && end > bugStart && Math.abs(start - bugStart) <= unitDays * day;
+}
+
+const UNIT_DAYS = { hour: 1 / 24, day: 1, week: 7, month: 31 } as const;
+
+async function run(name: PlantedName, withModel: boolean): Promise<Investigation> {
+  const db = await testDb();
+  const { tables } = await loadPlanted(db, name, `inv_${name.replaceAll('-', '_')}_${withModel ? 'm' : 'n'}`);
+  const setup = await inferSetup(db, tables);
+  const modelFile = plantedScenario(name).files.find((f) => f.role === 'model')!.file;
+  const model = withModel ? parseModel(new Uint8Array(readFileSync(plantedPath(name, modelFile))), modelFile) : undefined;
+  return investigate({ db }, { setup, model, modelName: modelFile });
+}
+
+function found(inv: Investigation, bug: PlantedBug): { finding: Finding; rank: number } | null {
+  // Yearly and quarterly windows are reported as months; a window of slack is the investigation's unit.
+  const unit = UNIT_DAYS[inv.windowUnit ?? 'month'] * (inv.windowUnit === 'month' ? 12 : 1);
+  const rank = inv.findings.findIndex((f) => matches(f, bug, unit));
+  return rank < 0 ? null : { finding: inv.findings[rank]!, rank: rank + 1 };
+}
+
+const near = (actual: unknown, expected: number, what: string, rel = 1e-9) => {
+  expect(typeof actual, what).toBe('number');
+  expect(Math.abs((actual as number) - expected), `${what}: ${String(actual)} vs ${expected}`).toBeLessThanOrEqual(
+    rel * Math.max(1, Math.abs(expected)),
+  );
+};
+
+type Evidence = Record<string, Record<string, Record<string, number>>>;
+
+describe('the investigation finds what was planted in real data, without being told where to look', () => {
+  const results = new Map<string, Investigation>();
+  beforeAll(async () => {
+    for (const name of ['flights-late', 'flights-delay-minutes', 'birdstrikes-damage'] as const) results.set(name, await run(name, true));
+    results.set('flights-late (no model)', await run('flights-late', false));
+  }, 300_000);
+
+  it.each([
+    ['flights-late', 'flights-late'],
+    ['flights-delay-minutes', 'flights-delay-minutes'],
+    ['birdstrikes-damage', 'birdstrikes-damage'],
+    ['flights-late (no model)', 'flights-late'],
+  ] as const)('%s: every planted bug is among the top five findings, named with its column, segment and window', (key, name) => {
+    const inv = results.get(key)!;
+    const bugs = plantedTruth(name).bugs;
+    for (const bug of bugs) {
+      const hit = found(inv, bug);
+      expect(
+        hit,
+        `${bug.id} (${bug.kind} in ${bug.columns.join(', ')}) among:\n${inv.findings
+          .slice(0, 8)
+          .map((f) => `  ${f.title}`)
+          .join('\n')}`,
+      ).not.toBeNull();
+      expect(hit!.rank, `${bug.id}: ${hit!.finding.title}`).toBeLessThanOrEqual(5);
+    }
+    for (const f of inv.findings) {
+      expect(f.title.length).toBeGreaterThan(20);
+      expect(f.severity).toBeGreaterThanOrEqual(0);
+      expect(f.severity).toBeLessThanOrEqual(100);
+      expect(f.title).not.toMatch(/undefined|NaN|--/);
+    }
+    // Ranked by severity, small cells stated.
+    expect(inv.findings.map((f) => f.severity)).toEqual([...inv.findings.map((f) => f.severity)].sort((a, b) => b - a));
+    expect(inv.minSupport).toBeGreaterThanOrEqual(30);
+  });
+
+  it('flights-late: the numbers of each finding equal scipy and sklearn on the planted cells', () => {
+    const inv = results.get('flights-late')!;
+    const truth = plantedTruth('flights-late').bugs;
+    const bug = (id: string) => truth.find((b) => b.id === id)!;
+    const ev = (id: string) => bug(id)['evidence'] as Evidence & Record<string, unknown>;
+
+    const den = found(inv, bug('den-distance-km'))!.finding;
+    expect(den.kind).toBe('scale-change');
+    const denCell = ev('den-distance-km').drift['distance_mi']!['cell_vs_reference_segment']!;
+    const denRest = ev('den-distance-km').drift['distance_mi']!['rest_of_log_vs_reference']!;
+    near(den.evidence['statistic'], denCell['wasserstein_normed']!, 'normed Wasserstein in the cell');
+    near(den.evidence['ks_statistic'], denCell['ks_statistic']!, 'KS statistic in the cell');
+    near(den.evidence['elsewhere'], denRest['wasserstein_normed']!, 'normed Wasserstein elsewhere');
+    near(den.evidence['mean'], denCell['mean_cur']!, 'mean in the cell');
+    near(den.evidence['baselineMean'], denCell['mean_ref']!, 'mean of the segment in the reference');
+    expect(den.evidence['rows']).toBe(denCell['n_cur']);
+    expect(den.evidence['baseline_rows']).toBe(denCell['n_ref']);
+
+    const atl = found(inv, bug('atl-recent-delay-missing'))!.finding;
+    expect(atl.kind).toBe('missing-values');
+    const missing = ev('atl-recent-delay-missing')['missing'] as Record<string, number>;
+    near(atl.evidence['share'], missing['share_in_cell']!, 'missing share in the cell');
+    near(atl.evidence['baseline'], missing['share_reference_segment']!, 'missing share of the segment in the reference');
+    expect(atl.title).toContain('origin = ATL');
+    expect(atl.title).toContain('from 2001-06-04');
+
+    const stale = found(inv, bug('stale-model-week'))!.finding;
+    expect(stale.kind).toBe('output-drift');
+    expect(stale.evidence['measure']).toBe('replay');
+    const replay = ev('stale-model-week')['replay'] as Record<string, number>;
+    near(stale.evidence['share'], 1, 'share of rows the model disagrees on');
+    expect(stale.evidence['rows']).toBe(replay['rows_disagreeing_in_cell']);
+
+    const ord = found(inv, bug('ord-evening-ground-delays'))!.finding;
+    expect(ord.kind).toBe('failing-slice');
+    const perf = ev('ord-evening-ground-delays')['performance'] as Record<string, Record<string, number>>;
+    near(ord.evidence['value'], perf['cell']!['log_loss']!, 'log loss in the slice', 1e-9);
+    near(ord.evidence['reference'], perf['reference_segment']!['log_loss']!, 'log loss of the slice in the reference', 1e-9);
+    expect(ord.evidence['rows']).toBe(perf['cell']!['n']);
+  });
+
+  it('flights-delay-minutes: stuck value, shift, concept drift and rename with their numbers', () => {
+    const inv = results.get('flights-delay-minutes')!;
+    const truth = plantedTruth('flights-delay-minutes').bugs;
+    const bug = (id: string) => truth.find((b) => b.id === id)!;
+    const ev = (id: string) => bug(id)['evidence'] as Evidence & Record<string, unknown>;
+
+    const stuck = found(inv, bug('dfw-departures-frozen'))!.finding;
+    expect(stuck.kind).toBe('stuck-value');
+    expect(stuck.evidence['value']).toBe((ev('dfw-departures-frozen')['stuck'] as Record<string, number>)['value']);
+    expect(stuck.evidence['rows']).toBe(ev('dfw-departures-frozen')['rows_current_cell']);
+
+    const lax = found(inv, bug('lax-recent-delay-shift'))!.finding;
+    const laxCell = ev('lax-recent-delay-shift').drift['origin_recent_delay_min']!['cell_vs_reference_segment']!;
+    near(lax.evidence['statistic'], laxCell['wasserstein_normed']!, 'normed Wasserstein in the cell');
+    const laxPerf = ev('lax-recent-delay-shift')['performance'] as Record<string, Record<string, number>>;
+    const laxErrorPart = lax.parts.find((p) => p.evidence['measure'] === 'error')!;
+    near(laxErrorPart.evidence['error'], laxPerf['cell']!['mae']!, 'MAE in the cell');
+    near(laxErrorPart.evidence['baselineError'], laxPerf['reference_segment']!['mae']!, 'MAE of the segment in the reference');
+
+    const bos = found(inv, bug('bos-runway-works'))!.finding;
+    expect(bos.kind).toBe('performance');
+    const bosPerf = ev('bos-runway-works')['performance'] as Record<string, Record<string, number>>;
+    near(bos.evidence['error'], bosPerf['cell']!['mae']!, 'MAE in the cell');
+    near(bos.evidence['baselineError'], bosPerf['reference_segment']!['mae']!, 'MAE of the segment in the reference');
+    expect(bos.evidence['rows']).toBe(bosPerf['cell']!['n']);
+
+    const las = found(inv, bug('las-icao-code'))!.finding;
+    expect(las.kind).toBe('new-category');
+    expect(las.title).toMatch(/dest = KLAS appears from 2001-05-21 .*LAS, seen before, disappears/);
+    expect(las.evidence['valueRows']).toBe(ev('las-icao-code')['rows_current_cell']);
+  });
+
+  it('states the cells too small to test and never ranks them', () => {
+    const inv = results.get('birdstrikes-damage')!;
+    expect(inv.tooSmall).toBeGreaterThan(0);
+    for (const f of inv.findings)
+      if (typeof f.evidence['rows'] === 'number') expect(f.evidence['rows']).toBeGreaterThanOrEqual(inv.minSupport);
+  });
+});
