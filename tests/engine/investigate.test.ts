@@ -50,7 +50,13 @@ const near = (actual: unknown, expected: number, what: string, rel = 1e-9) => {
   );
 };
 
-type Evidence = Record<string, Record<string, Record<string, number>>>;
+/** A number in a truth file's evidence, by its dotted path. */
+function truthNumber(bug: PlantedBug, path: string): number {
+  let x: unknown = bug['evidence'];
+  for (const key of path.split('.')) x = (x as Record<string, unknown> | undefined)?.[key];
+  if (typeof x !== 'number') throw new Error(`${bug.id}: no number at evidence.${path}`);
+  return x;
+}
 
 describe('the investigation finds what was planted in real data, without being told where to look', () => {
   const results = new Map<string, Investigation>();
@@ -93,73 +99,71 @@ describe('the investigation finds what was planted in real data, without being t
     const inv = results.get('flights-late')!;
     const truth = plantedTruth('flights-late').bugs;
     const bug = (id: string) => truth.find((b) => b.id === id)!;
-    const ev = (id: string) => bug(id)['evidence'] as Evidence & Record<string, unknown>;
 
     const den = found(inv, bug('den-distance-km'))!.finding;
     expect(den.kind).toBe('scale-change');
-    const denCell = ev('den-distance-km').drift['distance_mi']!['cell_vs_reference_segment']!;
-    const denRest = ev('den-distance-km').drift['distance_mi']!['rest_of_log_vs_reference']!;
-    near(den.evidence['statistic'], denCell['wasserstein_normed']!, 'normed Wasserstein in the cell');
-    near(den.evidence['ks_statistic'], denCell['ks_statistic']!, 'KS statistic in the cell');
-    near(den.evidence['elsewhere'], denRest['wasserstein_normed']!, 'normed Wasserstein elsewhere');
-    near(den.evidence['mean'], denCell['mean_cur']!, 'mean in the cell');
-    near(den.evidence['baselineMean'], denCell['mean_ref']!, 'mean of the segment in the reference');
-    expect(den.evidence['rows']).toBe(denCell['n_cur']);
-    expect(den.evidence['baseline_rows']).toBe(denCell['n_ref']);
+    const d = (path: string) => truthNumber(bug('den-distance-km'), path);
+    near(den.evidence['statistic'], d('drift.distance_mi.cell_vs_reference_segment.wasserstein_normed'), 'normed Wasserstein in the cell');
+    near(den.evidence['ks_statistic'], d('drift.distance_mi.cell_vs_reference_segment.ks_statistic'), 'KS statistic in the cell');
+    near(den.evidence['elsewhere'], d('drift.distance_mi.rest_of_log_vs_reference.wasserstein_normed'), 'normed Wasserstein elsewhere');
+    near(den.evidence['mean'], d('drift.distance_mi.cell_vs_reference_segment.mean_cur'), 'mean in the cell');
+    near(den.evidence['baselineMean'], d('drift.distance_mi.cell_vs_reference_segment.mean_ref'), 'mean of the segment in the reference');
+    expect(den.evidence['rows']).toBe(d('drift.distance_mi.cell_vs_reference_segment.n_cur'));
+    expect(den.evidence['baseline_rows']).toBe(d('drift.distance_mi.cell_vs_reference_segment.n_ref'));
 
     const atl = found(inv, bug('atl-recent-delay-missing'))!.finding;
     expect(atl.kind).toBe('missing-values');
-    const missing = ev('atl-recent-delay-missing')['missing'] as Record<string, number>;
-    near(atl.evidence['share'], missing['share_in_cell']!, 'missing share in the cell');
-    near(atl.evidence['baseline'], missing['share_reference_segment']!, 'missing share of the segment in the reference');
+    near(atl.evidence['share'], truthNumber(bug('atl-recent-delay-missing'), 'missing.share_in_cell'), 'missing share in the cell');
+    near(
+      atl.evidence['baseline'],
+      truthNumber(bug('atl-recent-delay-missing'), 'missing.share_reference_segment'),
+      'missing share of the segment in the reference',
+    );
     expect(atl.title).toContain('origin = ATL');
     expect(atl.title).toContain('from 2001-06-04');
 
     const stale = found(inv, bug('stale-model-week'))!.finding;
     expect(stale.kind).toBe('output-drift');
     expect(stale.evidence['measure']).toBe('replay');
-    const replay = ev('stale-model-week')['replay'] as Record<string, number>;
     near(stale.evidence['share'], 1, 'share of rows the model disagrees on');
-    expect(stale.evidence['rows']).toBe(replay['rows_disagreeing_in_cell']);
+    expect(stale.evidence['rows']).toBe(truthNumber(bug('stale-model-week'), 'replay.rows_disagreeing_in_cell'));
 
     const ord = found(inv, bug('ord-evening-ground-delays'))!.finding;
     expect(ord.kind).toBe('failing-slice');
-    const perf = ev('ord-evening-ground-delays')['performance'] as Record<string, Record<string, number>>;
-    near(ord.evidence['value'], perf['cell']!['log_loss']!, 'log loss in the slice', 1e-9);
-    near(ord.evidence['reference'], perf['reference_segment']!['log_loss']!, 'log loss of the slice in the reference', 1e-9);
-    expect(ord.evidence['rows']).toBe(perf['cell']!['n']);
+    const o = (path: string) => truthNumber(bug('ord-evening-ground-delays'), path);
+    near(ord.evidence['value'], o('performance.cell.log_loss'), 'log loss in the slice');
+    near(ord.evidence['reference'], o('performance.reference_segment.log_loss'), 'log loss of the slice in the reference');
+    expect(ord.evidence['rows']).toBe(o('performance.cell.n'));
   });
 
   it('flights-delay-minutes: stuck value, shift, concept drift and rename with their numbers', () => {
     const inv = results.get('flights-delay-minutes')!;
     const truth = plantedTruth('flights-delay-minutes').bugs;
     const bug = (id: string) => truth.find((b) => b.id === id)!;
-    const ev = (id: string) => bug(id)['evidence'] as Evidence & Record<string, unknown>;
 
     const stuck = found(inv, bug('dfw-departures-frozen'))!.finding;
     expect(stuck.kind).toBe('stuck-value');
-    expect(stuck.evidence['value']).toBe((ev('dfw-departures-frozen')['stuck'] as Record<string, number>)['value']);
-    expect(stuck.evidence['rows']).toBe(ev('dfw-departures-frozen')['rows_current_cell']);
+    expect(stuck.evidence['value']).toBe(truthNumber(bug('dfw-departures-frozen'), 'stuck.value'));
+    expect(stuck.evidence['rows']).toBe(truthNumber(bug('dfw-departures-frozen'), 'rows_current_cell'));
 
     const lax = found(inv, bug('lax-recent-delay-shift'))!.finding;
-    const laxCell = ev('lax-recent-delay-shift').drift['origin_recent_delay_min']!['cell_vs_reference_segment']!;
-    near(lax.evidence['statistic'], laxCell['wasserstein_normed']!, 'normed Wasserstein in the cell');
-    const laxPerf = ev('lax-recent-delay-shift')['performance'] as Record<string, Record<string, number>>;
+    const l = (path: string) => truthNumber(bug('lax-recent-delay-shift'), path);
+    near(lax.evidence['statistic'], l('drift.origin_recent_delay_min.cell_vs_reference_segment.wasserstein_normed'), 'normed Wasserstein');
     const laxErrorPart = lax.parts.find((p) => p.evidence['measure'] === 'error')!;
-    near(laxErrorPart.evidence['error'], laxPerf['cell']!['mae']!, 'MAE in the cell');
-    near(laxErrorPart.evidence['baselineError'], laxPerf['reference_segment']!['mae']!, 'MAE of the segment in the reference');
+    near(laxErrorPart.evidence['error'], l('performance.cell.mae'), 'MAE in the cell');
+    near(laxErrorPart.evidence['baselineError'], l('performance.reference_segment.mae'), 'MAE of the segment in the reference');
 
     const bos = found(inv, bug('bos-runway-works'))!.finding;
     expect(bos.kind).toBe('performance');
-    const bosPerf = ev('bos-runway-works')['performance'] as Record<string, Record<string, number>>;
-    near(bos.evidence['error'], bosPerf['cell']!['mae']!, 'MAE in the cell');
-    near(bos.evidence['baselineError'], bosPerf['reference_segment']!['mae']!, 'MAE of the segment in the reference');
-    expect(bos.evidence['rows']).toBe(bosPerf['cell']!['n']);
+    const b = (path: string) => truthNumber(bug('bos-runway-works'), path);
+    near(bos.evidence['error'], b('performance.cell.mae'), 'MAE in the cell');
+    near(bos.evidence['baselineError'], b('performance.reference_segment.mae'), 'MAE of the segment in the reference');
+    expect(bos.evidence['rows']).toBe(b('performance.cell.n'));
 
     const las = found(inv, bug('las-icao-code'))!.finding;
     expect(las.kind).toBe('new-category');
     expect(las.title).toMatch(/dest = KLAS appears from 2001-05-21 .*LAS, seen before, disappears/);
-    expect(las.evidence['valueRows']).toBe(ev('las-icao-code')['rows_current_cell']);
+    expect(las.evidence['valueRows']).toBe(truthNumber(bug('las-icao-code'), 'rows_current_cell'));
   });
 
   it('states the cells too small to test and never ranks them', () => {

@@ -388,4 +388,3 @@ export function buildFindings(ctx: BuildContext, scored: Scored[]): Finding[] {
 }
 
 export type { Scored };
-export { ALL };

@@ -19,7 +19,7 @@ import { sliceDimensions } from '../slices/dimensions';
 import { ident, num, oneOf, raw, select, sql, type Sql } from '../sql';
 import { buildFindings, score, type BuildContext, type Scored } from '../findings/build';
 import { categoryCounts, type CategoryCounts } from '../findings/categories';
-import { ALL, screenGrid, type GridDimension } from '../findings/grid';
+import { screenGrid, type GridDimension } from '../findings/grid';
 import {
   categoryShift,
   errorIncrease,
