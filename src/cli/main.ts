@@ -3,6 +3,7 @@ import { check } from './commands/check';
 import { drift } from './commands/drift';
 import { explain } from './commands/explain';
 import { inspect } from './commands/inspect';
+import { investigate } from './commands/investigate';
 import { metrics } from './commands/metrics';
 import { report } from './commands/report';
 import { slices } from './commands/slices';
@@ -12,6 +13,7 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 
 /** Each command lives in ./commands/<name>.ts and returns its exit code. */
 const COMMANDS: Record<string, Command> = {
+  investigate,
   inspect,
   drift,
   metrics,
@@ -24,6 +26,8 @@ const COMMANDS: Record<string, Command> = {
 const USAGE = `Usage: lantern <command> [options]
 
 Commands:
+  investigate --reference <file> --current <file> [--labels <file>] [--model <file>] [--json]
+                            what is wrong with the model, where and since when: ranked findings
   inspect <file> [--json]   rows, columns, types and inferred roles of a data file
   drift --reference <file> --current <file> [--columns a,b] [--json]
                             per-column and dataset drift, Evidently's methods, scipy's numbers

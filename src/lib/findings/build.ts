@@ -5,7 +5,7 @@
  * merge into the most specific kind (a stuck value, not "a distribution changed"); a performance drop
  * where an input or the score moved joins that finding. Titles say what, where, since when, by how much.
  */
-import { ALL, type GridDimension, type SegmentKey } from './grid';
+import type { GridDimension, SegmentKey } from './grid';
 import type { Comparison, Measure } from './measures';
 import type { Candidate } from './scan';
 import { severity, type SeverityInput } from './severity';

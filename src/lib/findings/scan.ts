@@ -150,8 +150,7 @@ export function candidates<T>(m: Measure<T>, index: number, tests: RunTest[], ct
   const allBase = ctx.hasReference ? baseline(m, ctx, ALL, 0, last) : undefined;
   const out: Candidate[] = [];
   for (const runs of bySegment.values()) {
-    let best: { t: RunTest; outside: Comparison | null; strength: number } | undefined;
-    for (const t of runs) {
+    const scored = runs.map((t) => {
       const whole = t.from === 0 && t.to === last;
       const segmentAll = m.current(t.segment, 0, last);
       const outsideStats = m.minus(segmentAll, m.current(t.segment, t.from, t.to));
@@ -162,14 +161,23 @@ export function candidates<T>(m: Measure<T>, index: number, tests: RunTest[], ct
       // Within a segment, the run whose evidence is strongest (effect times the square root of its rows, as
       // a z statistic grows): a long run with a slightly smaller effect beats its strongest sub-run, so the
       // onset is where the problem starts, not where it peaks.
-      const strength = t.comparison.effect * Math.sqrt(t.rows) * timeContrast;
-      if (!best || strength > best.strength) best = { t, outside, strength };
+      return { t, outside, strength: t.comparison.effect * Math.sqrt(t.rows) * timeContrast };
+    });
+    scored.sort((a, b) => b.strength - a.strength);
+    // The strongest run, and up to two more that do not overlap it and are nearly as strong: one segment
+    // can hold two problems at two times (a season, and a broken week).
+    const chosen: typeof scored = [];
+    for (const s of scored) {
+      if (chosen.length === 3) break;
+      if (chosen.length > 0 && s.strength < 0.5 * chosen[0]!.strength) break;
+      if (chosen.some((c) => c.t.from <= s.t.to && s.t.from <= c.t.to)) continue;
+      chosen.push(s);
     }
-    if (!best) continue;
-    const t = best.t;
-    const rest = m.minus(all, m.current(t.segment, t.from, t.to));
-    const elsewhere = allBase !== undefined && m.rows(rest) >= ctx.minSupport ? m.compare(rest, allBase) : null;
-    out.push({ ...t, elsewhere, outside: best.outside, noise: noiseByDim.get(t.segment.dim) ?? 0 });
+    for (const { t, outside } of chosen) {
+      const rest = m.minus(all, m.current(t.segment, t.from, t.to));
+      const elsewhere = allBase !== undefined && m.rows(rest) >= ctx.minSupport ? m.compare(rest, allBase) : null;
+      out.push({ ...t, elsewhere, outside, noise: noiseByDim.get(t.segment.dim) ?? 0 });
+    }
   }
   return out;
 }
