@@ -44,7 +44,7 @@ export async function categoryCounts(
   current: { table: string; timeSql: string; unit: CalendarUnit },
   reference: { table: string } | undefined,
   dims: GridDimension[],
-  windows: number[],
+  windowOf: (start: number) => number | undefined,
   signal?: AbortSignal,
 ): Promise<CategoryCounts> {
   const c = ident(column);
@@ -112,14 +112,13 @@ export async function categoryCounts(
     if (all) values.forEach((_, i) => (out.inReference[i] = all[i]! > 0));
   }
   const ts = raw(current.timeSql);
-  const index = new Map(windows.map((w, i) => [w, i]));
   const sets = join([raw('(k, w)'), ...dims.map((_, i) => sql`(${raw(`d${i}`)}, k, w)`)], ', ');
   const q = select(
     { ...grouping, k: num(raw('k'), 0), w: num(raw('w')), n: num(raw('count(*)::DOUBLE'), 0) },
     sql`FROM (SELECT ${base()}, epoch_ms(date_trunc(${current.unit}, ${ts}))::DOUBLE AS w FROM ${ident(current.table)} WHERE ${c} IS NOT NULL AND ${ts} IS NOT NULL) GROUP BY GROUPING SETS (${sets})`,
   );
   for (const row of await rowsOf(db, q, { signal })) {
-    const w = index.get(row.w);
+    const w = windowOf(row.w);
     if (w !== undefined) add(out.current, key(segmentOf(row), w), row.k, row.n);
   }
   return out;

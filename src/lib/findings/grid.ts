@@ -129,9 +129,16 @@ export class Grid {
     readonly input: GridInput,
     windows: number[],
     range: { lo: number; hi: number }[],
+    /** Calendar window start (epoch ms) -> window index (edge windows merged into their neighbours). */
+    private readonly index: Map<number, number> = new Map(windows.map((w, i) => [w, i])),
   ) {
     this.windows = windows;
     this.range = range;
+  }
+
+  /** The window a calendar window start belongs to. */
+  windowOf(start: number): number | undefined {
+    return this.index.get(start);
   }
 
   get columns(): string[] {
@@ -164,8 +171,11 @@ export class Grid {
     return (this.input.dims[dim]?.labels ?? []).map((_, i) => i + 1);
   }
 
-  setCurrent(segment: SegmentKey, window: number, cell: Cell): void {
-    this.current.set(`${segment.dim}:${segment.code}:${window}`, cell);
+  /** Adds a scanned cell to the window's (two calendar windows may share one after a merge). */
+  addCurrent(segment: SegmentKey, window: number, cell: Cell): void {
+    const key = `${segment.dim}:${segment.code}:${window}`;
+    const there = this.current.get(key);
+    this.current.set(key, there ? addCells(there, cell) : cell);
   }
 
   setReference(segment: SegmentKey, cell: Cell): void {
@@ -240,6 +250,28 @@ function segmentOf(row: Record<string, number | null>, dims: number): SegmentKey
   return ALL;
 }
 
+/**
+ * A log rarely starts or ends on a window's edge: its first and last windows may hold a day of a week,
+ * whose mix (one weekday, the warm-up of rolling features) is no sample of the period. A first or last
+ * window with under a third of the median window's rows joins its neighbour.
+ */
+export function mergeEdgeWindows(calendar: number[], rows: (start: number) => number): { starts: number[]; index: Map<number, number> } {
+  const counts = calendar.map(rows);
+  const sorted = [...counts].sort((a, b) => a - b);
+  const median = sorted[sorted.length >> 1] ?? 0;
+  const small = (i: number) => calendar.length > 2 && counts[i]! < median / 3;
+  const dropFirst = small(0);
+  const dropLast = small(calendar.length - 1) && calendar.length - 1 > (dropFirst ? 1 : 0);
+  const starts = calendar.filter((_, i) => !(dropFirst && i === 1) && !(dropLast && i === calendar.length - 1));
+  const index = new Map<number, number>();
+  calendar.forEach((w, i) => {
+    if (dropFirst && i === 1) index.set(w, 0);
+    else if (dropLast && i === calendar.length - 1) index.set(w, starts.length - 1);
+    else index.set(w, starts.indexOf(w));
+  });
+  return { starts, index };
+}
+
 /** Runs both scans and returns the grid. */
 export async function screenGrid(db: Db, input: GridInput, signal?: AbortSignal): Promise<Grid> {
   const D = input.dims.length;
@@ -271,11 +303,12 @@ export async function screenGrid(db: Db, input: GridInput, signal?: AbortSignal)
     sql`FROM (SELECT ${baseSelect(input, input.current, window)} FROM ${ident(input.current.table)} WHERE ${ts} IS NOT NULL) GROUP BY GROUPING SETS (${sets})`,
   );
   const curRows = (await rowsOf(db, q, { signal })) as Record<string, number | null>[];
-  const windows = [...new Set(curRows.map((r) => r['w']!))].sort((a, b) => a - b);
-  const index = new Map(windows.map((w, i) => [w, i]));
-  const grid = new Grid(input, windows, range);
+  const calendar = [...new Set(curRows.map((r) => r['w']!))].sort((a, b) => a - b);
+  const windowRows = new Map(curRows.filter((r) => segmentOf(r, D).dim < 0).map((r) => [r['w']!, r['rows'] ?? 0]));
+  const { starts, index } = mergeEdgeWindows(calendar, (w) => windowRows.get(w) ?? 0);
+  const grid = new Grid(input, starts, range, index);
   for (const row of curRows)
-    grid.setCurrent(segmentOf(row, D), index.get(row['w']!)!, readCell(input, row, Boolean(input.current.errorSql)));
+    grid.addCurrent(segmentOf(row, D), index.get(row['w']!)!, readCell(input, row, Boolean(input.current.errorSql)));
   for (const row of refRows) grid.setReference(segmentOf(row, D), readCell(input, row, Boolean(input.reference?.errorSql)));
   return grid;
 }

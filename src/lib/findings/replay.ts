@@ -39,7 +39,7 @@ async function replaySide(
   table: string,
   score: string,
   dims: GridDimension[],
-  window: { timeSql: string; unit: CalendarUnit; starts: number[] } | null,
+  window: { timeSql: string; unit: CalendarUnit; windowOf: (start: number) => number | undefined } | null,
   cells: Map<string, [number, number]>,
   signal?: AbortSignal,
 ): Promise<{ scale: string; every: number } | null> {
@@ -68,7 +68,6 @@ async function replaySide(
   const result = replayPredictions(model, X, n, logged);
   const codes = dims.map((_, i) => arrow.getChild(`d${i}`)!.toArray() as Int32Array);
   const wChild = window ? arrow.getChild('w') : null;
-  const starts = window ? new Map(window.starts.map((s, i) => [s, i])) : null;
   const agrees = (a: number, b: number) => Math.abs(a - b) <= result.absolute + result.relative * Math.abs(b);
   const add = (k: string, bad: boolean) => {
     const c = cells.get(k) ?? [0, 0];
@@ -80,9 +79,9 @@ async function replaySide(
     const l = logged[r]!;
     if (l !== l) continue;
     let w = -1;
-    if (wChild && starts) {
+    if (wChild && window) {
       if (!wChild.isValid(r)) continue;
-      w = starts.get(wChild.get(r) as number) ?? -2;
+      w = window.windowOf(wChild.get(r) as number) ?? -2;
       if (w < 0) continue;
     }
     const bad = !agrees(result.modelValues[r]!, l);
@@ -103,7 +102,7 @@ export async function replayCounts(
     dims: GridDimension[];
     timeSql: string;
     unit: CalendarUnit;
-    windows: number[];
+    windowOf: (start: number) => number | undefined;
   },
   signal?: AbortSignal,
 ): Promise<ReplayCounts | null> {
@@ -115,7 +114,7 @@ export async function replayCounts(
     input.current,
     input.score,
     input.dims,
-    { timeSql: input.timeSql, unit: input.unit, starts: input.windows },
+    { timeSql: input.timeSql, unit: input.unit, windowOf: input.windowOf },
     cells,
     signal,
   );

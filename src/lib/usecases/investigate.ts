@@ -276,7 +276,7 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
           { table, timeSql: tsSql, unit },
           reference ? { table: reference } : undefined,
           dims,
-          grid.windows,
+          (w) => grid.windowOf(w),
           signal,
         ),
       );
@@ -312,7 +312,7 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
       const replay = await replayCounts(
         db,
         input.model,
-        { current, reference: reference ?? undefined, score: replayed, dims, timeSql: tsSql, unit, windows: grid.windows },
+        { current, reference: reference ?? undefined, score: replayed, dims, timeSql: tsSql, unit, windowOf: (w) => grid.windowOf(w) },
         signal,
       );
       if (replay) measures.push(replayMismatch(replay, replayed) as Measure<unknown>);

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { mergeEdgeWindows, merge, without, type Moments } from '../../src/lib/findings/grid';
+import { runsOf } from '../../src/lib/findings/scan';
+import { contrastFactor, magnitudeFactor, reachFactor, severity } from '../../src/lib/findings/severity';
+import { solve } from '../../src/lib/findings/scoreFit';
+import { change, fmt, pct, whenText } from '../../src/lib/findings/text';
+import { investigationUnit, minimumSupport, windowEnd } from '../../src/lib/findings/windows';
+import { uniform } from '../helpers/seeded';
+
+const moments = (xs: number[]): Moments => {
+  const n = xs.length;
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  return { n, mean, m2: xs.reduce((a, b) => a + (b - mean) ** 2, 0) };
+};
+
+describe("the investigation's parts", () => {
+  it('merges and removes groups of values exactly (Chan et al.)', () => {
+    const a = Array.from(uniform(137, 7), (u) => u * 10);
+    const b = Array.from(uniform(59, 8), (u) => u * 3 - 1);
+    const both = merge(moments(a), moments(b));
+    const direct = moments([...a, ...b]);
+    expect(both.n).toBe(direct.n);
+    expect(both.mean).toBeCloseTo(direct.mean, 12);
+    expect(both.m2).toBeCloseTo(direct.m2, 9);
+    const back = without(both, moments(b));
+    expect(back.mean).toBeCloseTo(moments(a).mean, 12);
+    expect(back.m2).toBeCloseTo(moments(a).m2, 8);
+    expect(without(moments(a), moments(a))).toEqual({ n: 0, mean: 0, m2: 0 });
+  });
+
+  it('tests every short run, every suffix and prefix, and the whole log, once each', () => {
+    const runs = runsOf(10);
+    const keys = runs.map(([a, b]) => `${a}:${b}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toContain('0:9');
+    expect(keys).toContain('6:9');
+    expect(keys).toContain('0:2');
+    expect(keys).toContain('4:7');
+    expect(keys).not.toContain('2:8');
+    for (const [a, b] of runs) expect(0 <= a && a <= b && b <= 9).toBe(true);
+  });
+
+  it('merges a first or last window with a fraction of a week into its neighbour', () => {
+    const starts = [0, 1, 2, 3, 4];
+    const rows = new Map([
+      [0, 10],
+      [1, 1000],
+      [2, 1100],
+      [3, 900],
+      [4, 200],
+    ]);
+    const { starts: merged, index } = mergeEdgeWindows(starts, (w) => rows.get(w)!);
+    expect(merged).toEqual([0, 2, 3]);
+    expect([...index.entries()]).toEqual([
+      [0, 0],
+      [1, 0],
+      [2, 1],
+      [3, 2],
+      [4, 2],
+    ]);
+    expect(mergeEdgeWindows([0, 1], () => 5).starts).toEqual([0, 1]);
+  });
+
+  it('chooses windows that hold enough rows for a segment, and a minimum support from 30 to 200 rows', () => {
+    const day = 86_400_000;
+    expect(investigationUnit(91 * day, 72_000, 180)).toBe('week');
+    expect(investigationUnit(5.5 * 365 * day, 5_500, 30)).toBe('year');
+    expect(investigationUnit(6 * 7 * day, 30_000, 75)).toBe('week');
+    expect(investigationUnit(0, 100, 30)).toBeNull();
+    expect(minimumSupport(1_000)).toBe(30);
+    expect(minimumSupport(72_000)).toBe(180);
+    expect(minimumSupport(10_000_000)).toBe(200);
+    expect(new Date(windowEnd(Date.UTC(2001, 11, 1), 'month')).toISOString().slice(0, 10)).toBe('2002-01-01');
+    expect(new Date(windowEnd(Date.UTC(2001, 9, 1), 'quarter')).toISOString().slice(0, 10)).toBe('2002-01-01');
+  });
+
+  it('says since when in words', () => {
+    const week = 7 * 86_400_000;
+    const starts = Array.from({ length: 10 }, (_, i) => Date.UTC(2001, 3, 2) + i * week);
+    expect(whenText({ starts, from: 0, to: 9, unit: 'week' })).toBe('');
+    expect(whenText({ starts, from: 6, to: 9, unit: 'week' })).toBe('from 2001-05-14');
+    expect(whenText({ starts, from: 3, to: 3, unit: 'week' })).toBe('in the week of 2001-04-23');
+    expect(whenText({ starts, from: 2, to: 3, unit: 'week' })).toBe('from 2001-04-16 to 2001-04-29');
+    const months = [Date.UTC(2001, 0, 1), Date.UTC(2001, 1, 1), Date.UTC(2001, 2, 1)];
+    expect(whenText({ starts: months, from: 1, to: 1, unit: 'month' })).toBe('in February 2001');
+    expect(fmt(1473.7654)).toBe('1,474');
+    expect(fmt(0.04211)).toBe('0.042');
+    expect(pct(0.9625)).toBe('96%');
+    expect(pct(0.029)).toBe('2.9%');
+    expect(change(0.61)).toBe('+61%');
+    expect(change(-0.12)).toBe('-12%');
+    expect(change(3.9)).toBe('×4.9');
+  });
+
+  it('ranks on one scale: reach, contrast and magnitude each bounded, small or ordinary effects below clear ones', () => {
+    expect(reachFactor(0.05)).toBe(1);
+    expect(reachFactor(0)).toBe(0.35);
+    expect(contrastFactor(3)).toBe(0.5);
+    expect(contrastFactor(0)).toBe(0.25);
+    expect(contrastFactor(Number.POSITIVE_INFINITY)).toBe(1);
+    expect(magnitudeFactor(1)).toBeCloseTo(3 * Math.log1p(1 / 3), 12);
+    const clear = severity({ kind: 'missing-values', magnitude: 20, reach: 0.012, contrast: 100 });
+    const ordinary = severity({ kind: 'drift', magnitude: 12, reach: 0.003, contrast: 3 });
+    const tiny = severity({ kind: 'drift', magnitude: 2, reach: 0.5, contrast: 1 });
+    expect(clear).toBeGreaterThan(ordinary);
+    expect(ordinary).toBeGreaterThan(tiny);
+    expect(severity({ kind: 'drift', magnitude: 12, reach: 0.003, contrast: 3, expected: true })).toBeLessThan(ordinary);
+    for (const s of [clear, ordinary, tiny]) expect(s >= 0 && s <= 100).toBe(true);
+  });
+
+  it('solves the normal equations', () => {
+    const x = solve(
+      [
+        [4, 1, 0],
+        [1, 3, 1],
+        [0, 1, 2],
+      ],
+      [1, 2, 3],
+    )!;
+    // numpy.linalg.solve([[4,1,0],[1,3,1],[0,1,2]], [1,2,3])
+    expect(x[0]).toBeCloseTo(0.2222222222222222, 12);
+    expect(x[1]).toBeCloseTo(0.1111111111111111, 12);
+    expect(x[2]).toBeCloseTo(1.4444444444444444, 12);
+    expect(solve([[0]], [1])).toBeNull();
+  });
+});
