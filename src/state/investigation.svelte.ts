@@ -15,6 +15,10 @@ export class InvestigationState {
   /** The setup the result (or the run in progress) is for. */
   setup: Setup | null = $state.raw(null);
   private controller: AbortController | null = null;
+  /** The running call's inputs, to raise its priority when the Overview is shown. */
+  private args: { setup: Setup; model: { bytes: Uint8Array; name: string } | undefined } | null = null;
+  /** Whether the Overview is on screen: its investigation is then view work, else background work. */
+  private visible = false;
 
   constructor(
     private readonly engine: Engine,
@@ -35,13 +39,16 @@ export class InvestigationState {
     this.running = true;
     this.progress = { step: 'starting', done: 0, total: 7 };
     try {
-      const model = this.model();
+      const model = this.model() ?? undefined;
+      this.args = { setup, model };
       const onProgress = proxy((p: InvestigationProgress) => {
         if (controller === this.controller) this.progress = p;
       });
+      // Nobody waits for it unless the Overview is shown: background work, which the engine interrupts
+      // for whatever the user does meanwhile.
       const result = await this.engine
-        .with({ signal: controller.signal, priority: 'view' })
-        .investigate(setup, model ?? undefined, onProgress);
+        .with({ signal: controller.signal, priority: this.visible ? 'view' : 'background' })
+        .investigate(setup, model, onProgress);
       if (controller === this.controller) this.result = result;
     } catch (error) {
       if (controller === this.controller && errorCode(error) !== 'cancelled') this.error = (error as Error).message;
@@ -52,6 +59,20 @@ export class InvestigationState {
         this.controller = null;
       }
     }
+  }
+
+  /**
+   * The Overview is shown (or hidden). A running investigation is then asked for again as view work: the
+   * engine joins the call to the one running (same inputs) and serves it ahead of background work.
+   */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    const { controller, args } = this;
+    if (visible && this.running && controller && args)
+      void this.engine
+        .with({ signal: controller.signal, priority: 'view' })
+        .investigate(args.setup, args.model)
+        .catch(() => undefined);
   }
 
   cancel(): void {
