@@ -123,12 +123,12 @@ export function headlines(scored: Scored[]): Scored[] {
   for (const s of scored) byMeasure.set(s.measure, [...(byMeasure.get(s.measure) ?? []), s]);
   const out: Scored[] = [];
   for (const all of byMeasure.values()) {
-    // A segment's change that all rows show in the same windows (at least half as strongly) is the global
-    // change seen through that segment: the rows-wide candidate tells it.
     // For a share (missing values, new values, rows the model disagrees on), the global change also
     // explains a segment that holds less than half of its excess rows.
     const shares = ['missing', 'unseen', 'replay'].includes(all[0]?.measure.aspect ?? '');
     const excess = (c: Candidate) => c.comparison.effect * c.rows;
+    // A segment whose other rows show the change too (half as strongly, in the same windows) only shows a
+    // change of all rows: the rows-wide candidate tells it.
     const list = all.filter(
       (s) =>
         s.candidate.segment.dim < 0 ||
@@ -136,7 +136,7 @@ export function headlines(scored: Scored[]): Scored[] {
           (g) =>
             g.candidate.segment.dim < 0 &&
             overlaps(g.candidate, s.candidate) &&
-            (g.candidate.comparison.effect >= 0.5 * s.candidate.comparison.effect ||
+            ((s.candidate.rest !== null && s.candidate.rest.effect >= 0.5 * s.candidate.comparison.effect) ||
               (shares && excess(s.candidate) < 0.5 * excess(g.candidate))),
         ),
     );

@@ -49,6 +49,8 @@ export interface Candidate {
   elsewhere: Comparison | null;
   /** The same segment outside the run (null for a run spanning the log). */
   outside: Comparison | null;
+  /** The other rows in the same windows against their own baseline: a change they share is not the segment's. */
+  rest: Comparison | null;
   /** The measure's typical effect in one window of one segment of the same column (or of all rows): normal variation. */
   noise: number;
 }
@@ -98,7 +100,9 @@ export function testRuns<T>(m: Measure<T>, index: number, ctx: ScanContext, coun
       continue;
     }
     for (const [from, to] of runs) {
-      // Without a reference, the whole log has nothing to be compared with.
+      // Without a reference, the whole log has nothing to be compared with, and a run from the start is the
+      // mirror image of the run after it: "since when" is a suffix.
+      if (!ctx.hasReference && from === 0 && to < ctx.windows - 1) continue;
       if (!ctx.hasReference && from === 0 && to === ctx.windows - 1) continue;
       const cur = m.current(segment, from, to);
       const rows = m.rows(cur);
@@ -128,6 +132,20 @@ const median = (xs: number[]) => {
   const h = s.length >> 1;
   return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
 };
+
+/** The rows outside a segment in the segment's windows, compared with their own baseline (null for all rows). */
+function restOf<T>(m: Measure<T>, ctx: ScanContext, t: RunTest): Comparison | null {
+  if (t.segment.dim < 0) return null;
+  const last = ctx.windows - 1;
+  const cur = m.minus(m.current(ALL, t.from, t.to), m.current(t.segment, t.from, t.to));
+  const base = ctx.hasReference
+    ? m.minus(m.reference(ALL), m.reference(t.segment))
+    : m.minus(
+        m.minus(m.current(ALL, 0, last), m.current(ALL, t.from, t.to)),
+        m.minus(m.current(t.segment, 0, last), m.current(t.segment, t.from, t.to)),
+      );
+  return m.rows(cur) >= ctx.minSupport && m.rows(base) >= ctx.minSupport ? m.compare(cur, base) : null;
+}
 
 /** The best run of each segment where the measure stands out, as candidates. */
 export function candidates<T>(m: Measure<T>, index: number, tests: RunTest[], ctx: ScanContext): Candidate[] {
@@ -174,9 +192,10 @@ export function candidates<T>(m: Measure<T>, index: number, tests: RunTest[], ct
       chosen.push(s);
     }
     for (const { t, outside } of chosen) {
-      const rest = m.minus(all, m.current(t.segment, t.from, t.to));
-      const elsewhere = allBase !== undefined && m.rows(rest) >= ctx.minSupport ? m.compare(rest, allBase) : null;
-      out.push({ ...t, elsewhere, outside, noise: noiseByDim.get(t.segment.dim) ?? 0 });
+      const here = m.current(t.segment, t.from, t.to);
+      const others = m.minus(all, here);
+      const elsewhere = allBase !== undefined && m.rows(others) >= ctx.minSupport ? m.compare(others, allBase) : null;
+      out.push({ ...t, elsewhere, outside, rest: restOf(m, ctx, t), noise: noiseByDim.get(t.segment.dim) ?? 0 });
     }
   }
   return out;
