@@ -97,7 +97,15 @@ export function distributionChart(d: Distribution, o: DistributionOptions): Plot
         nice: true,
       },
       marks: [
-        Plot.rectY(rows, { x1: 'left', x2: 'right', y1: 0, y2: 'share', fill: 'side', insetLeft: 0.5, insetRight: 0.5, title }),
+        // A gap between bins, none inside a pair: the two halves of a bin read as one group.
+        Plot.rectY(
+          rows.filter((r) => r.side === 'reference'),
+          { x1: 'left', x2: 'right', y1: 0, y2: 'share', fill: 'side', insetLeft: 1.5, title },
+        ),
+        Plot.rectY(
+          rows.filter((r) => r.side === 'current'),
+          { x1: 'left', x2: 'right', y1: 0, y2: 'share', fill: 'side', insetRight: 1.5, title },
+        ),
         Plot.ruleY([0]),
       ],
     };

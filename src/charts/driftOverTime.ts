@@ -37,6 +37,9 @@ export interface DriftOverTimeOptions {
   height?: number;
 }
 
+/** p-values as numbers, never SI prefixes ("100m" for 0.1 reads as a hundred metres). */
+const pValueTick = (p: number) => (p >= 1e-3 ? String(p) : p.toExponential(0));
+
 /** The smallest p-value a log scale can place (a p-value of exactly 0 is drawn there). */
 const LOG_FLOOR = 1e-300;
 
@@ -64,10 +67,13 @@ export function driftOverTimeChart(points: readonly DriftWindowPoint[], o: Drift
     ariaLabel: 'Drift score per time window with the threshold as a dashed line',
     caption: captionOf([
       `Dashed: threshold ${formatValue(o.threshold)}${o.pValue ? ' (drift below it)' : ' (drift above it)'}. Red: drift; green: no drift.`,
-      supportCaption(min, small.length, small.length === 1 ? 'window' : 'windows'),
+      supportCaption(min, small.length, ['window', 'windows']),
     ]),
-    x: { type: 'utc', label: 'window start (UTC)' },
-    y: o.pValue ? { type: 'log', label: `${label} (log scale)`, grid: true, domain } : { label, grid: true, domain, nice: true },
+    x: { type: 'utc', label: 'window start (UTC)', labelOffset: 40 },
+    marginBottom: 45,
+    y: o.pValue
+      ? { type: 'log', label: `${label} (log scale)`, grid: true, domain, tickFormat: pValueTick }
+      : { label, grid: true, domain, nice: true },
     marks: [
       Plot.rect(small, {
         x1: (p: DriftWindowPoint) => new Date(p.start),

@@ -171,7 +171,7 @@ export function heatmapChart(cells: readonly HeatCell[], o: HeatmapOptions): Plo
     caption: captionOf([
       `Rows: ${l.rowLabel}, worst first.`,
       l.folded ? `${l.folded} more values folded into the last row.` : null,
-      supportCaption(l.minSupport, l.small, l.small === 1 ? 'cell' : 'cells'),
+      supportCaption(l.minSupport, l.small, ['cell', 'cells'], { consequence: 'never coloured or ranked' }),
       l.cells.some((c) => c.kind === 'undefined') ? '–: undefined (why in the tooltip).' : null,
     ]),
     x: { type: 'band', domain: l.columns, axis: null },

@@ -78,9 +78,10 @@ export function metricOverTimeChart(windows: readonly MetricWindow[], o: MetricO
     caption: captionOf([
       baseline !== null ? `Dashed grey: the reference's ${formatValue(baseline)}.` : null,
       estimated.length ? 'Dashed blue: estimated without labels (CBPE).' : null,
-      supportCaption(min, small.length, small.length === 1 ? `${o.unit} with labels` : `${o.unit}s with labels`),
+      supportCaption(min, small.length, [o.unit, `${o.unit}s`], { rows: 'labelled rows' }),
     ]),
-    x: { type: 'utc', label: `${o.unit} (UTC)` },
+    x: { type: 'utc', label: `${o.unit} (UTC)`, labelOffset: 40 },
+    marginBottom: 45,
     y: { label: o.metricLabel, grid: true, ...(range ? { domain: range, nice: true } : {}) },
     marks: [
       Plot.rect(small, {
@@ -128,7 +129,8 @@ export function labelCountChart(windows: readonly MetricWindow[], o: LabelCountO
     marginLeft: 60,
     ariaLabel: `Predictions and labels per ${o.unit}`,
     caption: `Grey: predictions; amber: labelled. Dashed: ${formatCount(min)} labelled rows, the fewest a ${o.unit} needs to be drawn to scale.`,
-    x: { type: 'utc', label: `${o.unit} (UTC)` },
+    x: { type: 'utc', label: `${o.unit} (UTC)`, labelOffset: 40 },
+    marginBottom: 45,
     y: { label: 'rows', grid: true, domain: [0, Math.max(min, ...windows.map((w) => w.predictions))], nice: true },
     marks: [
       Plot.rectY(windows, {

@@ -28,7 +28,7 @@ export function reliabilityChart(
     width: o.width ?? 260,
     height: o.height ?? 240,
     ariaLabel: 'Reliability curve',
-    caption: captionOf([supportCaption(min, small.length, small.length === 1 ? 'bin' : 'bins')]),
+    caption: captionOf([supportCaption(min, small.length, ['bin', 'bins'], { consequence: 'left off the line' })]),
     x: { label: 'Mean predicted probability', domain: [0, 1] },
     y: { label: 'Fraction positive', domain: [0, 1], grid: true },
     marks: [

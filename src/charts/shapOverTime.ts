@@ -35,8 +35,9 @@ export function shapOverTimeChart(windows: readonly AttributionWindow[], o: Shap
     height: o.height ?? 280,
     marginLeft: 60,
     ariaLabel: 'Mean absolute SHAP value per feature per time window',
-    caption: captionOf([supportCaption(min, small.length, small.length === 1 ? 'window' : 'windows')]),
-    x: { type: 'utc', label: 'window start (UTC)' },
+    caption: captionOf([supportCaption(min, small.length, ['window', 'windows'], { rows: 'explained rows' })]),
+    x: { type: 'utc', label: 'window start (UTC)', labelOffset: 40 },
+    marginBottom: 45,
     y: { label: 'mean |SHAP| (margin)', grid: true, domain: [0, range ? range[1] : 1], nice: true },
     color: { legend: true, domain: o.features.map((f) => o.featureNames[f]!) },
     marks: [

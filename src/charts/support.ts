@@ -12,10 +12,18 @@ export function minSupportOf(minSupport: number | undefined): number {
   return minSupport !== undefined && Number.isFinite(minSupport) && minSupport >= 1 ? minSupport : DEFAULT_MIN_SUPPORT;
 }
 
-/** The legend line of a chart that greyed `count` items (none: no line). */
-export function supportCaption(minSupport: number, count: number, what: string): string | null {
+/**
+ * The legend line of a chart that greyed `count` items (none greyed: no line), e.g. "Grey: fewer than 100
+ * rows (2 windows), too few to trust: left out of the scale."
+ */
+export function supportCaption(
+  minSupport: number,
+  count: number,
+  what: [one: string, many: string],
+  o: { rows?: string; consequence?: string } = {},
+): string | null {
   if (count === 0) return null;
-  return `Grey: fewer than ${formatCount(minSupport)} rows (${formatCount(count)} ${what}), too few to trust: left out of the scale.`;
+  return `Grey: fewer than ${formatCount(minSupport)} ${o.rows ?? 'rows'} (${formatCount(count)} ${count === 1 ? what[0] : what[1]}), too few to trust: ${o.consequence ?? 'left out of the scale'}.`;
 }
 
 /** [min, max] of the finite values, or null when there are none. */

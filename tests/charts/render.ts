@@ -29,10 +29,10 @@ export function render(options: Plot.PlotOptions): (SVGSVGElement | HTMLElement)
 
 /**
  * The drawing as text for a snapshot: one tag per line so a diff points at the mark that moved, and
- * Plot's process-wide clip-path counter replaced, so a test's output does not depend on what ran before.
+ * the ids of Plot's process-wide clip-path and marker counters replaced, so a test's output does not depend on what ran before.
  */
 export function serialize(element: Element): string {
-  return `${element.outerHTML.replace(/plot-clip-\d+/g, 'plot-clip').replace(/></g, '>\n<')}\n`;
+  return `${element.outerHTML.replace(/plot-(clip|marker)-\d+/g, 'plot-$1').replace(/></g, '>\n<')}\n`;
 }
 
 /** The marks' group of a drawing by its aria-label, e.g. "rect" or "cell". */
