@@ -130,7 +130,8 @@ const cellText = (c: PlacedCell) => {
   if (c.kind === 'small') return `n=${formatCount(c.n)}`;
   if (c.kind === 'other') return formatCount(c.n);
   if (c.value === null) return '–';
-  return Math.abs(c.value) < 10 ? c.value.toFixed(2) : formatValue(c.value);
+  // Metrics between 0 and 1 differ in the third decimal (0.987 against 0.974): show it.
+  return Math.abs(c.value) < 1 ? c.value.toFixed(3) : Math.abs(c.value) < 10 ? c.value.toFixed(2) : formatValue(c.value);
 };
 
 /** A metric over two dimensions, coloured by how bad each trusted cell is (darker: worse). */
