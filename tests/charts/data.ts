@@ -131,6 +131,8 @@ export function sweepPoints(): SweepPoint[] {
       fp: 0,
       tn: 0,
       fn: 0,
+      accuracy: 0.9,
+      fpr: 0.1,
       precision: 0.4 + 0.55 * t,
       recall: 1 - t * t,
       f1: t === 1 ? null : 0.5 + 0.2 * Math.sin(Math.PI * t),
@@ -158,16 +160,14 @@ export function importanceRows(): ImportanceRow[] {
 
 export function beeswarmPoints(): BeeswarmPoint[] {
   const u = uniform(600, 14);
-  return featureNames
-    .slice(0, 5)
-    .flatMap((feature, f) =>
-      Array.from({ length: 60 }, (_, r) => ({
-        feature,
-        shap: (u[f * 60 + r]! - 0.5) * (1.5 - f * 0.25),
-        colour: r % 13 === 0 ? NaN : u[300 + f * 60 + r]!,
-        row: r,
-      })),
-    );
+  return featureNames.slice(0, 5).flatMap((feature, f) =>
+    Array.from({ length: 60 }, (_, r) => ({
+      feature,
+      shap: (u[f * 60 + r]! - 0.5) * (1.5 - f * 0.25),
+      colour: r % 13 === 0 ? NaN : u[300 + f * 60 + r]!,
+      row: r,
+    })),
+  );
 }
 
 export function dependencePointsData(): DependencePoint[] {

@@ -41,3 +41,8 @@ export function marks(element: Element, ariaLabel: string): Element[] {
 }
 
 export const num = (el: Element, attr: string) => Number(el.getAttribute(attr));
+
+/** A drawn chart's scale domain as an array (Plot types it as an iterable, possibly missing). */
+export function domainOf(chart: Plot.Plot, scale: Plot.ScaleName): unknown[] {
+  return [...(chart.scale(scale)?.domain ?? [])];
+}

@@ -6,10 +6,10 @@ import { reliabilityChart } from '../../src/charts/reliability';
 import { shapOverTimeChart } from '../../src/charts/shapOverTime';
 import { DEFAULT_MIN_SUPPORT } from '../../src/charts/support';
 import { attributionWindows, driftWindows, featureNames, metricWindowRows, reliabilityBins } from './data';
-import { marks, render } from './render';
+import { domainOf, marks, render } from './render';
 
 // A window, cell or bin with fewer rows than the minimum support is drawn grey and never sets a scale.
-const yDomain = (chart: ReturnType<typeof render>) => chart.scale('y')!.domain.map(Number);
+const yDomain = (chart: ReturnType<typeof render>) => domainOf(chart, 'y').map(Number);
 const caption = (chart: Element) => chart.querySelector('figcaption')?.textContent ?? '';
 const bands = (chart: Element) =>
   marks(chart, 'rect')
