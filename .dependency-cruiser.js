@@ -81,9 +81,19 @@ export default {
       to: { path: ['^src/(state|client|lib|persistence|rpc)/', '^src/offline/precachePlan\\.ts$', npm('svelte', 'zod')] },
     },
     {
-      comment: 'src/components and src/views: state (from context or props), core types and pure helpers, charts.',
+      comment: 'src/charts: pure builders from (data, options) to Plot options; core types and pure helpers, never state or Svelte.',
+      from: { path: '^src/charts/' },
+      to: { path: ['^src/(charts|lib)/', npm('@observablehq/plot')] },
+    },
+    {
+      comment: 'src/components and src/views: state (from context or props), core types and pure helpers, chart builders.',
       from: { path: '^src/(components|views)/' },
-      to: { path: ['^src/(components|views|state|lib)/', npm('svelte', '@observablehq/plot', 'virtua')] },
+      to: { path: ['^src/(components|views|state|lib|charts)/', npm('svelte', 'virtua')] },
+    },
+    {
+      comment: 'src/components/charts: the one mounting component, the only component that calls Plot.',
+      from: { path: '^src/components/charts/' },
+      to: { path: npm('@observablehq/plot') },
     },
     {
       comment: 'src/persistence: the one module over IndexedDB; it knows the core by its types only.',

@@ -89,7 +89,73 @@ export default ts.config(
               message:
                 'Components use the state (useWorkspace() from src/state/context.ts, or props); result types come from src/state/results.ts.',
             },
+            {
+              group: ['@observablehq/plot'],
+              message: 'Charts are built by src/charts/ and drawn by src/components/charts/PlotFigure.svelte.',
+            },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // The mounting component is the one place a component draws with Plot (same rules otherwise).
+    files: ['src/components/charts/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: engineDirect, message: 'Components reach the engine through the state (src/state/).' },
+            {
+              group: ['**/client/**', '**/persistence', '**/persistence/**', '**/rpc/**', 'comlink', 'dexie', 'apache-arrow'],
+              message: 'Use the state.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Chart builders are pure functions of (data, options): no page state, no framework, no engine, and
+    // nothing that makes two renders of the same data differ.
+    files: ['src/charts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'svelte',
+                'svelte/*',
+                '**/state/**',
+                '**/client/**',
+                '**/engine/**',
+                '**/components/**',
+                '**/views/**',
+                '**/persistence/**',
+                '**/rpc/**',
+                'dexie',
+                'comlink',
+                '@duckdb/*',
+              ],
+              message: 'src/charts builds Plot options from data: it may import src/lib and @observablehq/plot only.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'localStorage', 'indexedDB'],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Charts are deterministic: use a seeded generator.' },
+        { object: 'Date', property: 'now', message: 'Charts are deterministic: take the time from the data.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^toLocale/][arguments.length=0]',
+          message: 'Name the locale: a chart must read the same on every machine.',
         },
       ],
     },

@@ -4,6 +4,7 @@ import type { LoadProgress } from '../lib/ingest';
 import { rowsFromIpc } from '../lib/arrowIpcRows';
 import type { LanternDexie } from '../persistence';
 import { errorCode } from '../rpc/errors';
+import { ChartSettings } from './chartSettings.svelte';
 import { ChecksState } from './checks.svelte';
 import { Dataset } from './dataset.svelte';
 import { DriftState } from './drift.svelte';
@@ -62,6 +63,8 @@ export class Workspace {
   setup: Setup | null = $state.raw(null);
   /** The ranked findings over the setup: what the Overview shows. */
   readonly investigation: InvestigationState;
+  /** What every chart shares: the minimum support below which windows and cells are greyed. */
+  readonly charts = new ChartSettings(() => this.investigation.result?.minSupport ?? null);
   /** Datasets of a settings-only workspace, known by their saved description only. */
   readonly detached = new DetachedDatasets();
   /** The model being explained and everything computed from it. */

@@ -64,6 +64,21 @@ describe('the drift view', () => {
     await expect.poll(() => windows.count(), { timeout: 60_000 }).toBe(6);
     const scores = await page.getByTestId('window-score').allTextContents();
     expect(scores).toEqual(fx.weeks.map((w: { wasserstein_normed: number }) => formatStat(w.wasserstein_normed)));
+    // The charts are named for screen readers; windows under the minimum rows turn grey and the caption
+    // says so, and the minimum is the user's to change.
+    await page
+      .getByRole('figure', { name: 'Reference and current distributions of amount, side by side' })
+      .locator('svg')
+      .first()
+      .waitFor();
+    const overTime = page.getByTestId('drift-over-time-chart');
+    expect(await overTime.locator('figcaption').textContent()).not.toContain('Grey');
+    await page.getByTestId('min-support').fill('6000');
+    await page.getByTestId('min-support').press('Tab');
+    await expect.poll(() => overTime.locator('figcaption').textContent()).toContain('Grey: fewer than 6,000 rows (6 windows)');
+    await page.getByTestId('min-support').fill('');
+    await page.getByTestId('min-support').press('Tab');
+    await expect.poll(() => overTime.locator('figcaption').textContent()).not.toContain('Grey');
     await page.getByTestId('drift-segments').waitFor({ timeout: 60_000 });
     const first = page.getByTestId('segment-row').first();
     // The breakdown fills in as its per-window statistics arrive: wait for the settled values.

@@ -89,6 +89,10 @@ describe('performance view on the bundled demo', () => {
     // Heatmap of a metric over two dimensions.
     await page.getByTestId('heatmap-draw').click();
     await page.getByTestId('heatmap-chart').locator('svg').first().waitFor({ timeout: 60_000 });
+    // The dimension with more values (7 merchant categories against 2 months) reads down the rows.
+    const heatmap = page.getByTestId('heatmap-chart');
+    expect(await heatmap.locator('g[aria-label="y-axis tick label"] text').count()).toBe(7);
+    expect(await heatmap.locator('g[aria-label="x-axis tick label"] text').count()).toBe(2);
     expect(errors).toEqual([]);
   });
 });

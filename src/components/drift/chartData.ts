@@ -1,30 +1,5 @@
-import type { Distribution } from '../../lib/drift/columnDrift';
-
-export interface ShareRow {
-  i: number;
-  label: string;
-  x0: number | null;
-  x1: number | null;
-  side: 'reference' | 'current';
-  share: number;
-}
-
-/** Shares per bin for both sides, the rows every distribution chart of the drift view draws. */
-export function shareRows(d: Distribution): ShareRow[] {
-  const total = (xs: number[]) => xs.reduce((s, v) => s + v, 0) || 1;
-  const nr = total(d.ref);
-  const nc = total(d.cur);
-  const rows: ShareRow[] = [];
-  d.labels.forEach((label, i) => {
-    const x0 = d.edges ? d.edges[i]! : null;
-    const x1 = d.edges ? d.edges[i + 1]! : null;
-    rows.push({ i, label, x0, x1, side: 'reference', share: d.ref[i]! / nr });
-    rows.push({ i, label, x0, x1, side: 'current', share: d.cur[i]! / nc });
-  });
-  return rows;
-}
-
-export const SIDE_COLORS = { domain: ['reference', 'current'], range: ['#8a94a3', '#b7791f'] };
+// The distributions' chart rows moved to src/charts/distribution.ts; the drift view's number format stays
+// here under its old name, which the view's components and tests/e2e/drift.e2e.ts import.
 
 /** Statistics as the drift view shows them: 4 significant digits, exponent form below 1e-3. */
 export function formatStat(x: number | null | undefined): string {

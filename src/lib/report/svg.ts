@@ -69,8 +69,10 @@ export function barChartSvg(o: BarChartOptions): string {
     if (labels.length <= 24 || i % Math.ceil(labels.length / 24) === 0) {
       const short = label.length > 14 ? `${label.slice(0, 13)}…` : label;
       const cx = f(margin.left + i * band + band / 2);
+      // A cut label keeps its full text as a tooltip.
+      const full = short === label ? '' : `<title>${escapeXml(label)}</title>`;
       parts.push(
-        `<text x="${cx}" y="${height - margin.bottom + 12}" text-anchor="end" transform="rotate(-35 ${cx} ${height - margin.bottom + 12})" fill="#333">${escapeXml(short)}</text>`,
+        `<text x="${cx}" y="${height - margin.bottom + 12}" text-anchor="end" transform="rotate(-35 ${cx} ${height - margin.bottom + 12})" fill="#333">${escapeXml(short)}${full}</text>`,
       );
     }
   });
