@@ -127,8 +127,8 @@ export function headlines(scored: Scored[]): Scored[] {
     // explains a segment that holds less than half of its excess rows.
     const shares = ['missing', 'unseen', 'replay'].includes(all[0]?.measure.aspect ?? '');
     const excess = (c: Candidate) => c.comparison.effect * c.rows;
-    // A segment whose other rows show the change too (half as strongly, in the same windows) only shows a
-    // change of all rows: the rows-wide candidate tells it.
+    // A segment whose other rows clearly show the change too (significantly, and at least a third as
+    // strongly, in the same windows) only shows a change of all rows: the rows-wide candidate tells it.
     const list = all.filter(
       (s) =>
         s.candidate.segment.dim < 0 ||
@@ -136,7 +136,7 @@ export function headlines(scored: Scored[]): Scored[] {
           (g) =>
             g.candidate.segment.dim < 0 &&
             overlaps(g.candidate, s.candidate) &&
-            ((s.candidate.rest !== null && s.candidate.rest.effect >= 0.5 * s.candidate.comparison.effect) ||
+            ((s.candidate.rest !== null && s.candidate.rest.p < 0.01 && s.candidate.rest.effect >= 0.3 * s.candidate.comparison.effect) ||
               (shares && excess(s.candidate) < 0.5 * excess(g.candidate))),
         ),
     );
@@ -365,6 +365,23 @@ export function buildFindings(ctx: BuildContext, scored: Scored[]): Finding[] {
     }
     findings.push({ head: k.head, related: k.absorbed });
   }
+  // The score moving where an input moved is the input's consequence: one finding, the input's.
+  const INPUT: FindingKind[] = ['drift', 'scale-change', 'missing-values', 'stuck-value', 'new-category'];
+  for (const f of [...findings]) {
+    const aspect = f.head.measure.aspect;
+    if (f.head.kind !== 'output-drift' || (aspect !== 'shift' && aspect !== 'categories')) continue;
+    const host = findings.find(
+      (h) =>
+        h !== f &&
+        INPUT.includes(h.head.kind) &&
+        h.head.severity >= f.head.severity &&
+        sameSegment(h.head.candidate.segment, f.head.candidate.segment) &&
+        overlaps(h.head.candidate, f.head.candidate),
+    );
+    if (!host) continue;
+    host.related.push(f.head, ...f.related);
+    findings.splice(findings.indexOf(f), 1);
+  }
   // Parts: the same measure overall and in the segment over the whole log, when measured.
   return findings
     .map(({ head, related }) => {
@@ -376,6 +393,12 @@ export function buildFindings(ctx: BuildContext, scored: Scored[]): Finding[] {
           !related.includes(s),
       );
       const finding = toFinding(head, ctx, [...related, ...same.slice(0, 3)]);
+      const moved = related.find((r) => r.kind === 'output-drift' && r.measure.aspect === 'shift');
+      if (moved && head.kind !== 'output-drift') {
+        const d = moved.candidate.comparison.detail;
+        const rel = d['baselineMean'] ? (d['mean']! - d['baselineMean']!) / Math.abs(d['baselineMean']!) : Number.NaN;
+        finding.detail = `${finding.detail ? `${finding.detail} ` : ''}The model's ${moved.measure.column} moved there too${Number.isFinite(rel) ? ` (mean ${change(rel)})` : ''}.`;
+      }
       const perf = related.find((r) => r.measure.aspect === 'error');
       if (perf && head.measure.aspect !== 'error') finding.evidence['performance_severity'] = perf.severity;
       if (perf && head.measure.aspect !== 'error') {
