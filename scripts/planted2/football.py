@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from common import check_vega
-from scenario import Scenario, iso_day, make_labels, predict, train_xgb
+from scenario import Scenario, make_labels, predict, train_xgb
 
 CLASSES = ['home_win', 'draw', 'away_win']
 PROB_COLS = ['prob_home_win', 'prob_draw', 'prob_away_win']
@@ -180,9 +180,7 @@ def build(vega_dir, rng, say):
                 S.ref[S.ref.competition == 'English Premier League'],
                 S.ref.loc[S.ref.competition == 'English Premier League', 'full_time_result']),
         },
-        'correlation_home_minus_away_elo_vs_goal_outcome': None,
     }
-    swap_ev.pop('correlation_home_minus_away_elo_vs_goal_outcome')
     S.evidence(b, drift_cols=['home_elo', 'away_elo'], extra={'swap': swap_ev},
                perf_extra={'cell_before_bug': S.perf(cl.reset_index(), y=y_cell.reset_index(drop=True))})
     say(b, f"EPL swapped: {b['evidence']['rows_current_cell']} rows; accuracy "

@@ -10,7 +10,6 @@ Run with Debian's Python (numpy, pandas, scipy, scikit-learn, xgboost, statsmode
 Writes tests/fixtures/planted2/<scenario>/. Seeded; the same inputs and library versions give the same bytes.
 See scripts/planted2/README.md.
 """
-import json
 import os
 import shutil
 import sys
@@ -23,6 +22,7 @@ import xgboost
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
 
 import biopsy  # noqa: E402
 import football  # noqa: E402

@@ -3,8 +3,8 @@
 A release-planning model predicts a film's audience rating at release from what is known then: budget,
 running time, the critics' score, month, MPAA rating, genre, source, creative type and the director's
 earlier ratings. Reference: films released before 2003 (its training data, with in-sample predictions);
-log: releases 2003-01-01 .. 2010-12-31 as a Parquet file. The rating is IN the log: a back-fill job writes
-it once the rating has settled (about three months after release), so the last months of the log, and
+log: releases 2003-01-01 .. 2010-06-30 as a Parquet file, exported on 2010-07-01. The rating is IN the log: a back-fill job writes
+it once the rating has settled (about five months after release), so the last months of the log, and
 the films IMDB has no rating for, are NULL."""
 import json
 import os
@@ -14,14 +14,14 @@ import tempfile
 import numpy as np
 import pandas as pd
 
-from common import check_vega, num_block, write_table
+from common import check_vega, write_table
 from scenario import Scenario, predict, train_xgb
 
 FEATURES = ['budget_musd', 'runtime_min', 'critics_pct', 'release_month', 'director_prior_mean',
             'director_prior_films', 'mpaa_code', 'genre_code', 'source_code', 'creative_code']
 CATS = [('mpaa_rating', 'MPAA Rating', 'mpaa_code'), ('major_genre', 'Major Genre', 'genre_code'),
         ('source_material', 'Source', 'source_code'), ('creative_type', 'Creative Type', 'creative_code')]
-LOG_START, LOG_END, EXPORT = '2003-01-01', '2011-01-01', '2011-01-01'
+LOG_START, LOG_END, EXPORT = '2003-01-01', '2010-07-01', '2010-07-01'
 TYPES = {
     'release_ref': 'VARCHAR', 'release_date': 'DATE', 'title': 'VARCHAR', 'distributor': 'VARCHAR',
     'mpaa_rating': 'VARCHAR', 'major_genre': 'VARCHAR', 'source_material': 'VARCHAR', 'creative_type': 'VARCHAR',
@@ -110,7 +110,7 @@ def build(vega_dir, rng, say, root):
     S.ref_scored = S.ref
     # the label in the log: written by the back-fill once the rating has settled
     true_rating = log.audience_rating.copy()
-    settle = pd.to_datetime(log.release_date) + pd.to_timedelta(rng.lognormal(np.log(95), 0.45, len(log)), unit='D')
+    settle = pd.to_datetime(log.release_date) + pd.to_timedelta(rng.lognormal(np.log(150), 0.5, len(log)), unit='D')
     log['audience_rating'] = true_rating.where(settle < pd.Timestamp(EXPORT))
     log['_k'] = np.arange(len(log))
     clean = score(log)
@@ -209,7 +209,7 @@ def build(vega_dir, rng, say, root):
         'unlabelled_because_not_settled_at_export': int((true_rating.notna() & ~lab).sum()),
         'export_date': EXPORT,
         'labelled_share_by_quarter': by_q,
-        'rule': 'a back-fill job writes the rating once it has settled: release date + a log-normal delay (median 95 days); NULL when that is after the export date or IMDB has no rating',
+        'rule': 'a back-fill job writes the rating once it has settled: release date + a log-normal delay (median 150 days); NULL when that is after the export date or IMDB has no rating',
     }
     acc = S.perf(cc)
     say(None, f"movies: reference {len(S.ref)}, log {len(cc)} ({int(lab.sum())} rated); log MAE {acc['mae']:.3f}, "
@@ -220,7 +220,7 @@ def build(vega_dir, rng, say, root):
          'note': 'the training data of rating_model.json (films with a rating, released before 2003), with in-sample predictions'},
         {'file': 'release_scores.parquet', 'role': 'current', 'format': 'parquet', 'df': out_cur,
          'writer': parquet_writer(root), 'column_types': {c: TYPES[c] for c in cols},
-         'note': 'the production log, 2003-2010, with audience_rating back-filled where settled (NULL otherwise)'},
+         'note': 'the production log, releases 2003-01 .. 2010-06, with audience_rating back-filled where settled (NULL otherwise)'},
         {'file': 'rating_model.json', 'role': 'model', 'booster': booster, 'objective': 'reg:squarederror',
          'trees': len(booster.get_dump())},
     ]
@@ -234,8 +234,8 @@ def build(vega_dir, rng, say, root):
             'origin': 'as vega-datasets states it: ' + ' '.join(res['description'].split()),
             'licence': 'none listed in datapackage.json for movies.json (the package itself is BSD-3-Clause)',
             'time_axis': 'real: the release dates in the file; release years after 2011 (two-digit-year errors in the source, e.g. 2046) are moved back 100 years',
-            'rows_used': f'{len(m)} films released before 2011; reference: the {len(S.ref)} released before 2003 '
-                         f'with an IMDB rating; log: the {len(cc)} released 2003-2010'}},
+            'rows_used': f'{len(m)} films released before {LOG_END} (the file has few films after mid-2010); reference: the {len(S.ref)} released before 2003 '
+                         f'with an IMDB rating; log: the {len(cc)} released {LOG_START}..{LOG_END}'}},
         'labels_file': None,
         'labels_in_log': labels_in_log,
         'roles': roles,

@@ -18,7 +18,7 @@ from scenario import Scenario, make_labels, predict, train_xgb
 CSV = os.path.join(os.path.dirname(randhie_mod.__file__), 'randhie.csv')
 SHA256 = '9f6c87d05aef087a82cc4465310c8cd3f38327be6eafa43bd81fb98c4f3d088c'
 FEATURES = ['coins_log', 'indiv_deductible', 'incentive_log', 'mde_log', 'phys_limit', 'chronic_index',
-            'health_good', 'health_fair', 'health_poor']
+            'health_good', 'health_fair', 'health_poor', 'review_hour']
 START, SPLIT, END = '2023-01-02', '2023-05-01', '2024-01-01'
 THRESHOLD = 0.4
 
@@ -59,6 +59,7 @@ def build(rng, say):
         'health_good': raw.hlthg.astype(int),
         'health_fair': raw.hlthf.astype(int),
         'health_poor': raw.hlthp.astype(int),
+        'review_hour': ts.hour.astype(int),
     })
     y_all = (raw.mdvis >= 4).astype(int)
     is_ref = (df.reviewed_at < SPLIT).to_numpy()
@@ -87,6 +88,16 @@ def build(rng, say):
     log['_k'] = np.arange(len(log))
     clean = score(log)
     cur = clean.copy()
+
+    # --- bug: timezone-shift. 2023-08-07 .. 10-01 the 50%-coinsurance plan's review system, moved to a new
+    # host, stamps reviews in UTC instead of local time (UTC-5): reviewed_at and the review_hour derived
+    # from it are 5 hours late for that source.
+    tz = {'start': '2023-08-07', 'end': '2023-10-02'}
+    tm = (cur.plan_type == 'coinsurance 50%') & S.win_mask(cur, tz)
+    shifted = pd.to_datetime(cur.loc[tm, 'reviewed_at']) + pd.Timedelta(hours=5)
+    cur.loc[tm, 'reviewed_at'] = shifted.dt.strftime('%Y-%m-%d %H:%M:%S')
+    cur.loc[tm, 'review_hour'] = shifted.dt.hour.astype(int)
+    cur = score(cur)
 
     # --- bug: score-saturation. From 2023-10-16 a new scoring build for the free-care plan applies the
     # logistic to the margin times 1000 (a lost scale factor): scores come out as exactly 0.0 or 1.0.
@@ -142,6 +153,33 @@ def build(rng, say):
     S.lab_true = truth_by_id[truth_by_id.index.isin(S.lab.index)]
     cc = S.cur
 
+    # timezone-shift
+    b = {'id': 'coins50-review-time-utc', 'kind': 'timezone-shift', 'columns': ['review_hour', 'reviewed_at'],
+         'segment': [{'column': 'plan_type', 'value': 'coinsurance 50%'}], 'window': tz, 'shift_hours': 5,
+         'description': "From 2023-08-07 to 2023-10-01 the 50%-coinsurance plan's review system, moved to a "
+                        'new host, stamps its reviews in UTC instead of local time: reviewed_at and the model '
+                        'feature review_hour are 5 hours late for that source (reviews at 13:00-22:59 instead of '
+                        '08:00-17:59). Only the timestamps move; nobody reviews at night.'}
+    cell = S.seg_mask(cc, b['segment']) & S.win_mask(cc, tz)
+    hour = pd.to_datetime(cc.reviewed_at).dt.hour
+
+    def late_share(m):
+        return float((hour[m] >= 18).mean())
+
+    S.evidence(b, drift_cols=['review_hour'], extra={'hours': {
+        'share_reviewed_18h_or_later_in_cell': late_share(cell),
+        'share_reviewed_18h_or_later_rest_of_log': late_share(~cell),
+        'share_reviewed_18h_or_later_reference': float((S.ref.review_hour >= 18).mean()),
+        'min_hour_in_cell': int(hour[cell].min()), 'max_hour_in_cell': int(hour[cell].max()),
+        'min_hour_rest_of_log': int(hour[~cell].min()), 'max_hour_rest_of_log': int(hour[~cell].max()),
+        'review_hour_equals_hour_of_reviewed_at_in_cell': float((cc.loc[cell, 'review_hour'] == hour[cell]).mean()),
+    }})
+    e = b['evidence']
+    say(b, f"coinsurance-50% times in UTC: {e['rows_current_cell']} rows, {e['hours']['share_reviewed_18h_or_later_in_cell']:.2f} "
+           f"at 18:00 or later (rest {e['hours']['share_reviewed_18h_or_later_rest_of_log']:.3f}); W/std "
+           f"{e['drift']['review_hour']['cell_vs_reference_segment']['wasserstein_normed']:.2f}; log loss "
+           f"{e['performance']['cell']['log_loss']:.3f} vs {e['performance']['segment_before_window']['log_loss']:.3f} before")
+
     # score-saturation
     b = {'id': 'free-care-score-overflow', 'kind': 'score-saturation', 'columns': ['visit_risk', 'outreach'],
          'segment': [{'column': 'plan_type', 'value': 'free care'}], 'window': sat,
@@ -154,7 +192,12 @@ def build(rng, say):
         return float(((s == 0) | (s == 1)).mean())
 
     cl = clean.set_index('_k').loc[cc.loc[cell, '_k']].reset_index()
-    S.evidence(b, drift_cols=['visit_risk'], extra={'saturation': {
+    replay = np.round(predict(booster, cc[FEATURES].astype(float)).astype(float), 6)
+    mism = np.abs(replay - cc.visit_risk.to_numpy()) > 1e-5
+    S.evidence(b, drift_cols=['visit_risk'], extra={'replay': {
+        'rows_where_model_file_disagrees_in_cell': int(mism[cell.to_numpy()].sum()),
+        'rows_where_model_file_disagrees_elsewhere': int(mism[~cell.to_numpy()].sum()),
+        'tolerance': 1e-5}, 'saturation': {
         'share_exactly_0_or_1_in_cell': sat_share(cc.loc[cell, 'visit_risk']),
         'share_exactly_0_or_1_rest_of_log': sat_share(cc.loc[~cell, 'visit_risk']),
         'share_exactly_0_or_1_reference_replayed': sat_share(S.ref_scored.visit_risk),
@@ -245,7 +288,7 @@ def build(rng, say):
         'label_positive_rate_in_cell_original': float(yt[both].mean()),
     }, perf_extra={'cell_with_original_labels': S.perf(cc[cell], y=yt)})
     e = b['evidence']
-    print(e["performance"]["cell"], e["performance"]["cell_with_original_labels"]); say(b, f"label flips: {e['labels_changed_in_cell']} of {e['labelled_in_cell']} labels changed; AUC "
+    say(b, f"label flips: {e['labels_changed_in_cell']} of {e['labelled_in_cell']} labels changed; AUC "
            f"{e['performance']['cell']['roc_auc']:.3f} vs {e['performance']['cell_with_original_labels']['roc_auc']:.3f} "
            f"with the true labels, rest {e['performance']['rest_of_log']['roc_auc']:.3f}")
 
@@ -292,7 +335,7 @@ def build(rng, say):
             'time_axis': 'ASSIGNED: the data has no dates; rows are in a seeded random order and get review times on weekdays 2023-01-02..2023-12-29, 08:00-18:00',
             'rows_used': f'all 20,190 person-years; reference: the {n_ref} reviewed before {SPLIT} (assigned order); log: the other {n - n_ref} (before the bugs)',
             'outcome': 'high_use_flag = 1 when mdvis (outpatient visits to an MD in the year) >= 4',
-            'columns': 'coins_log = lncoins, indiv_deductible = idp, incentive_log = lpi, mde_log = fmde, phys_limit = physlm, chronic_index = disea, health_good / fair / poor = hlthg / hlthf / hlthp; plan_type and self_rated_health are decoded from them'}},
+            'columns': 'review_hour = the hour of reviewed_at (assigned like the times); coins_log = lncoins, indiv_deductible = idp, incentive_log = lpi, mde_log = fmde, phys_limit = physlm, chronic_index = disea, health_good / fair / poor = hlthg / hlthf / hlthp; plan_type and self_rated_health are decoded from them'}},
         'reference_has_scores': False,
         'labels_file': labels_file,
         'labels_in_log': None,

@@ -6,7 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 
 const [input, output, typesJson] = process.argv.slice(2);
 if (!input || !output || !typesJson) {
-  console.error("usage: node write_parquet.mjs <in.ndjson> <out.parquet> '<{\"col\": \"TYPE\"}>'");
+  console.error('usage: node write_parquet.mjs <in.ndjson> <out.parquet> \'<{"col": "TYPE"}>\'');
   process.exit(2);
 }
 const types = JSON.parse(typesJson);
