@@ -216,14 +216,8 @@ function title(s: Scored, ctx: BuildContext): string {
   const c = s.candidate.comparison;
   const d = c.detail;
   const col = s.measure.column;
-  const who =
-    col === ctx.score
-      ? `The score ${col}`
-      : col === ctx.prediction
-        ? `The prediction ${col}`
-        : col === ctx.label
-          ? `The label ${col}`
-          : col;
+  const named = (role: string) => (col.toLowerCase() === role ? `The ${role}` : `The ${role} ${col}`);
+  const who = col === ctx.score ? named('score') : col === ctx.prediction ? named('prediction') : col === ctx.label ? named('label') : col;
   switch (s.kind) {
     case 'scale-change': {
       const k = d['mean']! / d['baselineMean']!;
