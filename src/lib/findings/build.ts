@@ -57,6 +57,12 @@ const contrastOf = (c: Candidate, threshold: number, windows: number) =>
   // A change over all rows and the whole log has no normal variation to stand out from: neutral.
   c.segment.dim < 0 && c.from === 0 && c.to === windows - 1 ? 3 : c.comparison.effect / Math.max(c.noise, 0.1 * threshold);
 
+/**
+ * Parts of the date that differ between periods by construction (the month of a later period is another
+ * month): their drift is expected. Hours and weekdays recur in every window: theirs is not.
+ */
+const periodic = (part: string | undefined) => part !== undefined && ['month', 'week', 'dayofyear', 'day', 'quarter'].includes(part);
+
 /** Values look multiplied by a constant: the mean and the spread grew (or shrank) by the same factor. */
 function scaleFactor(c: Comparison): number | null {
   const { mean, baselineMean, spreadRatio } = c.detail;
@@ -90,7 +96,7 @@ export function score(ctx: BuildContext, candidate: Candidate, measure: Measure<
     magnitude: c.effect / measure.threshold,
     reach: measure.aspect === 'error' ? candidate.rows / Math.max(1, ctx.labelled) : candidate.rows / Math.max(1, ctx.rows),
     contrast: contrastOf(candidate, measure.threshold, ctx.windows.length),
-    expected: ctx.calendar.has(measure.column) && (measure.aspect === 'shift' || measure.aspect === 'categories'),
+    expected: periodic(ctx.calendar.get(measure.column)) && (measure.aspect === 'shift' || measure.aspect === 'categories'),
     // A score the model file does not give is certain; a score its inputs do not explain nearly so.
     ...(measure.aspect === 'replay'
       ? { weight: 1.2 }
@@ -140,7 +146,25 @@ export function headlines(scored: Scored[]): Scored[] {
               (shares && excess(s.candidate) < 0.5 * excess(g.candidate))),
         ),
     );
-    list.sort((a, b) => b.severity - a.severity);
+    // Two columns that cut the same rows (a plan type and the 0/1 column derived from it) give the same
+    // candidate: the earlier dimension (named groups come first) tells it, at the higher severity.
+    for (const x of list)
+      for (const y of list)
+        if (
+          x !== y &&
+          x.candidate.segment.dim >= 0 &&
+          y.candidate.segment.dim > x.candidate.segment.dim &&
+          x.candidate.from === y.candidate.from &&
+          x.candidate.to === y.candidate.to &&
+          Math.abs(x.candidate.rows - y.candidate.rows) <= 0.01 * Math.max(x.candidate.rows, y.candidate.rows) &&
+          Math.abs(x.candidate.comparison.effect - y.candidate.comparison.effect) <= 0.02 * Math.max(x.candidate.comparison.effect, 1e-9)
+        ) {
+          x.severity = Math.max(x.severity, y.severity);
+          y.severity = -1;
+        }
+    for (let i = list.length - 1; i >= 0; i--) if (list[i]!.severity < 0) list.splice(i, 1);
+    // Equal severity: the earlier dimension (named groups come first) tells it.
+    list.sort((a, b) => b.severity - a.severity || a.candidate.segment.dim - b.candidate.segment.dim);
     const kept: Scored[] = [];
     for (const s of list) {
       const clash = kept.some((k) => overlaps(k.candidate, s.candidate) && mayShareRows(k.candidate.segment, s.candidate.segment));
@@ -158,6 +182,9 @@ export function headlines(scored: Scored[]): Scored[] {
 const ASPECT_PRIORITY: Record<string, number> = {
   replay: 0,
   unexplained: 0,
+  volume: 0,
+  repeats: 0,
+  labels: 0,
   stuck: 0,
   missing: 1,
   unseen: 2,
@@ -233,6 +260,20 @@ function title(s: Scored, ctx: BuildContext): string {
           s.candidate.elsewhere ? `, against ${pct(s.candidate.elsewhere.detail['share']!)} elsewhere` : ''
         }: another model version or other inputs were served`;
       return defaultTitle(s, ctx, who);
+    case 'volume': {
+      const fell = d['share']! < d['baseline']!;
+      return `Rows${at(s)} ${fell ? 'fell' : 'rose'}: ${pct(d['share']!)} of the log against ${pct(d['baseline']!)} ${
+        s.measure.baseline === 'history' || !s.candidate.elsewhere ? 'before' : 'in the reference'
+      } (${fmt(d['rows']!)} rows where about ${fmt(Math.round(d['expected']!))} were expected)`;
+    }
+    case 'data-quality':
+      if (s.measure.aspect === 'repeats')
+        return `Rows repeat${at(s)}: ${pct(d['share']!)} of rows share their ${col} with another row (${fmt(d['rows']!)} rows), against ${pct(
+          d['baseline']!,
+        )} ${s.measure.baseline === 'history' ? 'before' : 'in the reference'}`;
+      if (s.measure.aspect === 'labels')
+        return `Labels are missing${at(s)}: ${pct(d['share']!)} of rows have no ${col} yet, against ${pct(d['baseline']!)} of the other rows of the same period`;
+      return defaultTitle(s, ctx, who);
     case 'missing-values':
       return `${who} is missing${at(s)}: ${pct(d['share']!)} of rows against ${
         s.candidate.elsewhere ? `${pct(s.candidate.elsewhere.detail['share']!)} elsewhere` : `${pct(d['baseline']!)} in the reference`
@@ -299,22 +340,25 @@ export function toFinding(s: Scored, ctx: BuildContext, related: Scored[]): Find
         evidenceOf(r, ctx),
       ),
     );
-  const calendar = ctx.calendar.get(s.measure.column);
+  const datePart = ctx.calendar.get(s.measure.column);
+  const calendar = periodic(datePart) ? `the ${datePart === 'dayofyear' ? 'day of the year' : datePart} of the timestamp` : undefined;
   const id = [s.kind, s.measure.column, ...s.segment.map((c) => `${c.column}=${c.value}`), window?.start ?? '', window?.end ?? ''].join(
     '|',
   );
+  // A measure of rows, not of a column (a segment's volume), is about the segment's column.
+  const columns = s.measure.column ? [s.measure.column] : s.segment.map((c) => c.column);
   return {
     id,
     kind: s.kind,
     title: heading,
     ...(calendar ? { detail: `${s.measure.column} follows the calendar (${calendar}): a change between periods is expected.` } : {}),
     severity: s.severity,
-    columns: [s.measure.column],
+    columns,
     segment: s.segment,
     window,
     evidence,
     parts,
-    link: { view: linkView(s.kind), column: s.measure.column, segment: s.segment, window },
+    link: { view: linkView(s.kind), ...(s.measure.column ? { column: s.measure.column } : {}), segment: s.segment, window },
   };
 }
 
@@ -359,6 +403,21 @@ export function buildFindings(ctx: BuildContext, scored: Scored[]): Finding[] {
     }
     findings.push({ head: k.head, related: k.absorbed });
   }
+  // A value that vanished because it was renamed is the rename's finding, not a drop in volume.
+  for (const f of [...findings]) {
+    if (f.head.kind !== 'volume') continue;
+    const seg = segmentConditions(ctx, f.head.candidate.segment)[0];
+    const rename = findings.find((h) => {
+      if (h.head.kind !== 'new-category' || h.head.measure.column !== seg?.column || !overlaps(h.head.candidate, f.head.candidate))
+        return false;
+      const gone = (ctx.values.get(h.head.measure.column) ?? [])[h.head.candidate.comparison.detail['gone'] ?? -1];
+      return gone === seg?.value;
+    });
+    if (!rename) continue;
+    rename.related.push(f.head, ...f.related);
+    rename.head.severity = Math.max(rename.head.severity, f.head.severity);
+    findings.splice(findings.indexOf(f), 1);
+  }
   // The score moving where an input moved is the input's consequence: one finding, the input's.
   const INPUT: FindingKind[] = ['drift', 'scale-change', 'missing-values', 'stuck-value', 'new-category'];
   for (const f of [...findings]) {
@@ -401,7 +460,26 @@ export function buildFindings(ctx: BuildContext, scored: Scored[]): Finding[] {
       }
       return finding;
     })
+    .reduce<Finding[]>(groupMissing, [])
     .sort((a, b) => b.severity - a.severity);
+}
+
+/**
+ * Columns that went missing for the same rows at the same time (a join that broke drops several at
+ * once) are one finding: its title names them, its parts keep each column's numbers.
+ */
+function groupMissing(out: Finding[], f: Finding): Finding[] {
+  if (f.kind !== 'missing-values') return [...out, f];
+  const key = (x: Finding) => JSON.stringify([x.segment, x.window]);
+  const host = out.find((g) => g.kind === 'missing-values' && key(g) === key(f));
+  if (!host) return [...out, f];
+  host.columns = [...host.columns, ...f.columns];
+  host.parts = [...host.parts, ...f.parts];
+  host.severity = Math.max(host.severity, f.severity);
+  const names =
+    host.columns.length <= 4 ? host.columns.join(', ') : `${host.columns.slice(0, 3).join(', ')} and ${host.columns.length - 3} more`;
+  host.title = host.title.replace(/^.*? (is|are) missing/, `${names} are missing`);
+  return out;
 }
 
 export type { Scored };

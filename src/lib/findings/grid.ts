@@ -7,7 +7,7 @@
  */
 import type { Db } from '../db';
 import { throwIfAborted } from '../errors';
-import { ident, join, num, numOrNull, raw, rowsOf, select, sql, type Sql } from '../sql';
+import { ident, join, num, numOrNull, raw, rowsOf, select, Sql, sql } from '../sql';
 import type { CalendarUnit } from './windows';
 
 /** A segmenting column: integer codes (1-based; 0 = a value not offered) and the label of each code. */
@@ -29,8 +29,11 @@ export interface GridInput {
   dims: GridDimension[];
   /** Numeric columns: mean, spread and range are screened. */
   numeric: string[];
-  /** Numeric entries that are expressions, not columns (the score's logit): name -> SQL over the columns. */
-  expressions?: Record<string, Sql>;
+  /**
+   * Numeric entries that are expressions, not columns (the score's logit, a repeated id): name -> SQL over
+   * the columns, the same on both sides or one per side (null: the reference cannot have it).
+   */
+  expressions?: Record<string, Sql | { current: Sql; reference: Sql | null }>;
   /** Other columns whose missing values are screened (their distributions: see categories.ts). */
   other: string[];
 }
@@ -218,7 +221,9 @@ function baseSelect(input: GridInput, side: GridSide, window: Sql | null): Sql {
   const parts: Sql[] = input.dims.map((dim, i) => sql`CAST(${raw(dim.codeSql)} AS INTEGER) AS ${d(i)}`);
   if (window) parts.push(sql`epoch_ms(${window})::DOUBLE AS w`);
   input.numeric.forEach((c, i) => {
-    const x = input.expressions?.[c] ?? sql`CAST(${ident(c)} AS DOUBLE)`;
+    const e = input.expressions?.[c];
+    const expr = e === undefined || e instanceof Sql ? e : side === input.reference ? e.reference : e.current;
+    const x = expr === null ? raw('CAST(NULL AS DOUBLE)') : (expr ?? sql`CAST(${ident(c)} AS DOUBLE)`);
     parts.push(sql`(CASE WHEN isfinite(${x}) THEN ${x} END) AS ${raw(`x${i}`)}`);
   });
   input.other.forEach((c, i) => parts.push(sql`${ident(c)} AS ${raw(`o${i}`)}`));

@@ -10,7 +10,7 @@ import { twoProportionZTest } from '../drift/ztest';
 import { normalSf } from '../metrics/distributions';
 import { welchFromSums } from '../slices/significance';
 import { currentSpan, referenceCounts, type CategoryCounts } from './categories';
-import { sdPop, subtractCells, without, type Cell, type Grid, type Moments, type SegmentKey } from './grid';
+import { ALL, sdPop, subtractCells, without, type Cell, type Grid, type Moments, type SegmentKey } from './grid';
 import type { FindingKind } from './types';
 
 export interface Comparison {
@@ -34,8 +34,14 @@ export interface Measure<T> {
   kind: FindingKind;
   column: string;
   /** What is compared: 'shift' of a distribution, 'missing' share, one 'stuck' value, 'unseen' values, 'error' of the model. */
-  aspect: 'shift' | 'missing' | 'stuck' | 'unseen' | 'error' | 'categories' | 'replay' | 'unexplained';
+  aspect: 'shift' | 'missing' | 'stuck' | 'unseen' | 'error' | 'categories' | 'replay' | 'unexplained' | 'volume' | 'repeats' | 'labels';
   threshold: number;
+  /**
+   * What a segment's run is compared with: the same segment in the reference (default, when there is one),
+   * its own history in the log (when the reference cannot show it: no labels or scores there), or the
+   * other rows of the same windows (what every window has, such as labels still to come).
+   */
+  baseline?: 'reference' | 'history' | 'rest-of-window';
   current(segment: SegmentKey, from: number, to: number): T;
   reference(segment: SegmentKey): T;
   rows(stats: T): number;
@@ -230,6 +236,14 @@ export function unseenValues(counts: CategoryCounts): Measure<Counts> {
       if (n < 1 || m < 1) return null;
       const share = unseen(cur) / n;
       const baseline = unseen(base) / m;
+      // A handful of new values in a small cell is no evidence of a new category: ten rows at least.
+      if (unseen(cur) < 10)
+        return {
+          effect: 0,
+          deviation: Math.abs(share - baseline),
+          p: 1,
+          detail: { share, baseline, value: -1, gone: -1, newRows: unseen(cur), valueRows: 0 },
+        };
       const z = twoProportionZTest(unseen(base), m, unseen(cur), n);
       // The most frequent new value, and a known value that vanished where it appeared (a rename).
       let value = -1;
@@ -300,4 +314,70 @@ export function unexplainedScore(grid: Grid, scoreIndex: number, fit: ScoreFit, 
       };
     },
   };
+}
+
+/** A segment's share of the log's rows: a feed that stops (or floods) shows as a share that moves. */
+export function volumeShare(grid: Grid, minRows: number): Measure<{ seg: number; all: number }> {
+  return {
+    kind: 'volume',
+    column: '',
+    aspect: 'volume',
+    // The share of rows multiplied or divided by about 1.35 is one unit.
+    threshold: 0.3,
+    current: (s, from, to) => ({ seg: grid.span(s, from, to).rows, all: grid.span(ALL, from, to).rows }),
+    reference: (s) => ({ seg: grid.referenceCell(s).rows, all: grid.referenceCell(ALL).rows }),
+    // A segment that vanished has no rows: support is the window's.
+    rows: (x) => x.all,
+    minus: (a, b) => ({ seg: a.seg - b.seg, all: a.all - b.all }),
+    compare(cur, base) {
+      if (cur.all < 1 || base.all < 1 || base.seg < 1) return null;
+      const share = cur.seg / cur.all;
+      const baseline = base.seg / base.all;
+      const ratio = Math.max(share, 0.5 / cur.all) / baseline;
+      // Seven rows where one was expected is chance at this scale, however small its p-value: the rows
+      // that came, or those that should have, must be enough to read.
+      if (Math.max(cur.seg, baseline * cur.all) < minRows) return null;
+      const z = twoProportionZTest(base.seg, base.all, cur.seg, cur.all);
+      return {
+        effect: Math.abs(Math.log(ratio)),
+        p: z.pValue,
+        detail: { share, baseline, rows: cur.seg, expected: baseline * cur.all },
+      };
+    },
+  };
+}
+
+/** Rows whose id repeats (a retry storm, a double load): the share of such rows, from a 0/1 column of the grid. */
+export function repeatedRows(grid: Grid, index: number, column: string): Measure<Moments> {
+  return {
+    kind: 'data-quality',
+    column,
+    aspect: 'repeats',
+    threshold: 0.01,
+    current: (s, from, to) => grid.span(s, from, to).x[index]!,
+    reference: (s) => grid.referenceCell(s).x[index]!,
+    rows: (m) => m.n,
+    minus: without,
+    compare(cur, base) {
+      if (cur.n < 1 || base.n < 1) return null;
+      const share = cur.mean;
+      const baseline = base.mean;
+      const z = twoProportionZTest(Math.round(baseline * base.n), base.n, Math.round(share * cur.n), cur.n);
+      return {
+        effect: Math.max(0, share - baseline),
+        deviation: Math.abs(share - baseline),
+        p: share > baseline ? z.pValue : 1,
+        detail: { share, baseline, rows: Math.round(share * cur.n) },
+      };
+    },
+  };
+}
+
+/**
+ * Labels still missing, against the other rows of the same windows (every recent window waits for some
+ * labels; a segment whose labels stopped coming waits for many more).
+ */
+export function labelsMissing(grid: Grid, index: number, column: string): Measure<{ rows: number; present: number }> {
+  const m = missingShare(grid, index, column);
+  return { ...m, kind: 'data-quality', aspect: 'labels', threshold: 0.05, baseline: 'rest-of-window' };
 }

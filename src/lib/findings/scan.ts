@@ -56,8 +56,8 @@ export interface Candidate {
 }
 
 export const FDR = 0.01;
-/** Short runs tested from every window: a problem of a day, a week, a month. */
-const SHORT_RUN = 4;
+/** Short runs tested from every window: a problem of a day, a week, a month, two months. */
+const SHORT_RUN = 8;
 
 /** The runs of windows tested: short runs, every suffix and prefix, and the whole log. */
 export function runsOf(windows: number): [number, number][] {
@@ -84,26 +84,37 @@ export function runsOf(windows: number): [number, number][] {
  * Without enough reference rows the segment is not tested (a segment new in the log shows as new values).
  */
 function baseline<T>(m: Measure<T>, ctx: ScanContext, segment: SegmentKey, from: number, to: number): T {
-  if (ctx.hasReference) return m.reference(segment);
+  const mode = modeOf(m as Measure<unknown>, ctx);
+  if (mode === 'reference') return m.reference(segment);
+  if (mode === 'rest-of-window') return m.minus(m.current(ALL, from, to), m.current(segment, from, to));
+  // Its own history is what came before the run (a later problem must not raise the bar), or, for a run
+  // at the start, what came after.
+  if (from > 0) {
+    const before = m.current(segment, 0, from - 1);
+    if (m.rows(before) >= ctx.minSupport) return before;
+  }
   return m.minus(m.current(segment, 0, ctx.windows - 1), m.current(segment, from, to));
 }
+
+const modeOf = (m: Measure<unknown>, ctx: ScanContext) => m.baseline ?? (ctx.hasReference ? 'reference' : 'history');
 
 /** Every testable run of every segment for one measure; `tooSmall` counts runs left out for too few rows. */
 export function testRuns<T>(m: Measure<T>, index: number, ctx: ScanContext, counter: { tooSmall: number }): RunTest[] {
   const out: RunTest[] = [];
   const runs = runsOf(ctx.windows);
   for (const segment of [ALL, ...ctx.segments]) {
-    // A column is never tested within the segments it defines itself.
+    // A column is never tested within the segments it defines itself, nor all rows against themselves.
     if (segment.dim >= 0 && ctx.dimColumns?.[segment.dim] === m.column) continue;
+    const mode = modeOf(m as Measure<unknown>, ctx);
+    if (segment.dim < 0 && mode === 'rest-of-window') continue;
     if (m.rows(m.current(segment, 0, ctx.windows - 1)) < ctx.minSupport) {
       counter.tooSmall++;
       continue;
     }
     for (const [from, to] of runs) {
-      // Without a reference, the whole log has nothing to be compared with, and a run from the start is the
-      // mirror image of the run after it: "since when" is a suffix.
-      if (!ctx.hasReference && from === 0 && to < ctx.windows - 1) continue;
-      if (!ctx.hasReference && from === 0 && to === ctx.windows - 1) continue;
+      // Against its own history, the whole log has nothing to be compared with, and a run from the start is
+      // the mirror image of the run after it: "since when" is a suffix.
+      if (mode === 'history' && from === 0) continue;
       const cur = m.current(segment, from, to);
       const rows = m.rows(cur);
       if (rows < ctx.minSupport) {
@@ -138,12 +149,15 @@ function restOf<T>(m: Measure<T>, ctx: ScanContext, t: RunTest): Comparison | nu
   if (t.segment.dim < 0) return null;
   const last = ctx.windows - 1;
   const cur = m.minus(m.current(ALL, t.from, t.to), m.current(t.segment, t.from, t.to));
-  const base = ctx.hasReference
-    ? m.minus(m.reference(ALL), m.reference(t.segment))
-    : m.minus(
-        m.minus(m.current(ALL, 0, last), m.current(ALL, t.from, t.to)),
-        m.minus(m.current(t.segment, 0, last), m.current(t.segment, t.from, t.to)),
-      );
+  const mode = modeOf(m as Measure<unknown>, ctx);
+  if (mode === 'rest-of-window') return null;
+  const base =
+    mode === 'reference'
+      ? m.minus(m.reference(ALL), m.reference(t.segment))
+      : m.minus(
+          m.minus(m.current(ALL, 0, last), m.current(ALL, t.from, t.to)),
+          m.minus(m.current(t.segment, 0, last), m.current(t.segment, t.from, t.to)),
+        );
   return m.rows(cur) >= ctx.minSupport && m.rows(base) >= ctx.minSupport ? m.compare(cur, base) : null;
 }
 
@@ -153,11 +167,15 @@ export function candidates<T>(m: Measure<T>, index: number, tests: RunTest[], ct
   const last = ctx.windows - 1;
   // Normal variation differs by level: all rows move little from window to window, one airport much more.
   const noiseByDim = new Map<number, number>();
-  for (const dim of new Set(mine.map((t) => t.segment.dim)))
-    noiseByDim.set(
-      dim,
-      median(mine.filter((t) => t.from === t.to && t.segment.dim === dim).map((t) => t.comparison.deviation ?? t.comparison.effect)),
-    );
+  const deviation = (t: RunTest) => t.comparison.deviation ?? t.comparison.effect;
+  const overall = median(mine.map(deviation));
+  for (const dim of new Set(mine.map((t) => t.segment.dim))) {
+    // One window of one segment is the unit of normal variation; where too few single windows could be
+    // tested (small segments), every run of the level is, and failing that the whole measure's.
+    const single = mine.filter((t) => t.from === t.to && t.segment.dim === dim);
+    const level = mine.filter((t) => t.segment.dim === dim);
+    noiseByDim.set(dim, single.length >= 5 ? median(single.map(deviation)) : level.length >= 5 ? median(level.map(deviation)) : overall);
+  }
   const bySegment = new Map<string, RunTest[]>();
   for (const t of mine) {
     if (t.q >= FDR || t.comparison.effect < m.threshold) continue;
@@ -165,7 +183,7 @@ export function candidates<T>(m: Measure<T>, index: number, tests: RunTest[], ct
     bySegment.set(k, [...(bySegment.get(k) ?? []), t]);
   }
   const all = m.current(ALL, 0, last);
-  const allBase = ctx.hasReference ? baseline(m, ctx, ALL, 0, last) : undefined;
+  const allBase = modeOf(m as Measure<unknown>, ctx) === 'reference' ? baseline(m, ctx, ALL, 0, last) : undefined;
   const out: Candidate[] = [];
   for (const runs of bySegment.values()) {
     const scored = runs.map((t) => {
@@ -182,14 +200,46 @@ export function candidates<T>(m: Measure<T>, index: number, tests: RunTest[], ct
       return { t, outside, strength: t.comparison.effect * Math.sqrt(t.rows) * timeContrast };
     });
     scored.sort((a, b) => b.strength - a.strength);
-    // The strongest run, and up to two more that do not overlap it and are nearly as strong: one segment
-    // can hold two problems at two times (a season, and a broken week).
+    // The strongest run, and up to two more that do not overlap it: one segment can hold two problems at
+    // two times (labels flipped in summer, scores saturated in autumn).
     const chosen: typeof scored = [];
     for (const s of scored) {
       if (chosen.length === 3) break;
-      if (chosen.length > 0 && s.strength < 0.5 * chosen[0]!.strength) break;
+      // A smaller problem at another time is still a problem (a big one after it must not hide it).
+      if (chosen.length > 0 && s.strength < 0.2 * chosen[0]!.strength && s.t.comparison.effect < 3 * m.threshold) continue;
       if (chosen.some((c) => c.t.from <= s.t.to && s.t.from <= c.t.to)) continue;
       chosen.push(s);
+    }
+    // A problem still going on is reported as such ("since when"): a run that stops short of the log's
+    // end becomes the run to the end when that keeps nearly all of its effect (the last windows often
+    // hold few rows, or few labels yet, and read a little weaker).
+    for (const [i, c] of chosen.entries()) {
+      if (c.t.to === last) continue;
+      const suffix = scored.find((s) => s.t.from === c.t.from && s.t.to === last);
+      if (!suffix || suffix.t.comparison.effect < 0.9 * c.t.comparison.effect) continue;
+      if (chosen.some((o) => o !== c && o.t.from > c.t.to)) continue;
+      chosen[i] = suffix;
+    }
+    // Adjacent runs of one segment are one problem that the run shapes cut in two: join them.
+    chosen.sort((a, b) => a.t.from - b.t.from);
+    for (let i = 0; i + 1 < chosen.length;) {
+      const a = chosen[i]!;
+      const b = chosen[i + 1]!;
+      if (b.t.from !== a.t.to + 1) {
+        i++;
+        continue;
+      }
+      const from = a.t.from;
+      const to = b.t.to;
+      const cur = m.current(a.t.segment, from, to);
+      const base = baseline(m, ctx, a.t.segment, from, to);
+      const comparison = m.compare(cur, base);
+      if (!comparison || comparison.effect < 0.7 * Math.max(a.t.comparison.effect, b.t.comparison.effect)) {
+        i++;
+        continue;
+      }
+      const p = Math.min(a.t.q, b.t.q);
+      chosen.splice(i, 2, { ...a, t: { ...a.t, from, to, rows: m.rows(cur), baselineRows: m.rows(base), comparison, q: p } });
     }
     for (const { t, outside } of chosen) {
       const here = m.current(t.segment, t.from, t.to);

@@ -19,7 +19,8 @@ export const KIND_WEIGHT: Record<FindingKind, number> = {
   drift: 0.6,
   'label-drift': 0.6,
   'attribution-drift': 0.7,
-  'data-quality': 0.6,
+  'data-quality': 0.8,
+  volume: 0.8,
 };
 
 export interface SeverityInput {

@@ -25,8 +25,10 @@ export type FindingKind =
   | 'failing-slice'
   /** What the model relies on moved (mean |SHAP| by feature). */
   | 'attribution-drift'
-  /** Whole-table data quality: duplicates, columns missing from the log, retyped columns. */
-  | 'data-quality';
+  /** Data quality: repeated rows, labels that stopped coming, columns missing from the log. */
+  | 'data-quality'
+  /** A segment's share of the rows moved: a feed that stopped, or flooded. */
+  | 'volume';
 
 export interface SegmentCondition {
   column: string;

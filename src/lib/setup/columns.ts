@@ -6,7 +6,7 @@ import { inferRole, type ColumnRole } from '../roles';
 import type { ColumnFacts } from './facts';
 import type { RoleChoice } from './types';
 
-const ID_NAME = /(^|[^a-z])(id|uuid|guid|key)$|^id[^a-z]/i;
+const ID_NAME = /(^|[^a-z])(id|uuid|guid|key|ref|no)$|^id[^a-z]/i;
 /** Whole-number columns whose name says "number of something" are counts, not ids. */
 const COUNT_NAME = /(count|num|number_of|qty|quantity|total|amount|age|days|hours|minutes|year)/i;
 
@@ -14,7 +14,10 @@ export const share = (part: number, whole: number) => (whole > 0 ? part / whole 
 
 /** A column whose values are (nearly) all present and all different, written like a key. */
 export function looksLikeId(f: ColumnFacts): boolean {
-  if (f.nonNull < Math.max(2, 0.98 * f.rows) || f.distinct < 0.98 * f.nonNull) return false;
+  if (f.nonNull < Math.max(2, 0.98 * f.rows)) return false;
+  // A key named like one may repeat now and then (a retried request); one that is not must be unique.
+  const unique = f.distinct >= 0.98 * f.nonNull || (ID_NAME.test(f.name) && f.distinct >= 0.8 * f.nonNull);
+  if (!unique) return false;
   if (f.kind === 'string') return (f.spaces ?? 0) < 0.5 && (f.timestampShare ?? 0) < 0.5;
   if (f.kind === 'numeric') return f.integral === true && ID_NAME.test(f.name) && !COUNT_NAME.test(f.name);
   return false;
@@ -43,7 +46,10 @@ export function ownRoles(columns: readonly ColumnFacts[]): Record<string, RoleCh
       out[f.name] = {
         role: 'id',
         by: 'structure',
-        reason: `every row has a different value (${f.distinct.toLocaleString('en-US')} of ${f.nonNull.toLocaleString('en-US')})`,
+        reason:
+          f.distinct >= 0.98 * f.nonNull
+            ? `every row has a different value (${f.distinct.toLocaleString('en-US')} of ${f.nonNull.toLocaleString('en-US')})`
+            : `named like a key, and nearly every row has its own value (${f.distinct.toLocaleString('en-US')} of ${f.nonNull.toLocaleString('en-US')})`,
       };
     } else if (byName === 'id' && f.distinct >= 0.5 * f.nonNull) {
       out[f.name] = { role: 'id', by: 'name', reason: 'its name says it identifies rows' };

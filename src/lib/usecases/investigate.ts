@@ -23,11 +23,14 @@ import { screenGrid, type GridDimension } from '../findings/grid';
 import {
   categoryShift,
   errorIncrease,
+  labelsMissing,
   missingShare,
   numericShift,
+  repeatedRows,
   stuckValue,
   unexplainedScore,
   unseenValues,
+  volumeShare,
   type Measure,
 } from '../findings/measures';
 import { replayCounts, replayMismatch } from '../findings/replay';
@@ -64,7 +67,7 @@ export interface InvestigateOptions {
 }
 
 /** Segmenting columns searched at most, and values per column. */
-const MAX_DIMENSIONS = 16;
+const MAX_DIMENSIONS = 24;
 const MAX_SEGMENT_VALUES = 30;
 /** Findings whose drift is confirmed with the exact statistics (the rest keep their screening numbers). */
 const CONFIRMED = 24;
@@ -93,7 +96,7 @@ async function calendarColumns(
   const r = await oneOf(db, select(spec, sql`FROM ${ident(table)} WHERE ${raw(ts)} IS NOT NULL`), { signal });
   candidates.forEach((c, i) => {
     const j = parts.findIndex((_, k) => r[`c${i}_${k}`]! >= 0.99);
-    if (j >= 0) out.set(c.name, `${parts[j] === 'isodow' || parts[j] === 'dayofweek' ? 'day of week' : parts[j]} of ${'the timestamp'}`);
+    if (j >= 0) out.set(c.name, parts[j]!);
   });
   return out;
 }
@@ -217,9 +220,15 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
     );
     // A column that follows the calendar (an hour, a weekday) cut by calendar windows gives cells of a few days: not a segment.
     for (const c of calendar.keys()) sliceRoles[c] = 'ignore';
+    const textFirst = (name: string) => {
+      const kind = columns.find((c) => c.name === name)?.kind;
+      return kind === 'string' || kind === 'boolean' ? 0 : 1;
+    };
     const dims: GridDimension[] = (await sliceDimensions(db, table, columns, sliceRoles, { maxValues: MAX_SEGMENT_VALUES, signal }))
       .filter((d) => d.kind === 'categorical')
-      .sort((a, b) => a.values.length - b.values.length)
+      // Named groups (text, flags) first: a plan type says more than the 0/1 column derived from it. Then
+      // the fewest values first.
+      .sort((a, b) => textFirst(a.name) - textFirst(b.name) || a.values.length - b.values.length)
       .slice(0, MAX_DIMENSIONS)
       .map((d) => ({
         name: d.name,
@@ -239,7 +248,20 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
       ...(probability ? [logitName] : []),
     ];
     const logitIndex = probability ? screened.indexOf(logitName) : -1;
-    const other = [...categorical, ...(predictionCol ? [predictionCol] : [])];
+    // Rows whose id repeats: a 0/1 column over the log's id (and the reference's, when it has one).
+    const idColumn = setup.join?.log ?? Object.keys(logRoles).find((c) => logRoles[c] === 'id');
+    const repeatName = '\u0000repeat';
+    const repeats = Boolean(idColumn && columns.some((c) => c.name === idColumn));
+    if (repeats) screened.push(repeatName);
+    const repeatIndex = repeats ? screened.indexOf(repeatName) : -1;
+    const repeatSql = (id: string) => sql`CAST(count(*) OVER (PARTITION BY ${ident(id)}) > 1 AND ${ident(id)} IS NOT NULL AS DOUBLE)`;
+    const expressions: Record<string, Sql | { current: Sql; reference: Sql | null }> = {};
+    if (probability) expressions[logitName] = logitOf(scoreCol!);
+    if (repeats)
+      expressions[repeatName] = { current: repeatSql(idColumn!), reference: inRef(idColumn!) && reference ? repeatSql(idColumn!) : null };
+    // Labels joined from their own file: which rows still wait for theirs.
+    const labelsJoined = Boolean(session && setup.labels);
+    const other = [...categorical, ...(predictionCol ? [predictionCol] : []), ...(labelsJoined ? [session!.spec.label] : [])];
     const grid = await screenGrid(
       db,
       {
@@ -259,7 +281,7 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
           : {}),
         dims,
         numeric: screened,
-        ...(probability ? { expressions: { [logitName]: logitOf(scoreCol!) } } : {}),
+        expressions,
         other,
       },
       signal,
@@ -287,18 +309,35 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
     const measures: Measure<unknown>[] = [];
     screened.forEach((c, i) => {
       if (i === logitIndex) return;
+      if (i === repeatIndex) {
+        const m = repeatedRows(grid, i, idColumn!);
+        // The reference's ids are another population's: a log's repeats are compared with its own history
+        // unless the reference has the same id column.
+        measures.push({ ...m, ...(inRef(idColumn!) && reference ? {} : { baseline: 'history' as const }) } as Measure<unknown>);
+        return;
+      }
       const output = c === scoreCol || c === numericPrediction;
       measures.push(numericShift(grid, i, c, output ? 'output-drift' : 'drift') as Measure<unknown>);
       measures.push(missingShare(grid, i, c) as Measure<unknown>);
       if (!output && !calendar.has(c)) measures.push(stuckValue(grid, i, c) as Measure<unknown>);
     });
-    other.forEach((c, i) => measures.push(missingShare(grid, screened.length + i, c) as Measure<unknown>));
+    other.forEach((c, i) => {
+      if (labelsJoined && c === session!.spec.label) measures.push(labelsMissing(grid, screened.length + i, c) as Measure<unknown>);
+      else measures.push(missingShare(grid, screened.length + i, c) as Measure<unknown>);
+    });
+    if (dims.length) measures.push(volumeShare(grid, minSupport) as Measure<unknown>);
     for (const cc of counts) {
       const kind = cc.column === predictionCol ? 'output-drift' : cc.column === labelCol ? 'label-drift' : 'drift';
       measures.push(categoryShift(cc, kind) as Measure<unknown>);
       if (kind === 'drift' && reference) measures.push(unseenValues(cc) as Measure<unknown>);
     }
-    if (session && error) measures.push(errorIncrease(grid, error.title) as Measure<unknown>);
+    // The model's error against the same rows of the reference when it has labels and outputs, else
+    // against the segment's own history in the log.
+    if (session && error)
+      measures.push({
+        ...errorIncrease(grid, error.title),
+        ...(reference && !session.reference ? { baseline: 'history' as const } : {}),
+      } as Measure<unknown>);
     // The score's move that its inputs do not explain: a fit of the score's logit (where trees add up)
     // on the inputs in the reference.
     if (logitIndex >= 0 && scoreCol && reference) {
@@ -355,20 +394,6 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
       model: input.modelName,
     };
     const scored: Scored[] = measures.flatMap((m, i) => candidates(m, i, tests, ctx).map((c) => score(build, c, m)));
-    if (process.env['DEBUG_COL'])
-      for (const x of scored.filter((y) => y.measure.column === process.env['DEBUG_COL']))
-        console.error(
-          x.measure.aspect,
-          x.kind,
-          x.severity,
-          JSON.stringify(x.segment),
-          x.run.from,
-          x.run.to,
-          x.candidate.rows,
-          x.candidate.comparison.effect.toFixed(3),
-          x.candidate.noise.toFixed(3),
-          x.candidate.outside?.effect.toFixed(3),
-        );
     let findings = buildFindings(build, scored);
 
     // 5. The strongest drift findings with the exact statistics of the drift report.
