@@ -7,6 +7,7 @@ import { metrics } from './commands/metrics';
 import { report } from './commands/report';
 import { slices } from './commands/slices';
 import { processIo, type CliIo } from './io';
+import { closeCommandEngines } from './engine';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
@@ -58,5 +59,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   } catch (error) {
     io.err(`lantern ${name}: ${error instanceof LanternError ? error.message : `unexpected error: ${(error as Error)?.stack ?? error}`}`);
     return 2;
+  } finally {
+    await closeCommandEngines();
   }
 }

@@ -1,10 +1,11 @@
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import type { DataSource, Db } from './db';
 import { LanternError, isOutOfMemory, throwIfAborted, TOO_LARGE_MESSAGE } from './errors';
-import { checkCsvHead, gunzipHead } from './csvDialect';
 import { detectFormat, type FileFormat, type Variant } from './formats';
 import { countRows, describeTable, type ColumnInfo } from './schema';
 import { ident, literal } from './sql';
+import { readFromDisk } from './ingestDisk';
+import { csvDelimiter, csvOptions, firstLine, HEAD_BYTES } from './ingestShared';
 
 /** Parquet needs a wasm decoder whose loading differs between the browser and Node; the engine provides it. */
 export interface ParquetCodec {
@@ -37,8 +38,6 @@ export interface LoadedDataset {
   columns: ColumnInfo[];
 }
 
-const HEAD_BYTES = 64 * 1024;
-
 /**
  * Loads one file into a new table. The data lands in a staging table that is renamed only on success,
  * so a failed or cancelled load leaves every dataset loaded before untouched.
@@ -51,8 +50,11 @@ export async function loadDataset(db: Db, parquet: ParquetCodec, source: DataSou
   const staging = `${table}__loading`;
   const fileName = `${table}__source`;
   await db.query(`DROP TABLE IF EXISTS ${ident(staging)}`);
+  // Arrow has no reader in native DuckDB: it goes through the engine's Arrow insert everywhere.
+  const location = variant === 'arrow-file' || variant === 'arrow-stream' ? null : (db.locate?.(source) ?? null);
   try {
-    await insertByVariant(db, parquet, source, variant, staging, fileName, options);
+    if (location) await readFromDisk(db, location, source, variant, staging, options);
+    else await insertByVariant(db, parquet, source, variant, staging, fileName, options);
     throwIfAborted(signal);
     onProgress?.({ phase: 'counting' });
     const rows = await countRows(db, staging);
@@ -72,7 +74,7 @@ export async function loadDataset(db: Db, parquet: ParquetCodec, source: DataSou
     await db.query(`DROP TABLE IF EXISTS ${ident(staging)}`).catch(() => undefined);
     throw explainLoadError(error, source.name, format);
   } finally {
-    await db.dropFile(fileName).catch(() => undefined);
+    if (!location) await db.dropFile(fileName).catch(() => undefined);
   }
 }
 
@@ -90,23 +92,14 @@ async function insertByVariant(
     case 'csv':
     case 'tsv':
     case 'csv.gz': {
-      const head = await source.read(0, Math.min(HEAD_BYTES, source.size));
-      const text = new TextDecoder().decode(variant === 'csv.gz' ? gunzipHead(head) : head);
-      const complete = variant !== 'csv.gz' && head.length === source.size;
-      const { delimiter } = checkCsvHead(text, source.name, variant === 'tsv' ? '\t' : undefined, complete);
+      const delimiter = await csvDelimiter(source, variant);
       await db.registerSource(fileName, source, reportRead);
-      // Delimiter and skip are fixed so the sniffer cannot skip ragged leading rows; strict mode makes
-      // later ragged rows an error instead of silently padded data.
-      const options = [
-        'auto_detect = true',
-        'sample_size = 20480',
-        `delim = ${literal(delimiter)}`,
-        'skip = 0',
-        'strict_mode = true',
-        'null_padding = false',
-        variant === 'csv.gz' ? `compression = 'gzip'` : '',
-      ].filter(Boolean);
-      await db.query(`CREATE TABLE ${ident(staging)} AS SELECT * FROM read_csv(${literal(fileName)}, ${options.join(', ')})`, { signal });
+      await db.query(
+        `CREATE TABLE ${ident(staging)} AS SELECT * FROM read_csv(${literal(fileName)}, ${csvOptions(delimiter, variant).join(', ')})`,
+        {
+          signal,
+        },
+      );
       return;
     }
     case 'parquet': {
@@ -226,11 +219,6 @@ export function checkJsonArray(bytes: Uint8Array, name: string): JsonRows {
     keys.add(row);
   });
   return { array: bytes, keys: keys.list() };
-}
-
-function firstLine(error: unknown): string {
-  const text = String((error as Error)?.message ?? error);
-  return text.split('\n')[0]!.replace(/\s+$/, '');
 }
 
 /** Turns engine errors into messages that name the problem in the user's terms. */
