@@ -51,7 +51,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return 2;
   }
   try {
-    return await (await load())(rest, io);
+    return await (
+      await load()
+    )(rest, io);
   } catch (error) {
     io.err(`lantern ${name}: ${error instanceof LanternError ? error.message : `unexpected error: ${(error as Error)?.stack ?? error}`}`);
     return 2;

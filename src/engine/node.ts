@@ -1,10 +1,13 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
-import { Compression, readParquet, Table, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm';
+import { openAsBlob } from 'node:fs';
+import { Compression, ParquetFile, readParquet, Table, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm';
 import type { ParquetCodec } from '../lib/ingest';
 import { createDuckDb, prepareEngine, type EngineDb } from './duckdbDb';
 import { PathSource } from './pathSource';
+import { openParquetBlob } from './parquetRowGroups';
+import { BytesSource } from '../lib/tableSnapshot';
 
 export { PathSource };
 
@@ -12,6 +15,16 @@ const require = createRequire(import.meta.url);
 
 export const nodeParquet: ParquetCodec = {
   toArrowStream: (bytes) => readParquet(bytes).intoIPCStream(),
+  // Files on disk and bytes in memory are read by row group, as the browser reads a dropped File.
+  open: async (source) => {
+    const blob =
+      source instanceof PathSource
+        ? await openAsBlob(source.path)
+        : source instanceof BytesSource
+          ? new Blob([source.bytes as Uint8Array<ArrayBuffer>])
+          : null;
+    return blob ? openParquetBlob((b) => ParquetFile.fromFile(b), blob) : null;
+  },
   fromArrowStream: (ipc) => writeParquet(Table.fromIPCStream(ipc), new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build()),
 };
 

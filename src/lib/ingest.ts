@@ -1,4 +1,3 @@
-import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import type { DataSource, Db } from './db';
 import { LanternError, isOutOfMemory, throwIfAborted, TOO_LARGE_MESSAGE } from './errors';
 import { detectFormat, type FileFormat, type Variant } from './formats';
@@ -6,11 +5,19 @@ import { countRows, describeTable, type ColumnInfo } from './schema';
 import { ident, literal } from './sql';
 import { readFromDisk } from './ingestDisk';
 import { csvDelimiter, csvOptions, firstLine, HEAD_BYTES } from './ingestShared';
+import { insertArrowBatches, insertParquetRowGroups, type ParquetRowGroups } from './ingestStream';
+
+export type { ParquetRowGroups } from './ingestStream';
 
 /** Parquet needs a wasm decoder whose loading differs between the browser and Node; the engine provides it. */
 export interface ParquetCodec {
   /** Decodes a whole Parquet file to an Arrow IPC stream. */
   toArrowStream(parquet: Uint8Array): Uint8Array;
+  /**
+   * Opens a Parquet file for reading by row group through random access to the source, or returns null
+   * for a source the codec cannot open that way (the whole file is then decoded at once).
+   */
+  open?(source: DataSource): Promise<ParquetRowGroups | null>;
   /** Encodes an Arrow IPC stream as one Parquet file (saving workspaces); engines that only read omit it. */
   fromArrowStream?(ipc: Uint8Array): Uint8Array;
 }
@@ -24,6 +31,8 @@ export interface LoadProgress {
 export interface LoadOptions {
   /** Table the dataset lands in; it is created only when the whole load succeeded. */
   table: string;
+  /** Load only these columns (Parquet and Arrow): a wide file whose analysis needs a few. */
+  columns?: readonly string[];
   signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
 }
@@ -85,8 +94,9 @@ async function insertByVariant(
   variant: Variant,
   staging: string,
   fileName: string,
-  { signal, onProgress }: LoadOptions,
+  options: LoadOptions,
 ): Promise<void> {
+  const { signal, onProgress } = options;
   const reportRead = (offset: number) => onProgress?.({ phase: 'reading', fraction: Math.min(1, offset / source.size) });
   switch (variant) {
     case 'csv':
@@ -103,6 +113,23 @@ async function insertByVariant(
       return;
     }
     case 'parquet': {
+      let file: ParquetRowGroups | null;
+      try {
+        file = (await parquet.open?.(source)) ?? null;
+      } catch (error) {
+        throw new LanternError(
+          'bad-parquet',
+          `"${source.name}" could not be read as Parquet: it is truncated or corrupt (${firstLine(error)}).`,
+        );
+      }
+      if (file) {
+        try {
+          await insertParquetRowGroups(db, file, staging, source.name, options);
+        } finally {
+          file.close();
+        }
+        return;
+      }
       onProgress?.({ phase: 'reading', fraction: 0 });
       const bytes = await source.read(0, source.size);
       throwIfAborted(signal);
@@ -122,22 +149,9 @@ async function insertByVariant(
       return;
     }
     case 'arrow-file':
-    case 'arrow-stream': {
-      const bytes = await source.read(0, source.size);
-      throwIfAborted(signal);
-      onProgress?.({ phase: 'decoding' });
-      let ipc: Uint8Array;
-      try {
-        // The file format carries a footer DuckDB does not read; re-framing as a stream is zero-copy for the data.
-        ipc = variant === 'arrow-file' ? tableToIPC(tableFromIPC(bytes), 'stream') : bytes;
-        if (variant === 'arrow-stream') tableFromIPC(bytes); // validates before the engine sees it
-      } catch (error) {
-        throw new LanternError('bad-arrow', `"${source.name}" could not be read as Arrow IPC: ${firstLine(error)}.`);
-      }
-      onProgress?.({ phase: 'inserting' });
-      await db.insertArrowStream(staging, ipc);
+    case 'arrow-stream':
+      await insertArrowBatches(db, source, variant, staging, options);
       return;
-    }
     case 'json-array':
     case 'ndjson': {
       onProgress?.({ phase: 'reading' });

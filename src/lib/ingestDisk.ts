@@ -17,7 +17,7 @@ export async function readFromDisk(
   source: DataSource,
   variant: Variant,
   staging: string,
-  { signal, onProgress }: LoadOptions,
+  { signal, onProgress, columns }: LoadOptions,
 ): Promise<void> {
   const files = location.files.length === 1 ? literal(location.files[0]!) : `[${location.files.map(literal).join(', ')}]`;
   // Explicit either way: DuckDB would otherwise guess from the folder names of a single file.
@@ -41,7 +41,7 @@ export async function readFromDisk(
   }
   onProgress?.({ phase: 'reading' });
   try {
-    await db.query(`CREATE TABLE ${ident(staging)} AS SELECT * FROM ${reader}`, { signal });
+    await db.query(`CREATE TABLE ${ident(staging)} AS SELECT ${columns ? columns.map(ident).join(', ') : '*'} FROM ${reader}`, { signal });
   } catch (error) {
     throw await diskReadError(db, error, source.name, variant, files);
   }
