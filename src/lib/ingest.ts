@@ -6,6 +6,7 @@ import { ident, literal } from './sql';
 import { readFromDisk } from './ingestDisk';
 import { csvDelimiter, csvOptions, firstLine, HEAD_BYTES } from './ingestShared';
 import { insertArrowBatches, insertParquetRowGroups, type ParquetRowGroups } from './ingestStream';
+import { insertJsonChunks } from './ingestJson';
 
 export type { ParquetRowGroups } from './ingestStream';
 
@@ -153,21 +154,9 @@ async function insertByVariant(
       await insertArrowBatches(db, source, variant, staging, options);
       return;
     case 'json-array':
-    case 'ndjson': {
-      onProgress?.({ phase: 'reading' });
-      const bytes = await source.read(0, source.size);
-      throwIfAborted(signal);
-      onProgress?.({ phase: 'decoding' });
-      const { array, keys } = variant === 'ndjson' ? ndjsonToArray(bytes, source.name) : checkJsonArray(bytes, source.name);
-      await db.registerBuffer(fileName, array);
-      onProgress?.({ phase: 'inserting' });
-      const unordered = `${staging}__json`;
-      await db.insertJsonArray(unordered, fileName);
-      // The engine's JSON reader sorts columns by name; users expect the order of their file.
-      await db.query(`CREATE TABLE ${ident(staging)} AS SELECT ${keys.map(ident).join(', ')} FROM ${ident(unordered)}`);
-      await db.query(`DROP TABLE ${ident(unordered)}`);
+    case 'ndjson':
+      await insertJsonChunks(db, source, variant, staging, fileName, options);
       return;
-    }
   }
 }
 
@@ -175,7 +164,7 @@ async function insertByVariant(
  * DuckDB-WASM's JSON reader takes arrays of objects only (its `read_json` lives in an extension we never
  * download), so NDJSON is re-framed as one array. Each line is parsed first to name the first bad line.
  */
-export function ndjsonToArray(bytes: Uint8Array, name: string): JsonRows {
+export function ndjsonToArray(bytes: Uint8Array, name: string, linesBefore = 0): JsonRows {
   const text = new TextDecoder().decode(bytes);
   const lines = text.split(/\r?\n/);
   const kept: string[] = [];
@@ -187,10 +176,10 @@ export function ndjsonToArray(bytes: Uint8Array, name: string): JsonRows {
     try {
       parsed = JSON.parse(line);
     } catch {
-      throw new LanternError('bad-json', `"${name}" is not valid NDJSON: line ${i + 1} is not a JSON value.`);
+      throw new LanternError('bad-json', `"${name}" is not valid NDJSON: line ${linesBefore + i + 1} is not a JSON value.`);
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-      throw new LanternError('bad-json', `"${name}" is not valid NDJSON: line ${i + 1} is not a JSON object.`);
+      throw new LanternError('bad-json', `"${name}" is not valid NDJSON: line ${linesBefore + i + 1} is not a JSON object.`);
     keys.add(parsed);
     kept.push(line);
   }

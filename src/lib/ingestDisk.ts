@@ -34,7 +34,7 @@ export async function readFromDisk(
       break;
     case 'json-array':
     case 'ndjson':
-      reader = `read_json(${files}, format = ${literal(variant === 'ndjson' ? 'newline_delimited' : 'array')}, records = true, ${hive})`;
+      reader = `read_json(${files}, format = ${literal(variant === 'ndjson' ? 'newline_delimited' : 'array')}, records = true, sample_size = -1, ${hive})`;
       break;
     default:
       throw new LanternError('bad-arrow', `"${source.name}": Arrow files are read through the engine's Arrow import, not from disk.`);

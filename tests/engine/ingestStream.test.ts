@@ -102,3 +102,40 @@ describe('streamed loads', () => {
     expect((error as LanternError).message).toContain('has column names (4) but no data rows');
   });
 });
+
+describe('JSON in chunks', () => {
+  // 240,000 records (~14 MB): two chunks and more. The first chunk holds integers only, later ones
+  // doubles and a column the first never saw; strings carry quotes, brackets and commas.
+  const N = 240_000;
+  const record = (i: number) => ({
+    id: i,
+    amount: i < 150_000 ? i : i + 0.5,
+    note: `say "hi", [${i % 10}] {x}`,
+    ...(i >= 200_000 ? { late: `l${i % 3}` } : {}),
+  });
+  beforeAll(() => {
+    const lines = Array.from({ length: N }, (_, i) => JSON.stringify(record(i)));
+    writeFileSync(file('big.ndjson'), lines.join('\n') + '\n');
+    writeFileSync(file('big.json'), `[\n${lines.join(',\n')}\n]`);
+    writeFileSync(file('late-bad.ndjson'), lines.slice(0, 200_000).join('\n') + '\n{"id": 1,\n');
+  });
+
+  it.each(['big.ndjson', 'big.json'])('%s: every record, types widened where later chunks need it, columns in file order', async (name) => {
+    const table = `j_${name.replace(/\W/g, '_')}`;
+    const loaded = await load(name, table);
+    expect(loaded.rows).toBe(N);
+    expect(loaded.columns.map((c) => c.name)).toEqual(['id', 'amount', 'note', 'late']);
+    expect(loaded.columns.find((c) => c.name === 'amount')?.type).toBe('DOUBLE');
+    const db = await testDb();
+    const [row] = await db.query(
+      `SELECT sum(amount)::DOUBLE AS s, count(late)::DOUBLE AS late, count(DISTINCT note)::DOUBLE AS notes, max(id)::DOUBLE AS top FROM ${table}`,
+    );
+    expect(row).toEqual({ s: ((N - 1) * N) / 2 + 0.5 * (N - 150_000), late: N - 200_000, notes: 10, top: N - 1 });
+  });
+
+  it('names the bad line of an NDJSON file past the first chunk', async () => {
+    const error = await load('late-bad.ndjson', 'j_bad').catch((e: unknown) => e);
+    expect((error as LanternError).code).toBe('bad-json');
+    if (testEngine() === 'wasm') expect((error as LanternError).message).toContain('line 200001');
+  });
+});
