@@ -4,6 +4,7 @@ import { LanternError } from '../lib/errors';
 
 export type {
   LoadedWithRoles,
+  LoadChoice,
   EngineRuntime,
   OverTime,
   PerformanceSummary,

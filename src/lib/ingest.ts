@@ -7,6 +7,7 @@ import { readFromDisk } from './ingestDisk';
 import { csvDelimiter, csvOptions, firstLine, HEAD_BYTES } from './ingestShared';
 import { insertArrowBatches, insertParquetRowGroups, type ParquetRowGroups } from './ingestStream';
 import { insertJsonChunks } from './ingestJson';
+import { checkCsvFits, sampleClause } from './ingestFit';
 
 export type { ParquetRowGroups } from './ingestStream';
 
@@ -32,8 +33,15 @@ export interface LoadProgress {
 export interface LoadOptions {
   /** Table the dataset lands in; it is created only when the whole load succeeded. */
   table: string;
-  /** Load only these columns (Parquet and Arrow): a wide file whose analysis needs a few. */
+  /** Load only these columns: a wide file whose analyses need a few. */
   columns?: readonly string[];
+  /** Load a uniform sample of this fraction of the rows (0..1): a file too long for the engine. */
+  sample?: number;
+  /**
+   * Compress the table while it loads and stop, with what would fit, before the dataset takes more than
+   * its share of the engine's memory (src/lib/ingestFit.ts). For the browser, whose engine cannot spill.
+   */
+  compact?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
 }
@@ -66,6 +74,7 @@ export async function loadDataset(db: Db, parquet: ParquetCodec, source: DataSou
     if (location) await readFromDisk(db, location, source, variant, staging, options);
     else await insertByVariant(db, parquet, source, variant, staging, fileName, options);
     throwIfAborted(signal);
+    if (options.compact) await db.query('CHECKPOINT', signal ? { signal } : {});
     onProgress?.({ phase: 'counting' });
     const rows = await countRows(db, staging);
     const columns = await describeTable(db, staging);
@@ -105,12 +114,10 @@ async function insertByVariant(
     case 'csv.gz': {
       const delimiter = await csvDelimiter(source, variant);
       await db.registerSource(fileName, source, reportRead);
-      await db.query(
-        `CREATE TABLE ${ident(staging)} AS SELECT * FROM read_csv(${literal(fileName)}, ${csvOptions(delimiter, variant).join(', ')})`,
-        {
-          signal,
-        },
-      );
+      const reader = `read_csv(${literal(fileName)}, ${csvOptions(delimiter, variant).join(', ')})`;
+      if (options.compact) await checkCsvFits(db, reader, source, variant === 'csv.gz', options);
+      const select = options.columns ? options.columns.map(ident).join(', ') : '*';
+      await db.query(`CREATE TABLE ${ident(staging)} AS SELECT ${select} FROM ${reader}${sampleClause(options.sample)}`, { signal });
       return;
     }
     case 'parquet': {
