@@ -7,7 +7,10 @@ import { readFromDisk } from './ingestDisk';
 import { csvDelimiter, csvOptions, firstLine, HEAD_BYTES } from './ingestShared';
 import { insertArrowBatches, insertParquetRowGroups, type ParquetRowGroups } from './ingestStream';
 import { insertJsonChunks } from './ingestJson';
-import { checkCsvFits, sampleClause } from './ingestFit';
+import { checkCsvFits, compactIfLarge, sampleClause } from './ingestFit';
+
+/** Loads written batch by batch, whose compaction the writer runs as they go (src/lib/ingestFit.ts). */
+const STREAMED = new Set<Variant>(['parquet', 'arrow-file', 'arrow-stream']);
 
 export type { ParquetRowGroups } from './ingestStream';
 
@@ -74,7 +77,7 @@ export async function loadDataset(db: Db, parquet: ParquetCodec, source: DataSou
     if (location) await readFromDisk(db, location, source, variant, staging, options);
     else await insertByVariant(db, parquet, source, variant, staging, fileName, options);
     throwIfAborted(signal);
-    if (options.compact) await db.query('CHECKPOINT', signal ? { signal } : {});
+    if (options.compact && !STREAMED.has(variant)) await compactIfLarge(db, signal);
     onProgress?.({ phase: 'counting' });
     const rows = await countRows(db, staging);
     const columns = await describeTable(db, staging);

@@ -46,12 +46,17 @@ export class LoadTooLarge extends LanternError {
 }
 
 /**
- * Rows appended between two compactions of a streamed load. DuckDB keeps freshly inserted rows
- * uncompressed (1M rows x 31 columns: 319-338 MB in DuckDB-WASM) and compresses them on CHECKPOINT
- * (to 49-65 MB), so a load that checkpoints every million rows needs the compressed table plus one
- * million uncompressed rows, not the whole table uncompressed: that is what lets 10M rows fit in the tab.
+ * Rows gathered before each compaction of a streamed load that would not fit uncompressed. DuckDB keeps
+ * Arrow inserts of whole row groups uncompressed (1M rows x 31 columns: ~320 MB in DuckDB-WASM) and
+ * CHECKPOINT leaves them so; rows copied by INSERT ... SELECT are compressed by CHECKPOINT (to ~50 MB).
+ * So a load that would not fit uncompressed goes through a scratch table, moved into the dataset and
+ * compacted every million rows: it needs the compressed table plus one million uncompressed rows, which
+ * is what lets 10M rows fit in the tab. A load that fits uncompressed is not copied at all.
  */
 export const COMPACT_ROWS = 1_000_000;
+
+/** DuckDB's row group: the fewest rows worth a compaction. */
+const BATCH_OF_ROWS = 122_880;
 
 /** Share of the engine's memory a dataset may take: the rest is for the analyses that read it. */
 export const DATASET_SHARE = 0.6;
@@ -84,60 +89,104 @@ async function memoryUsed(db: Db, signal?: AbortSignal): Promise<{ used: number;
 }
 
 /**
- * Watches a streamed load (in the browser, where the engine cannot spill): compacts the staging table
- * every `COMPACT_ROWS` rows and, from the compressed size of what is in, projects the whole file. When
- * the projection passes the dataset's share of the engine's memory, the load stops with `LoadTooLarge`,
- * which says how many rows (as a uniform sample) or how many columns (every row) would fit, before the
- * engine is exhausted and while everything loaded before is intact.
+ * Writes a streamed load's batches (Parquet row groups, Arrow batches) into the staging table and, in the
+ * browser (`compact`), watches the engine's memory: from the first batch it projects the whole file
+ * uncompressed; past the dataset's share of memory it switches to compaction (see COMPACT_ROWS) and
+ * projects again from the compressed rows after each one. When even that passes the budget, the load
+ * stops with `LoadTooLarge`, which says how many rows (a uniform sample) or which columns (every row)
+ * would fit, before the engine is exhausted and with everything loaded before intact.
  */
-export class LoadBudget {
-  private compactedAt = 0;
-  private before: number | null = null;
+export class StagingWriter {
+  private created = false;
+  private scratchRows = 0;
+  private compacting = false;
+  private checked = false;
+  private before = 0;
+  private compactRows = COMPACT_ROWS;
 
   constructor(
     private readonly db: Db,
     private readonly staging: string,
     private readonly name: string,
     private readonly file: { totalRows: number | null; names: { name: string; type: string }[] },
-    private readonly signal?: AbortSignal,
-    /**
-     * A part the user chose from an offer (a sample, some columns) is compacted but not projected again:
-     * mid-load measurements run high (the last compaction's blocks are not all released yet: 172 MB
-     * measured after 2.2M of 3M rows of a table that ends at 107 MB), so the offer is on the safe side,
-     * and a second projection would refuse what it offered. DuckDB's own limit still stops a load that
-     * truly does not fit.
-     */
-    private readonly chosen = false,
+    private readonly options: {
+      signal?: AbortSignal | undefined;
+      sample?: number | undefined;
+      compact?: boolean | undefined;
+      /**
+       * A part the user chose from an offer (a sample, some columns) is compacted as needed but not
+       * refused again: its projection would only wobble around the offer's.
+       */
+      chosen?: boolean;
+    },
   ) {}
+
+  private get scratch(): string {
+    return `${this.staging}__scratch`;
+  }
+
+  private q(sql: string) {
+    return this.db.query(sql, this.options.signal ? { signal: this.options.signal } : {});
+  }
 
   /** Memory in use before this load added anything. */
   async start(): Promise<void> {
-    this.before = (await memoryUsed(this.db, this.signal)).used;
+    if (this.options.compact) this.before = (await memoryUsed(this.db, this.options.signal)).used;
   }
 
-  /** After an insert: compact when a million rows came in since the last time, then check the projection. */
-  async inserted(rowsIn: number, fraction: number): Promise<void> {
-    if (rowsIn - this.compactedAt < COMPACT_ROWS) return;
-    await this.db.query('CHECKPOINT', this.signal ? { signal: this.signal } : {});
-    this.compactedAt = rowsIn;
-    if (this.before === null || fraction <= 0 || fraction >= 1) return;
-    const { used, limit } = await memoryUsed(this.db, this.signal);
-    if (!Number.isFinite(limit)) return;
-    const mine = Math.max(1, used - this.before);
-    const budget = limit * DATASET_SHARE - this.before;
-    const projected = mine / fraction;
-    if (this.chosen || projected <= budget) return;
-    const totalRows = this.file.totalRows ?? Math.round(rowsIn / fraction);
+  get wroteAny(): boolean {
+    return this.created;
+  }
+
+  /** One batch of `rows` rows, the last of the `read` rows read so far, `fraction` of the file. */
+  async write(ipc: Uint8Array, rows: number, read: number, fraction: number): Promise<void> {
+    const into = this.compacting ? this.scratch : this.staging;
+    const create = this.compacting ? this.scratchRows === 0 : !this.created;
+    await insertArrowBatch(this.db, into, ipc, { create, signal: this.options.signal, sample: this.options.sample, offset: read - rows });
+    if (this.compacting) this.scratchRows += rows;
+    else this.created = true;
+    if (!this.options.compact || fraction <= 0 || fraction >= 1) return;
+    if (!this.checked) {
+      this.checked = true;
+      const { projected, budget, limit } = await this.project(fraction);
+      if (projected > MARGIN * budget) this.compacting = true;
+      // The scratch rows and their copy are both uncompressed for a moment: keep them to a tenth of the
+      // engine's memory (a million rows of 31 columns in the browser's 3.1 GB; fewer under a small limit).
+      const perRow = (projected * fraction) / Math.max(1, read);
+      if (Number.isFinite(limit)) this.compactRows = Math.max(BATCH_OF_ROWS, Math.min(COMPACT_ROWS, Math.floor((0.1 * limit) / perRow)));
+    } else if (this.compacting && this.scratchRows >= this.compactRows) {
+      await this.compact();
+      const { projected, budget, limit } = await this.project(fraction);
+      if (!this.options.chosen && projected > budget) await this.refuse(projected, budget, limit, read, fraction);
+    }
+  }
+
+  /** Moves the scratch rows into the dataset and compresses them. */
+  private async compact(): Promise<void> {
+    if (this.scratchRows === 0) return;
+    await this.q(`INSERT INTO ${ident(this.staging)} SELECT * FROM ${ident(this.scratch)}`);
+    await this.q(`DROP TABLE ${ident(this.scratch)}`);
+    await this.q('CHECKPOINT');
+    this.scratchRows = 0;
+  }
+
+  private async project(fraction: number): Promise<{ projected: number; budget: number; limit: number }> {
+    const { used, limit } = await memoryUsed(this.db, this.options.signal);
+    const budget = Number.isFinite(limit) ? limit * DATASET_SHARE - this.before : Number.POSITIVE_INFINITY;
+    return { projected: Math.max(1, used - this.before) / fraction, budget, limit };
+  }
+
+  private async refuse(projected: number, budget: number, limit: number, read: number, fraction: number): Promise<never> {
+    const totalRows = this.file.totalRows ?? Math.round(read / fraction);
     const share = (MARGIN * Math.max(0, budget)) / projected;
     // Each column's part of the table, from the number of compressed data segments it takes (in memory
     // they have no block ids to count; a segment holds fewer rows the less they compress).
-    const blocks = await this.db.query(
+    const segments = await this.q(
       `SELECT column_name AS c, count(*) FILTER (WHERE segment_type <> 'VALIDITY')::DOUBLE AS b FROM pragma_storage_info(${literal(this.staging)}) GROUP BY 1`,
-      this.signal ? { signal: this.signal } : {},
     );
-    const total = blocks.reduce((sum, r) => sum + Number(r['b']), 0);
+    const total = segments.reduce((sum, r) => sum + Number(r['b']), 0);
     const names = this.file.names.map((c) => {
-      const b = blocks.find((r) => r['c'] === c.name);
+      const b = segments.find((r) => r['c'] === c.name);
       return { ...c, share: total > 0 && b ? Number(b['b']) / total : 1 / this.file.names.length };
     });
     const fit: LoadFit = {
@@ -157,9 +206,41 @@ export class LoadBudget {
     );
   }
 
-  /** Compacts whatever came in since the last compaction (the end of a load). */
-  async finish(rowsIn: number): Promise<void> {
-    if (rowsIn > this.compactedAt) await this.db.query('CHECKPOINT', this.signal ? { signal: this.signal } : {});
+  /** The rest of the scratch rows go into the dataset; a table-less load gets its columns from `schema`. */
+  async finish(schema: () => Uint8Array): Promise<void> {
+    if (this.compacting) await this.compact();
+    if (!this.created) {
+      await this.db.insertArrowStream(this.staging, schema(), this.options.signal ? { signal: this.options.signal } : {});
+      this.created = true;
+    }
+  }
+
+  /** Drops the scratch table of a load that failed or was cancelled. */
+  async abandon(): Promise<void> {
+    await this.db.query(`DROP TABLE IF EXISTS ${ident(this.scratch)}`).catch(() => undefined);
+  }
+}
+
+/**
+ * One insert of a streamed load: appended as is, or, for a uniform sample, through a scratch table
+ * whose rows are kept by `sampleWhere` (positions in the file make the sample the same on every load).
+ */
+export async function insertArrowBatch(
+  db: Db,
+  table: string,
+  ipc: Uint8Array,
+  { create, signal, sample, offset }: { create: boolean; signal?: AbortSignal | undefined; sample?: number | undefined; offset: number },
+): Promise<void> {
+  if (sample === undefined || sample >= 1) {
+    await db.insertArrowStream(table, ipc, { append: !create, ...(signal ? { signal } : {}) });
+    return;
+  }
+  const batch = `${table}__batch`;
+  await db.insertArrowStream(batch, ipc, signal ? { signal } : {});
+  try {
+    await insertSampled(db, table, batch, sample, offset, create);
+  } finally {
+    await db.query(`DROP TABLE IF EXISTS ${ident(batch)}`);
   }
 }
 
@@ -230,4 +311,14 @@ export async function checkCsvFits(
       `(a uniform sample), or ${fit.columns} of its ${fit.totalColumns} columns with every row, would fit. Nothing loaded before was touched.`,
     fit,
   );
+}
+
+/**
+ * Compresses a table loaded in one statement (CSV, JSON) when it is large: CHECKPOINT compresses rows a
+ * CREATE TABLE AS wrote (1M x 31 columns: 338 MB -> 49 MB, 1.7 s in DuckDB-WASM in Node), worth it once
+ * the dataset takes a real part of the engine's memory, not for a small file.
+ */
+export async function compactIfLarge(db: Db, signal?: AbortSignal): Promise<void> {
+  const { used, limit } = await memoryUsed(db, signal);
+  if (Number.isFinite(limit) && used > limit * 0.15) await db.query('CHECKPOINT', signal ? { signal } : {});
 }

@@ -3,8 +3,7 @@ import type { DataSource, Db } from './db';
 import { LanternError, throwIfAborted } from './errors';
 import type { LoadOptions } from './ingest';
 import { firstLine } from './ingestShared';
-import { insertSampled, LoadBudget } from './ingestFit';
-import { ident } from './sql';
+import { StagingWriter } from './ingestFit';
 
 /**
  * A Parquet file opened for reading by row group, through random access to its source (a browser File,
@@ -51,10 +50,14 @@ export async function insertParquetRowGroups(
   }
   const { sample, compact } = options;
   const names = arrowColumns(file.schema(wanted));
-  const chosen = sample !== undefined || columns !== undefined;
-  const budget = compact ? new LoadBudget(db, staging, name, { totalRows: file.rows, names }, signal, chosen) : null;
-  await budget?.start();
-  let created = false;
+  const writer = new StagingWriter(
+    db,
+    staging,
+    name,
+    { totalRows: file.rows, names },
+    { signal, sample, compact, chosen: sample !== undefined || columns !== undefined },
+  );
+  await writer.start();
   let done = 0;
   let read = 0;
   let pending: RecordBatch[] = [];
@@ -62,68 +65,47 @@ export async function insertParquetRowGroups(
   const flush = async () => {
     if (pending.length === 0) return;
     const ipc = RecordBatchStreamWriter.writeAll(pending).toUint8Array(true);
-    const offset = read - pendingRows;
+    const rows = pendingRows;
     pending = [];
     pendingRows = 0;
-    await insertBatch(db, staging, ipc, { create: !created, signal, sample, offset });
-    created = true;
-    await budget?.inserted(read, file.rows > 0 ? read / file.rows : 0);
+    await writer.write(ipc, rows, read, file.rows > 0 ? read / file.rows : 0);
   };
   onProgress?.({ phase: 'reading', fraction: 0 });
-  for (let g = 0; g < file.rowGroups.length; g++) {
-    throwIfAborted(signal);
-    let batches: AsyncIterator<Uint8Array>;
-    try {
-      batches = file.readRowGroup(g, wanted, BATCH_ROWS)[Symbol.asyncIterator]();
-    } catch (error) {
-      throw corrupt(name, error);
-    }
-    for (;;) {
-      let next: IteratorResult<Uint8Array>;
+  try {
+    for (let g = 0; g < file.rowGroups.length; g++) {
+      throwIfAborted(signal);
+      let batches: AsyncIterator<Uint8Array>;
       try {
-        next = await batches.next();
+        batches = file.readRowGroup(g, wanted, BATCH_ROWS)[Symbol.asyncIterator]();
       } catch (error) {
         throw corrupt(name, error);
       }
-      if (next.done) break;
-      throwIfAborted(signal);
-      // Small Parquet row groups are gathered into one insert of DuckDB's row group size.
-      for (const batch of tableFromIPC(next.value).batches) {
-        pending.push(batch);
-        pendingRows += batch.numRows;
-        read += batch.numRows;
+      for (;;) {
+        let next: IteratorResult<Uint8Array>;
+        try {
+          next = await batches.next();
+        } catch (error) {
+          throw corrupt(name, error);
+        }
+        if (next.done) break;
+        throwIfAborted(signal);
+        // Small Parquet row groups are gathered into one insert of DuckDB's row group size.
+        for (const batch of tableFromIPC(next.value).batches) {
+          pending.push(batch);
+          pendingRows += batch.numRows;
+          read += batch.numRows;
+        }
+        if (pendingRows >= BATCH_ROWS) await flush();
       }
-      if (pendingRows >= BATCH_ROWS) await flush();
+      done += file.rowGroups[g]!;
+      onProgress?.({ phase: 'reading', fraction: file.rows > 0 ? done / file.rows : (g + 1) / file.rowGroups.length });
     }
-    done += file.rowGroups[g]!;
-    onProgress?.({ phase: 'reading', fraction: file.rows > 0 ? done / file.rows : (g + 1) / file.rowGroups.length });
-  }
-  await flush();
-  // A file without rows still has columns: the table gets them, and the load says "no data rows".
-  if (!created) await db.insertArrowStream(staging, file.schema(wanted), { signal });
-  await budget?.finish(read);
-}
-
-/**
- * One insert of a streamed load: appended as is, or, for a uniform sample, through a scratch table
- * whose rows are kept by `sampleWhere` (positions in the file make the sample the same on every load).
- */
-export async function insertBatch(
-  db: Db,
-  staging: string,
-  ipc: Uint8Array,
-  { create, signal, sample, offset }: { create: boolean; signal?: AbortSignal | undefined; sample?: number | undefined; offset: number },
-): Promise<void> {
-  if (sample === undefined || sample >= 1) {
-    await db.insertArrowStream(staging, ipc, { append: !create, ...(signal ? { signal } : {}) });
-    return;
-  }
-  const scratch = `${staging}__batch`;
-  await db.insertArrowStream(scratch, ipc, signal ? { signal } : {});
-  try {
-    await insertSampled(db, staging, scratch, sample, offset, create);
-  } finally {
-    await db.query(`DROP TABLE IF EXISTS ${ident(scratch)}`);
+    await flush();
+    // A file without rows still has columns: the table gets them, and the load says "no data rows".
+    await writer.finish(() => file.schema(wanted));
+  } catch (error) {
+    await writer.abandon();
+    throw error;
   }
 }
 
@@ -197,30 +179,33 @@ export async function insertArrowBatches(
         })()
       : fileHandle(source, signal, (end) => (read = Math.max(read, end)));
   let rowsRead = 0;
-  let budget: LoadBudget | null = null;
+  let writer: StagingWriter | null = null;
   const flush = async () => {
-    if (pending.length === 0) return;
+    if (pending.length === 0 || !writer) return;
     const selected = pending.map((b) => (columns ? b.select(columns as string[]) : b));
     const ipc = RecordBatchStreamWriter.writeAll(selected).toUint8Array(true);
-    const offset = rowsRead - pendingRows;
+    const rows = pendingRows;
     pending = [];
     pendingRows = 0;
-    await insertBatch(db, staging, ipc, { create: !created, signal, sample, offset });
     created = true;
     const fraction = Math.min(1, read / source.size);
     onProgress?.({ phase: 'reading', fraction });
     // Arrow streams carry no row count: the part of the file read so far stands for the part of the rows.
-    await budget?.inserted(rowsRead, fraction);
+    await writer.write(ipc, rows, rowsRead, fraction);
   };
   try {
     const reader = await RecordBatchReader.from(input as AsyncIterable<Uint8Array>);
     await reader.open();
-    if (compact) {
-      const schema = columns ? reader.schema.select(columns as string[]) : reader.schema;
-      const names = arrowColumns(RecordBatchStreamWriter.writeAll(new Table(schema)).toUint8Array(true));
-      budget = new LoadBudget(db, staging, source.name, { totalRows: null, names }, signal, sample !== undefined || columns !== undefined);
-      await budget.start();
-    }
+    const schema = columns ? reader.schema.select(columns as string[]) : reader.schema;
+    const schemaIpc = RecordBatchStreamWriter.writeAll(new Table(schema)).toUint8Array(true);
+    writer = new StagingWriter(
+      db,
+      staging,
+      source.name,
+      { totalRows: null, names: arrowColumns(schemaIpc) },
+      { signal, sample, compact, chosen: sample !== undefined || columns !== undefined },
+    );
+    await writer.start();
     for await (const batch of reader as AsyncIterable<RecordBatch>) {
       if (batch.numRows === 0) continue;
       pending.push(batch);
@@ -229,14 +214,11 @@ export async function insertArrowBatches(
       if (pendingRows >= BATCH_ROWS) await flush();
     }
     await flush();
-    if (!created) {
-      // No rows: the table still gets the columns, and the load then says "no data rows".
-      const schema = columns ? reader.schema.select(columns as string[]) : reader.schema;
-      await db.insertArrowStream(staging, RecordBatchStreamWriter.writeAll(new Table(schema)).toUint8Array(true), { signal });
-      created = true;
-    }
-    await budget?.finish(rowsRead);
+    // No rows: the table still gets the columns, and the load then says "no data rows".
+    await writer.finish(() => schemaIpc);
+    created = true;
   } catch (error) {
+    await writer?.abandon();
     if (error instanceof LanternError) throw error;
     if (created || /memory|allocation/i.test(String(error))) throw error;
     throw new LanternError('bad-arrow', `"${source.name}" could not be read as Arrow IPC: ${firstLine(error)}.`);
