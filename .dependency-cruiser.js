@@ -54,8 +54,13 @@ export default {
     },
     {
       comment: 'The Node adapters (CLI, tests, bench) use Node itself, and tsx to load TypeScript in a worker thread.',
-      from: { path: '^src/engine/node[A-Za-z]*\\.(ts|mjs)$' },
+      from: { path: '^src/engine/(node[A-Za-z]*|native[A-Za-z]*|pathSource)\\.(ts|mjs)$' },
       to: { dependencyTypes: ['core'] },
+    },
+    {
+      comment: "The CLI's engine: native DuckDB through its Node API.",
+      from: { path: '^src/engine/native[A-Za-z]*\\.ts$' },
+      to: { path: npm('@duckdb/node-api', '@duckdb/node-bindings') },
     },
     {
       from: { path: '^src/engine/nodeStatsWorker\\.mjs$' },
@@ -107,7 +112,7 @@ export default {
     {
       comment: 'src/cli: the lantern command, on the core and the Node engine adapters.',
       from: { path: '^src/cli/' },
-      to: { path: ['^src/(cli|lib)/', '^src/engine/(node|nodeStats)\\.ts$'] },
+      to: { path: ['^src/(cli|lib)/', '^src/engine/(node|nodeStats|nativeDb|nativeFiles|pathSource|duckdbDb)\\.ts$'] },
     },
     {
       from: { path: '^src/cli/' },

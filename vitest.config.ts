@@ -1,9 +1,13 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
-// Unit, engine and CLI tests: Node, the real DuckDB-WASM Node build, no mocks. State tests build the
-// page's rune classes (src/state/*.svelte.ts, compiled by the Svelte plugin) with fake engines. Chart
-// tests draw every builder of src/charts with Plot on jsdom, in UTC so no snapshot depends on where it ran.
+const engineSuites = ['tests/engine/**/*.test.ts', 'tests/cli/**/*.test.ts'];
+
+// Node, no mocks. Unit and state tests once (state tests build the page's rune classes, compiled by the
+// Svelte plugin, with fake engines); engine and CLI tests once per engine (tests/helpers/db.ts reads
+// LANTERN_ENGINE), so every analysis is proven on DuckDB-WASM (the browser's engine) and native DuckDB
+// (the CLI's); chart tests draw every builder of src/charts with Plot on jsdom, in UTC so no snapshot
+// depends on where it ran. `npx vitest run --project native <file>` runs one side.
 export default defineConfig({
   plugins: [svelte()],
   test: {
@@ -12,17 +16,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     projects: [
-      {
-        extends: true,
-        test: {
-          name: 'unit',
-          include: ['tests/unit/**/*.test.ts', 'tests/state/**/*.test.ts', 'tests/engine/**/*.test.ts', 'tests/cli/**/*.test.ts'],
-        },
-      },
-      {
-        extends: true,
-        test: { name: 'charts', include: ['tests/charts/**/*.test.ts'], env: { TZ: 'UTC' } },
-      },
+      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'tests/state/**/*.test.ts'] } },
+      { extends: true, test: { name: 'wasm', include: engineSuites, env: { LANTERN_ENGINE: 'wasm' } } },
+      { extends: true, test: { name: 'native', include: engineSuites, env: { LANTERN_ENGINE: 'native' } } },
+      { extends: true, test: { name: 'charts', include: ['tests/charts/**/*.test.ts'], env: { TZ: 'UTC' } } },
     ],
   },
 });

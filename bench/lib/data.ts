@@ -134,6 +134,8 @@ export interface DataFiles {
 export interface DataPlan {
   /** Log sizes: label -> rows. */
   logs: Record<string, number>;
+  /** Logs written as Parquet only (the 10M-row log of the CLI scenario: a 2 GB CSV nobody loads). */
+  parquetOnly?: readonly string[];
   /** Which log the drift / metrics / slices / browser scenarios use, and the reference's size. */
   analysisLog: string;
   trainRows: number;
@@ -211,8 +213,8 @@ export async function generateData(dir: string, plan: DataPlan): Promise<DataFil
   }
 
   for (const [label, rows] of Object.entries(plan.logs)) {
-    const paths = await write(`log_${label}`, logSpec(rows), ['csv', 'parquet']);
-    files.log[label] = { rows, csv: paths['csv']!, parquet: paths['parquet']! };
+    const paths = await write(`log_${label}`, logSpec(rows), plan.parquetOnly?.includes(label) ? ['parquet'] : ['csv', 'parquet']);
+    files.log[label] = { rows, csv: paths['csv'] ?? '', parquet: paths['parquet']! };
   }
   const ref = await write(`reference_${plan.analysisLog}`, refSpec(analysisRows), ['csv', 'parquet']);
   files.reference = { rows: analysisRows, csv: ref['csv']!, parquet: ref['parquet']! };

@@ -57,8 +57,20 @@ function parseDeadline(text: string | undefined): number | null {
 // The issue's sizes; `small` keeps the same shapes at a size a busy laptop runs in a minute or two.
 const plan: DataPlan =
   scale === 'full'
-    ? { logs: { '1m': 1_000_000, '5m': 5_000_000 }, analysisLog: '1m', trainRows: 50_000, shapRows: Number(flags['shap-rows'] ?? 100_000) }
-    : { logs: { '20k': 20_000, '50k': 50_000 }, analysisLog: '20k', trainRows: 5_000, shapRows: Number(flags['shap-rows'] ?? 2_000) };
+    ? {
+        logs: { '1m': 1_000_000, '5m': 5_000_000, '10m': 10_000_000 },
+        parquetOnly: ['10m'],
+        analysisLog: '1m',
+        trainRows: 50_000,
+        shapRows: Number(flags['shap-rows'] ?? 100_000),
+      }
+    : {
+        logs: { '20k': 20_000, '50k': 50_000, '100k': 100_000 },
+        parquetOnly: ['100k'],
+        analysisLog: '20k',
+        trainRows: 5_000,
+        shapRows: Number(flags['shap-rows'] ?? 2_000),
+      };
 
 const machine = describeMachine();
 const startedAt = new Date();

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { PathSource, nodeParquet, sharedNodeDb } from '../engine/node';
+import { nodeParquet } from '../engine/node';
+import { openCommandDb, openInput } from './engine';
 import type { Db } from '../lib/db';
 import { LanternError } from '../lib/errors';
 import { loadDataset } from '../lib/ingest';
@@ -47,13 +48,13 @@ export async function loadCheckData(values: {
   labels?: string;
   model?: string;
 }): Promise<{ db: Db; tables: CheckTables; model?: TreeEnsemble }> {
+  const db = await openCommandDb();
   const sources = {
-    reference: await PathSource.open(values.reference!),
-    current: await PathSource.open(values.current!),
-    labels: values.labels ? await PathSource.open(values.labels) : undefined,
+    reference: await openInput(db, values.reference!),
+    current: await openInput(db, values.current!),
+    labels: values.labels ? await openInput(db, values.labels) : undefined,
   };
   const model = values.model ? await readModelFile(values.model) : undefined;
-  const db = await sharedNodeDb();
   await loadDataset(db, nodeParquet, sources.reference, { table: 'reference' });
   await loadDataset(db, nodeParquet, sources.current, { table: 'current' });
   if (sources.labels) await loadDataset(db, nodeParquet, sources.labels, { table: 'labels' });

@@ -1,4 +1,5 @@
-import { PathSource, nodeParquet, openNodeDb } from '../engine/node';
+import { nodeParquet } from '../engine/node';
+import { openCommandDb, openInput } from './engine';
 import type { Db } from '../lib/db';
 import { LanternError } from '../lib/errors';
 import { loadDataset } from '../lib/ingest';
@@ -48,10 +49,10 @@ export async function loadPerfInput(values: RoleValues, usage: string): Promise<
     threshold = Number(values.threshold);
     if (!Number.isFinite(threshold)) throw new LanternError('usage', `--threshold must be a number, not "${values.threshold}".`);
   }
-  const db = await openNodeDb();
-  await loadDataset(db, nodeParquet, await PathSource.open(values.data), { table: 'data' });
-  if (values.labels) await loadDataset(db, nodeParquet, await PathSource.open(values.labels), { table: 'labels' });
-  if (values.reference) await loadDataset(db, nodeParquet, await PathSource.open(values.reference), { table: 'reference' });
+  const db = await openCommandDb({ fresh: true });
+  await loadDataset(db, nodeParquet, await openInput(db, values.data), { table: 'data' });
+  if (values.labels) await loadDataset(db, nodeParquet, await openInput(db, values.labels), { table: 'labels' });
+  if (values.reference) await loadDataset(db, nodeParquet, await openInput(db, values.reference), { table: 'reference' });
   const session = await openPerformance(
     { db },
     {

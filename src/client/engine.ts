@@ -4,6 +4,7 @@ import { cancelledError } from '../rpc/errors';
 
 export type {
   LoadedWithRoles,
+  LoadChoice,
   EngineRuntime,
   OverTime,
   PerformanceSummary,

@@ -12,7 +12,7 @@ import { investigationApi } from './api/investigation';
 import type { SliceSearcher } from '../lib/slices/search';
 import { Scheduler } from './scheduler';
 
-export type { LoadedWithRoles } from './api/datasets';
+export type { LoadedWithRoles, LoadChoice } from './api/datasets';
 export type { PerformanceSummary, OverTime, SliceFindings, SliceProgress } from './api/performance';
 export type { AtThreshold, SliceRow } from '../lib/metrics/thresholdViews';
 export type { CallContext } from './scheduler';

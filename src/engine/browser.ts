@@ -2,11 +2,12 @@ import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { createDuckDB, BROWSER_RUNTIME, VoidLogger, DuckDBDataProtocol } from 'duckdb-browser-blocking';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
-import initParquet, { Compression, readParquet, Table, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/esm';
+import initParquet, { Compression, ParquetFile, readParquet, Table, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/esm';
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import type { DataSource } from '../lib/db';
 import type { ParquetCodec } from '../lib/ingest';
 import { createDuckDb, prepareEngine, type EngineDb } from './duckdbDb';
+import { openParquetBlob } from './parquetRowGroups';
 
 /** A browser File (or Blob), read by range: DuckDB reads it through FileReaderSync, never as a whole copy. */
 export class BlobSource implements DataSource {
@@ -66,6 +67,8 @@ export async function openBrowserEngine(): Promise<BrowserEngine> {
     db,
     parquet: {
       toArrowStream: (bytes) => readParquet(bytes).intoIPCStream(),
+      // A dropped File is read by row group through its handle: never the whole file in worker memory.
+      open: async (source) => (source instanceof BlobSource ? openParquetBlob((b) => ParquetFile.fromFile(b), source.blob) : null),
       // Saved workspaces (src/persistence/): zstd keeps them compact, and parquet-wasm's default build has it.
       fromArrowStream: (ipc) =>
         writeParquet(Table.fromIPCStream(ipc), new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build()),

@@ -1,5 +1,5 @@
 import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
-import { tableFromIPC } from 'apache-arrow';
+import { tableFromIPC, type Table } from 'apache-arrow';
 import type { DataSource, Db, QueryOptions, Row, Value } from '../lib/db';
 import { LanternError } from '../lib/errors';
 import { EngineQueue, Preempted, type Priority } from './queue';
@@ -18,7 +18,7 @@ export interface EngineQueryOptions extends QueryOptions {
 export interface EngineDb extends Db {
   query(sql: string, options?: EngineQueryOptions): Promise<Row[]>;
   queryArrow(sql: string, options?: EngineQueryOptions): Promise<Uint8Array>;
-  insertArrowStream(table: string, ipc: Uint8Array, options?: EngineQueryOptions): Promise<void>;
+  insertArrowStream(table: string, ipc: Uint8Array, options?: EngineQueryOptions & { append?: boolean }): Promise<void>;
   insertJsonArray(table: string, fileName: string, options?: EngineQueryOptions): Promise<void>;
 }
 
@@ -67,7 +67,7 @@ export function createDuckDb(bindings: DuckDBBindings, host: EngineHost, queue =
     insertArrowStream: (table, ipc, options) =>
       step(
         async () => {
-          bindings.insertArrowFromIPCStream(conn, ipc, { name: table, create: true });
+          bindings.insertArrowFromIPCStream(conn, ipc, { name: table, create: !options?.append });
         },
         options,
         false,
@@ -129,7 +129,11 @@ function normalise(value: unknown): Value {
 
 /** Arrow rows to plain objects; BigInt is converted here, at the source, so no caller meets it. */
 export function toRows(ipc: Uint8Array): Row[] {
-  const table = tableFromIPC(ipc);
+  return tableToRows(tableFromIPC(ipc));
+}
+
+/** The same for a table already decoded (the native engine builds its results as Arrow tables). */
+export function tableToRows(table: Table): Row[] {
   const names = table.schema.fields.map((f) => f.name);
   const columns = names.map((_, i) => table.getChildAt(i)!);
   const rows: Row[] = new Array(table.numRows);

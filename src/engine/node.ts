@@ -1,54 +1,30 @@
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
-import { open, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
-import { Compression, readParquet, Table, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm';
-import type { DataSource } from '../lib/db';
+import { openAsBlob } from 'node:fs';
+import { Compression, ParquetFile, readParquet, Table, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm';
 import type { ParquetCodec } from '../lib/ingest';
-import { LanternError } from '../lib/errors';
 import { createDuckDb, prepareEngine, type EngineDb } from './duckdbDb';
+import { PathSource } from './pathSource';
+import { openParquetBlob } from './parquetRowGroups';
+import { BytesSource } from '../lib/tableSnapshot';
+
+export { PathSource };
 
 const require = createRequire(import.meta.url);
 
-/** A file on disk, read by range: DuckDB reads it by path, the JS side only for format sniffing. */
-export class PathSource implements DataSource {
-  constructor(
-    readonly path: string,
-    readonly name: string,
-    readonly size: number,
-  ) {}
-
-  static async open(path: string): Promise<PathSource> {
-    const absolute = resolve(path);
-    let info;
-    try {
-      info = await stat(absolute);
-    } catch {
-      throw new LanternError('not-found', `Cannot read "${path}": no such file.`);
-    }
-    if (!info.isFile()) throw new LanternError('not-found', `Cannot read "${path}": it is not a file.`);
-    return new PathSource(absolute, path.split(/[\\/]/).pop() ?? path, info.size);
-  }
-
-  async read(start: number, end: number): Promise<Uint8Array> {
-    const handle = await open(this.path, 'r');
-    try {
-      const buffer = new Uint8Array(Math.max(0, end - start));
-      let done = 0;
-      while (done < buffer.length) {
-        const { bytesRead } = await handle.read(buffer, done, buffer.length - done, start + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      return buffer.subarray(0, done);
-    } finally {
-      await handle.close();
-    }
-  }
-}
-
 export const nodeParquet: ParquetCodec = {
   toArrowStream: (bytes) => readParquet(bytes).intoIPCStream(),
+  // Files on disk and bytes in memory are read by row group, as the browser reads a dropped File.
+  open: async (source) => {
+    const blob =
+      source instanceof PathSource
+        ? await openAsBlob(source.path)
+        : source instanceof BytesSource
+          ? new Blob([source.bytes as Uint8Array<ArrayBuffer>])
+          : null;
+    return blob ? openParquetBlob((b) => ParquetFile.fromFile(b), blob) : null;
+  },
   fromArrowStream: (ipc) => writeParquet(Table.fromIPCStream(ipc), new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build()),
 };
 

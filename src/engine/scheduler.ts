@@ -147,11 +147,12 @@ export class Scheduler {
     return {
       query: (sql, o) => engine.query(sql, options(o)),
       queryArrow: (sql, o) => engine.queryArrow(sql, options(o)),
-      insertArrowStream: (table, ipc) => engine.insertArrowStream(table, ipc, options()),
+      insertArrowStream: (table, ipc, o) => engine.insertArrowStream(table, ipc, { ...options(o), ...(o?.append ? { append: true } : {}) }),
       insertJsonArray: (table, fileName) => engine.insertJsonArray(table, fileName, options()),
       registerSource: (fileName, source, onRead) => engine.registerSource(fileName, source, onRead),
       registerBuffer: (fileName, bytes) => engine.registerBuffer(fileName, bytes),
       dropFile: (fileName) => engine.dropFile(fileName),
+      ...(engine.locate ? { locate: (source) => engine.locate!(source) } : {}),
     };
   }
 }

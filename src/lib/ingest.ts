@@ -1,30 +1,34 @@
-import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import type { DataSource, Db } from './db';
 import { LanternError, isOutOfMemory, throwIfAborted, TOO_LARGE_MESSAGE } from './errors';
-import { checkCsvHead, gunzipHead } from './csvDialect';
 import { detectFormat, type FileFormat, type Variant } from './formats';
 import { countRows, describeTable, type ColumnInfo } from './schema';
 import { ident, literal } from './sql';
+import { readFromDisk } from './ingestDisk';
+import { csvDelimiter, csvOptions, firstLine, HEAD_BYTES } from './ingestShared';
+import { insertArrowBatches, insertParquetRowGroups, type ParquetRowGroups } from './ingestStream';
+import { insertJsonChunks } from './ingestJson';
+import { checkJsonArray, ndjsonToArray } from './jsonRows';
+import type { LoadOptions } from './ingestTypes';
+import { checkCsvFits, compactIfLarge, sampleClause } from './ingestFit';
+
+/** Loads written batch by batch, whose compaction the writer runs as they go (src/lib/ingestFit.ts). */
+const STREAMED = new Set<Variant>(['parquet', 'arrow-file', 'arrow-stream']);
+
+export type { ParquetRowGroups } from './ingestStream';
+export type { LoadOptions, LoadProgress } from './ingestTypes';
+export { checkJsonArray, ndjsonToArray, type JsonRows } from './jsonRows';
 
 /** Parquet needs a wasm decoder whose loading differs between the browser and Node; the engine provides it. */
 export interface ParquetCodec {
   /** Decodes a whole Parquet file to an Arrow IPC stream. */
   toArrowStream(parquet: Uint8Array): Uint8Array;
+  /**
+   * Opens a Parquet file for reading by row group through random access to the source, or returns null
+   * for a source the codec cannot open that way (the whole file is then decoded at once).
+   */
+  open?(source: DataSource): Promise<ParquetRowGroups | null>;
   /** Encodes an Arrow IPC stream as one Parquet file (saving workspaces); engines that only read omit it. */
   fromArrowStream?(ipc: Uint8Array): Uint8Array;
-}
-
-export interface LoadProgress {
-  phase: 'detecting' | 'reading' | 'decoding' | 'inserting' | 'counting';
-  /** 0..1 where known. */
-  fraction?: number;
-}
-
-export interface LoadOptions {
-  /** Table the dataset lands in; it is created only when the whole load succeeded. */
-  table: string;
-  signal?: AbortSignal;
-  onProgress?: (progress: LoadProgress) => void;
 }
 
 export interface LoadedDataset {
@@ -36,8 +40,6 @@ export interface LoadedDataset {
   rows: number;
   columns: ColumnInfo[];
 }
-
-const HEAD_BYTES = 64 * 1024;
 
 /**
  * Loads one file into a new table. The data lands in a staging table that is renamed only on success,
@@ -51,9 +53,13 @@ export async function loadDataset(db: Db, parquet: ParquetCodec, source: DataSou
   const staging = `${table}__loading`;
   const fileName = `${table}__source`;
   await db.query(`DROP TABLE IF EXISTS ${ident(staging)}`);
+  // Arrow has no reader in native DuckDB: it goes through the engine's Arrow insert everywhere.
+  const location = variant === 'arrow-file' || variant === 'arrow-stream' ? null : (db.locate?.(source) ?? null);
   try {
-    await insertByVariant(db, parquet, source, variant, staging, fileName, options);
+    if (location) await readFromDisk(db, location, source, variant, staging, options);
+    else await insertByVariant(db, parquet, source, variant, staging, fileName, options);
     throwIfAborted(signal);
+    if (options.compact && !STREAMED.has(variant)) await compactIfLarge(db, signal);
     onProgress?.({ phase: 'counting' });
     const rows = await countRows(db, staging);
     const columns = await describeTable(db, staging);
@@ -72,7 +78,7 @@ export async function loadDataset(db: Db, parquet: ParquetCodec, source: DataSou
     await db.query(`DROP TABLE IF EXISTS ${ident(staging)}`).catch(() => undefined);
     throw explainLoadError(error, source.name, format);
   } finally {
-    await db.dropFile(fileName).catch(() => undefined);
+    if (!location) await db.dropFile(fileName).catch(() => undefined);
   }
 }
 
@@ -83,33 +89,40 @@ async function insertByVariant(
   variant: Variant,
   staging: string,
   fileName: string,
-  { signal, onProgress }: LoadOptions,
+  options: LoadOptions,
 ): Promise<void> {
+  const { signal, onProgress } = options;
   const reportRead = (offset: number) => onProgress?.({ phase: 'reading', fraction: Math.min(1, offset / source.size) });
   switch (variant) {
     case 'csv':
     case 'tsv':
     case 'csv.gz': {
-      const head = await source.read(0, Math.min(HEAD_BYTES, source.size));
-      const text = new TextDecoder().decode(variant === 'csv.gz' ? gunzipHead(head) : head);
-      const complete = variant !== 'csv.gz' && head.length === source.size;
-      const { delimiter } = checkCsvHead(text, source.name, variant === 'tsv' ? '\t' : undefined, complete);
+      const delimiter = await csvDelimiter(source, variant);
       await db.registerSource(fileName, source, reportRead);
-      // Delimiter and skip are fixed so the sniffer cannot skip ragged leading rows; strict mode makes
-      // later ragged rows an error instead of silently padded data.
-      const options = [
-        'auto_detect = true',
-        'sample_size = 20480',
-        `delim = ${literal(delimiter)}`,
-        'skip = 0',
-        'strict_mode = true',
-        'null_padding = false',
-        variant === 'csv.gz' ? `compression = 'gzip'` : '',
-      ].filter(Boolean);
-      await db.query(`CREATE TABLE ${ident(staging)} AS SELECT * FROM read_csv(${literal(fileName)}, ${options.join(', ')})`, { signal });
+      const reader = `read_csv(${literal(fileName)}, ${csvOptions(delimiter, variant).join(', ')})`;
+      if (options.compact) await checkCsvFits(db, reader, source, variant === 'csv.gz', options);
+      const select = options.columns ? options.columns.map(ident).join(', ') : '*';
+      await db.query(`CREATE TABLE ${ident(staging)} AS SELECT ${select} FROM ${reader}${sampleClause(options.sample)}`, { signal });
       return;
     }
     case 'parquet': {
+      let file: ParquetRowGroups | null;
+      try {
+        file = (await parquet.open?.(source)) ?? null;
+      } catch (error) {
+        throw new LanternError(
+          'bad-parquet',
+          `"${source.name}" could not be read as Parquet: it is truncated or corrupt (${firstLine(error)}).`,
+        );
+      }
+      if (file) {
+        try {
+          await insertParquetRowGroups(db, file, staging, source.name, options);
+        } finally {
+          file.close();
+        }
+        return;
+      }
       onProgress?.({ phase: 'reading', fraction: 0 });
       const bytes = await source.read(0, source.size);
       throwIfAborted(signal);
@@ -129,108 +142,14 @@ async function insertByVariant(
       return;
     }
     case 'arrow-file':
-    case 'arrow-stream': {
-      const bytes = await source.read(0, source.size);
-      throwIfAborted(signal);
-      onProgress?.({ phase: 'decoding' });
-      let ipc: Uint8Array;
-      try {
-        // The file format carries a footer DuckDB does not read; re-framing as a stream is zero-copy for the data.
-        ipc = variant === 'arrow-file' ? tableToIPC(tableFromIPC(bytes), 'stream') : bytes;
-        if (variant === 'arrow-stream') tableFromIPC(bytes); // validates before the engine sees it
-      } catch (error) {
-        throw new LanternError('bad-arrow', `"${source.name}" could not be read as Arrow IPC: ${firstLine(error)}.`);
-      }
-      onProgress?.({ phase: 'inserting' });
-      await db.insertArrowStream(staging, ipc);
+    case 'arrow-stream':
+      await insertArrowBatches(db, source, variant, staging, options);
       return;
-    }
     case 'json-array':
-    case 'ndjson': {
-      onProgress?.({ phase: 'reading' });
-      const bytes = await source.read(0, source.size);
-      throwIfAborted(signal);
-      onProgress?.({ phase: 'decoding' });
-      const { array, keys } = variant === 'ndjson' ? ndjsonToArray(bytes, source.name) : checkJsonArray(bytes, source.name);
-      await db.registerBuffer(fileName, array);
-      onProgress?.({ phase: 'inserting' });
-      const unordered = `${staging}__json`;
-      await db.insertJsonArray(unordered, fileName);
-      // The engine's JSON reader sorts columns by name; users expect the order of their file.
-      await db.query(`CREATE TABLE ${ident(staging)} AS SELECT ${keys.map(ident).join(', ')} FROM ${ident(unordered)}`);
-      await db.query(`DROP TABLE ${ident(unordered)}`);
+    case 'ndjson':
+      await insertJsonChunks(db, source, variant, staging, fileName, options);
       return;
-    }
   }
-}
-
-/**
- * DuckDB-WASM's JSON reader takes arrays of objects only (its `read_json` lives in an extension we never
- * download), so NDJSON is re-framed as one array. Each line is parsed first to name the first bad line.
- */
-export function ndjsonToArray(bytes: Uint8Array, name: string): JsonRows {
-  const text = new TextDecoder().decode(bytes);
-  const lines = text.split(/\r?\n/);
-  const kept: string[] = [];
-  const keys = new KeyOrder();
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '') continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      throw new LanternError('bad-json', `"${name}" is not valid NDJSON: line ${i + 1} is not a JSON value.`);
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-      throw new LanternError('bad-json', `"${name}" is not valid NDJSON: line ${i + 1} is not a JSON object.`);
-    keys.add(parsed);
-    kept.push(line);
-  }
-  if (kept.length === 0) throw new LanternError('no-rows', `"${name}" holds no JSON objects.`);
-  return { array: new TextEncoder().encode(`[${kept.join(',')}]`), keys: keys.list() };
-}
-
-export interface JsonRows {
-  /** A JSON array of objects, as UTF-8 bytes. */
-  array: Uint8Array;
-  /** Column names in the order they first appear in the file. */
-  keys: string[];
-}
-
-/** First-seen order of object keys across rows. */
-class KeyOrder {
-  private readonly seen = new Set<string>();
-  add(row: object): void {
-    for (const key of Object.keys(row)) this.seen.add(key);
-  }
-  list(): string[] {
-    return [...this.seen];
-  }
-}
-
-/** Validates a JSON array of objects and records its key order; the bytes go to the engine unchanged. */
-export function checkJsonArray(bytes: Uint8Array, name: string): JsonRows {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (error) {
-    throw new LanternError('bad-json', `"${name}" is not valid JSON: ${firstLine(error)}.`);
-  }
-  if (!Array.isArray(parsed)) throw new LanternError('bad-json', `"${name}" is not valid JSON for a table: expected an array of objects.`);
-  if (parsed.length === 0) throw new LanternError('no-rows', `"${name}" holds an empty array: no data rows.`);
-  const keys = new KeyOrder();
-  parsed.forEach((row: unknown, i) => {
-    if (row === null || typeof row !== 'object' || Array.isArray(row))
-      throw new LanternError('bad-json', `"${name}" is not valid JSON for a table: element ${i + 1} is not an object.`);
-    keys.add(row);
-  });
-  return { array: bytes, keys: keys.list() };
-}
-
-function firstLine(error: unknown): string {
-  const text = String((error as Error)?.message ?? error);
-  return text.split('\n')[0]!.replace(/\s+$/, '');
 }
 
 /** Turns engine errors into messages that name the problem in the user's terms. */

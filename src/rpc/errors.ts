@@ -15,6 +15,9 @@ export function installErrorTransfer(): void {
     serialize(thrown: Thrown) {
       const [serialized, transfer] = builtIn.serialize(thrown);
       if (thrown.value instanceof LanternError) serialized.value['code'] = thrown.value.code;
+      // A load too large for the engine says what would fit (src/lib/ingestFit.ts): plain data, copied too.
+      const fit = (thrown.value as { fit?: unknown } | null)?.fit;
+      if (fit !== undefined) serialized.value['fit'] = fit;
       return [serialized, transfer];
     },
     deserialize: builtIn.deserialize,

@@ -3,6 +3,10 @@ import type { ShapPool } from '../client/shapPool';
 import type { LoadProgress } from '../lib/ingest';
 import { rowsFromIpc } from '../lib/arrowIpcRows';
 import type { LanternDexie } from '../persistence';
+import { columnsFit, type LoadFit } from '../lib/ingestFit';
+import { inferRoles } from '../lib/roles';
+import { kindOfType } from '../lib/schema';
+import type { LoadChoice } from '../client/engine';
 import { errorCode } from '../rpc/errors';
 import { ChartSettings } from './chartSettings.svelte';
 import { ChecksState } from './checks.svelte';
@@ -19,6 +23,17 @@ import { PersistenceSession } from './persistence.svelte';
 import { registerWorkspaceSections } from './sections';
 import { SetupLink } from './setupLink.svelte';
 import { DetachedDatasets, FIRST_VIEW } from './workspaceSection.svelte';
+
+/** A file that did not fit in the engine, and the parts of it that would (src/lib/ingestFit.ts). */
+export interface LoadOffer {
+  id: number;
+  name: string;
+  blob: Blob;
+  message: string;
+  fit: LoadFit;
+  /** The columns the analyses use (every inferred role but "ignore"), when they fit with every row. */
+  needed: string[] | null;
+}
 
 /** Files of the bundled demo, served from the app's own origin. */
 export const DEMO_FILES = ['demo/training.csv', 'demo/production.csv', 'demo/labels.csv'];
@@ -46,6 +61,7 @@ export class Workspace {
   datasets: Dataset[] = $state([]);
   jobs: LoadJob[] = $state([]);
   notices: Notice[] = $state([]);
+  offers: LoadOffer[] = $state([]);
   selectedTable: string | null = $state(null);
   /**
    * The view shown: a workspace opens on its saved view, or on the Overview when it has none; a
@@ -112,7 +128,7 @@ export class Workspace {
     }
   }
 
-  async addFile(blob: Blob, name: string): Promise<Dataset | null> {
+  async addFile(blob: Blob, name: string, choice: LoadChoice = {}): Promise<Dataset | null> {
     const job = new LoadJob(`load-${this.nextLoad++}`, name);
     this.jobs.push(job);
     const table = `ds_${this.nextTable++}`;
@@ -121,7 +137,7 @@ export class Workspace {
         job.progress = p;
       });
       // A load is work the user asked for: the engine runs it ahead of the cards' column summaries.
-      const loaded = await this.engine.with({ signal: job.signal, priority: 'user' }).loadFile(blob, name, table, onProgress);
+      const loaded = await this.engine.with({ signal: job.signal, priority: 'user' }).loadFile(blob, name, table, onProgress, choice);
       const dataset = new Dataset(loaded);
       this.datasets.push(dataset);
       this.selectedTable = dataset.table;
@@ -131,7 +147,9 @@ export class Workspace {
       void this.explain.refreshMatches();
       return dataset;
     } catch (error) {
+      const fit = (error as { fit?: LoadFit }).fit;
       if (errorCode(error) === 'cancelled') this.notify('info', `Loading "${name}" was cancelled. Nothing was changed.`);
+      else if (errorCode(error) === 'too-large' && fit) this.offerPartOf(blob, name, (error as Error).message, fit);
       else this.notify('error', (error as Error).message);
       return null;
     } finally {
@@ -263,6 +281,36 @@ export class Workspace {
   show(table: string): void {
     this.selectedTable = table;
     this.view = 'data';
+  }
+
+  /** Offers the parts of a file that fit: a uniform sample of the rows, or the columns the analyses use. */
+  private offerPartOf(blob: Blob, name: string, message: string, fit: LoadFit): void {
+    const roles = inferRoles(fit.names.map((c) => ({ name: c.name, type: c.type, kind: kindOfType(c.type) })));
+    const needed = fit.names.filter((c) => roles[c.name] !== 'ignore').map((c) => c.name);
+    this.offers.push({
+      id: this.nextNotice++,
+      name,
+      blob,
+      message,
+      fit,
+      needed: needed.length > 0 && needed.length < fit.names.length && columnsFit(fit, needed) ? needed : null,
+    });
+  }
+
+  /** Takes an offer: loads the sample or the needed columns; the offer goes either way. */
+  async acceptOffer(id: number, part: 'sample' | 'columns'): Promise<void> {
+    const offer = this.offers.find((o) => o.id === id);
+    this.offers = this.offers.filter((o) => o.id !== id);
+    if (!offer) return;
+    const choice: LoadChoice =
+      part === 'columns' && offer.needed
+        ? { columns: offer.needed }
+        : { sample: Math.max(0.0001, offer.fit.rows / Math.max(1, offer.fit.totalRows)) };
+    await this.addFile(offer.blob, offer.name, choice);
+  }
+
+  dismissOffer(id: number): void {
+    this.offers = this.offers.filter((o) => o.id !== id);
   }
 
   notify(kind: Notice['kind'], message: string): void {

@@ -1,10 +1,10 @@
-import { sharedNodeDb } from '../../src/engine/node';
 import type { Priority } from '../../src/engine/queue';
 import { Scheduler, type CallContext } from '../../src/engine/scheduler';
+import { testDb } from './db';
 
 /** A scheduler over the test file's engine, as the engine worker builds one. */
 export async function testScheduler(): Promise<Scheduler> {
-  return new Scheduler(await sharedNodeDb());
+  return new Scheduler(await testDb());
 }
 
 /** A call's context as the client sends it. */

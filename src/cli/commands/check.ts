@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { PathSource, nodeParquet, sharedNodeDb } from '../../engine/node';
+import { nodeParquet } from '../../engine/node';
 import { LanternError } from '../../lib/errors';
 import { loadDataset } from '../../lib/ingest';
 import { evaluateSuite, num, type SuiteResult } from '../../lib/checks/evaluate';
@@ -10,6 +10,7 @@ import { serializeSuite } from '../../lib/checks/suite';
 import { parseCommandArgs } from '../args';
 import type { CliIo } from '../io';
 import { DATA_OPTIONS, loadCheckData, readModelFile, readSuiteFile } from '../checkInput';
+import { openCommandDb, openInput } from '../engine';
 
 export const usage =
   'Usage: lantern check --suite <suite.json> --reference <file> --current <file> [--labels <file>] [--model <file>] [--json] [--junit <out.xml>]\n' +
@@ -44,9 +45,9 @@ export function checkJson(result: SuiteResult): string {
 
 async function preset(values: { reference?: string; model?: string; out?: string }, io: CliIo): Promise<number> {
   if (!values.reference) throw new LanternError('usage', `--preset needs --reference.\n${usage}`);
-  const source = await PathSource.open(values.reference);
+  const db = await openCommandDb();
+  const source = await openInput(db, values.reference);
   if (values.model) await readModelFile(values.model);
-  const db = await sharedNodeDb();
   await loadDataset(db, nodeParquet, source, { table: 'reference' });
   const text = serializeSuite(
     await presetFromReference(db, 'reference', { model: Boolean(values.model), name: `Preset from ${source.name}` }),

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { PathSource, nodeParquet, openNodeDb } from '../../engine/node';
+import { nodeParquet } from '../../engine/node';
 import type { Db } from '../../lib/db';
 import { LanternError } from '../../lib/errors';
 import { loadDataset } from '../../lib/ingest';
@@ -13,6 +13,7 @@ import { PathDependentExplainer } from '../../lib/shap/pathDependent';
 import { featureOrder, meanAbsShap } from '../../lib/shap/summaries';
 import { parseCommandArgs } from '../args';
 import type { CliIo } from '../io';
+import { openCommandDb, openInput } from '../engine';
 
 export const usage = 'Usage: lantern explain --model <file> --data <file> [--limit N] [--background <file>] [--json]';
 
@@ -27,7 +28,7 @@ async function readModel(path: string): Promise<TreeEnsemble> {
 }
 
 async function modelInputs(db: Db, model: TreeEnsemble, path: string, table: string, limit?: number): Promise<FeatureMatrix> {
-  const dataset = await loadDataset(db, nodeParquet, await PathSource.open(path), { table });
+  const dataset = await loadDataset(db, nodeParquet, await openInput(db, path), { table });
   const match = matchFeatures(model, dataset.columns, await numericTextColumns(db, table, dataset.columns));
   if (!match.ok) throw new LanternError('feature-mismatch', `${path}: ${describeMismatch(match)}`);
   return readFeatureMatrix(db, table, match.columns as string[], limit === undefined ? {} : { limit });
@@ -61,7 +62,7 @@ export async function explain(argv: string[], io: CliIo): Promise<number> {
   if (!flags.model || !flags.data) throw new LanternError('usage', `explain needs --model and --data.\n${usage}`);
   const limit = positiveInteger(flags.limit, '--limit');
   const model = await readModel(flags.model);
-  const db = await openNodeDb();
+  const db = await openCommandDb({ fresh: true });
   const data = await modelInputs(db, model, flags.data, 'data', limit);
   let result;
   if (flags.background) {

@@ -1,9 +1,10 @@
-import { PathSource, nodeParquet, sharedNodeDb } from '../../engine/node';
+import { nodeParquet } from '../../engine/node';
 import { LanternError } from '../../lib/errors';
 import { loadDataset } from '../../lib/ingest';
 import { inferRoles } from '../../lib/roles';
 import { parseCommandArgs } from '../args';
 import type { CliIo } from '../io';
+import { openCommandDb, openInput } from '../engine';
 
 export const usage = 'Usage: lantern inspect <file> [--json]';
 
@@ -11,8 +12,8 @@ export async function inspect(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } }, usage);
   if (positionals.length !== 1) throw new LanternError('usage', `inspect takes exactly one file.\n${usage}`);
   const file = positionals[0]!;
-  const source = await PathSource.open(file);
-  const db = await sharedNodeDb();
+  const db = await openCommandDb();
+  const source = await openInput(db, file);
   const dataset = await loadDataset(db, nodeParquet, source, { table: 'dataset' });
   const roles = inferRoles(dataset.columns);
   const result = {

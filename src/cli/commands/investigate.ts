@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { PathSource, nodeParquet, openNodeDb } from '../../engine/node';
+import { nodeParquet } from '../../engine/node';
 import { LanternError } from '../../lib/errors';
 import type { Finding, Investigation } from '../../lib/findings/types';
 import { loadDataset } from '../../lib/ingest';
@@ -9,6 +9,7 @@ import type { Setup } from '../../lib/setup/types';
 import { investigate as runInvestigation } from '../../lib/usecases/investigate';
 import { parseCommandArgs } from '../args';
 import type { CliIo } from '../io';
+import { openCommandDb, openInput } from '../engine';
 
 export const usage =
   'Usage: lantern investigate --reference <file> --current <file> [--labels <file>] [--model <file>] [--min-support N] [--top K] [--json]';
@@ -102,7 +103,6 @@ export async function investigate(argv: string[], io: CliIo): Promise<number> {
   const files: [string, string][] = [['current', values.current]];
   if (values.reference) files.unshift(['reference', values.reference]);
   if (values.labels) files.push(['labels', values.labels]);
-  const sources = await Promise.all(files.map(async ([table, path]) => [table, await PathSource.open(path)] as const));
   let model;
   if (values.model) {
     let bytes: Uint8Array;
@@ -113,7 +113,9 @@ export async function investigate(argv: string[], io: CliIo): Promise<number> {
     }
     model = parseModel(bytes, values.model.split(/[\\/]/).pop() ?? values.model);
   }
-  const db = await openNodeDb();
+  const db = await openCommandDb({ fresh: true });
+  const sources = [];
+  for (const [table, path] of files) sources.push([table, await openInput(db, path)] as const);
   const names: Record<string, string> = {};
   for (const [table, source] of sources) {
     const loaded = await loadDataset(db, nodeParquet, source, { table });

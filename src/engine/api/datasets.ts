@@ -12,14 +12,36 @@ export interface LoadedWithRoles extends LoadedDataset {
   roles: RoleMap;
 }
 
+/** Part of a file to load when all of it does not fit: some columns, or a uniform sample of the rows. */
+export interface LoadChoice {
+  columns?: string[];
+  /** Fraction of the rows, 0..1. */
+  sample?: number;
+}
+
 /** Loading, summarising, paging and dropping datasets. */
 export function datasetsApi(scheduler: Scheduler, parquet: ParquetCodec) {
   return {
-    loadFile(ctx: CallContext, file: Blob, name: string, table: string, onProgress?: (p: LoadProgress) => void): Promise<LoadedWithRoles> {
+    /**
+     * Loads a dropped file. The table is compacted as it loads, and a file that would take more than its
+     * share of the engine's memory stops early with what fits (`fit` on the error); `choice` loads a
+     * uniform sample or some columns of it instead.
+     */
+    loadFile(
+      ctx: CallContext,
+      file: Blob,
+      name: string,
+      table: string,
+      onProgress?: (p: LoadProgress) => void,
+      choice: LoadChoice = {},
+    ): Promise<LoadedWithRoles> {
       return scheduler.run(ctx, async ({ db, signal }) => {
         const dataset = await loadDataset(db, parquet, new BlobSource(file, name), {
           table,
           signal,
+          compact: true,
+          ...(choice.columns ? { columns: choice.columns } : {}),
+          ...(choice.sample !== undefined ? { sample: choice.sample } : {}),
           ...(onProgress ? { onProgress } : {}),
         });
         return { ...dataset, roles: inferRoles(dataset.columns) };
