@@ -7,7 +7,6 @@ import { readFromDisk } from './ingestDisk';
 import { csvDelimiter, csvOptions, firstLine, HEAD_BYTES } from './ingestShared';
 import { insertArrowBatches, insertParquetRowGroups, type ParquetRowGroups } from './ingestStream';
 import { insertJsonChunks } from './ingestJson';
-import { checkJsonArray, ndjsonToArray } from './jsonRows';
 import type { LoadOptions } from './ingestTypes';
 import { checkCsvFits, compactIfLarge, sampleClause } from './ingestFit';
 
