@@ -18,6 +18,7 @@ import { inferPositiveClass } from '../labels/task';
 import type { ColumnRole } from '../roles';
 import { ident, num, oneOf, raw, select, sql } from '../sql';
 import { looksLikeId, looksLikeTime, ownRoles } from './columns';
+import { findOutputPair } from './pairs';
 import { tableFacts, type ColumnFacts, type TableFacts } from './facts';
 import type { DatasetPart, DatasetSetup, PartHints, RoleChoice, Setup, SetupInput } from './types';
 
@@ -55,6 +56,7 @@ function setRole(w: Working, column: string, choice: RoleChoice): void {
 const dataColumns = (w: Working) =>
   w.facts.columns.filter((c) => !['id', 'timestamp', 'ignore'].includes(w.roles[c.name]!.role)).map((c) => c.name);
 
+const fmt = (x: number) => Number(x.toPrecision(3)).toString();
 const list = (xs: readonly string[], n = 4) => xs.slice(0, n).join(', ') + (xs.length > n ? ', ...' : '');
 const isFraction = (f: ColumnFacts | undefined) =>
   f !== undefined && f.kind === 'numeric' && f.integral === false && (f.min ?? -1) >= 0 && (f.max ?? 2) <= 1;
@@ -263,6 +265,33 @@ export async function inferSetup(
         label = { table: w.facts.table, column: named };
         break;
       }
+    }
+  }
+  if (!label && log) {
+    // Kept in the same files under names that say neither: a column and the model's estimate of it.
+    const fit = reference ?? log;
+    const shared = (c: string) => col(log!, c) && col(fit, c);
+    const numeric = dataColumns(fit).filter((c) => shared(c) && fit.roles[c]?.role !== 'score').map((c) => col(fit, c)!);
+    // A model answers every request: its output is filled in every row of the log.
+    const always = numeric.filter((c) => {
+      const inLog = col(log!, c.name)!;
+      return inLog.nonNull >= 0.99 * inLog.rows;
+    });
+    const pair = await findOutputPair(db, fit.facts.table, numeric, always, signal);
+    if (pair) {
+      label = { table: fit.facts.table, column: pair.label };
+      const how = `in ${fit.facts.name}`;
+      setRole(fit, pair.label, {
+        role: 'label',
+        by: 'structure',
+        reason: `moves one for one with ${pair.prediction} (slope ${pair.slope.toFixed(2)}, correlation ${pair.correlation.toFixed(2)}, means ${fmt(pair.labelMean)} and ${fmt(pair.predictionMean)} ${how}) and spreads more: what it predicts`,
+      });
+      for (const w of [fit, log])
+        setRole(w, pair.prediction, {
+          role: 'prediction',
+          by: 'structure',
+          reason: `the label ${pair.label} moves one for one with it ${how} and spreads more: a model's estimate of it`,
+        });
     }
   }
   const labelFacts = label ? col(byTable(label.table)!, label.column) : undefined;
