@@ -6,6 +6,7 @@ import { inspect } from './commands/inspect';
 import { metrics } from './commands/metrics';
 import { report } from './commands/report';
 import { slices } from './commands/slices';
+import { cliMessage } from './hints';
 import { processIo, type CliIo } from './io';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
@@ -56,7 +57,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   try {
     return await command(rest, io);
   } catch (error) {
-    io.err(`lantern ${name}: ${error instanceof LanternError ? error.message : `unexpected error: ${(error as Error)?.stack ?? error}`}`);
+    io.err(
+      `lantern ${name}: ${error instanceof LanternError ? cliMessage(error) : `unexpected error: ${(error as Error)?.stack ?? error}`}`,
+    );
     return 2;
   }
 }

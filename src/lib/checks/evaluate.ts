@@ -232,7 +232,7 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
       const a = inputs.attribution;
       if (!a)
         return notEvaluated(
-          inputs.model ? 'attribution was not computed' : 'needs a model (--model, or a model file dropped in the app)',
+          inputs.model ? 'attribution was not computed' : 'needs a model file',
           `<= ${pct(c.max)}`,
         );
       if (isUnavailable(a)) return notEvaluated(a.unavailable, `<= ${pct(c.max)}`);
