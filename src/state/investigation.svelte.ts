@@ -1,5 +1,5 @@
 import { proxy, type Engine, type Investigation, type InvestigationProgress, type Setup } from '../client/engine';
-import type { Finding } from '../lib/findings/types';
+import type { Finding, FindingKind } from '../lib/findings/types';
 import { errorCode } from '../rpc/errors';
 
 /**
@@ -14,6 +14,12 @@ export class InvestigationState {
   error: string | null = $state(null);
   /** The setup the result (or the run in progress) is for. */
   setup: Setup | null = $state.raw(null);
+  /** The user stopped the run: the Overview offers to run it again. */
+  cancelled = $state(false);
+  /** Cells with fewer rows are too small and never ranked; null: the investigation chooses from the log's size. */
+  minSupport: number | null = $state(null);
+  /** The kinds of findings shown (empty: every kind). */
+  kinds: FindingKind[] = $state([]);
   private controller: AbortController | null = null;
 
   constructor(
@@ -22,6 +28,23 @@ export class InvestigationState {
   ) {}
 
   readonly findings: Finding[] = $derived(this.result?.findings ?? []);
+  readonly shown: Finding[] = $derived(this.kinds.length ? this.findings.filter((f) => this.kinds.includes(f.kind)) : this.findings);
+
+  /** Changes the minimum support and investigates again with it. */
+  setMinSupport(rows: number | null): void {
+    this.minSupport = rows !== null && Number.isFinite(rows) && rows >= 1 ? Math.round(rows) : null;
+    if (this.setup) void this.run(this.setup, true);
+  }
+
+  /** Shows only findings of these kinds (none: all). */
+  filter(kinds: FindingKind[]): void {
+    this.kinds = kinds;
+  }
+
+  /** Runs the last setup's investigation again (after a cancel). */
+  rerun(): void {
+    if (this.setup) void this.run(this.setup, true);
+  }
 
   /** Investigates `setup` (again only when it differs from the last one, or when `force`). */
   async run(setup: Setup, force = false): Promise<void> {
@@ -31,6 +54,7 @@ export class InvestigationState {
     this.setup = setup;
     this.result = null;
     this.error = null;
+    this.cancelled = false;
     if (!setup.current) return;
     this.running = true;
     this.progress = { step: 'starting', done: 0, total: 7 };
@@ -41,7 +65,7 @@ export class InvestigationState {
       });
       const result = await this.engine
         .with({ signal: controller.signal, priority: 'view' })
-        .investigate(setup, model ?? undefined, onProgress);
+        .investigate(setup, model ?? undefined, onProgress, { minSupport: this.minSupport });
       if (controller === this.controller) this.result = result;
     } catch (error) {
       if (controller === this.controller && errorCode(error) !== 'cancelled') this.error = (error as Error).message;
@@ -55,6 +79,7 @@ export class InvestigationState {
   }
 
   cancel(): void {
+    if (this.controller) this.cancelled = true;
     this.controller?.abort();
     this.controller = null;
     this.running = false;
@@ -67,5 +92,6 @@ export class InvestigationState {
     this.result = null;
     this.setup = null;
     this.error = null;
+    this.cancelled = false;
   }
 }

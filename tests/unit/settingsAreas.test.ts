@@ -41,7 +41,9 @@ function driftHolder(): DriftHolder & { calls: string[] } {
     report: null,
     quality: null,
     overTime: null,
-    segments: null,
+    breakdown: null,
+    focus: null,
+    place: null,
     error: null,
     cancel: () => void calls.push('cancel'),
     run: async () => {

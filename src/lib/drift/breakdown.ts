@@ -75,6 +75,8 @@ export interface DriftBreakdown {
 export interface BreakdownOptions {
   /** Roles of the log's columns: ids, times and model outputs never segment. */
   roles: RoleMap;
+  /** Only these columns segment the rows (default: every column that can). */
+  columns?: readonly string[] | undefined;
   /** Windows of the log (calendar or chunks); none: the whole log only. */
   windows?: readonly TimeWindow[];
   minSupport: number;
@@ -159,7 +161,12 @@ export async function driftBreakdown(
   const segmentRoles: RoleMap = Object.fromEntries(
     curColumns.map((c) => [
       c.name,
-      c.name !== column.name && refNames.has(c.name) && !NOT_SEGMENTS.has(options.roles[c.name] ?? 'feature') ? 'segment' : 'ignore',
+      c.name !== column.name &&
+      refNames.has(c.name) &&
+      !NOT_SEGMENTS.has(options.roles[c.name] ?? 'feature') &&
+      (!options.columns || options.columns.includes(c.name))
+        ? 'segment'
+        : 'ignore',
     ]),
   );
   const dims = (await sliceDimensions(db, t.current, curColumns, segmentRoles, { maxValues: BREAKDOWN_SEGMENT_VALUES, signal })).filter(

@@ -63,9 +63,18 @@ export function conditionSql(c: SegmentCondition, table: PlaceColumns): Sql | nu
   return parts.length ? sql`(${join(parts, ' AND ')})` : raw('FALSE');
 }
 
+/** A time as a window bound: the day at midnight UTC, the minute on whole minutes, else the full time. */
+export function isoPoint(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  if (iso.endsWith('T00:00:00.000Z')) return iso.slice(0, 10);
+  if (iso.endsWith(':00.000Z')) return iso.slice(0, 16);
+  return iso.slice(0, 23).replace('T', ' ');
+}
+
 /** A window's ISO dates (or hours, "2001-06-04T13:00") as epoch milliseconds, UTC. */
 export function windowMs(window: FindingWindow): { start: number; end: number } {
-  const ms = (iso: string) => Date.parse(iso.length === 10 ? `${iso}T00:00:00Z` : iso.length === 16 ? `${iso}:00Z` : iso);
+  const ms = (iso: string) =>
+    Date.parse(iso.length === 10 ? `${iso}T00:00:00Z` : iso.length === 16 ? `${iso}:00Z` : `${iso.replace(' ', 'T')}Z`);
   return { start: ms(window.start), end: ms(window.end) };
 }
 

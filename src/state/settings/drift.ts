@@ -40,7 +40,9 @@ export interface DriftHolder {
   report: unknown;
   quality: unknown;
   overTime: unknown;
-  segments: unknown;
+  breakdown: unknown;
+  focus: unknown;
+  place: unknown;
   error: string | null;
   cancel(): void;
   run(): Promise<void>;
@@ -49,7 +51,7 @@ export interface DriftHolder {
 
 function clearResults(h: DriftHolder): void {
   h.cancel();
-  h.report = h.quality = h.overTime = h.segments = null;
+  h.report = h.quality = h.overTime = h.breakdown = h.focus = h.place = null;
   h.selectedColumn = null;
   h.error = null;
 }
