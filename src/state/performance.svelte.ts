@@ -241,6 +241,8 @@ export class PerformanceState {
       prediction: first(data, 'prediction'),
       timestamp: first(data, 'timestamp'),
       label: first(labels ?? data, 'label'),
+      // The roles the Data view shows, for the columns not named here (never a guess from names over them).
+      roles: { data: { ...data.roles }, ...(labels ? { labels: { ...labels.roles } } : {}) },
       ...choices,
     };
     // The engine keeps one session for this view: preparing a new one disposes the last one's table.

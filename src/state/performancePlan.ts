@@ -38,6 +38,8 @@ export function planFromSetup(setup: Setup, datasets: readonly Dataset[]): PerfP
     ...(setup.score ? { score: setup.score } : {}),
     ...(setup.prediction ? { prediction: setup.prediction } : {}),
     ...(setup.timestamp ? { timestamp: setup.timestamp } : {}),
+    // Columns the setup does not name keep the roles shown in the Data view, never a guess from their names.
+    roles: { data: { ...data.roles }, ...(labels ? { labels: { ...labels.roles } } : {}) },
   };
   return { sources: { data, ...(labels ? { labels } : {}), ...(refOk ? { reference } : {}) }, choices };
 }
@@ -55,10 +57,5 @@ export function runsPlan(
   const spec = running.spec;
   if (!spec) return true;
   const c = plan.choices;
-  return (
-    spec.label === c.label &&
-    (spec.timestamp ?? undefined) === c.timestamp &&
-    (!c.score || spec.score === c.score) &&
-    (c.score || !spec.score)
-  );
+  return spec.label === c.label && (spec.timestamp ?? undefined) === c.timestamp && (c.score ? spec.score === c.score : !spec.score);
 }

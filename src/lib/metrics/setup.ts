@@ -19,6 +19,11 @@ export interface PerfChoices {
   task?: Task;
   positive?: string;
   threshold?: number;
+  /**
+   * Roles of the log's and the labels file's columns as the caller knows them (the app's setup, with the
+   * user's own), in place of the guess from names for the columns not named above.
+   */
+  roles?: { data?: RoleMap | undefined; labels?: RoleMap | undefined };
 }
 
 export interface PerfSetup {
@@ -90,7 +95,7 @@ export async function preparePerformance(
 ): Promise<PerfSetup> {
   const choices = input.choices ?? {};
   const dataColumns = await describeTable(db, input.data);
-  const dataRoles = inferRoles(dataColumns);
+  const dataRoles = { ...inferRoles(dataColumns), ...(choices.roles?.data ?? {}) };
   const id = need(dataColumns, choices.id, 'prediction id', 'data file') ?? columnWithRole(dataRoles, 'id');
   const scoreColumn = need(dataColumns, choices.score, 'score', 'data file') ?? columnWithRole(dataRoles, 'score');
   const predictionColumn = need(dataColumns, choices.prediction, 'prediction', 'data file') ?? columnWithRole(dataRoles, 'prediction');
@@ -99,7 +104,7 @@ export async function preparePerformance(
   let labelId: string | undefined;
   if (input.labels) {
     const labelColumns = await describeTable(db, input.labels);
-    const labelRoles = inferRoles(labelColumns);
+    const labelRoles = { ...inferRoles(labelColumns), ...(choices.roles?.labels ?? {}) };
     label = need(labelColumns, choices.label, 'label', 'label file') ?? columnWithRole(labelRoles, 'label');
     if (!label)
       throw new LanternError(
