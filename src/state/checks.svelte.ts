@@ -47,6 +47,8 @@ export const EDITABLE: Partial<Record<Check['kind'], string[]>> = {
   slices: ['minRows', 'maxDifference', 'warn'],
   'drift-column': ['threshold'],
   'attribution-drift': ['max', 'warn'],
+  'segment-drift': ['max', 'ratio', 'warn', 'minRows'],
+  'metric-by-segment': ['tolerance', 'warn', 'minRows'],
 };
 
 /**

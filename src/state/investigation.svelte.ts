@@ -47,8 +47,13 @@ export class InvestigationState {
   }
 
   /** Investigates `setup` (again only when it differs from the last one, or when `force`). */
-  async run(setup: Setup, force = false): Promise<void> {
-    if (!force && this.setup === setup && (this.running || this.result)) return;
+  async run(setup: Setup, force = false, retried = false): Promise<void> {
+    // The setup is inferred again after every load and role change; the same answer changes nothing.
+    const same = this.setup !== null && (this.setup === setup || JSON.stringify(this.setup) === JSON.stringify(setup));
+    if (!force && same && (this.running || this.result)) {
+      this.setup = setup;
+      return;
+    }
     this.cancel();
     const controller = (this.controller = new AbortController());
     this.setup = setup;
@@ -68,6 +73,9 @@ export class InvestigationState {
         .investigate(setup, model ?? undefined, onProgress, { minSupport: this.minSupport });
       if (controller === this.controller) this.result = result;
     } catch (error) {
+      // Cancelled without a cancel from here (the engine stopped a run it shared with a caller that left): run again.
+      if (controller === this.controller && errorCode(error) === 'cancelled' && !controller.signal.aborted && !retried)
+        return this.run(setup, true, true);
       if (controller === this.controller && errorCode(error) !== 'cancelled') this.error = (error as Error).message;
     } finally {
       if (controller === this.controller) {
