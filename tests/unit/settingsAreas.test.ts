@@ -41,6 +41,7 @@ function driftHolder(): DriftHolder & { calls: string[] } {
     report: null,
     quality: null,
     overTime: null,
+    userPicked: false,
     breakdown: null,
     focus: null,
     place: null,
@@ -69,6 +70,7 @@ describe('drift settings', () => {
       windowChoice: 'chunks',
       chunks: 9,
       selectedColumn: 'amount',
+      userPicked: true,
       report: { columns: [] },
     });
     return h;
@@ -85,6 +87,7 @@ describe('drift settings', () => {
       windows: { unit: 'chunks', chunks: 9 },
       column: 'amount',
       compared: true,
+      picked: true,
     });
     const h = driftHolder();
     driftArea.apply(h, driftArea.schema.parse(saved), byTable);
@@ -120,6 +123,7 @@ describe('drift settings', () => {
       windows: { unit: 'week', chunks: 6 },
       column: null,
       compared: false,
+      picked: false,
     });
   });
 
