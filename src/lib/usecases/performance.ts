@@ -98,9 +98,12 @@ export interface PlacePerformance {
   rest: AnyMetrics | null;
   reference: AnyMetrics | null;
   unit: WindowUnit | null;
-  /** Per window of the log: the segment and the rest; `inPlace` marks the place's own window. */
+  /** Per window of the log: the segment and the rest; `inPlace` marks the windows of the place. */
   windows: { start: number; here: AnyMetrics | null; rest: AnyMetrics | null; inPlace: boolean }[];
 }
+
+/** Windows of a place over time at most: the unit grows coarser until the log fits. */
+const PLACE_WINDOWS = 30;
 
 /** Where a slice search is: reading encoded rows from DuckDB, or counting passes of SliceLine's level. */
 export type SliceProgress = { phase: 'reading' } | ({ phase: 'searching' } & SliceSearchProgress);
@@ -375,26 +378,37 @@ export class PerformanceSession {
       reference = g?.metrics ?? null;
     }
     const windows: PlacePerformance['windows'] = [];
-    if (this.setup.timestampSql && this.windowUnit) {
+    let unit: WindowUnit | null = this.windowUnit;
+    if (this.setup.timestampSql && unit) {
       const inSegment = sql`CASE WHEN ${segmentWhere(place.segment, sides)} THEN 1 ELSE 0 END`;
-      const start = sql`epoch_ms(${raw(windowSql(this.setup.timestampSql, this.windowUnit))})::DOUBLE`;
-      const groups = await metricsByGroup(
-        db,
-        spec,
-        [
-          { sql: start, as: 'start' },
-          { sql: inSegment, as: 'here' },
-        ],
-        { signal },
-      );
-      const starts = [...new Set(groups.map((g) => Number(g.key['start'])).filter(Number.isFinite))].sort((a, b) => a - b);
-      const span = place.window ? windowMs(place.window) : null;
-      for (const s of starts) {
-        const of = (v: number) => groups.find((g) => Number(g.key['start']) === s && Number(g.key['here']) === v)?.metrics ?? null;
-        windows.push({ start: s, here: of(1), rest: of(0), inPlace: span !== null && s >= span.start && s < span.end });
+      const units: WindowUnit[] = ['hour', 'day', 'week', 'month'];
+      let groups: Awaited<ReturnType<typeof metricsByGroup>> = [];
+      let starts: number[] = [];
+      // A segment is a small part of the log: windows coarse enough to hold a few dozen of its rows each.
+      for (let u = units.indexOf(unit); u < units.length; u++) {
+        unit = units[u]!;
+        const start = sql`epoch_ms(${raw(windowSql(this.setup.timestampSql, unit))})::DOUBLE`;
+        groups = await metricsByGroup(
+          db,
+          spec,
+          [
+            { sql: start, as: 'start' },
+            { sql: inSegment, as: 'here' },
+          ],
+          { signal },
+        );
+        starts = [...new Set(groups.map((g) => Number(g.key['start'])).filter(Number.isFinite))].sort((a, b) => a - b);
+        if (starts.length <= PLACE_WINDOWS) break;
       }
+      const span = place.window ? windowMs(place.window) : null;
+      starts.forEach((s, i) => {
+        const of = (v: number) => groups.find((g) => Number(g.key['start']) === s && Number(g.key['here']) === v)?.metrics ?? null;
+        // A window is the place's when the two overlap (the place may start inside a window).
+        const next = starts[i + 1] ?? Number.POSITIVE_INFINITY;
+        windows.push({ start: s, here: of(1), rest: of(0), inPlace: span !== null && s < span.end && next > span.start });
+      });
     }
-    return { place, task: spec.task, here: side(1), rest: side(0), reference, unit: this.windowUnit, windows };
+    return { place, task: spec.task, here: side(1), rest: side(0), reference, unit, windows };
   }
 
   /** Drops the joined table this session created (a view when the labels were in the log). */
