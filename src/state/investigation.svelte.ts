@@ -68,8 +68,10 @@ export class InvestigationState {
       const onProgress = proxy((p: InvestigationProgress) => {
         if (controller === this.controller) this.progress = p;
       });
+      // Background: a click in another view (a drift report, a threshold move) goes first; the Overview's
+      // numbers come as soon as the engine is free, interleaved with the column summaries.
       const result = await this.engine
-        .with({ signal: controller.signal, priority: 'view' })
+        .with({ signal: controller.signal, priority: 'background' })
         .investigate(setup, model ?? undefined, onProgress, { minSupport: this.minSupport });
       if (controller === this.controller) this.result = result;
     } catch (error) {

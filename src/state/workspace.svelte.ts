@@ -105,6 +105,8 @@ export class Workspace {
    */
   async addFiles(files: Iterable<File>): Promise<void> {
     let loaded = 0;
+    // A setup link being applied says which view to show; so does a user who moved on meanwhile.
+    const linked = this.setupLink.pending !== null;
     for (const file of files) {
       // Model files are told apart from data files by their content, not their name.
       if (await this.explain.isModelFile(file)) {
@@ -113,7 +115,7 @@ export class Workspace {
         if (this.setup && this.explain.modelFile) void this.investigation.run(this.setup, true);
       } else if (await this.addFile(file, file.name)) loaded++;
     }
-    if (loaded >= 2) this.view = 'overview';
+    if (loaded >= 2 && !linked && this.view === 'data') this.view = 'overview';
   }
 
   async addFile(blob: Blob, name: string): Promise<Dataset | null> {
