@@ -1,4 +1,5 @@
 import { LanternError } from '../lib/errors';
+import { cliMessage } from './hints';
 import { processIo, type CliIo } from './io';
 import { closeCommandEngines } from './engine';
 
@@ -58,7 +59,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       await load()
     )(rest, io);
   } catch (error) {
-    io.err(`lantern ${name}: ${error instanceof LanternError ? error.message : `unexpected error: ${(error as Error)?.stack ?? error}`}`);
+    io.err(
+      `lantern ${name}: ${error instanceof LanternError ? cliMessage(error) : `unexpected error: ${(error as Error)?.stack ?? error}`}`,
+    );
     return 2;
   } finally {
     await closeCommandEngines();

@@ -15,13 +15,24 @@ export type {
   Priority,
   Investigation,
   InvestigationProgress,
+  InvestigationSettings,
+  PlacePerformance,
   Setup,
   SetupInput,
 } from '../engine/api';
 export type { LoadProgress } from '../lib/ingest';
 export type { ColumnProfile } from '../lib/profile';
 export type { ChecksRun, Suite, SuiteResult, ReportData, CheckTables } from '../engine/api/checks';
-export type { DriftReport, QualityReport, SegmentDrift, WindowDrift, WindowSpec } from '../engine/api/drift';
+export type {
+  DriftBreakdown,
+  DriftReport,
+  Place,
+  PlaceDrift,
+  QualityReport,
+  SegmentDrift,
+  WindowDrift,
+  WindowSpec,
+} from '../engine/api/drift';
 
 /** How a call is made: aborting the signal cancels the job in the engine wherever it is. */
 export interface CallOptions {

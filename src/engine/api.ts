@@ -13,12 +13,12 @@ import type { SliceSearcher } from '../lib/slices/search';
 import { Scheduler } from './scheduler';
 
 export type { LoadedWithRoles, LoadChoice } from './api/datasets';
-export type { PerformanceSummary, OverTime, SliceFindings, SliceProgress } from './api/performance';
+export type { PerformanceSummary, OverTime, SliceFindings, SliceProgress, PlacePerformance } from './api/performance';
 export type { AtThreshold, SliceRow } from '../lib/metrics/thresholdViews';
 export type { CallContext } from './scheduler';
 export type { Priority } from './queue';
 export type { EngineRuntime } from './api/runtime';
-export type { Investigation, InvestigationProgress, Setup, SetupInput } from './api/investigation';
+export type { Investigation, InvestigationProgress, InvestigationSettings, Setup, SetupInput } from './api/investigation';
 
 /** Threads an engine may lend the analyses (the browser engine worker starts its own). */
 export interface EngineHelpers {

@@ -67,6 +67,8 @@ export class Scheduler {
     }
     if (key === undefined) return this.solo(ctx, work);
     let flight = this.flights.get(key);
+    // A run whose last caller left is stopping: a new caller starts its own run rather than share its cancel.
+    if (flight?.controller.signal.aborted) flight = undefined;
     if (!flight) {
       const controller = new AbortController();
       const created: Flight = { controller, callers: new Set(), priority: ctx.priority, promise: Promise.resolve() };

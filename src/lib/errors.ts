@@ -21,10 +21,18 @@ export type LanternErrorCode =
   | 'feature-mismatch'
   | 'worker-failed';
 
+/**
+ * The input a user has to give for the error to go away. The message states the problem in words both
+ * surfaces share; the CLI adds the flag that gives the input (src/cli/hints.ts) and the app the place
+ * where the user gives it (src/state/appMessages.ts), so neither surface tells the user about the other's.
+ */
+export type MissingInput = 'label' | 'id' | 'score-or-prediction' | 'prediction' | 'model';
+
 export class LanternError extends Error {
   constructor(
     readonly code: LanternErrorCode,
     message: string,
+    readonly need?: MissingInput,
   ) {
     super(message);
     this.name = 'LanternError';

@@ -1,9 +1,9 @@
 import { transferHandlers, type TransferHandler } from 'comlink';
-import { LanternError } from '../lib/errors';
+import { LanternError, type MissingInput } from '../lib/errors';
 
 /**
  * Comlink's built-in 'throw' handler copies only name, message and stack, so a LanternError's `code`
- * would be lost at the worker boundary. Wrapping it adds the code; Comlink's deserializer already
+ * (and `need`) would be lost at the worker boundary. Wrapping it adds the code; Comlink's deserializer already
  * assigns every copied field onto the Error it rethrows on the main thread. Installed in each worker.
  */
 export function installErrorTransfer(): void {
@@ -14,7 +14,10 @@ export function installErrorTransfer(): void {
     canHandle: builtIn.canHandle,
     serialize(thrown: Thrown) {
       const [serialized, transfer] = builtIn.serialize(thrown);
-      if (thrown.value instanceof LanternError) serialized.value['code'] = thrown.value.code;
+      if (thrown.value instanceof LanternError) {
+        serialized.value['code'] = thrown.value.code;
+        if (thrown.value.need) serialized.value['need'] = thrown.value.need;
+      }
       // A load too large for the engine says what would fit (src/lib/ingestFit.ts): plain data, copied too.
       const fit = (thrown.value as { fit?: unknown } | null)?.fit;
       if (fit !== undefined) serialized.value['fit'] = fit;
@@ -29,6 +32,12 @@ export function installErrorTransfer(): void {
 export function errorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown })?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+/** The input a LanternError that crossed a worker boundary says is missing, if any. */
+export function errorNeed(error: unknown): MissingInput | undefined {
+  const need = (error as { need?: unknown })?.need;
+  return typeof need === 'string' ? (need as MissingInput) : undefined;
 }
 
 /** The error a cancelled call ends with on either side of a worker boundary (code 'cancelled'). */

@@ -1,4 +1,4 @@
-import type { ChecksRun, Engine, Suite } from '../client/engine';
+import type { ChecksRun, Engine, Setup, Suite } from '../client/engine';
 import type { Check } from '../lib/checks/suite';
 import { parseSuite, serializeSuite } from '../lib/checks/suite';
 import { reportHtml } from '../lib/report/html';
@@ -28,6 +28,13 @@ export function guessCheckSources(datasets: Dataset[]): CheckSources | null {
   return { reference, current, ...(perf?.labels ? { labels: perf.labels } : {}) };
 }
 
+/** The roles and parts a preset depends on. */
+const rolesOf = (setup: Setup) => ({
+  parts: [setup.reference, setup.current, setup.labels],
+  outputs: [setup.label?.column, setup.score, setup.prediction, setup.timestamp],
+  roles: setup.datasets.map((d) => Object.entries(d.roles).map(([c, r]) => `${c}:${r.role}`)),
+});
+
 /** The numeric fields of a check a user can edit on the board. */
 export const EDITABLE: Partial<Record<Check['kind'], string[]>> = {
   'drift-share': ['max', 'warn'],
@@ -40,6 +47,8 @@ export const EDITABLE: Partial<Record<Check['kind'], string[]>> = {
   slices: ['minRows', 'maxDifference', 'warn'],
   'drift-column': ['threshold'],
   'attribution-drift': ['max', 'warn'],
+  'segment-drift': ['max', 'ratio', 'warn', 'minRows'],
+  'metric-by-segment': ['tolerance', 'warn', 'minRows'],
 };
 
 /**
@@ -49,6 +58,12 @@ export const EDITABLE: Partial<Record<Check['kind'], string[]>> = {
 export class ChecksState {
   sources: CheckSources | null = $state.raw(null);
   suite: Suite | null = $state.raw(null);
+  /** Where the suite came from: the preset of the setup (regenerated when the setup changes) or the user. */
+  suiteOrigin: 'preset' | 'user' = $state('user');
+  /** The user picked the datasets: the setup no longer moves them. */
+  userSources = $state(false);
+  /** The workspace's setup, as last followed: the preset's roles. */
+  private setup: Setup | null = null;
   run: ChecksRun | null = $state.raw(null);
   busy: string | null = $state(null);
   error: string | null = $state(null);
@@ -87,18 +102,51 @@ export class ChecksState {
 
   choose(sources: CheckSources): void {
     this.sources = sources;
+    this.userSources = true;
     this.stale = true;
+  }
+
+  /**
+   * The setup changed: the datasets follow it (unless the user picked them), a preset is generated again
+   * from the new roles (a suite the user edited or imported stays), and a suite already run runs again.
+   */
+  async followSetup(setup: Setup, datasets: Dataset[]): Promise<void> {
+    const before = JSON.stringify(this.setup ? rolesOf(this.setup) : null);
+    this.setup = setup;
+    const byTable = (t: string | null) => datasets.find((d) => d.table === t);
+    const reference = byTable(setup.reference);
+    const current = byTable(setup.current);
+    const labels = byTable(setup.labels);
+    let moved = false;
+    if (!this.userSources && reference && current) {
+      const next = { reference, current, ...(labels ? { labels } : {}) };
+      const key = (s: CheckSources | null) => (s ? [s.reference.table, s.current.table, s.labels?.table ?? ''].join('|') : '');
+      moved = key(next) !== key(this.sources);
+      this.sources = next;
+    }
+    const rolesMoved = before !== JSON.stringify(rolesOf(setup));
+    if (!this.sources || !(moved || rolesMoved) || this.busy) return;
+    if (this.suite && this.suiteOrigin === 'user') {
+      this.stale = true;
+      return;
+    }
+    const ran = this.run !== null;
+    if (this.suite || ran) await this.generatePreset();
+    if (ran && this.suite) await this.runSuite();
   }
 
   async generatePreset(): Promise<void> {
     const sources = this.sources;
     if (!sources) return;
     await this.step('preset', async () => {
+      const setup = this.setup && this.setup.reference === sources.reference.table ? this.setup : undefined;
       this.suite = await this.engine.checksPreset(
         sources.reference.table,
         `Preset from ${sources.reference.name}`,
         this.modelFile() !== null,
+        setup,
       );
+      this.suiteOrigin = 'preset';
       this.stale = true;
     });
   }
@@ -133,6 +181,7 @@ export class ChecksState {
     });
     try {
       this.suite = parseSuite(JSON.stringify({ ...this.suite, checks }), 'The edited suite');
+      this.suiteOrigin = 'user';
       this.stale = true;
       this.error = null;
     } catch (error) {
@@ -147,6 +196,7 @@ export class ChecksState {
   importSuite(text: string, name: string): void {
     try {
       this.suite = parseSuite(text, `"${name}"`);
+      this.suiteOrigin = 'user';
       this.stale = true;
       this.error = null;
     } catch (error) {

@@ -47,6 +47,13 @@ export class Dataset {
     this.onRolesChanged?.();
   }
 
+  /** Gives a hand-set role back to the inference: the workspace infers the setup again. */
+  resetRole(column: string): void {
+    if (this.userRoles[column] === undefined) return;
+    delete this.userRoles[column];
+    this.onRolesChanged?.();
+  }
+
   /** Takes the inferred roles (except those the user set), their reasons and the dataset's part. */
   applySetup(setup: DatasetSetup): void {
     for (const [column, choice] of Object.entries(setup.roles)) if (this.userRoles[column] === undefined) this.roles[column] = choice.role;

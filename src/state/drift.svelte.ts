@@ -1,5 +1,17 @@
-import type { DriftReport, Engine, QualityReport, SegmentDrift, WindowDrift, WindowSpec } from '../client/engine';
+import type {
+  DriftBreakdown,
+  DriftReport,
+  Engine,
+  Place,
+  PlaceDrift,
+  QualityReport,
+  Setup,
+  WindowDrift,
+  WindowSpec,
+} from '../client/engine';
+import type { BreakdownCell } from '../lib/drift/breakdown';
 import type { ColumnDrift } from '../lib/drift/columnDrift';
+import { isoPoint } from '../lib/drift/place';
 import type { ColumnSetting } from '../lib/drift/report';
 import { byScore } from '../lib/drift/output';
 import { errorCode } from '../rpc/errors';
@@ -24,8 +36,15 @@ export class DriftState {
   chunks = $state(6);
   overTime: WindowDrift[] | null = $state.raw(null);
   selectedWindow: number | null = $state(null);
-  segments: SegmentDrift[] | null = $state.raw(null);
+  /** The open column's drift in every segment x window cell, over every column that can segment. */
+  breakdown: DriftBreakdown | null = $state.raw(null);
   columnBusy = $state(false);
+  /** A place the open column is looked at in (a finding's segment and window, a breakdown row), and its drift there. */
+  focus: Place | null = $state.raw(null);
+  place: PlaceDrift | null = $state.raw(null);
+  placeBusy = $state(false);
+  /** The user picked the reference or the current data: the setup no longer moves them. */
+  userPicked = $state(false);
   /** The user's method / threshold per column, and the share of drifted columns that makes dataset drift. */
   settings: Record<string, ColumnSetting> = $state({});
   driftShare = $state(0.5);
@@ -38,11 +57,45 @@ export class DriftState {
   /** Cancels the open column's over-time and segment jobs. */
   private columnController: AbortController | null = null;
 
-  /** `datasets` reads the workspace's loaded datasets (reactive: getters below follow it). */
+  /** The setup's time column of the log, as last followed. */
+  private setupTimestamp: string | null = null;
+  private placeRequest = 0;
+
+  /**
+   * `datasets` reads the workspace's loaded datasets (reactive: getters below follow it); `minSupport` the
+   * smallest cell the investigation ranks, which the breakdown uses too (null: chosen from the log's size).
+   */
   constructor(
     private readonly engine: Engine,
     private readonly datasets: () => Dataset[],
+    private readonly minSupport: () => number | null = () => null,
   ) {}
+
+  /** The user picks a side in the view: kept over whatever the setup says from now on. */
+  pick(side: 'reference' | 'current', table: string): void {
+    this.userPicked = true;
+    if (side === 'reference') this.referenceTable = table;
+    else this.currentTable = table;
+  }
+
+  /**
+   * The setup changed: the reference and the current data follow it unless the user picked them; a
+   * comparison already shown is run again on the new pair (and with the new roles).
+   */
+  followSetup(setup: Setup): void {
+    this.setupTimestamp = setup.timestamp;
+    const shown = this.report !== null || this.running;
+    const before = `${this.referenceTable}|${this.currentTable}|${JSON.stringify(this.reference?.roles ?? {})}`;
+    if (!this.userPicked) {
+      if (setup.reference) this.referenceTable = setup.reference;
+      if (setup.current) this.currentTable = setup.current;
+    }
+    const after = `${this.referenceTable}|${this.currentTable}|${JSON.stringify(this.reference?.roles ?? {})}`;
+    if (shown && before !== after && this.reference && this.current) {
+      const column = this.selectedColumn;
+      void this.run().then(() => (column ? this.selectColumn(column) : undefined));
+    }
+  }
 
   // Getters over $state are reactive; they read the workspace's datasets, which a field initializer cannot.
   get reference(): Dataset | null {
@@ -57,9 +110,11 @@ export class DriftState {
   get column(): ColumnDrift | null {
     return this.report?.columns.find((c) => c.name === this.selectedColumn) ?? null;
   }
-  /** The current data's timestamp column (by role), if any: it enables drift over time. */
+  /** The current data's timestamp column (the setup's, else by role), if any: it enables drift over time. */
   get timestamp(): string | null {
-    return this.current ? (this.current.columnsWithRole('timestamp')[0] ?? null) : null;
+    if (!this.current) return null;
+    const byRole = this.current.columnsWithRole('timestamp');
+    return this.setupTimestamp && byRole.includes(this.setupTimestamp) ? this.setupTimestamp : (byRole[0] ?? null);
   }
 
   /** Picks a reference and a current dataset when none is chosen: "train"-like names first as reference. */
@@ -98,7 +153,9 @@ export class DriftState {
     this.error = null;
     this.selectedColumn = null;
     this.overTime = null;
-    this.segments = null;
+    this.breakdown = null;
+    this.focus = null;
+    this.place = null;
     try {
       this.views = null;
       if (this.splitting) {
@@ -141,40 +198,93 @@ export class DriftState {
    * cancels the jobs of the previous one, and results that arrive late for a column no longer shown are
    * dropped.
    */
-  async selectColumn(name: string | null): Promise<void> {
+  async selectColumn(name: string | null, focus: Place | null = null): Promise<void> {
     const request = ++this.columnRequest;
     this.columnController?.abort();
     const controller = (this.columnController = new AbortController());
     const call = this.engine.with({ signal: controller.signal, priority: 'user' });
     this.selectedColumn = name;
     this.overTime = null;
-    this.segments = null;
+    this.breakdown = null;
     this.selectedWindow = null;
+    this.focus = focus;
+    this.place = null;
     const column = this.column;
     if (!column || column.score === null) {
       this.columnBusy = false;
       return;
     }
-    const test = { name: column.name, kind: column.kind, method: column.method, threshold: column.threshold };
     const stale = () => request !== this.columnRequest;
     this.columnBusy = true;
     try {
+      // The place first: it is what the user opened the column for.
+      if (focus) await this.loadPlace();
+      if (stale()) return;
       const time = this.timestamp ? { timestamp: this.timestamp, spec: this.spec() } : undefined;
       if (time) {
-        const overTime = await call.driftOverTime(this.tables(), test, time.timestamp, time.spec);
+        const overTime = await call.driftOverTime(this.tables(), this.test(column), time.timestamp, time.spec);
         if (stale()) return;
         this.overTime = overTime;
       }
-      const segmentColumns = this.segmentColumns(this.current!);
-      if (segmentColumns.length) {
-        const segments = await call.driftBySegment(this.tables(), test, segmentColumns, time);
-        if (stale()) return;
-        this.segments = segments;
-      }
+      const breakdown = await call.driftBreakdown(this.tables(), this.test(column), {
+        roles: { ...this.current!.roles },
+        time,
+        minSupport: this.minSupport(),
+      });
+      if (stale()) return;
+      this.breakdown = breakdown;
     } catch (error) {
       if (!stale() && errorCode(error) !== 'cancelled') this.error = (error as Error).message;
     } finally {
       if (!stale()) this.columnBusy = false;
+    }
+  }
+
+  private test(column: ColumnDrift) {
+    return { name: column.name, kind: column.kind, method: column.method, threshold: column.threshold };
+  }
+
+  /**
+   * Opens a column in a place (a finding's link): the comparison of the setup's pair runs first when it is
+   * not on screen, then the column opens with the place's own distributions.
+   */
+  async focusOn(column: string, place: Place): Promise<void> {
+    if (!this.report || this.running) {
+      if (!this.reference || !this.current) this.suggest();
+      await this.run();
+    }
+    await this.selectColumn(column, place);
+  }
+
+  /** Opens a breakdown row: the segment's own distributions in that window (or over the whole log). */
+  async openCell(cell: BreakdownCell): Promise<void> {
+    this.focus = {
+      segment: [cell.segment],
+      window: cell.window ? { start: isoPoint(cell.window.start), end: isoPoint(cell.window.end) } : null,
+    };
+    await this.loadPlace();
+  }
+
+  clearFocus(): void {
+    this.focus = null;
+    this.place = null;
+  }
+
+  private async loadPlace(): Promise<void> {
+    const column = this.column;
+    const focus = this.focus;
+    if (!column || !focus) return;
+    const request = ++this.placeRequest;
+    this.placeBusy = true;
+    try {
+      const place = await this.engine
+        .with({ signal: this.columnController?.signal, priority: 'user' })
+        .driftInPlace(this.tables(), this.test(column), $state.snapshot(focus) as Place, this.timestamp);
+      if (request === this.placeRequest) this.place = place;
+    } catch (error) {
+      if (request === this.placeRequest && errorCode(error) !== 'cancelled') this.error = (error as Error).message;
+    } finally {
+      if (request === this.placeRequest) this.placeBusy = false;
     }
   }
 
@@ -189,11 +299,5 @@ export class DriftState {
   async changeWindows(choice: WindowChoice): Promise<void> {
     this.windowChoice = choice;
     if (this.selectedColumn) await this.selectColumn(this.selectedColumn);
-  }
-
-  /** Segment columns: the ones the user marked as segment, present in both datasets. */
-  segmentColumns(current: Dataset): string[] {
-    const inRef = this.reference?.columns.map((c) => c.name) ?? [];
-    return current.columnsWithRole('segment').filter((c) => inRef.includes(c));
   }
 }

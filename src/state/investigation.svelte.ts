@@ -1,5 +1,5 @@
 import { proxy, type Engine, type Investigation, type InvestigationProgress, type Setup } from '../client/engine';
-import type { Finding } from '../lib/findings/types';
+import type { Finding, FindingKind } from '../lib/findings/types';
 import { errorCode } from '../rpc/errors';
 
 /**
@@ -14,11 +14,13 @@ export class InvestigationState {
   error: string | null = $state(null);
   /** The setup the result (or the run in progress) is for. */
   setup: Setup | null = $state.raw(null);
+  /** The user stopped the run: the Overview offers to run it again. */
+  cancelled = $state(false);
+  /** Cells with fewer rows are too small and never ranked; null: the investigation chooses from the log's size. */
+  minSupport: number | null = $state(null);
+  /** The kinds of findings shown (empty: every kind). */
+  kinds: FindingKind[] = $state([]);
   private controller: AbortController | null = null;
-  /** The running call's inputs, to raise its priority when the Overview is shown. */
-  private args: { setup: Setup; model: { bytes: Uint8Array; name: string } | undefined } | null = null;
-  /** Whether the Overview is on screen: its investigation is then view work, else background work. */
-  private visible = false;
 
   constructor(
     private readonly engine: Engine,
@@ -26,31 +28,56 @@ export class InvestigationState {
   ) {}
 
   readonly findings: Finding[] = $derived(this.result?.findings ?? []);
+  readonly shown: Finding[] = $derived(this.kinds.length ? this.findings.filter((f) => this.kinds.includes(f.kind)) : this.findings);
+
+  /** Changes the minimum support and investigates again with it. */
+  setMinSupport(rows: number | null): void {
+    this.minSupport = rows !== null && Number.isFinite(rows) && rows >= 1 ? Math.round(rows) : null;
+    if (this.setup) void this.run(this.setup, true);
+  }
+
+  /** Shows only findings of these kinds (none: all). */
+  filter(kinds: FindingKind[]): void {
+    this.kinds = kinds;
+  }
+
+  /** Runs the last setup's investigation again (after a cancel). */
+  rerun(): void {
+    if (this.setup) void this.run(this.setup, true);
+  }
 
   /** Investigates `setup` (again only when it differs from the last one, or when `force`). */
-  async run(setup: Setup, force = false): Promise<void> {
-    if (!force && this.setup === setup && (this.running || this.result)) return;
+  async run(setup: Setup, force = false, retried = false): Promise<void> {
+    // The setup is inferred again after every load and role change; the same answer changes nothing.
+    const same = this.setup !== null && (this.setup === setup || JSON.stringify(this.setup) === JSON.stringify(setup));
+    if (!force && same && (this.running || this.result)) {
+      this.setup = setup;
+      return;
+    }
     this.cancel();
     const controller = (this.controller = new AbortController());
     this.setup = setup;
     this.result = null;
     this.error = null;
+    this.cancelled = false;
     if (!setup.current) return;
     this.running = true;
     this.progress = { step: 'starting', done: 0, total: 7 };
     try {
       const model = this.model() ?? undefined;
-      this.args = { setup, model };
       const onProgress = proxy((p: InvestigationProgress) => {
         if (controller === this.controller) this.progress = p;
       });
-      // Nobody waits for it unless the Overview is shown: background work, which the engine interrupts
-      // for whatever the user does meanwhile.
+      // Background: a click in another view (a drift report, a threshold move) goes first; the Overview's
+      // numbers come as soon as the engine is free, interleaved with the column summaries.
       const result = await this.engine
-        .with({ signal: controller.signal, priority: this.visible ? 'view' : 'background' })
-        .investigate(setup, model, onProgress);
+        .with({ signal: controller.signal, priority: 'background' })
+        .investigate(setup, model, onProgress, { minSupport: this.minSupport });
       if (controller === this.controller) this.result = result;
     } catch (error) {
+      // Cancelled without a cancel from here (the engine stopped a run it shared with a caller that left): run again.
+      if (controller === this.controller && errorCode(error) === 'cancelled' && !controller.signal.aborted && !retried)
+        return this.run(setup, true, true);
       if (controller === this.controller && errorCode(error) !== 'cancelled') this.error = (error as Error).message;
     } finally {
       if (controller === this.controller) {
@@ -61,21 +88,8 @@ export class InvestigationState {
     }
   }
 
-  /**
-   * The Overview is shown (or hidden). A running investigation is then asked for again as view work: the
-   * engine joins the call to the one running (same inputs) and serves it ahead of background work.
-   */
-  setVisible(visible: boolean): void {
-    this.visible = visible;
-    const { controller, args } = this;
-    if (visible && this.running && controller && args)
-      void this.engine
-        .with({ signal: controller.signal, priority: 'view' })
-        .investigate(args.setup, args.model)
-        .catch(() => undefined);
-  }
-
   cancel(): void {
+    if (this.controller) this.cancelled = true;
     this.controller?.abort();
     this.controller = null;
     this.running = false;
@@ -88,5 +102,6 @@ export class InvestigationState {
     this.result = null;
     this.setup = null;
     this.error = null;
+    this.cancelled = false;
   }
 }

@@ -4,6 +4,9 @@ import {
   type Engine,
   type OverTime,
   type PerformanceSummary,
+  type Place,
+  type PlacePerformance,
+  type Setup,
   type SliceFindings,
   type SliceProgress,
 } from '../client/engine';
@@ -15,14 +18,11 @@ import type { Task } from '../lib/metrics/spec';
 import type { HeatmapCell } from '../lib/slices/heatmap';
 import type { RowErrorName } from '../lib/slices/rowError';
 import { errorCode } from '../rpc/errors';
+import { appMessage, type AppMessage } from './appMessages';
 import type { Dataset } from './dataset.svelte';
+import { planFromSetup, runsPlan, type PerfPlan, type PerfSources } from './performancePlan';
 
-/** Which loaded datasets play which part: the prediction log, a label file, a reference with labels. */
-export interface PerfSources {
-  data: Dataset;
-  labels?: Dataset;
-  reference?: Dataset;
-}
+export type { PerfSources };
 
 const has = (d: Dataset, role: Parameters<Dataset['columnsWithRole']>[0]) => d.columnsWithRole(role).length > 0;
 
@@ -92,6 +92,18 @@ export class PerformanceState {
   maxDepth = $state(2);
   busy: Record<string, boolean> = $state({});
   errors: Record<string, string> = $state({});
+  /** Why the analysis cannot run, as the app says it (what to do here, with a button there). */
+  problem: AppMessage | null = $state.raw(null);
+  /** The choices the running session was started with. */
+  choices: PerfChoices = $state.raw({});
+  /** The user picked the datasets in the view's settings: the setup no longer moves them. */
+  userSources = $state(false);
+  /** A finding's place the view is focused on, its numbers, and the filter of the slice tables. */
+  focus: Place | null = $state.raw(null);
+  place: PlacePerformance | null = $state.raw(null);
+  sliceFilter = $state('');
+  /** The workspace's setup, as last followed. */
+  private setup: Setup | null = null;
   private settle: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
   /** Cancels every call of the current session (a new session replaces it). */
@@ -99,7 +111,91 @@ export class PerformanceState {
   /** Cancels the running slice search (a newer search replaces it, Cancel stops it). */
   private findController: AbortController | null = null;
 
-  constructor(private readonly engine: Engine) {}
+  /** `datasets` reads the workspace's loaded datasets, to turn the setup's tables into datasets. */
+  constructor(
+    private readonly engine: Engine,
+    private readonly datasets: () => Dataset[] = () => [],
+  ) {}
+
+  /** What the setup calls for (or, before any setup, the roles' guess). */
+  plan(): PerfPlan | null {
+    if (this.setup) return planFromSetup(this.setup, this.datasets());
+    const guessed = guessSources(this.datasets());
+    return guessed ? { sources: guessed, choices: {} } : null;
+  }
+
+  /**
+   * The setup changed (a file added, a role fixed): an analysis already started restarts on what the setup
+   * now says, unless the user picked its datasets; one that could not run runs now. Not started: the view
+   * starts it when it opens.
+   */
+  followSetup(setup: Setup): void {
+    this.setup = setup;
+    if (this.userSources || (!this.sources && !this.problem)) return;
+    const plan = this.plan();
+    if (!plan) return;
+    if ('problem' in plan) {
+      this.stop(plan.problem);
+      return;
+    }
+    const running = this.sources ? { sources: this.sources, spec: this.summary?.spec ?? null } : null;
+    if (!running || this.problem || this.errors['prepare'] || !runsPlan(running, plan)) void this.start(plan.sources, plan.choices);
+  }
+
+  /** The view opened: start what the setup calls for, unless a session runs or is being prepared. */
+  async ensure(): Promise<void> {
+    if (this.sessionId || this.busy['prepare']) return;
+    const plan = this.plan();
+    if (!plan) return;
+    if ('problem' in plan) this.stop(plan.problem);
+    else await this.start(plan.sources, plan.choices);
+  }
+
+  /** The user picked the datasets in the view: they stay picked until the workspace is cleared. */
+  async chooseSources(sources: PerfSources): Promise<void> {
+    this.userSources = true;
+    await this.start(sources);
+  }
+
+  /** Nothing can run: the last session's numbers go, the reason stays. */
+  private stop(problem: AppMessage): void {
+    ++this.generation;
+    this.sessionController.abort();
+    this.sessionController = new AbortController();
+    this.sources = null;
+    this.sessionId = null;
+    this.summary = null;
+    this.overall = this.live = this.overTime = this.findings = this.bySlice = this.heat = null;
+    this.place = null;
+    this.errors = {};
+    this.problem = problem;
+  }
+
+  /** Opens a finding's place: the segment against the rest and the reference, over time, and the slice tables filtered to it. */
+  async focusOn(place: Place): Promise<void> {
+    this.focus = place;
+    this.place = null;
+    const first = place.segment[0];
+    this.sliceFilter = first ? (first.op && first.op !== '=' ? first.value : `${first.column} = ${first.value}`) : '';
+    if (!this.sessionId) await this.ensure();
+    if (first && this.summary?.dimensions.some((d) => d.name === first.column) && this.sliceDimension !== first.column)
+      await this.loadSlice(first.column);
+    await this.loadPlace();
+  }
+
+  clearFocus(): void {
+    this.focus = null;
+    this.place = null;
+    this.sliceFilter = '';
+  }
+
+  private async loadPlace(): Promise<void> {
+    const id = this.sessionId;
+    const focus = this.focus;
+    if (!id || !focus) return;
+    const place = await this.step('place', () => this.call.placePerformance(id, $state.snapshot(focus) as Place, this.threshold));
+    if (place && focus === this.focus) this.place = place;
+  }
 
   /** The engine as this session's calls use it: cancelled together when the session is replaced. */
   private get call() {
@@ -115,7 +211,10 @@ export class PerformanceState {
     try {
       return await work();
     } catch (error) {
-      if (errorCode(error) !== 'cancelled') this.errors = { ...this.errors, [name]: (error as Error).message };
+      if (errorCode(error) !== 'cancelled') {
+        this.errors = { ...this.errors, [name]: (error as Error).message };
+        if (name === 'prepare') this.problem = appMessage(error);
+      }
       return undefined;
     } finally {
       this.busy = { ...this.busy, [name]: false };
@@ -125,6 +224,8 @@ export class PerformanceState {
   /** Joins labels, infers the task and loads every part of the view. */
   async start(sources: PerfSources, choices: PerfChoices = {}): Promise<void> {
     const generation = ++this.generation;
+    this.problem = null;
+    this.choices = choices;
     // Whatever the previous session still computes is of no use any more.
     this.sessionController.abort();
     this.sessionController = new AbortController();
@@ -140,6 +241,8 @@ export class PerformanceState {
       prediction: first(data, 'prediction'),
       timestamp: first(data, 'timestamp'),
       label: first(labels ?? data, 'label'),
+      // The roles the Data view shows, for the columns not named here (never a guess from names over them).
+      roles: { data: { ...data.roles }, ...(labels ? { labels: { ...labels.roles } } : {}) },
       ...choices,
     };
     // The engine keeps one session for this view: preparing a new one disposes the last one's table.
@@ -148,7 +251,12 @@ export class PerformanceState {
         .with({ signal: this.sessionController.signal, priority: 'user' })
         .preparePerformance({ data: data.table, labels: labels?.table, reference: reference?.table, choices: picked }, 'performance'),
     );
-    if (!prepared || generation !== this.generation) return;
+    if (generation !== this.generation) return;
+    if (!prepared) {
+      this.sessionId = null;
+      this.summary = null;
+      return;
+    }
     this.sessionId = prepared.id;
     this.summary = prepared.summary;
     this.task = prepared.summary.spec.task;
@@ -164,6 +272,7 @@ export class PerformanceState {
   async choose(choices: PerfChoices): Promise<void> {
     if (!this.sources) return;
     await this.start(this.sources, {
+      ...this.choices,
       ...(this.task ? { task: this.task } : {}),
       ...(this.positive !== null ? { positive: this.positive } : {}),
       ...choices,
@@ -231,6 +340,7 @@ export class PerformanceState {
       if (overTime && threshold === this.threshold) this.overTime = overTime;
     }
     if (!cached || !this.bySlice) await this.loadSlice();
+    if (this.focus) await this.loadPlace();
     await slices;
   }
 

@@ -1,4 +1,5 @@
 import { proxy, type Engine, type Setup } from '../client/engine';
+import type { FindingLink } from '../lib/findings/types';
 import type { ShapPool } from '../client/shapPool';
 import type { LoadProgress } from '../lib/ingest';
 import { rowsFromIpc } from '../lib/arrowIpcRows';
@@ -65,8 +66,7 @@ export class Workspace {
   selectedTable: string | null = $state(null);
   /**
    * The view shown: a workspace opens on its saved view, or on the Overview when it has none; a
-   * dropped file is shown in the Data view. (The demo does not switch to the Overview by itself: the
-   * Overview starts the whole check suite, which would hold the one engine while the user looks elsewhere.)
+   * dropped file is shown in the Data view, files dropped together and the demo on the Overview.
    */
   view: string = $state(FIRST_VIEW);
   /** Free text the user keeps with the workspace (saved with it). */
@@ -107,8 +107,9 @@ export class Workspace {
     const notify = (kind: Notice['kind'], message: string) => this.notify(kind, message);
     this.explain = new Explanation(engine, shap, datasets, notify);
     this.investigation = new InvestigationState(engine, () => this.explain.modelFile);
-    this.drift = new DriftState(engine, datasets);
-    this.performance = new PerformanceState(engine);
+    // The breakdown of the Drift view uses the investigation's smallest cell, so both say the same "too small".
+    this.drift = new DriftState(engine, datasets, () => this.investigation.minSupport ?? this.investigation.result?.minSupport ?? null);
+    this.performance = new PerformanceState(engine, datasets);
     this.checks = new ChecksState(engine, () => this.explain.modelFile);
     this.persistence = new PersistenceSession(engine, openStorage, this);
     this.setupLink = new SetupLink(this);
@@ -116,16 +117,24 @@ export class Workspace {
     registerWorkspaceSections(this, engine, this.persistence.sections, this.setupLink);
   }
 
-  /** Loads files one after another: the engine has one connection, and order keeps table names stable. */
+  /**
+   * Loads files one after another: the engine has one connection, and order keeps table names stable.
+   * Several data files dropped together are a deployment (training data, log, labels): the Overview,
+   * whose findings are computed as soon as they are in, is shown; a single file is shown in the Data view.
+   */
   async addFiles(files: Iterable<File>): Promise<void> {
+    let loaded = 0;
+    // A setup link being applied says which view to show; so does a user who moved on meanwhile.
+    const linked = this.setupLink.pending !== null;
     for (const file of files) {
       // Model files are told apart from data files by their content, not their name.
       if (await this.explain.isModelFile(file)) {
         await this.explain.loadModelFile(file, file.name);
         // The model adds what it relies on to the findings.
         if (this.setup && this.explain.modelFile) void this.investigation.run(this.setup, true);
-      } else await this.addFile(file, file.name);
+      } else if (await this.addFile(file, file.name)) loaded++;
     }
+    if (loaded >= 2 && !linked && this.view === 'data') this.view = 'overview';
   }
 
   async addFile(blob: Blob, name: string, choice: LoadChoice = {}): Promise<Dataset | null> {
@@ -166,6 +175,7 @@ export class Workspace {
       }
       await this.addFile(await response.blob(), path.split('/').pop()!);
     }
+    this.view = 'overview';
     const model = await fetch(DEMO_MODEL);
     if (model.ok) {
       await this.explain.loadModelFile(await model.blob(), 'model.json');
@@ -227,6 +237,10 @@ export class Workspace {
       for (const d of setup.datasets) this.datasets.find((x) => x.table === d.table)?.applySetup(d);
       this.setup = setup;
       void this.investigation.run(setup);
+      // Every view reads the same roles: each analysis follows the new setup.
+      this.drift.followSetup(setup);
+      this.performance.followSetup(setup);
+      void this.checks.followSetup(setup, this.datasets);
     } catch (error) {
       if (errorCode(error) !== 'cancelled' && controller === this.setupController) this.notify('error', (error as Error).message);
     }
@@ -262,6 +276,10 @@ export class Workspace {
     this.datasets = [];
     this.setup = null;
     this.investigation.reset();
+    // Picks the user made among the old datasets mean nothing for the next ones.
+    this.drift.userPicked = false;
+    this.performance.userSources = false;
+    this.checks.userSources = false;
     this.selectedTable = null;
     this.view = FIRST_VIEW;
     this.notes = '';
@@ -271,6 +289,23 @@ export class Workspace {
   /** Rows `offset`.. of a dataset for the preview table, one array of cell values per row. */
   async previewRows(dataset: Dataset, offset: number, limit: number): Promise<unknown[][]> {
     return rowsFromIpc(await this.engine.preview(dataset.table, offset, limit), dataset.columns.length);
+  }
+
+  /**
+   * Opens a finding where it shows: the drift view on its column with its segment and window (the
+   * segment's own distributions), the performance view focused on its segment, or the data view on the
+   * dataset that holds its column.
+   */
+  async open(link: FindingLink): Promise<void> {
+    const place = { segment: link.segment ?? [], window: link.window ?? null };
+    this.view = link.view;
+    if (link.view === 'drift' && link.column) await this.drift.focusOn(link.column, place);
+    else if (link.view === 'performance') await this.performance.focusOn(place);
+    else if (link.view === 'data') {
+      const holder = this.datasets.find((d) => d.table === this.setup?.current && d.columns.some((c) => c.name === link.column));
+      const any = holder ?? this.datasets.find((d) => d.columns.some((c) => c.name === link.column));
+      if (any) this.selectedTable = any.table;
+    }
   }
 
   select(table: string): void {

@@ -3,7 +3,7 @@ import DatasetView from '../components/data/DatasetView.svelte';
 import DriftView from '../components/drift/DriftView.svelte';
 import PerformanceView from '../components/performance/PerformanceView.svelte';
 import ExplainView from '../components/explain/ExplainView.svelte';
-import OverviewView from '../components/checks/OverviewView.svelte';
+import OverviewView from '../components/overview/OverviewView.svelte';
 import ChecksView from '../components/checks/ChecksView.svelte';
 
 /**

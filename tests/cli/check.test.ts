@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
+import { plantedPath, plantedScenario } from '../helpers/planted';
 import { PLANTED_FAILS, writePlantedPair } from '../helpers/plantedPair';
 
 const dir = mkdtempSync(join(tmpdir(), 'lantern-check-cli-'));
@@ -51,6 +52,8 @@ describe('lantern check', () => {
       'duplicate-rows',
       'metric-vs-reference',
       'slices',
+      'segment-drift',
+      'metric-by-segment',
     ])
       expect(kinds.has(k), k).toBe(true);
     // id and label are not features: no checks on them.
@@ -96,7 +99,7 @@ describe('lantern check', () => {
     const r = await run(['check', '--suite', suitePath, '--reference', pair.reference, '--current', pair.clean]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/25 checks: 25 passed, 0 warned, 0 failed, 0 not evaluated/);
+    expect(r.out).toMatch(/34 checks: 34 passed, 0 warned, 0 failed, 0 not evaluated/);
   }, 120_000);
 
   it('reports attribution drift as not evaluated, never as a pass, and exits 1', async () => {
@@ -143,7 +146,7 @@ describe('lantern check', () => {
         /no such file/,
       ],
       [['check', '--preset'], /--preset needs --reference/],
-      [['check', '--preset', '--reference', pair.reference, '--current', pair.clean], /does not take --current/],
+      [['check', '--preset', '--reference', pair.reference, '--suite', suitePath], /does not take --suite/],
       [['check', '--bogus'], /Unknown option/],
     ];
     for (const [argv, message] of cases) {
@@ -153,6 +156,36 @@ describe('lantern check', () => {
       expect(r.err, argv.join(' ')).toMatch(message);
     }
   }, 120_000);
+});
+
+describe('lantern check --preset from the files of a deployment', () => {
+  it('infers the setup as the app does: the label of the labels file is the label, the join id is named, no check reads them as inputs', async () => {
+    const files = plantedScenario('flights-late').files;
+    const path = (role: string) => plantedPath('flights-late', files.find((f) => f.role === role)!.file);
+    const out = join(dir, 'flights.json');
+    const r = await run([
+      'check',
+      '--preset',
+      '--reference',
+      path('reference'),
+      '--current',
+      path('current'),
+      '--labels',
+      path('labels'),
+      '--out',
+      out,
+    ]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const suite = JSON.parse(readFileSync(out, 'utf8'));
+    expect(suite.settings).toMatchObject({ label: 'was_late', score: 'p_late', id: 'flight_id' });
+    const reads = (c: Record<string, unknown>) => [c['column'], c['segment'], ...((c['segments'] as string[]) ?? [])];
+    for (const c of suite.checks)
+      for (const col of ['was_late', 'p_late', 'flagged', 'flight_id']) expect(reads(c), c.id).not.toContain(col);
+    expect(suite.checks.map((c: { id: string }) => c.id)).toEqual(
+      expect.arrayContaining(['performance:roc_auc', 'performance-by-segment:origin', 'segment-drift:distance_mi']),
+    );
+  }, 240_000);
 });
 
 describe('lantern check with a model', () => {

@@ -93,6 +93,8 @@ describe('lantern metrics', () => {
     [['metrics', '--data', fixturePath('log.csv'), '--task', 'ranking'], /--task/],
     [['metrics', '--data', fixturePath('log.csv'), '--wat'], /Unknown option/],
     [['metrics', '--data', fixturePath('missing.csv')], /no such file/],
+    // The core states the problem; the CLI adds the flag that fixes it (the app says where to click instead).
+    [['metrics', '--data', fixturePath('predictions.csv')], /No label column was found.*--label.*--labels/],
     [['slices', '--data', fixturePath('slices.csv'), '--max-depth', '4'], /--max-depth/],
     [['slices', '--data', fixturePath('slices.csv'), '--metric', 'squared_error'], /regression/],
     [['slices', '--data', fixturePath('slices.csv'), '--metric', 'auc'], /--metric must be/],

@@ -79,13 +79,23 @@ describe('the drift view', () => {
     await page.getByTestId('min-support').fill('');
     await page.getByTestId('min-support').press('Tab');
     await expect.poll(() => overTime.locator('figcaption').textContent()).not.toContain('Grey');
-    await page.getByTestId('drift-segments').waitFor({ timeout: 60_000 });
-    const first = page.getByTestId('segment-row').first();
-    // The breakdown fills in as its per-window statistics arrive: wait for the settled values.
-    await expect.poll(() => first.textContent(), { timeout: 60_000 }).toContain('region = north');
+    // The segment x window breakdown, over every column that can segment: north in the planted weeks is the most distant.
+    await page.getByTestId('drift-breakdown').waitFor({ timeout: 60_000 });
+    const first = page.getByTestId('breakdown-row').first();
+    expect(await first.getAttribute('data-segment')).toBe('region=north');
+    // Its worst cell is a week of the drift (each from 2026-09-28 on), or the run from it.
+    expect(await first.locator('td').nth(1).textContent()).toMatch(/^(from 2026-09-28|2026-09-28 to|2026-10-05 to|2026-10-12 to)/);
+    // Opening north over the whole log gives the segment's own distributions, with scipy's number.
+    await page.getByTestId('breakdown-column').selectOption('region');
+    await page.getByTestId('breakdown-every').check();
+    const whole = page.locator('[data-testid=breakdown-row][data-segment="region=north"]').filter({ hasText: 'whole log' });
+    await whole.getByTestId('breakdown-open').click();
     const north = fx.segments.find((s: { value: string }) => s.value === 'north');
-    await expect.poll(() => first.locator('td').nth(1).textContent(), { timeout: 60_000 }).toBe(formatStat(north.wasserstein_normed));
-    await expect.poll(() => first.locator('td').nth(4).textContent(), { timeout: 60_000 }).toBe('2026-09-28, 2026-10-05, 2026-10-12');
+    await expect
+      .poll(() => page.getByTestId('drift-place-score').textContent(), { timeout: 60_000 })
+      .toBe(formatStat(north.wasserstein_normed));
+    expect(await page.getByTestId('drift-place-segment').textContent()).toBe('region = north');
+    await page.getByRole('button', { name: 'Back to all rows' }).click();
     // Changing the method of the column recomputes it: KS's p-value as scipy gives it, with the large-sample warning.
     await page.getByTestId('column-method-select').selectOption('ks');
     expect(await page.getByTestId('column-threshold').inputValue()).toBe('0.05');

@@ -29,8 +29,10 @@ async function dropAndSave(page: Page, paths: string[], datasets: number): Promi
 
 /** What the user sees of the workspace: dataset list, the selected card, its column summaries, notes. */
 async function visibleState(page: Page) {
-  await expect.poll(() => page.getByTestId('column-row').first().locator('td').nth(3).textContent(), LONG).toMatch(/%/);
+  await expect.poll(() => page.getByTestId('column-row').first().locator('td').nth(4).textContent(), LONG).toMatch(/%/);
   await expect.poll(() => page.getByTestId('columns-table').textContent(), LONG).not.toContain('summarising');
+  // Each role's reason comes with the setup, inferred again once the datasets are back.
+  await expect.poll(() => page.getByTestId('columns-table').textContent(), LONG).not.toContain('reading the files');
   await expect.poll(() => page.getByTestId('preview').textContent(), LONG).toMatch(/\d/);
   return {
     datasets: await page.getByTestId('dataset-item').allTextContents(),

@@ -62,6 +62,23 @@ describe('the engine scheduler (real DuckDB)', () => {
     expect(scheduler.active).toBe(0);
   });
 
+  it('starts a new run for a caller who comes while the last caller of the same key is leaving', async () => {
+    const scheduler = new Scheduler(await testDb());
+    let runs = 0;
+    const work = async ({ db }: { db: { query: (sql: string) => Promise<unknown[]> } }) => {
+      runs++;
+      await db.query(runs === 1 ? LONG : 'SELECT 1 AS x');
+      return runs;
+    };
+    const first = outcome(scheduler.run(ctx('first'), work, { key: 'same' }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The page cancels a run and asks for the same one again at once (the same setup investigated again).
+    scheduler.cancel('first');
+    const second = outcome(scheduler.run(ctx('second'), work, { key: 'same' }));
+    expect(await first).toEqual({ error: 'cancelled' });
+    expect(await second).toEqual({ value: 2 });
+  });
+
   it('lets a user job pass a background job: the background query is interrupted, run again, and exact', async () => {
     const scheduler = new Scheduler(await testDb());
     const finished: string[] = [];

@@ -26,6 +26,7 @@ export interface PlantedScenario {
   score?: string | null;
   prediction?: string | null;
   roles: Record<string, string>;
+  features: string[];
 }
 
 export interface PlantedBug {

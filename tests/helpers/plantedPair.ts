@@ -5,7 +5,7 @@
  *
  * Planted in `current` (and only there): f_drift shifted by half a standard deviation; 5% of f_missing
  * NULL; 3% of f_range just above the reference maximum; 1% of cat_new a category the reference never
- * had; 3% duplicated rows; 30% of labels flipped (a performance drop). `clean` is a fresh sample of the
+ * had; 3% duplicated rows; 30% of labels flipped (a performance drop, in every segment). `clean` is a fresh sample of the
  * reference's distribution with none of these.
  */
 import { writeFileSync } from 'node:fs';
@@ -21,6 +21,11 @@ export const PLANTED_FAILS = [
   'performance:accuracy',
   'performance:f1',
   'performance:roc_auc',
+  'performance:log_loss',
+  // Labels flipped everywhere: every segment is worse than its reference too. (f_drift drifts alike in
+  // every segment, which is no segment drift.)
+  'performance-by-segment:cat_stable',
+  'performance-by-segment:cat_new',
 ];
 
 function rng(seed: number) {

@@ -82,6 +82,6 @@ describe('the workspace root', () => {
     expect([workspace.drift.reference?.name, workspace.drift.current?.name]).toEqual(['training.csv', 'production.csv']);
     workspace.checks.sources = { reference: workspace.drift.reference!, current: workspace.drift.current! };
     await workspace.checks.generatePreset();
-    expect(calls.find((c) => c.method === 'checksPreset')?.args).toEqual(['ds_2', 'Preset from training.csv', false]);
+    expect(calls.find((c) => c.method === 'checksPreset')?.args).toEqual(['ds_2', 'Preset from training.csv', false, undefined]);
   });
 });

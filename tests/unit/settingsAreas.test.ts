@@ -41,7 +41,10 @@ function driftHolder(): DriftHolder & { calls: string[] } {
     report: null,
     quality: null,
     overTime: null,
-    segments: null,
+    userPicked: false,
+    breakdown: null,
+    focus: null,
+    place: null,
     error: null,
     cancel: () => void calls.push('cancel'),
     run: async () => {
@@ -67,6 +70,7 @@ describe('drift settings', () => {
       windowChoice: 'chunks',
       chunks: 9,
       selectedColumn: 'amount',
+      userPicked: true,
       report: { columns: [] },
     });
     return h;
@@ -83,6 +87,7 @@ describe('drift settings', () => {
       windows: { unit: 'chunks', chunks: 9 },
       column: 'amount',
       compared: true,
+      picked: true,
     });
     const h = driftHolder();
     driftArea.apply(h, driftArea.schema.parse(saved), byTable);
@@ -118,6 +123,7 @@ describe('drift settings', () => {
       windows: { unit: 'week', chunks: 6 },
       column: null,
       compared: false,
+      picked: false,
     });
   });
 

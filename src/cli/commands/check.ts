@@ -1,11 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { nodeParquet } from '../../engine/node';
+import type { DataSource } from '../../lib/db';
 import { LanternError } from '../../lib/errors';
 import { loadDataset } from '../../lib/ingest';
 import { evaluateSuite, num, type SuiteResult } from '../../lib/checks/evaluate';
 import { computeCheckInputs } from '../../lib/checks/inputs';
 import { junitXml } from '../../lib/checks/junit';
-import { presetFromReference } from '../../lib/checks/preset';
+import { presetFromSetup } from '../../lib/checks/preset';
+import { inferSetup } from '../../lib/setup/infer';
 import { serializeSuite } from '../../lib/checks/suite';
 import { parseCommandArgs } from '../args';
 import type { CliIo } from '../io';
@@ -14,7 +16,7 @@ import { openCommandDb, openInput } from '../engine';
 
 export const usage =
   'Usage: lantern check --suite <suite.json> --reference <file> --current <file> [--labels <file>] [--model <file>] [--json] [--junit <out.xml>]\n' +
-  '       lantern check --preset --reference <file> [--model <file>] [--out <suite.json>]';
+  '       lantern check --preset --reference <file> [--current <file>] [--labels <file>] [--model <file>] [--out <suite.json>]';
 
 async function writeOut(path: string, text: string): Promise<void> {
   try {
@@ -43,15 +45,28 @@ export function checkJson(result: SuiteResult): string {
   return JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
 }
 
-async function preset(values: { reference?: string; model?: string; out?: string }, io: CliIo): Promise<number> {
+/**
+ * The preset from the files' setup, inferred as the app infers it (src/lib/setup): the flags say which file
+ * is which, the structure says which column is the label, the score and the id. With the log and its
+ * labels, a label the training data names unlike a label (was_late, delayed) is still the label.
+ */
+async function preset(
+  values: { reference?: string; current?: string; labels?: string; model?: string; out?: string },
+  io: CliIo,
+): Promise<number> {
   if (!values.reference) throw new LanternError('usage', `--preset needs --reference.\n${usage}`);
-  const db = await openCommandDb();
-  const source = await openInput(db, values.reference);
+  const parts = (['reference', 'current', 'labels'] as const).filter((p) => values[p] !== undefined);
   if (values.model) await readModelFile(values.model);
-  await loadDataset(db, nodeParquet, source, { table: 'reference' });
-  const text = serializeSuite(
-    await presetFromReference(db, 'reference', { model: Boolean(values.model), name: `Preset from ${source.name}` }),
+  const db = await openCommandDb();
+  const sources: DataSource[] = [];
+  for (const p of parts) sources.push(await openInput(db, values[p]!));
+  for (const [i, part] of parts.entries()) await loadDataset(db, nodeParquet, sources[i]!, { table: part });
+  const setup = await inferSetup(
+    db,
+    parts.map((p, i) => ({ table: p, name: sources[i]!.name })),
+    { hints: Object.fromEntries(parts.map((p) => [p, p])) },
   );
+  const text = serializeSuite(await presetFromSetup(db, setup, { model: Boolean(values.model), name: `Preset from ${sources[0]!.name}` }));
   if (values.out) await writeOut(values.out, text);
   else io.out(text);
   return 0;
@@ -65,7 +80,7 @@ export async function check(argv: string[], io: CliIo): Promise<number> {
   );
   if (positionals.length) throw new LanternError('usage', `Unexpected argument "${positionals[0]}".\n${usage}`);
   if (values.preset) {
-    for (const flag of ['suite', 'current', 'labels', 'json', 'junit'] as const)
+    for (const flag of ['suite', 'json', 'junit'] as const)
       if (values[flag] !== undefined) throw new LanternError('usage', `--preset does not take --${flag}.\n${usage}`);
     return preset(values, io);
   }

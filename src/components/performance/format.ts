@@ -1,14 +1,14 @@
 import type { MetricValue } from '../../lib/metrics/value';
 
-/** Metric values as the cards and tables show them: 4 decimals, undefined spelled out. */
+/** Metric values as the cards and tables show them: 4 decimals; no value is "—" (its reason goes next to it). */
 export function formatMetric(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return 'undefined';
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   if (Math.abs(v) >= 1000) return v.toFixed(1);
   return v.toFixed(4);
 }
 
 export function metricText(m: MetricValue | undefined): string {
-  return m && m.defined ? formatMetric(m.value) : 'undefined';
+  return m && m.defined ? formatMetric(m.value) : '—';
 }
 
 export function metricNumber(m: MetricValue | undefined): number | null {

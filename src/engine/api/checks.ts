@@ -1,6 +1,7 @@
 import { evaluateSuite, type SuiteResult } from '../../lib/checks/evaluate';
 import { computeCheckInputs, type CheckTables } from '../../lib/checks/inputs';
-import { presetFromReference } from '../../lib/checks/preset';
+import { presetFromReference, presetFromSetup } from '../../lib/checks/preset';
+import type { Setup } from '../../lib/setup/types';
 import { parseModel } from '../../lib/model/load';
 import type { Suite } from '../../lib/checks/suite';
 import { buildReportData, type ReportData } from '../../lib/report/reportData';
@@ -17,9 +18,16 @@ export interface ChecksRun {
 /** Check suites over loaded tables: the preset from a reference, and a run of a suite with everything the overview shows. */
 export function checksApi(scheduler: Scheduler) {
   return {
-    /** `model`: a model is loaded, so the preset checks attribution drift too. */
-    checksPreset(ctx: CallContext, reference: string, name?: string, model = false): Promise<Suite> {
-      return scheduler.run(ctx, ({ db, signal }) => presetFromReference(db, reference, { signal, model, ...(name ? { name } : {}) }));
+    /**
+     * `model`: a model is loaded, so the preset checks attribution drift too. `setup`: the workspace's setup
+     * for this reference, whose roles and outputs the preset is built from (else roles by name).
+     */
+    checksPreset(ctx: CallContext, reference: string, name?: string, model = false, setup?: Setup): Promise<Suite> {
+      return scheduler.run(ctx, ({ db, signal }) =>
+        setup && setup.reference === reference
+          ? presetFromSetup(db, setup, { signal, model, ...(name ? { name } : {}) })
+          : presetFromReference(db, reference, { signal, model, ...(name ? { name } : {}) }),
+      );
     },
 
     runChecks(

@@ -2,13 +2,26 @@ import { driftOverTime, timeWindows, type ColumnTest, type WindowDrift, type Win
 import { dataQuality, type QualityReport } from '../../lib/drift/quality';
 import { driftReport, type DriftOptions, type DriftReport } from '../../lib/drift/report';
 import { driftBySegment, type SegmentDrift } from '../../lib/drift/segments';
+import { driftBreakdown, type DriftBreakdown } from '../../lib/drift/breakdown';
+import { driftInPlace, type Place, type PlaceDrift } from '../../lib/drift/place';
+import { minimumSupport } from '../../lib/findings/windows';
+import type { RoleMap } from '../../lib/roles';
 import { splitByTime } from '../../lib/drift/split';
 import type { DriftTables } from '../../lib/drift/sql';
-import { describeTable } from '../../lib/schema';
+import { countRows, describeTable } from '../../lib/schema';
 import type { NumericalBatchRunner } from '../../lib/drift/numericalBatch';
 import { callKey, type CallContext, type Scheduler } from '../scheduler';
 
-export type { DriftReport, WindowDrift, SegmentDrift, QualityReport, WindowSpec, ColumnTest };
+export type { DriftReport, WindowDrift, SegmentDrift, QualityReport, WindowSpec, ColumnTest, DriftBreakdown, Place, PlaceDrift };
+
+/** What the segment x window breakdown of a column is computed with. */
+export interface BreakdownRequest {
+  /** Roles of the log's columns: ids, times and model outputs never segment. */
+  roles: RoleMap;
+  time?: { timestamp: string; spec: WindowSpec } | undefined;
+  /** Cells with fewer rows are too small (default: the investigation's minimum support for the log's size). */
+  minSupport?: number | null | undefined;
+}
 export type DriftRequest = Omit<DriftOptions, 'signal' | 'onProgress' | 'batchValues' | 'runNumericalBatch'>;
 
 const tablesOf = (t: DriftTables) => [t.reference, t.current];
@@ -55,6 +68,37 @@ export function driftApi(scheduler: Scheduler, runNumericalBatch?: NumericalBatc
           return driftBySegment(db, t, column, segments, { signal, ...(windows ? { windows, topWithTime: 3 } : {}) });
         },
         cached('driftBySegment', t, column, segments, time ?? null),
+      );
+    },
+
+    /**
+     * Where a column drifts: every segment of every column that can segment the rows, per window, from each
+     * window on and over the whole log, against the segment in the reference; small cells are not ranked.
+     */
+    driftBreakdown(ctx: CallContext, t: DriftTables, column: ColumnTest, request: BreakdownRequest): Promise<DriftBreakdown> {
+      return scheduler.run(
+        ctx,
+        async ({ db, signal }) => {
+          const windows = request.time ? await timeWindows(db, t.current, request.time.timestamp, request.time.spec, signal) : undefined;
+          const minSupport = request.minSupport ?? minimumSupport(await countRows(db, t.current));
+          return driftBreakdown(db, t, column, { roles: request.roles, minSupport, signal, ...(windows ? { windows } : {}) });
+        },
+        cached('driftBreakdown', t, column.name, column.kind, request),
+      );
+    },
+
+    /** A column's drift in one place (a segment, a window of the log): the segment's own distributions. */
+    driftInPlace(ctx: CallContext, t: DriftTables, column: ColumnTest, place: Place, timestamp?: string | null): Promise<PlaceDrift> {
+      return scheduler.run(
+        ctx,
+        async ({ db, signal }) => {
+          const side = async (table: string) => {
+            const columns = await describeTable(db, table);
+            return { columns, timestamp: columns.find((c) => c.name === timestamp) };
+          };
+          return driftInPlace(db, t, column, place, { reference: await side(t.reference), current: await side(t.current) }, signal);
+        },
+        cached('driftInPlace', t, column, place, timestamp ?? null),
       );
     },
 

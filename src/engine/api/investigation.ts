@@ -15,6 +15,12 @@ export interface InvestigationProgress {
   total: number;
 }
 
+/** What the user may set about an investigation. */
+export interface InvestigationSettings {
+  /** Segment x window cells with fewer rows are too small: never ranked (default: chosen from the log's size). */
+  minSupport?: number | null | undefined;
+}
+
 /**
  * Which dataset is what and which column holds what (the setup), and the investigation over it: the ranked
  * findings the Overview shows. Both are kept per inputs, so going back to the Overview costs nothing.
@@ -34,6 +40,7 @@ export function investigationApi(scheduler: Scheduler, search?: SliceSearcher) {
       setup: Setup,
       model?: { bytes: Uint8Array; name: string },
       onProgress?: (p: InvestigationProgress) => void,
+      options: InvestigationSettings = {},
     ): Promise<Investigation> {
       const tables = setup.datasets.map((d) => d.table);
       return scheduler.run(
@@ -45,10 +52,15 @@ export function investigationApi(scheduler: Scheduler, search?: SliceSearcher) {
             {
               ...(search ? { search } : {}),
               out: `__investigation_${ctx.jobId.replace(/\W/g, '_')}`,
+              ...(options.minSupport ? { minSupport: options.minSupport } : {}),
               onProgress: (step, done, total) => void onProgress?.({ step, done, total }),
             },
           ),
-        { key: callKey('investigate', setup, model ? [model.name, model.bytes.length] : null), cache: true, tables },
+        {
+          key: callKey('investigate', setup, model ? [model.name, model.bytes.length] : null, options.minSupport ?? null),
+          cache: true,
+          tables,
+        },
       );
     },
   };

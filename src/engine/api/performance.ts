@@ -9,14 +9,16 @@ import {
   type PerformanceInput,
   type PerformanceSession,
   type PerformanceSummary,
+  type PlacePerformance,
   type SliceFindings,
   type SliceProgress,
   type SliceSearchOptions,
 } from '../../lib/usecases/performance';
 import { LanternError } from '../../lib/errors';
+import type { Place } from '../../lib/drift/place';
 import type { CallContext, Scheduler } from '../scheduler';
 
-export type { PerformanceSummary, OverTime, SliceFindings, SliceProgress };
+export type { PerformanceSummary, OverTime, SliceFindings, SliceProgress, PlacePerformance };
 
 /**
  * Performance sessions (src/lib/usecases/performance.ts) kept in the worker between calls. Each session
@@ -96,6 +98,11 @@ export function performanceApi(scheduler: Scheduler, search?: SliceSearcher) {
       onProgress?: (progress: SliceProgress) => void,
     ): Promise<SliceFindings> {
       return scheduler.run(ctx, (run) => session(id).findSlices(run, options, (p) => void onProgress?.(p), search));
+    },
+
+    /** The model in a finding's place (segment and window) against the rest, the reference and over time. */
+    placePerformance(ctx: CallContext, id: string, place: Place, threshold: number): Promise<PlacePerformance> {
+      return scheduler.run(ctx, (run) => session(id).placePerformance(run, place, threshold));
     },
 
     heatmap(ctx: CallContext, id: string, x: string, y: string, metric: string, threshold: number): Promise<HeatmapCell[]> {

@@ -4,8 +4,7 @@
  */
 import { isPValueMethod } from '../drift/methods';
 import { attributionDrift } from './attribution';
-import { isUnavailable, type CheckInputs } from './inputs';
-import { sliceKey } from './inputs';
+import { isUnavailable, segmentDriftKey, sliceKey, type CheckInputs } from './inputs';
 import type { Check, CheckKind, Suite } from './suite';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'not-evaluated';
@@ -57,6 +56,8 @@ const DEFAULT_TITLES: Record<CheckKind, (c: Check) => string> = {
   'metric-vs-reference': (c) => `${(c as { metric: string }).metric} within the reference's range`,
   slices: () => 'No slice much worse than overall',
   'attribution-drift': (c) => `Attribution drift${(c as { feature?: string }).feature ? ` of ${(c as { feature?: string }).feature}` : ''}`,
+  'segment-drift': (c) => `No segment where ${(c as { column: string }).column} drifts apart`,
+  'metric-by-segment': (c) => `${(c as { metric: string }).metric} in every ${(c as { segment: string }).segment} against the reference`,
 };
 
 const VIEW: Record<CheckKind, DetailView> = {
@@ -71,6 +72,17 @@ const VIEW: Record<CheckKind, DetailView> = {
   'metric-vs-reference': 'performance',
   slices: 'performance',
   'attribution-drift': 'explain',
+  'segment-drift': 'drift',
+  'metric-by-segment': 'performance',
+};
+
+/** Metrics that are better when lower: a segment is worse when they grow. */
+const LOWER_IS_BETTER = new Set(['log_loss', 'brier', 'fpr', 'fnr', 'mae', 'rmse', 'mape', 'max_error', 'mean_error']);
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length === 0 ? 0 : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
 type Verdict = Pick<CheckResult, 'status' | 'value' | 'threshold' | 'message'>;
@@ -228,13 +240,69 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
         message: `worst slice ${worst.label} (n=${worst.n}): ${s.error} ${num(worst.error)} vs overall ${num(s.overall)} (+${num(worst.difference)})${bad > 1 ? `; ${bad} slices beyond the threshold` : ''}`,
       };
     }
+    case 'segment-drift': {
+      const threshold = `Jensen-Shannon < ${num(c.max)}, or < ${num(c.ratio)} x the median segment's`;
+      const b = inputs.segmentDrift?.[segmentDriftKey(c)];
+      if (!b) return notEvaluated('segment drift was not computed', threshold);
+      if (isUnavailable(b)) return notEvaluated(b.unavailable, threshold);
+      const cells = b.ranked.filter((x) => x.span === 'all');
+      if (cells.length < 2)
+        return notEvaluated(`fewer than two segments of at least ${c.minRows} rows on both sides (${b.tooSmall} too small)`, threshold);
+      const typical = Math.max(median(cells.map((x) => x.distance)), 1e-9);
+      const worst = cells[0]!;
+      const ratio = worst.distance / typical;
+      const over = cells.filter((x) => x.distance >= c.max && x.distance / typical >= c.ratio).length;
+      const status =
+        worst.distance >= c.max && ratio >= c.ratio
+          ? 'fail'
+          : c.warn !== undefined && worst.distance >= c.max && ratio >= c.warn
+            ? 'warn'
+            : 'pass';
+      const mean =
+        worst.mean && worst.mean.reference !== null && worst.mean.current !== null
+          ? `; mean ${num(worst.mean.reference)} -> ${num(worst.mean.current)}`
+          : '';
+      const missing =
+        worst.missing.current - worst.missing.reference >= 0.01
+          ? `; missing ${pct(worst.missing.reference)} -> ${pct(worst.missing.current)}`
+          : '';
+      return {
+        status,
+        value: worst.distance,
+        threshold,
+        message: `most in ${worst.label}: Jensen-Shannon ${num(worst.distance)} over ${worst.rows} rows (${num(ratio)} x the median segment's ${num(typical)})${mean}${missing}${over > 1 ? `; ${over} segments beyond the threshold` : ''}`,
+      };
+    }
+    case 'metric-by-segment': {
+      const threshold = `no segment worse than its reference by more than ${pct(c.tolerance)}`;
+      const m = inputs.segmentMetrics?.[`${c.metric}|${c.segment}`];
+      if (!m) return notEvaluated('performance by segment was not computed', threshold);
+      if (isUnavailable(m)) return notEvaluated(m.unavailable, threshold);
+      const lower = LOWER_IS_BETTER.has(c.metric);
+      const judged = m.values
+        .filter(
+          (v) => v.nCurrent >= c.minRows && v.nReference >= c.minRows && v.current !== null && v.reference !== null && v.reference !== 0,
+        )
+        .map((v) => {
+          const cur = c.metric === 'mean_error' ? Math.abs(v.current!) : v.current!;
+          const ref = c.metric === 'mean_error' ? Math.abs(v.reference!) : v.reference!;
+          return { ...v, worse: (lower ? cur - ref : ref - cur) / Math.abs(ref) };
+        })
+        .sort((a, b) => b.worse - a.worse);
+      if (judged.length === 0) return notEvaluated(`no segment of ${c.segment} has ${c.minRows} labelled rows on both sides`, threshold);
+      const worst = judged[0]!;
+      const status = worst.worse > c.tolerance ? 'fail' : c.warn !== undefined && worst.worse > c.warn ? 'warn' : 'pass';
+      const over = judged.filter((v) => v.worse > c.tolerance).length;
+      return {
+        status,
+        value: worst.current,
+        threshold,
+        message: `worst ${c.segment} = ${worst.value}: ${c.metric} ${num(worst.current!)} vs reference ${num(worst.reference!)} (${worst.worse >= 0 ? 'worse' : 'better'} by ${pct(Math.abs(worst.worse))}, ${worst.nCurrent} labelled rows)${over > 1 ? `; ${over} segments beyond the tolerance` : ''}`,
+      };
+    }
     case 'attribution-drift': {
       const a = inputs.attribution;
-      if (!a)
-        return notEvaluated(
-          inputs.model ? 'attribution was not computed' : 'needs a model (--model, or a model file dropped in the app)',
-          `<= ${pct(c.max)}`,
-        );
+      if (!a) return notEvaluated(inputs.model ? 'attribution was not computed' : 'needs a model file', `<= ${pct(c.max)}`);
       if (isUnavailable(a)) return notEvaluated(a.unavailable, `<= ${pct(c.max)}`);
       const value = attributionDrift(a, c.feature);
       if (value === null)
@@ -256,7 +324,14 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
 
 export function evaluateSuite(suite: Suite, inputs: CheckInputs): SuiteResult {
   const results = suite.checks.map((c): CheckResult => {
-    const column = 'column' in c ? (c.column as string) : c.kind === 'attribution-drift' ? (c.feature ?? null) : null;
+    const column =
+      'column' in c
+        ? (c.column as string)
+        : c.kind === 'attribution-drift'
+          ? (c.feature ?? null)
+          : c.kind === 'metric-by-segment'
+            ? c.segment
+            : null;
     return { id: c.id, kind: c.kind, title: c.title ?? DEFAULT_TITLES[c.kind](c), column, view: VIEW[c.kind], ...judge(c, inputs) };
   });
   const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, 'not-evaluated': 0 };

@@ -7,8 +7,9 @@ import type { Db } from '../db';
 import { LanternError, throwIfAborted } from '../errors';
 import { dataQuality, type QualityReport } from '../drift/quality';
 import { driftReport, type ColumnSetting, type DriftReport } from '../drift/report';
-import { compareSchemas, type SchemaDiff } from '../drift/schemaDiff';
-import { flatMetrics, overallPerformance } from '../metrics/performance';
+import { compareSchemas, driftKindOf, type SchemaDiff } from '../drift/schemaDiff';
+import { driftBreakdown, type DriftBreakdown } from '../drift/breakdown';
+import { flatMetrics, metricsByGroup, overallPerformance } from '../metrics/performance';
 import { preparePerformance } from '../metrics/setup';
 import type { PerfSpec, Task } from '../metrics/spec';
 import { sliceDimensions } from '../slices/dimensions';
@@ -16,7 +17,8 @@ import { encodeRows } from '../slices/encode';
 import { defaultRowError, rowErrorSql, type RowErrorName } from '../slices/rowError';
 import { countRows, describeTable, type ColumnInfo } from '../schema';
 import type { DriftMethod } from '../drift/methods';
-import { inferRoles } from '../roles';
+import { inferRoles, type RoleMap } from '../roles';
+import { ident, sql } from '../sql';
 import type { TreeEnsemble } from '../model/ensemble';
 import { attributionInputs, type AttributionInputs } from './attribution';
 import type { Check, Suite, SuiteSettings } from './suite';
@@ -43,6 +45,15 @@ export interface PerformanceInputs {
   reference: Record<string, number | null> | Unavailable;
   labelled: number;
   predictions: number;
+  /** The reference as a spec over the same columns, when it has them (the baseline of segment metrics). */
+  referenceSpec?: PerfSpec;
+}
+
+/** One metric per value of a segmenting column, on the labelled log and on the reference. */
+export interface SegmentMetrics {
+  metric: string;
+  segment: string;
+  values: { value: string; current: number | null; reference: number | null; nCurrent: number; nReference: number }[];
 }
 
 export interface SliceInputs extends WorstSlices {
@@ -62,6 +73,10 @@ export interface CheckInputs {
   performance?: PerformanceInputs | Unavailable;
   /** Keyed by sliceKey(check). */
   slices: Record<string, SliceInputs | Unavailable>;
+  /** Keyed by segmentDriftKey(check): the column's drift per segment over the whole log. */
+  segmentDrift?: Record<string, DriftBreakdown | Unavailable>;
+  /** Keyed by `${metric}|${segment}`. */
+  segmentMetrics?: Record<string, SegmentMetrics | Unavailable>;
   /** Whether a model file was given (attribution drift needs one). */
   model: boolean;
   attribution?: AttributionInputs | Unavailable;
@@ -80,9 +95,12 @@ export function sliceKey(c: { error?: RowErrorName | undefined; maxDepth?: numbe
   return `${c.error ?? 'default'}|${c.maxDepth ?? 2}|${c.minRows}`;
 }
 
+export const segmentDriftKey = (c: { column: string; segments?: string[] | undefined; minRows: number }) =>
+  `${c.column}|${(c.segments ?? []).join(',')}|${c.minRows}`;
+
 const DRIFT_KINDS = new Set<Check['kind']>(['drift-column', 'drift-share']);
 const QUALITY_KINDS = new Set<Check['kind']>(['missing-share', 'unseen-categories', 'out-of-range', 'duplicate-rows']);
-const PERF_KINDS = new Set<Check['kind']>(['metric', 'metric-vs-reference', 'slices']);
+const PERF_KINDS = new Set<Check['kind']>(['metric', 'metric-vs-reference', 'slices', 'metric-by-segment']);
 
 function perColumnSettings(checks: readonly Check[]): Record<string, ColumnSetting> {
   const out: Record<string, ColumnSetting> = {};
@@ -128,14 +146,24 @@ async function performanceInputs(
   const needed = [spec.label, spec.score, spec.prediction].filter((x): x is string => Boolean(x));
   const absent = needed.filter((c) => !refColumns.some((r) => r.name === c));
   let reference: PerformanceInputs['reference'];
+  let referenceSpec: PerfSpec | undefined;
   if (absent.length) reference = { unavailable: `the reference has no column ${absent.map((c) => `"${c}"`).join(', ')}` };
   else {
     const refSpec: PerfSpec = { ...spec, table: t.reference, labelKind: refColumns.find((c) => c.name === spec.label)!.kind };
     delete refSpec.timestamp;
     if (spec.prediction) refSpec.predictionKind = refColumns.find((c) => c.name === spec.prediction)!.kind;
     reference = flatMetrics(spec.task, (await overallPerformance(db, refSpec, { pointOnly: true, signal })).metrics);
+    referenceSpec = refSpec;
   }
-  return { task: spec.task, spec, current, reference, labelled: setup.join.matched, predictions: setup.join.predictions };
+  return {
+    task: spec.task,
+    spec,
+    current,
+    reference,
+    labelled: setup.join.matched,
+    predictions: setup.join.predictions,
+    ...(referenceSpec ? { referenceSpec } : {}),
+  };
 }
 
 /** Worst slices of the labelled current data for one (error, depth, minimum size) choice. */
@@ -155,6 +183,51 @@ export async function sliceInputs(
   const maxDepth = (choice.maxDepth ?? 2) as 1 | 2;
   const encoded = await encodeRows(db, spec, dims, rowErrorSql(spec, error), { signal });
   return { ...worstSlices(encoded, dims, { minRows: choice.minRows, maxDepth }), error, maxDepth, minRows: choice.minRows };
+}
+
+/** A metric per value of a segmenting column, on both sides. */
+async function segmentMetrics(
+  db: Db,
+  perf: PerformanceInputs,
+  metric: string,
+  segment: string,
+  signal?: AbortSignal,
+): Promise<SegmentMetrics | Unavailable> {
+  if (!perf.referenceSpec) return { unavailable: 'the reference has no labels and model outputs to compare with' };
+  const key = [{ sql: sql`CAST(${ident(segment)} AS VARCHAR)`, as: 'value' }];
+  const side = async (spec: PerfSpec) => {
+    if (!(await describeTable(db, spec.table)).some((c) => c.name === segment)) return null;
+    const groups = await metricsByGroup(db, spec, key, { signal });
+    return new Map(
+      groups.map((g) => [String(g.key['value']), { n: g.metrics.n, value: flatMetrics(spec.task, g.metrics)[metric] ?? null }]),
+    );
+  };
+  const cur = await side(perf.spec);
+  const ref = await side(perf.referenceSpec);
+  if (!cur || !ref) return { unavailable: `column "${segment}" is not in ${cur ? 'the reference' : 'the current data'}` };
+  const values = [...cur.keys()]
+    .filter((v) => v !== 'null')
+    .map((value) => ({
+      value,
+      current: cur.get(value)!.value,
+      reference: ref.get(value)?.value ?? null,
+      nCurrent: cur.get(value)!.n,
+      nReference: ref.get(value)?.n ?? 0,
+    }));
+  return { metric, segment, values };
+}
+
+/** Roles of the log's columns for segmenting: what the suite names as label and outputs never segments. */
+function segmentingRoles(columns: ColumnInfo[], settings: SuiteSettings): RoleMap {
+  const roles = inferRoles(columns);
+  for (const [role, column] of [
+    ['label', settings.label],
+    ['score', settings.score],
+    ['prediction', settings.prediction],
+    ['id', settings.id],
+  ] as const)
+    if (column) roles[column] = role;
+  return roles;
 }
 
 export async function computeCheckInputs(db: Db, t: CheckTables, suite: Suite, options: ComputeOptions = {}): Promise<CheckInputs> {
@@ -194,6 +267,42 @@ export async function computeCheckInputs(db: Db, t: CheckTables, suite: Suite, o
     } catch (error) {
       if (error instanceof LanternError && error.code === 'feature-mismatch') inputs.attribution = { unavailable: error.message };
       else throw error;
+    }
+  }
+  for (const c of suite.checks) {
+    if (c.kind === 'segment-drift') {
+      inputs.segmentDrift ??= {};
+      const key = segmentDriftKey(c);
+      if (inputs.segmentDrift[key]) continue;
+      const column = referenceColumns.find((x) => x.name === c.column);
+      const kind = column ? driftKindOf(column) : null;
+      if (!column || !kind || !currentColumns.some((x) => x.name === c.column)) {
+        inputs.segmentDrift[key] = { unavailable: `column "${c.column}" is not in both datasets` };
+        continue;
+      }
+      progress('segment drift');
+      inputs.segmentDrift[key] = await driftBreakdown(
+        db,
+        t,
+        { name: c.column, kind },
+        {
+          roles: segmentingRoles(currentColumns, suite.settings ?? {}),
+          minSupport: c.minRows,
+          signal,
+          ...(c.segments ? { columns: c.segments } : {}),
+        },
+      );
+    }
+    if (c.kind === 'metric-by-segment') {
+      inputs.segmentMetrics ??= {};
+      const key = `${c.metric}|${c.segment}`;
+      if (inputs.segmentMetrics[key]) continue;
+      const perf = inputs.performance;
+      if (!perf || 'unavailable' in perf) inputs.segmentMetrics[key] = { unavailable: perf?.unavailable ?? 'needs labelled current data' };
+      else {
+        progress('performance by segment');
+        inputs.segmentMetrics[key] = await segmentMetrics(db, perf, c.metric, c.segment, signal);
+      }
     }
   }
   for (const c of suite.checks) {

@@ -12,7 +12,9 @@ import { flatMetrics, overallPerformance } from '../metrics/performance';
 import { preparePerformance } from '../metrics/setup';
 import type { Task } from '../metrics/spec';
 import { inferRoles, type ColumnRole, type RoleMap } from '../roles';
-import { describeTable } from '../schema';
+import { describeTable, type ColumnInfo } from '../schema';
+import type { Setup } from '../setup/types';
+import { ident, num, oneOf, select, sql, type Column } from '../sql';
 import { sliceInputs } from './inputs';
 import { SUITE_FORMAT, SUITE_VERSION, type Check, type Suite } from './suite';
 
@@ -35,6 +37,31 @@ export const PRESET_METRICS: Record<Task, string[]> = {
   regression: ['mae', 'rmse', 'r2'],
 };
 
+/**
+ * Segment drift: a segment whose distance to its reference is past the drift table's Jensen-Shannon
+ * threshold and 2.5 times the median segment's (2 warns). Relative, because a log from another season
+ * drifts in every segment a little; a feed broken in one place drifts there several times more.
+ */
+export const SEGMENT_DRIFT_MAX = 0.1;
+export const SEGMENT_DRIFT_RATIO = 2.5;
+export const SEGMENT_DRIFT_WARN = 2;
+/** Performance by segment: worse than the same segment of the reference by 25% fails, 15% warns. */
+export const SEGMENT_PERFORMANCE_TOLERANCE = 0.25;
+export const SEGMENT_PERFORMANCE_WARN = 0.15;
+/** The metric judged per segment: one that is stable on a few hundred rows. */
+export const SEGMENT_METRIC: Record<Task, (scored: boolean) => string> = {
+  binary: (scored) => (scored ? 'log_loss' : 'accuracy'),
+  multiclass: () => 'accuracy',
+  regression: () => 'mae',
+};
+/**
+ * Columns that segment the rows in the preset: text or yes/no columns whose values repeat (30 values at
+ * most, or a hundred rows a value on average: airports, regions, channels; never ids or free text). The
+ * most frequent 30 values are the segments.
+ */
+export const SEGMENT_MAX_VALUES = 30;
+export const SEGMENT_ROWS_PER_VALUE = 100;
+
 /** Attribution drift (share of total mean |SHAP| that moved, summed over features). */
 export const ATTRIBUTION_FAIL = 0.2;
 export const ATTRIBUTION_WARN = 0.1;
@@ -44,7 +71,10 @@ const SCHEMA_ROLES: ReadonlySet<ColumnRole> = new Set(['feature', 'segment', 'sc
 
 export interface PresetOptions {
   name?: string;
+  /** Roles of the reference's columns (from the setup); inferred from names when left out. */
   roles?: RoleMap;
+  /** The columns the performance checks use (the setup's); inferred as the performance analysis does when left out. */
+  outputs?: { label?: string | undefined; score?: string | undefined; prediction?: string | undefined; id?: string | undefined };
   /** A model will be given when the suite runs: add attribution drift. */
   model?: boolean;
   signal?: AbortSignal;
@@ -53,6 +83,38 @@ export interface PresetOptions {
 const round = (x: number) => Number(x.toPrecision(6));
 /** Ids safe in JUnit names and URLs: the column name is kept readable, other characters become '_'. */
 const idOf = (kind: string, column?: string) => (column === undefined ? kind : `${kind}:${column.replace(/[^\w.-]+/g, '_')}`);
+
+/** Text and yes/no columns of the reference with a few values: what segments the rows in the checks. */
+async function segmentColumns(db: Db, reference: string, candidates: ColumnInfo[], signal?: AbortSignal): Promise<string[]> {
+  const few = candidates.filter((c) => c.kind === 'string' || c.kind === 'boolean');
+  if (few.length === 0) return [];
+  const spec: Record<string, Column<number>> = Object.fromEntries(
+    few.map((c, i) => [`d${i}`, num(sql`count(DISTINCT ${ident(c.name)})::DOUBLE`, 0)]),
+  );
+  spec['rows'] = num(sql`count(*)::DOUBLE`, 0);
+  const r = await oneOf(db, select(spec, sql`FROM ${ident(reference)}`), { signal });
+  const most = Math.max(SEGMENT_MAX_VALUES, r['rows']! / SEGMENT_ROWS_PER_VALUE);
+  return few.filter((_, i) => r[`d${i}`]! >= 2 && r[`d${i}`]! <= most).map((c) => c.name);
+}
+
+/**
+ * The preset of a workspace's setup: the reference's roles as the setup inferred them (no check on the
+ * label, the score, the prediction or an id as if they were inputs), and the setup's label, outputs and
+ * join id for the performance checks.
+ */
+export function presetFromSetup(db: Db, setup: Setup, options: Omit<PresetOptions, 'roles' | 'outputs'> = {}): Promise<Suite> {
+  if (!setup.reference)
+    throw new LanternError('usage', 'The checks compare the log with the training data: there is no training data yet.');
+  const reference = setup.datasets.find((d) => d.table === setup.reference)!;
+  const roles: RoleMap = Object.fromEntries(Object.entries(reference.roles).map(([c, r]) => [c, r.role]));
+  const outputs = {
+    ...(setup.label ? { label: setup.label.column } : {}),
+    ...(setup.score && setup.score in roles ? { score: setup.score } : {}),
+    ...(setup.prediction && setup.prediction in roles ? { prediction: setup.prediction } : {}),
+    ...(setup.join ? { id: setup.join.log } : {}),
+  };
+  return presetFromReference(db, setup.reference, { ...options, roles, outputs, name: options.name ?? `Preset from ${reference.name}` });
+}
 
 export async function presetFromReference(db: Db, reference: string, options: PresetOptions = {}): Promise<Suite> {
   const { signal } = options;
@@ -88,6 +150,22 @@ export async function presetFromReference(db: Db, reference: string, options: Pr
     add({ id: idOf('drift', c.name), kind: 'drift-column', column: c.name });
   }
   if (checked.length) add({ id: 'drift-share', kind: 'drift-share', max: DEFAULT_DATASET_DRIFT_SHARE });
+  // Drift concentrated in one segment: what a feed broken for one airport or one region looks like.
+  const segments = await segmentColumns(db, reference, checked, signal);
+  const segmentRows = Math.max(100, Math.ceil(rows * 0.005));
+  if (segments.length)
+    for (const c of checked)
+      if (segments.some((s) => s !== c.name))
+        add({
+          id: idOf('segment-drift', c.name),
+          kind: 'segment-drift',
+          column: c.name,
+          segments: segments.filter((s) => s !== c.name),
+          max: SEGMENT_DRIFT_MAX,
+          ratio: SEGMENT_DRIFT_RATIO,
+          warn: SEGMENT_DRIFT_WARN,
+          minRows: segmentRows,
+        });
   const [dupRow] = await db.query(duplicateRowsSql(reference).count, { signal });
   const dupShare = rows ? Number(dupRow?.['n'] ?? 0) / rows : 0;
   add({
@@ -99,14 +177,23 @@ export async function presetFromReference(db: Db, reference: string, options: Pr
 
   const settings: Suite['settings'] = {};
   try {
-    const setup = await preparePerformance(db, { data: reference, out: '__preset_perf', signal });
+    const o = options.outputs ?? {};
+    const choices = {
+      ...(o.label ? { label: o.label } : {}),
+      ...(o.score ? { score: o.score } : {}),
+      ...(o.prediction ? { prediction: o.prediction } : {}),
+    };
+    const setup = await preparePerformance(db, { data: reference, out: '__preset_perf', choices, signal });
     const { spec } = setup;
     settings.label = spec.label;
     if (spec.score) settings.score = spec.score;
     if (spec.prediction) settings.prediction = spec.prediction;
+    if (o.id) settings.id = o.id;
     if (spec.positive !== undefined) settings.positive = spec.positive;
     const metrics = flatMetrics(spec.task, (await overallPerformance(db, spec, { pointOnly: true, signal })).metrics);
-    for (const m of PRESET_METRICS[spec.task])
+    // Log loss watches the calibration of a binary score, which accuracy and ROC AUC do not see.
+    const overall = [...PRESET_METRICS[spec.task], ...(spec.task === 'binary' && spec.score ? ['log_loss'] : [])];
+    for (const m of overall)
       if (metrics[m] !== null && metrics[m] !== undefined)
         add({
           id: idOf('performance', m),
@@ -136,6 +223,19 @@ export async function presetFromReference(db: Db, reference: string, options: Pr
       maxDifference: round(1.5 * refWorst + 0.25 * ref.overall),
       warn: round(refWorst + 0.125 * ref.overall),
     });
+    // The model in each segment against the same segment of the reference.
+    const metric = SEGMENT_METRIC[spec.task](Boolean(spec.score));
+    if (metrics[metric] !== null && metrics[metric] !== undefined)
+      for (const segment of segments)
+        add({
+          id: idOf('performance-by-segment', segment),
+          kind: 'metric-by-segment',
+          metric,
+          segment,
+          tolerance: SEGMENT_PERFORMANCE_TOLERANCE,
+          warn: SEGMENT_PERFORMANCE_WARN,
+          minRows: segmentRows,
+        });
   } catch (error) {
     // A reference without labels or model outputs gets no performance checks; anything else is a real error.
     if (!(error instanceof LanternError) || error.code === 'cancelled') throw error;

@@ -71,6 +71,37 @@ export const checkSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ ...base, kind: z.literal('attribution-drift'), feature: name.optional(), ...upper }).strict(),
+  z
+    .object({
+      ...base,
+      /**
+       * Drift of a column concentrated in a segment: in no segment (a value of one of `segments`, or of any
+       * column that can segment) is the Jensen-Shannon distance to the same segment of the reference at
+       * least `max` and at least `ratio` times the median segment's (a drift every segment shares is the
+       * column's drift, which drift-column checks). Segments of fewer than `minRows` rows are not judged.
+       */
+      kind: z.literal('segment-drift'),
+      column: name,
+      segments: z.array(name).optional(),
+      max: z.number().positive(),
+      ratio: z.number().positive(),
+      /** Warn at this ratio (below `ratio`). */
+      warn: z.number().positive().optional(),
+      minRows: z.number().int().positive(),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      /** In every segment of `segment` with `minRows` labelled rows on both sides, `metric` is no worse than in the reference's same segment by more than `tolerance` (relative). */
+      kind: z.literal('metric-by-segment'),
+      metric: z.enum(ALL_METRICS),
+      segment: name,
+      tolerance: z.number().positive(),
+      warn: z.number().positive().optional(),
+      minRows: z.number().int().positive(),
+    })
+    .strict(),
 ]);
 
 export const suiteSchema = z

@@ -70,7 +70,7 @@ export async function joinDelayedLabels(db: Db, input: LabelJoinInput, signal?: 
       conflictingLabelIds: 0,
     };
   }
-  if (!id) throw new LanternError('usage', 'Joining a separate label file needs the prediction id column (--id).');
+  if (!id) throw new LanternError('usage', 'Joining a separate label file needs the prediction id column, and none was found.', 'id');
   const l = ident(input.labels);
   const lid = ident(input.labelId ?? input.id!);
   const predCols = await describeTable(db, input.predictions);

@@ -19,6 +19,11 @@ export interface PerfChoices {
   task?: Task;
   positive?: string;
   threshold?: number;
+  /**
+   * Roles of the log's and the labels file's columns as the caller knows them (the app's setup, with the
+   * user's own), in place of the guess from names for the columns not named above.
+   */
+  roles?: { data?: RoleMap | undefined; labels?: RoleMap | undefined };
 }
 
 export interface PerfSetup {
@@ -90,7 +95,7 @@ export async function preparePerformance(
 ): Promise<PerfSetup> {
   const choices = input.choices ?? {};
   const dataColumns = await describeTable(db, input.data);
-  const dataRoles = inferRoles(dataColumns);
+  const dataRoles = { ...inferRoles(dataColumns), ...(choices.roles?.data ?? {}) };
   const id = need(dataColumns, choices.id, 'prediction id', 'data file') ?? columnWithRole(dataRoles, 'id');
   const scoreColumn = need(dataColumns, choices.score, 'score', 'data file') ?? columnWithRole(dataRoles, 'score');
   const predictionColumn = need(dataColumns, choices.prediction, 'prediction', 'data file') ?? columnWithRole(dataRoles, 'prediction');
@@ -99,19 +104,20 @@ export async function preparePerformance(
   let labelId: string | undefined;
   if (input.labels) {
     const labelColumns = await describeTable(db, input.labels);
-    const labelRoles = inferRoles(labelColumns);
+    const labelRoles = { ...inferRoles(labelColumns), ...(choices.roles?.labels ?? {}) };
     label = need(labelColumns, choices.label, 'label', 'label file') ?? columnWithRole(labelRoles, 'label');
     if (!label)
       throw new LanternError(
         'usage',
-        `Cannot tell which column of the label file holds the label; name it with --label. Columns: ${labelColumns.map((c) => c.name).join(', ')}.`,
+        `Cannot tell which column of the label file holds the label. Columns: ${labelColumns.map((c) => c.name).join(', ')}.`,
+        'label',
       );
-    if (!id) throw new LanternError('usage', 'Joining labels needs the prediction id column; name it with --id.');
+    if (!id) throw new LanternError('usage', 'Joining labels needs the prediction id column, and none was found.', 'id');
     labelId = labelColumns.some((c) => c.name === id) ? id : columnWithRole(labelRoles, 'id');
     if (!labelId) throw new LanternError('usage', `The label file has no id column to join on ("${id}").`);
   } else {
     label = need(dataColumns, choices.label, 'label', 'data file') ?? columnWithRole(dataRoles, 'label');
-    if (!label) throw new LanternError('usage', 'No label column: name it with --label, or give labels in a separate file with --labels.');
+    if (!label) throw new LanternError('usage', 'No label column was found in the predictions, and no file of labels was given.', 'label');
   }
   const join = await joinDelayedLabels(
     db,
@@ -163,7 +169,11 @@ export async function preparePerformance(
       spec.prediction = prediction;
       spec.predictionKind = kindOf(prediction)!;
     } else
-      throw new LanternError('usage', 'A binary classifier needs a score or a prediction column; name one with --score or --prediction.');
+      throw new LanternError(
+        'usage',
+        'A binary classifier needs a score or a prediction column, and none was found.',
+        'score-or-prediction',
+      );
   } else if (task === 'multiclass') {
     const classes = profile.values.map((v) => v.value);
     // Probability columns: score-like names ending in a class (proba_cat, score_2), or p_<class>.
@@ -183,11 +193,12 @@ export async function preparePerformance(
     else
       throw new LanternError(
         'usage',
-        'A multiclass classifier needs a prediction column (--prediction) or one probability column per class (proba_<class>, score_<class>, p_<class>).',
+        'A multiclass classifier needs a prediction column or one probability column per class (proba_<class>, score_<class>, p_<class>).',
+        'prediction',
       );
   } else {
     const predicted = prediction ?? score;
-    if (!predicted) throw new LanternError('usage', 'A regression model needs a prediction column; name it with --prediction.');
+    if (!predicted) throw new LanternError('usage', 'A regression model needs a prediction column, and none was found.', 'prediction');
     spec.prediction = predicted;
     spec.predictionKind = 'numeric';
   }

@@ -271,7 +271,9 @@ export async function inferSetup(
     // Kept in the same files under names that say neither: a column and the model's estimate of it.
     const fit = reference ?? log;
     const shared = (c: string) => col(log!, c) && col(fit, c);
-    const numeric = dataColumns(fit).filter((c) => shared(c) && fit.roles[c]?.role !== 'score').map((c) => col(fit, c)!);
+    const numeric = dataColumns(fit)
+      .filter((c) => shared(c) && fit.roles[c]?.role !== 'score')
+      .map((c) => col(fit, c)!);
     // A model answers every request: its output is filled in every row of the log.
     const always = numeric.filter((c) => {
       const inLog = col(log!, c.name)!;

@@ -8,9 +8,10 @@ import { LanternError } from '../errors';
 import { binaryReport, type BinaryReport } from '../metrics/binary';
 import { cbpeWindowCounts, cbpeWindowsAt, fitCbpeCalibrator, type CbpeWindow } from '../metrics/cbpe';
 import { loadGroupedScoreCounts } from '../metrics/groupedScores';
-import { metricsByGroup, overallPerformance, type OverallPerformance } from '../metrics/performance';
+import { metricsByGroup, overallPerformance, type AnyMetrics, type OverallPerformance } from '../metrics/performance';
 import { preparePerformance, type PerfChoices, type PerfSetup } from '../metrics/setup';
-import type { PerfSpec } from '../metrics/spec';
+import type { PerfSpec, Task } from '../metrics/spec';
+import { placeFilter, segmentWhere, windowMs, type Place } from '../drift/place';
 import {
   heatKey,
   sliceRowsAt,
@@ -34,6 +35,7 @@ import { searchSlices, type SliceSearcher } from '../slices/search';
 import type { SliceSearchProgress } from '../slices/sliceline';
 import type { WorsenedSlice } from '../slices/worsened';
 import type { WorsenedRuns } from '../slices/worsenedRuns';
+import { raw, sql } from '../sql';
 import type { Run } from './run';
 
 export interface PerformanceInput {
@@ -84,6 +86,24 @@ export interface SliceFindings {
    */
   ms: { total: number; discovery: number; pull: number; search: number; ranking: number; worsened: number };
 }
+
+/**
+ * The model in one place (a finding's segment and window): its labelled rows against the rest of the log
+ * and against the same segment in the reference, and the segment window by window against the rest.
+ */
+export interface PlacePerformance {
+  place: Place;
+  task: Task;
+  here: AnyMetrics | null;
+  rest: AnyMetrics | null;
+  reference: AnyMetrics | null;
+  unit: WindowUnit | null;
+  /** Per window of the log: the segment and the rest; `inPlace` marks the windows of the place. */
+  windows: { start: number; here: AnyMetrics | null; rest: AnyMetrics | null; inPlace: boolean }[];
+}
+
+/** Windows of a place over time at most: the unit grows coarser until the log fits. */
+const PLACE_WINDOWS = 30;
 
 /** Where a slice search is: reading encoded rows from DuckDB, or counting passes of SliceLine's level. */
 export type SliceProgress = { phase: 'reading' } | ({ phase: 'searching' } & SliceSearchProgress);
@@ -336,6 +356,59 @@ export class PerformanceSession {
       return viewsAtThreshold(this.cache, this.dims, threshold, { heat: { x, y, metric } })?.heat?.cells ?? [];
     }
     return metricHeatmap(run.db, this.at(threshold), dx, dy, metric, run.signal);
+  }
+
+  /** Metrics of one place against the rest of the log, the reference's segment and over time. */
+  async placePerformance(run: Run, place: Place, threshold: number): Promise<PlacePerformance> {
+    const { db, signal } = run;
+    const spec = this.at(threshold);
+    const columns = this.setup.columns;
+    const timestamp = columns.find((c) => c.name === spec.timestamp);
+    const sides = { columns, timestamp };
+    const here = placeFilter(place, sides, sides).current;
+    const inHere = sql`CASE WHEN ${here} THEN 1 ELSE 0 END`;
+    const split = await metricsByGroup(db, spec, [{ sql: inHere, as: 'here' }], { signal });
+    const side = (v: number) => split.find((g) => Number(g.key['here']) === v)?.metrics ?? null;
+    let reference: AnyMetrics | null = null;
+    if (this.reference) {
+      const refColumns = await describeTable(db, this.reference.table);
+      const refSegment = place.segment.filter((c) => refColumns.some((x) => x.name === c.column));
+      const where = segmentWhere(refSegment, { columns: refColumns }).text;
+      const [g] = await metricsByGroup(db, { ...this.reference, threshold }, [], { where, signal });
+      reference = g?.metrics ?? null;
+    }
+    const windows: PlacePerformance['windows'] = [];
+    let unit: WindowUnit | null = this.windowUnit;
+    if (this.setup.timestampSql && unit) {
+      const inSegment = sql`CASE WHEN ${segmentWhere(place.segment, sides)} THEN 1 ELSE 0 END`;
+      const units: WindowUnit[] = ['hour', 'day', 'week', 'month'];
+      let groups: Awaited<ReturnType<typeof metricsByGroup>> = [];
+      let starts: number[] = [];
+      // A segment is a small part of the log: windows coarse enough to hold a few dozen of its rows each.
+      for (let u = units.indexOf(unit); u < units.length; u++) {
+        unit = units[u]!;
+        const start = sql`epoch_ms(${raw(windowSql(this.setup.timestampSql, unit))})::DOUBLE`;
+        groups = await metricsByGroup(
+          db,
+          spec,
+          [
+            { sql: start, as: 'start' },
+            { sql: inSegment, as: 'here' },
+          ],
+          { signal },
+        );
+        starts = [...new Set(groups.map((g) => Number(g.key['start'])).filter(Number.isFinite))].sort((a, b) => a - b);
+        if (starts.length <= PLACE_WINDOWS) break;
+      }
+      const span = place.window ? windowMs(place.window) : null;
+      starts.forEach((s, i) => {
+        const of = (v: number) => groups.find((g) => Number(g.key['start']) === s && Number(g.key['here']) === v)?.metrics ?? null;
+        // A window is the place's when the two overlap (the place may start inside a window).
+        const next = starts[i + 1] ?? Number.POSITIVE_INFINITY;
+        windows.push({ start: s, here: of(1), rest: of(0), inPlace: span !== null && s < span.end && next > span.start });
+      });
+    }
+    return { place, task: spec.task, here: side(1), rest: side(0), reference, unit, windows };
   }
 
   /** Drops the joined table this session created (a view when the labels were in the log). */

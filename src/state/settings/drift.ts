@@ -24,6 +24,8 @@ export const driftSettingsSchema = z.object({
   column: z.string().nullable().default(null),
   /** The comparison had been run: reopening runs it again (results are recomputed, never stored). */
   compared: z.boolean().default(false),
+  /** The user picked the pair: the workspace's setup no longer moves it. */
+  picked: z.boolean().default(false),
 });
 export type DriftSettings = z.infer<typeof driftSettingsSchema>;
 
@@ -37,10 +39,13 @@ export interface DriftHolder {
   windowChoice: WindowChoice;
   chunks: number;
   selectedColumn: string | null;
+  userPicked: boolean;
   report: unknown;
   quality: unknown;
   overTime: unknown;
-  segments: unknown;
+  breakdown: unknown;
+  focus: unknown;
+  place: unknown;
   error: string | null;
   cancel(): void;
   run(): Promise<void>;
@@ -49,7 +54,7 @@ export interface DriftHolder {
 
 function clearResults(h: DriftHolder): void {
   h.cancel();
-  h.report = h.quality = h.overTime = h.segments = null;
+  h.report = h.quality = h.overTime = h.breakdown = h.focus = h.place = null;
   h.selectedColumn = null;
   h.error = null;
 }
@@ -69,6 +74,7 @@ export const driftArea: SettingsArea<DriftSettings, DriftHolder> = {
     windows: { unit: h.windowChoice, chunks: h.chunks },
     column: h.selectedColumn,
     compared: h.report !== null,
+    picked: h.userPicked,
   }),
   apply: (h, s, refs: DatasetRefs) => {
     clearResults(h);
@@ -79,6 +85,7 @@ export const driftArea: SettingsArea<DriftSettings, DriftHolder> = {
     h.splitMs = s.splitMs;
     h.windowChoice = s.windows.unit;
     h.chunks = s.windows.chunks;
+    h.userPicked = s.picked;
     if (s.compared && h.referenceTable && h.currentTable)
       void h.run().then(() => (s.column && h.report ? h.selectColumn(s.column) : undefined));
   },
@@ -90,5 +97,6 @@ export const driftArea: SettingsArea<DriftSettings, DriftHolder> = {
     h.splitMs = null;
     h.windowChoice = 'week';
     h.chunks = 6;
+    h.userPicked = false;
   },
 };
