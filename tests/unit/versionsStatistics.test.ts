@@ -14,7 +14,13 @@ interface Edge {
   one_way: Num;
   many: Num;
   equal: Num;
-  one_class: { baseline: { y: number[]; s: number[] }; other: { y: number[]; s: number[] }; threshold: number; accuracy: Num; delong: null };
+  one_class: {
+    baseline: { y: number[]; s: number[] };
+    other: { y: number[]; s: number[] };
+    threshold: number;
+    accuracy: Num;
+    delong: null;
+  };
   independent: { baseline: { y: number[]; s: number[] }; other: { y: number[]; s: number[] }; delong: Num; accuracy: Num };
   wilcoxon_exact: { x: number[]; y: number[]; statistic: number; p_value: number; t: number; t_p_value: number };
   wilcoxon_exact_ties: { x: number[]; y: number[]; statistic: number; p_value: number };

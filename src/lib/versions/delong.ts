@@ -127,7 +127,8 @@ export function delongIndependent(
 ): DeLongIndependent | Undefined {
   const a = aucComponents(baseline.score, baseline.y);
   const b = aucComponents(other.score, other.y);
-  if (!a || !b) return { defined: false, reason: `ROC AUC needs both classes among ${!a ? "the baseline's" : "the other version's"} labelled rows` };
+  if (!a || !b)
+    return { defined: false, reason: `ROC AUC needs both classes among ${!a ? "the baseline's" : "the other version's"} labelled rows` };
   if (a.v10.length < 2 || a.v01.length < 2 || b.v10.length < 2 || b.v01.length < 2) return { defined: false, reason: noSecondRow };
   const variance = aucVariance(a) + aucVariance(b);
   const difference = b.auc - a.auc;
@@ -135,4 +136,9 @@ export function delongIndependent(
   if (!(variance > 0)) return { ...base, variance: 0, z: 0, p_value: 1 };
   const z = difference / Math.sqrt(variance);
   return { ...base, variance, z, p_value: 2 * normalSf(Math.abs(z)) };
+}
+
+/** The test's result, or null where it is undefined. */
+export function whenDefined<T extends object>(r: T | Undefined): Exclude<T, Undefined> | null {
+  return 'defined' in r && r.defined === false ? null : (r as Exclude<T, Undefined>);
 }

@@ -137,7 +137,8 @@ export function welchTTest(other: ArrayLike<number>, baseline: ArrayLike<number>
   const va = a.variance / other.length;
   const vb = b.variance / baseline.length;
   const mean_difference = a.mean - b.mean;
-  if (!(va + vb > 0)) return { mean_difference, t: mean_difference === 0 ? 0 : mean_difference * Infinity, df: NaN, p_value: mean_difference === 0 ? 1 : 0 };
+  if (!(va + vb > 0))
+    return { mean_difference, t: mean_difference === 0 ? 0 : mean_difference * Infinity, df: NaN, p_value: mean_difference === 0 ? 1 : 0 };
   const t = mean_difference / Math.sqrt(va + vb);
   const df = (va + vb) ** 2 / (va ** 2 / (other.length - 1) + vb ** 2 / (baseline.length - 1));
   return { mean_difference, t, df, p_value: studentTTwoSided(t, df) };

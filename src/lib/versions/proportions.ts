@@ -17,7 +17,8 @@ export interface ProportionTest {
  * is 0 or 1 (no variance: both sides are all one outcome).
  */
 export function twoProportionZ(kOther: number, nOther: number, kBase: number, nBase: number): ProportionTest | Undefined {
-  if (nOther === 0 || nBase === 0) return { defined: false, reason: `no rows ${nOther === 0 ? 'for the other version' : 'for the baseline'}` };
+  if (nOther === 0 || nBase === 0)
+    return { defined: false, reason: `no rows ${nOther === 0 ? 'for the other version' : 'for the baseline'}` };
   const p = (kOther + kBase) / (nOther + nBase);
   if (p === 0 || p === 1) return { defined: false, reason: 'both versions have the same outcome on every row' };
   const difference = kOther / nOther - kBase / nBase;
