@@ -1,5 +1,6 @@
 import { LanternError } from '../lib/errors';
 import { check } from './commands/check';
+import { compare } from './commands/compare';
 import { drift } from './commands/drift';
 import { explain } from './commands/explain';
 import { inspect } from './commands/inspect';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   metrics,
   slices,
   check,
+  compare,
   report,
   explain,
 };
@@ -35,6 +37,8 @@ Commands:
   slices --data <file> ...  the slices where the model fails most, and slices that got worse
   check --suite <suite.json> --reference <file> --current <file> [--labels <file>] [--junit <out.xml>]
                             run a check suite (CI); check --preset --reference <file> writes one
+  compare --data <log> [--champion <col> --challenger <col> | --score <col> --version <col>] [--json]
+                            champion against challenger: metrics, tests, slices, windows, verdict
   report --reference <file> --current <file> --out <report.html>
                             self-contained HTML report (aggregates and charts only)
   explain --model <file> --data <file> [--limit N] [--background <file>] [--json]

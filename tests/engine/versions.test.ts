@@ -114,7 +114,7 @@ describe('paired (shadow) log with delayed labels, against sklearn, scipy and a 
     const t = c.comparisons[0]!.tests;
     expect(t.mcnemar).toMatchObject({ b: fx.tests.mcnemar['b'], c: fx.tests.mcnemar['c'] });
     for (const k of ['statistic', 'p_value', 'exact_p_value'] as const) near(t.mcnemar![k], fx.tests.mcnemar[k]!, `mcnemar.${k}`);
-    const d = t.delong as Record<string, number>;
+    const d = t.delong as unknown as Record<string, number>;
     for (const k of ['auc_champion', 'auc_challenger', 'difference', 'variance', 'z', 'p_value'])
       near(d[k], fx.tests.delong[k]!, `delong.${k}`);
     expect(t.bootstrap?.['f1']?.lo).toBeLessThan(t.bootstrap!['f1']!.hi);
@@ -161,10 +161,10 @@ describe('split (canary) log, against sklearn and statsmodels', () => {
   it('gives the pooled z-tests of the rates and DeLong for independent AUCs', () => {
     const t = c.comparisons[0]!.tests;
     for (const rate of ['accuracy', 'precision', 'recall', 'specificity']) {
-      const got = t.rates![rate] as Record<string, number>;
+      const got = t.rates![rate] as unknown as Record<string, number>;
       for (const k of ['difference', 'z', 'p_value']) near(got[k], fx.tests[rate]![k]!, `${rate}.${k}`);
     }
-    const auc = t.auc as Record<string, number>;
+    const auc = t.auc as unknown as Record<string, number>;
     for (const k of ['difference', 'variance', 'z', 'p_value']) near(auc[k], fx.tests['auc']![k]!, `auc.${k}`);
   });
 
@@ -189,7 +189,7 @@ describe('split (canary) log, against sklearn and statsmodels', () => {
     expect(t.auc).toMatchObject({ defined: false });
     expect(one.versions[1]!.flat['roc_auc']).toBeNull();
     const e = readVersionsFixture<{ one_class: { accuracy: Record<string, number> } }>('edge.json').one_class.accuracy;
-    near((t.rates!['accuracy'] as Record<string, number>)['p_value'], e['p_value']!, 'one-class accuracy p');
+    near((t.rates!['accuracy'] as unknown as Record<string, number>)['p_value'], e['p_value']!, 'one-class accuracy p');
   });
 });
 
@@ -206,10 +206,10 @@ describe('regression versions: paired tests on per-row errors', () => {
     for (const e of ['absolute_error', 'squared_error'] as const) {
       const got = c.comparisons[0]!.tests.errors![e];
       const want = fx.tests[e]!;
-      near((got.t as Record<string, number>)['t'], want['t']!, `${e} t`);
-      near((got.t as Record<string, number>)['p_value'], want['t_p_value']!, `${e} t p`);
-      near((got.wilcoxon as Record<string, number>)['statistic'], want['wilcoxon_statistic']!, `${e} W`);
-      near((got.wilcoxon as Record<string, number>)['p_value'], want['wilcoxon_p_value']!, `${e} W p`);
+      near((got.t as unknown as Record<string, number>)['t'], want['t']!, `${e} t`);
+      near((got.t as unknown as Record<string, number>)['p_value'], want['t_p_value']!, `${e} t p`);
+      near((got.wilcoxon as unknown as Record<string, number>)['statistic'], want['wilcoxon_statistic']!, `${e} W`);
+      near((got.wilcoxon as unknown as Record<string, number>)['p_value'], want['wilcoxon_p_value']!, `${e} W p`);
     }
   });
 
@@ -227,7 +227,7 @@ describe('regression versions: paired tests on per-row errors', () => {
       },
     );
     sameMetrics(c.versions[1]!.flat, fx.versions['boosted']!, 'boosted', ['mae', 'rmse', 'r2']);
-    const got = c.comparisons[0]!.tests.errorsWelch!.absolute_error as Record<string, number>;
+    const got = c.comparisons[0]!.tests.errorsWelch!.absolute_error as unknown as Record<string, number>;
     near(got['t'], fx.tests['absolute_error']!['t']!, 't');
     near(got['p_value'], fx.tests['absolute_error']!['p_value']!, 'p');
   });
