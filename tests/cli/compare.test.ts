@@ -118,3 +118,32 @@ describe('lantern compare', () => {
     expect(missing.err).toMatch(/no column "nope"/);
   });
 });
+
+describe('version checks in lantern check (CI)', () => {
+  it('fails the canary on accuracy, per slice too, and passes a wide margin', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'lantern-versions-'));
+    const suite = {
+      format: 'lantern-check-suite',
+      version: 1,
+      settings: { label: 'late', threshold: 0.3, versions: { mode: 'split', version: 'model_version', output: 'score', baseline: 'v1' } },
+      checks: [
+        { id: 'v:acc', kind: 'version-not-worse', metric: 'accuracy', margin: 0.01 },
+        { id: 'v:auc', kind: 'version-not-worse', metric: 'roc_auc', margin: 0.5 },
+        { id: 'v:acc:ORD', kind: 'version-not-worse', metric: 'accuracy', margin: 1, slice: { column: 'origin', value: 'ORD' } },
+      ],
+    };
+    const path = join(dir, 'suite.json');
+    await writeFile(path, JSON.stringify(suite));
+    const log = versionsPath('split_log.csv');
+    const { code, out } = await run(['check', '--suite', path, '--reference', log, '--current', log, '--json']);
+    const r = JSON.parse(out);
+    const status = Object.fromEntries(r.results.map((x: { id: string; status: string }) => [x.id, x.status]));
+    expect(status).toEqual({ 'v:acc': 'fail', 'v:auc': 'pass', 'v:acc:ORD': 'pass' });
+    expect(r.results[0].title).toBe('Challenger not worse than champion on accuracy by more than 0.01');
+    expect(r.results[0].view).toBe('versions');
+    expect(code).toBe(1);
+  });
+});

@@ -7,11 +7,12 @@ import { attributionDrift } from './attribution';
 import { isUnavailable, type CheckInputs } from './inputs';
 import { sliceKey } from './inputs';
 import type { Check, CheckKind, Suite } from './suite';
+import { judgeVersionCheck, versionCheckTitle, type VersionCheck } from '../versions/checks';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'not-evaluated';
 
 /** The app view that shows the detail behind a check. */
-export type DetailView = 'data' | 'drift' | 'performance' | 'explain';
+export type DetailView = 'data' | 'drift' | 'performance' | 'explain' | 'versions';
 
 export interface CheckResult {
   id: string;
@@ -57,6 +58,7 @@ const DEFAULT_TITLES: Record<CheckKind, (c: Check) => string> = {
   'metric-vs-reference': (c) => `${(c as { metric: string }).metric} within the reference's range`,
   slices: () => 'No slice much worse than overall',
   'attribution-drift': (c) => `Attribution drift${(c as { feature?: string }).feature ? ` of ${(c as { feature?: string }).feature}` : ''}`,
+  'version-not-worse': (c) => versionCheckTitle(c as VersionCheck),
 };
 
 const VIEW: Record<CheckKind, DetailView> = {
@@ -71,6 +73,7 @@ const VIEW: Record<CheckKind, DetailView> = {
   'metric-vs-reference': 'performance',
   slices: 'performance',
   'attribution-drift': 'explain',
+  'version-not-worse': 'versions',
 };
 
 type Verdict = Pick<CheckResult, 'status' | 'value' | 'threshold' | 'message'>;
@@ -251,6 +254,8 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
       );
       return v;
     }
+    case 'version-not-worse':
+      return judgeVersionCheck(c, inputs.versions);
   }
 }
 
