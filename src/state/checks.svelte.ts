@@ -141,6 +141,27 @@ export class ChecksState {
     }
   }
 
+  /**
+   * Adds checks (the Versions view's proposals) to the suite, replacing those with the same ids, with the
+   * settings they need; the suite runs them on the next run, here and in CI once exported.
+   */
+  addChecks(checks: Check[], settings: NonNullable<Suite['settings']>): void {
+    const base: Suite = this.suite ?? { format: 'lantern-check-suite', version: 1, name: 'Version checks', checks: [] };
+    const ids = new Set(checks.map((c) => c.id));
+    const next = {
+      ...base,
+      settings: { ...base.settings, ...settings },
+      checks: [...base.checks.filter((c) => !ids.has(c.id)), ...checks],
+    };
+    try {
+      this.suite = parseSuite(JSON.stringify(next), 'The suite with version checks');
+      this.stale = true;
+      this.error = null;
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
   suiteJson(): string | null {
     return this.suite ? serializeSuite(this.suite) : null;
   }

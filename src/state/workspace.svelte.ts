@@ -18,6 +18,7 @@ import { PerformanceState } from './performance.svelte';
 import { PersistenceSession } from './persistence.svelte';
 import { registerWorkspaceSections } from './sections';
 import { SetupLink } from './setupLink.svelte';
+import { VersionsState } from './versions.svelte';
 import { DetachedDatasets, FIRST_VIEW } from './workspaceSection.svelte';
 
 /** Files of the bundled demo, served from the app's own origin. */
@@ -73,6 +74,8 @@ export class Workspace {
   readonly performance: PerformanceState;
   /** The check suite and its last run, behind the Overview and Checks views. */
   readonly checks: ChecksState;
+  /** Champion against challenger, when the log holds model versions. */
+  readonly versions: VersionsState;
   /** Saving and reopening workspaces, `.lantern` files, and the tabs that share the browser's storage. */
   readonly persistence: PersistenceSession;
   readonly setupLink: SetupLink;
@@ -94,6 +97,7 @@ export class Workspace {
     this.drift = new DriftState(engine, datasets);
     this.performance = new PerformanceState(engine);
     this.checks = new ChecksState(engine, () => this.explain.modelFile);
+    this.versions = new VersionsState(engine, datasets);
     this.persistence = new PersistenceSession(engine, openStorage, this);
     this.setupLink = new SetupLink(this);
     this.engineRuntime = new EngineRuntimeState(engine);
@@ -208,6 +212,8 @@ export class Workspace {
       if (controller !== this.setupController) return;
       for (const d of setup.datasets) this.datasets.find((x) => x.table === d.table)?.applySetup(d);
       this.setup = setup;
+      // Other files (or roles) may hold versions the last search did not see: the next visit searches again.
+      if (!this.versions.result && !this.versions.busy) this.versions.searched = false;
       void this.investigation.run(setup);
     } catch (error) {
       if (errorCode(error) !== 'cancelled' && controller === this.setupController) this.notify('error', (error as Error).message);
@@ -244,6 +250,7 @@ export class Workspace {
     this.datasets = [];
     this.setup = null;
     this.investigation.reset();
+    this.versions.reset();
     this.selectedTable = null;
     this.view = FIRST_VIEW;
     this.notes = '';
