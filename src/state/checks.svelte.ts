@@ -147,11 +147,11 @@ export class ChecksState {
    */
   addChecks(checks: Check[], settings: NonNullable<Suite['settings']>): void {
     const base: Suite = this.suite ?? { format: 'lantern-check-suite', version: 1, name: 'Version checks', checks: [] };
-    const ids = new Set(checks.map((c) => c.id));
+    const ids = checks.map((c) => c.id);
     const next = {
       ...base,
       settings: { ...base.settings, ...settings },
-      checks: [...base.checks.filter((c) => !ids.has(c.id)), ...checks],
+      checks: [...base.checks.filter((c) => !ids.includes(c.id)), ...checks],
     };
     try {
       this.suite = parseSuite(JSON.stringify(next), 'The suite with version checks');
