@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   metrics: async () => (await import('./commands/metrics')).metrics,
   slices: async () => (await import('./commands/slices')).slices,
   check: async () => (await import('./commands/check')).check,
+  compare: async () => (await import('./commands/compare')).compare,
   report: async () => (await import('./commands/report')).report,
   explain: async () => (await import('./commands/explain')).explain,
 };
@@ -32,6 +33,8 @@ Commands:
   slices --data <file> ...  the slices where the model fails most, and slices that got worse
   check --suite <suite.json> --reference <file> --current <file> [--labels <file>] [--junit <out.xml>]
                             run a check suite (CI); check --preset --reference <file> writes one
+  compare --data <log> [--champion <col> --challenger <col> | --score <col> --version <col>] [--json]
+                            champion against challenger: metrics, tests, slices, windows, verdict
   report --reference <file> --current <file> --out <report.html>
                             self-contained HTML report (aggregates and charts only)
   explain --model <file> --data <file> [--limit N] [--background <file>] [--json]

@@ -33,6 +33,7 @@ export type {
   WindowDrift,
   WindowSpec,
 } from '../engine/api/drift';
+export type { Comparison, VersionsDetection, CompareInput } from '../engine/api/versions';
 
 /** How a call is made: aborting the signal cancels the job in the engine wherever it is. */
 export interface CallOptions {

@@ -49,6 +49,7 @@ export const EDITABLE: Partial<Record<Check['kind'], string[]>> = {
   'attribution-drift': ['max', 'warn'],
   'segment-drift': ['max', 'ratio', 'warn', 'minRows'],
   'metric-by-segment': ['tolerance', 'warn', 'minRows'],
+  'version-not-worse': ['margin'],
 };
 
 /**
@@ -182,6 +183,27 @@ export class ChecksState {
     try {
       this.suite = parseSuite(JSON.stringify({ ...this.suite, checks }), 'The edited suite');
       this.suiteOrigin = 'user';
+      this.stale = true;
+      this.error = null;
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  /**
+   * Adds checks (the Versions view's proposals) to the suite, replacing those with the same ids, with the
+   * settings they need; the suite runs them on the next run, here and in CI once exported.
+   */
+  addChecks(checks: Check[], settings: NonNullable<Suite['settings']>): void {
+    const base: Suite = this.suite ?? { format: 'lantern-check-suite', version: 1, name: 'Version checks', checks: [] };
+    const ids = checks.map((c) => c.id);
+    const next = {
+      ...base,
+      settings: { ...base.settings, ...settings },
+      checks: [...base.checks.filter((c) => !ids.includes(c.id)), ...checks],
+    };
+    try {
+      this.suite = parseSuite(JSON.stringify(next), 'The suite with version checks');
       this.stale = true;
       this.error = null;
     } catch (error) {

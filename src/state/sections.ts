@@ -10,7 +10,9 @@ import { checksArea } from './settings/checks';
 import { driftArea } from './settings/drift';
 import { fromBase64, savedModel, savedModelSchema, type SavedModel } from './settings/model';
 import { performanceArea } from './settings/performance';
+import { versionsArea } from './settings/versions';
 import type { SetupLink } from './setupLink.svelte';
+import type { VersionsState } from './versions.svelte';
 import { workspaceSection, type WorkspaceSectionHost } from './workspaceSection.svelte';
 
 /**
@@ -22,6 +24,7 @@ export interface SectionHost extends WorkspaceSectionHost {
   readonly drift: DriftState;
   readonly performance: PerformanceState;
   readonly checks: ChecksState;
+  readonly versions: VersionsState;
 }
 
 /**
@@ -72,4 +75,5 @@ export function registerWorkspaceSections(workspace: SectionHost, engine: Engine
   settingsArea(driftArea, workspace.drift);
   settingsArea(performanceArea<Dataset>(), workspace.performance);
   settingsArea(checksArea<Dataset>(), workspace.checks);
+  settingsArea(versionsArea<Dataset>(), workspace.versions);
 }

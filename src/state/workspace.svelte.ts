@@ -23,6 +23,7 @@ import { PerformanceState } from './performance.svelte';
 import { PersistenceSession } from './persistence.svelte';
 import { registerWorkspaceSections } from './sections';
 import { SetupLink } from './setupLink.svelte';
+import { VersionsState } from './versions.svelte';
 import { DetachedDatasets, FIRST_VIEW } from './workspaceSection.svelte';
 
 /** A file that did not fit in the engine, and the parts of it that would (src/lib/ingestFit.ts). */
@@ -89,6 +90,8 @@ export class Workspace {
   readonly performance: PerformanceState;
   /** The check suite and its last run, behind the Overview and Checks views. */
   readonly checks: ChecksState;
+  /** Champion against challenger, when the log holds model versions. */
+  readonly versions: VersionsState;
   /** Saving and reopening workspaces, `.lantern` files, and the tabs that share the browser's storage. */
   readonly persistence: PersistenceSession;
   readonly setupLink: SetupLink;
@@ -111,6 +114,7 @@ export class Workspace {
     this.drift = new DriftState(engine, datasets, () => this.investigation.minSupport ?? this.investigation.result?.minSupport ?? null);
     this.performance = new PerformanceState(engine, datasets);
     this.checks = new ChecksState(engine, () => this.explain.modelFile);
+    this.versions = new VersionsState(engine, datasets);
     this.persistence = new PersistenceSession(engine, openStorage, this);
     this.setupLink = new SetupLink(this);
     this.engineRuntime = new EngineRuntimeState(engine);
@@ -236,6 +240,8 @@ export class Workspace {
       if (controller !== this.setupController) return;
       for (const d of setup.datasets) this.datasets.find((x) => x.table === d.table)?.applySetup(d);
       this.setup = setup;
+      // Other files (or roles) may hold versions the last search did not see: the next visit searches again.
+      if (!this.versions.result && !this.versions.busy) this.versions.searched = false;
       void this.investigation.run(setup);
       // Every view reads the same roles: each analysis follows the new setup.
       this.drift.followSetup(setup);
@@ -280,6 +286,7 @@ export class Workspace {
     this.drift.userPicked = false;
     this.performance.userSources = false;
     this.checks.userSources = false;
+    this.versions.reset();
     this.selectedTable = null;
     this.view = FIRST_VIEW;
     this.notes = '';

@@ -6,11 +6,12 @@ import { isPValueMethod } from '../drift/methods';
 import { attributionDrift } from './attribution';
 import { isUnavailable, segmentDriftKey, sliceKey, type CheckInputs } from './inputs';
 import type { Check, CheckKind, Suite } from './suite';
+import { judgeVersionCheck, versionCheckTitle, type VersionCheck } from '../versions/checks';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'not-evaluated';
 
 /** The app view that shows the detail behind a check. */
-export type DetailView = 'data' | 'drift' | 'performance' | 'explain';
+export type DetailView = 'data' | 'drift' | 'performance' | 'explain' | 'versions';
 
 export interface CheckResult {
   id: string;
@@ -58,6 +59,7 @@ const DEFAULT_TITLES: Record<CheckKind, (c: Check) => string> = {
   'attribution-drift': (c) => `Attribution drift${(c as { feature?: string }).feature ? ` of ${(c as { feature?: string }).feature}` : ''}`,
   'segment-drift': (c) => `No segment where ${(c as { column: string }).column} drifts apart`,
   'metric-by-segment': (c) => `${(c as { metric: string }).metric} in every ${(c as { segment: string }).segment} against the reference`,
+  'version-not-worse': (c) => versionCheckTitle(c as VersionCheck),
 };
 
 const VIEW: Record<CheckKind, DetailView> = {
@@ -74,6 +76,7 @@ const VIEW: Record<CheckKind, DetailView> = {
   'attribution-drift': 'explain',
   'segment-drift': 'drift',
   'metric-by-segment': 'performance',
+  'version-not-worse': 'versions',
 };
 
 /** Metrics that are better when lower: a segment is worse when they grow. */
@@ -319,6 +322,8 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
       );
       return v;
     }
+    case 'version-not-worse':
+      return judgeVersionCheck(c, inputs.versions);
   }
 }
 

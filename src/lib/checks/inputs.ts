@@ -23,6 +23,8 @@ import type { TreeEnsemble } from '../model/ensemble';
 import { attributionInputs, type AttributionInputs } from './attribution';
 import type { Check, Suite, SuiteSettings } from './suite';
 import { worstSlices, type WorstSlices } from './worstSlices';
+import { compareVersions } from '../usecases/compare';
+import type { Comparison } from '../versions/types';
 
 export interface CheckTables {
   reference: string;
@@ -80,6 +82,8 @@ export interface CheckInputs {
   /** Whether a model file was given (attribution drift needs one). */
   model: boolean;
   attribution?: AttributionInputs | Unavailable;
+  /** Champion against challenger in the current data, for version checks. */
+  versions?: Comparison | Unavailable;
 }
 
 export interface ComputeOptions {
@@ -266,6 +270,27 @@ export async function computeCheckInputs(db: Db, t: CheckTables, suite: Suite, o
       inputs.attribution = await attributionInputs(db, options.model, t, signal);
     } catch (error) {
       if (error instanceof LanternError && error.code === 'feature-mismatch') inputs.attribution = { unavailable: error.message };
+      else throw error;
+    }
+  }
+  const versionChecks = suite.checks.filter((c) => c.kind === 'version-not-worse');
+  if (versionChecks.length) {
+    progress('versions');
+    const settings = suite.settings ?? {};
+    try {
+      inputs.versions = await compareVersions(
+        { db, signal },
+        {
+          data: t.current,
+          labels: t.labels,
+          layout: settings.versions,
+          choices: { id: settings.id, label: settings.label, positive: settings.positive, threshold: settings.threshold },
+          out: '__check_versions',
+          slices: versionChecks.flatMap((c) => (c.slice ? [c.slice] : [])),
+        },
+      );
+    } catch (error) {
+      if (error instanceof LanternError && error.code !== 'cancelled') inputs.versions = { unavailable: error.message };
       else throw error;
     }
   }

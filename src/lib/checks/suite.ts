@@ -102,6 +102,25 @@ export const checkSchema = z.discriminatedUnion('kind', [
       minRows: z.number().int().positive(),
     })
     .strict(),
+  z
+    .object({
+      ...base,
+      kind: z.literal('version-not-worse'),
+      metric: z.enum(ALL_METRICS),
+      /** Largest allowed loss of the challenger against the champion, in the metric's units. */
+      margin: z.number().nonnegative(),
+      /** Only the rows where `column` equals `value` (the column's values compared as text). */
+      slice: z.object({ column: name, value: z.string() }).strict().optional(),
+      /** Split logs with several versions: which one (default: the first after the baseline). */
+      challenger: z.string().optional(),
+    })
+    .strict(),
+]);
+
+/** Where the versions are in the current data, for version checks; read from its columns when left out. */
+export const versionsLayoutSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('paired'), champion: name, challenger: name }).strict(),
+  z.object({ mode: z.literal('split'), version: name, output: name, baseline: z.string().optional() }).strict(),
 ]);
 
 export const suiteSchema = z
@@ -119,6 +138,7 @@ export const suiteSchema = z
         positive: z.string().optional(),
         threshold: z.number().optional(),
         driftShare: share.optional(),
+        versions: versionsLayoutSchema.optional(),
       })
       .strict()
       .optional(),
