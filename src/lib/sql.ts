@@ -66,6 +66,13 @@ export function raw(text: string | Sql): Sql {
   return text instanceof Sql ? text : new Sql(text);
 }
 
+/**
+ * SQL that a builder wrote, as an `Sql` or as its text kept in data (see `raw`), where a filter or an
+ * expression may come either way. Never a user's text. Lift it with `raw` before pasting it into `sql`,
+ * which would quote a string as a literal.
+ */
+export type SqlLike = Sql | string;
+
 export type SqlValue = Sql | string | number | boolean | null;
 
 /**

@@ -13,6 +13,7 @@ import { preparePerformance } from '../metrics/setup';
 import type { Task } from '../metrics/spec';
 import { inferRoles, type ColumnRole, type RoleMap } from '../roles';
 import { describeTable } from '../schema';
+import { oneOf } from '../sql';
 import { sliceInputs } from './inputs';
 import { SUITE_FORMAT, SUITE_VERSION, type Check, type Suite } from './suite';
 
@@ -70,10 +71,10 @@ export async function presetFromReference(db: Db, reference: string, options: Pr
   };
 
   add({ id: 'schema', kind: 'schema', columns: columns.filter((c) => SCHEMA_ROLES.has(roles[c.name] ?? 'feature')).map((c) => c.name) });
-  const [missingRow] = await db.query(missingSql(reference, checked), { signal });
-  const rows = Number(missingRow?.['n'] ?? 0);
+  const missing = await oneOf(db, missingSql(reference, checked), { signal });
+  const rows = missing.rows;
   for (const [i, c] of checked.entries()) {
-    const refShare = rows ? Number(missingRow?.[`m${i}`] ?? 0) / rows : 0;
+    const refShare = rows ? missing.missing[i]! / rows : 0;
     const grown = refShare * (1 + MISSING_RELATIVE);
     add({
       id: idOf('missing', c.name),
@@ -88,8 +89,8 @@ export async function presetFromReference(db: Db, reference: string, options: Pr
     add({ id: idOf('drift', c.name), kind: 'drift-column', column: c.name });
   }
   if (checked.length) add({ id: 'drift-share', kind: 'drift-share', max: DEFAULT_DATASET_DRIFT_SHARE });
-  const [dupRow] = await db.query(duplicateRowsSql(reference).count, { signal });
-  const dupShare = rows ? Number(dupRow?.['n'] ?? 0) / rows : 0;
+  const duplicates = await oneOf(db, duplicateRowsSql(reference).count, { signal });
+  const dupShare = rows ? duplicates.n / rows : 0;
   add({
     id: 'duplicates',
     kind: 'duplicate-rows',
