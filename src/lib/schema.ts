@@ -30,8 +30,8 @@ export async function describeTable(db: Db, table: string): Promise<ColumnInfo[]
   return (await rowsOf(db, q)).map(({ name, type }) => ({ name, type, kind: kindOfType(type) }));
 }
 
-export async function countRows(db: Db, table: string): Promise<number> {
-  return (await oneOf(db, select({ n: num(raw('count(*)::DOUBLE'), 0) }, sql`FROM ${ident(table)}`))).n;
+export async function countRows(db: Db, table: string, signal?: AbortSignal): Promise<number> {
+  return (await oneOf(db, select({ n: num(raw('count(*)::DOUBLE'), 0) }, sql`FROM ${ident(table)}`), { signal })).n;
 }
 
 /** Drops a table or a view by name, whichever it is (DuckDB refuses DROP TABLE on a view). */
