@@ -7,7 +7,7 @@ import { tableFromIPC, type Data, type Float64 } from 'apache-arrow';
 import type { Db } from '../db';
 import { throwIfAborted } from '../errors';
 import { ident, join, num, raw, select, sql, type SqlLike } from '../sql';
-import { filterOf } from './sql';
+import { filterSql } from './sql';
 import { sortFinite } from './radixSort';
 
 export interface SortedSide {
@@ -35,11 +35,11 @@ export const BATCH_VALUES = 4_000_000;
  */
 export function numericColumnsSql(table: string, columns: readonly string[], where?: SqlLike): string {
   const list = columns.map((c, i) => sql`CAST(${ident(c)} AS DOUBLE) AS ${ident(`c${i}`)}`);
-  return sql`SELECT ${join(list, ', ')} FROM ${ident(table)} WHERE ${filterOf(where)}`.text;
+  return sql`SELECT ${join(list, ', ')} FROM ${ident(table)} WHERE ${filterSql(where)}`.text;
 }
 
 export function rowCountSql(table: string, where?: SqlLike) {
-  return select({ n: num(raw('count(*)::DOUBLE'), 0) }, sql`FROM ${ident(table)} WHERE ${filterOf(where)}`);
+  return select({ n: num(raw('count(*)::DOUBLE'), 0) }, sql`FROM ${ident(table)} WHERE ${filterSql(where)}`);
 }
 
 /** How many columns of a table of `rows` rows one query pulls. */

@@ -23,25 +23,25 @@ export interface SideFilter {
 }
 
 /** A side's filter, TRUE when there is none. */
-export function filterOf(where: SqlLike | undefined): Sql {
+export function filterSql(where: SqlLike | undefined): Sql {
   return where === undefined ? raw('TRUE') : raw(where);
 }
 
 /** Pooled finite numerical values of one column: x, and s = 0 (reference) or 1 (current). */
 export function pooledNumericSql(t: DriftTables, column: string, where: SideFilter = {}): Sql {
   const c = ident(column);
-  return sql`SELECT x, s FROM (SELECT CAST(${c} AS DOUBLE) AS x, 0 AS s FROM ${ident(t.reference)} WHERE ${filterOf(where.reference)} UNION ALL SELECT CAST(${c} AS DOUBLE) AS x, 1 AS s FROM ${ident(t.current)} WHERE ${filterOf(where.current)}) WHERE isfinite(x)`;
+  return sql`SELECT x, s FROM (SELECT CAST(${c} AS DOUBLE) AS x, 0 AS s FROM ${ident(t.reference)} WHERE ${filterSql(where.reference)} UNION ALL SELECT CAST(${c} AS DOUBLE) AS x, 1 AS s FROM ${ident(t.current)} WHERE ${filterSql(where.current)}) WHERE isfinite(x)`;
 }
 
 /** Pooled non-null categorical values of one column as text: k, and s. */
 export function pooledCategoricalSql(t: DriftTables, column: string, where: SideFilter = {}): Sql {
   const c = ident(column);
-  return sql`SELECT k, s FROM (SELECT CAST(${c} AS VARCHAR) AS k, 0 AS s FROM ${ident(t.reference)} WHERE ${filterOf(where.reference)} UNION ALL SELECT CAST(${c} AS VARCHAR) AS k, 1 AS s FROM ${ident(t.current)} WHERE ${filterOf(where.current)}) WHERE k IS NOT NULL`;
+  return sql`SELECT k, s FROM (SELECT CAST(${c} AS VARCHAR) AS k, 0 AS s FROM ${ident(t.reference)} WHERE ${filterSql(where.reference)} UNION ALL SELECT CAST(${c} AS VARCHAR) AS k, 1 AS s FROM ${ident(t.current)} WHERE ${filterSql(where.current)}) WHERE k IS NOT NULL`;
 }
 
 /** Finite values of one column on one side, for sorting in JS (columns with too many distinct values to count). */
 export function finiteValuesSql(table: string, column: string, where?: SqlLike): string {
-  return sql`SELECT x FROM (SELECT CAST(${ident(column)} AS DOUBLE) AS x FROM ${ident(table)} WHERE ${filterOf(where)}) WHERE isfinite(x)`
+  return sql`SELECT x FROM (SELECT CAST(${ident(column)} AS DOUBLE) AS x FROM ${ident(table)} WHERE ${filterSql(where)}) WHERE isfinite(x)`
     .text;
 }
 
