@@ -101,15 +101,15 @@ async function categorical(
     // An id-like column (most values unique) says nothing about segments.
     if ((await oneOf(db, approxDistinctSql(table, column.name), options)).distinct > rows / 2) return undefined;
   }
-  const values = counts.slice(0, maxValues).map(({ value: raw }, i) => {
-    if (raw === null)
+  const values = counts.slice(0, maxValues).map(({ value: found }, i) => {
+    if (found === null)
       return {
         code: i + 1,
         predicate: { column: column.name, op: 'is null' as const, value: null },
         where: sql`${c} IS NULL`,
         label: `${column.name} is missing`,
       };
-    const value = raw instanceof Date ? raw.toISOString() : raw;
+    const value = found instanceof Date ? found.toISOString() : found;
     return {
       code: i + 1,
       predicate: { column: column.name, op: '=' as const, value },
