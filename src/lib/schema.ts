@@ -1,5 +1,5 @@
 import type { Db } from './db';
-import { ident, literal } from './sql';
+import { ident, num, oneOf, raw, rowsOf, select, sql, str, text } from './sql';
 
 /** How the analyses treat a column, derived from its DuckDB type. */
 export type ColumnKind = 'numeric' | 'boolean' | 'temporal' | 'string' | 'other';
@@ -23,23 +23,23 @@ export function kindOfType(type: string): ColumnKind {
 }
 
 export async function describeTable(db: Db, table: string): Promise<ColumnInfo[]> {
-  const rows = await db.query(
-    `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ${literal(table)} ORDER BY ordinal_position`,
+  const q = select(
+    { name: str(raw('column_name')), type: str(raw('data_type')) },
+    sql`FROM information_schema.columns WHERE table_name = ${table} ORDER BY ordinal_position`,
   );
-  return rows.map((r) => {
-    const type = String(r['data_type']);
-    return { name: String(r['column_name']), type, kind: kindOfType(type) };
-  });
+  return (await rowsOf(db, q)).map(({ name, type }) => ({ name, type, kind: kindOfType(type) }));
 }
 
-export async function countRows(db: Db, table: string): Promise<number> {
-  const [row] = await db.query(`SELECT count(*)::DOUBLE AS n FROM ${ident(table)}`);
-  return Number(row?.['n'] ?? 0);
+export async function countRows(db: Db, table: string, signal?: AbortSignal): Promise<number> {
+  return (await oneOf(db, select({ n: num(raw('count(*)::DOUBLE'), 0) }, sql`FROM ${ident(table)}`), { signal })).n;
 }
 
 /** Drops a table or a view by name, whichever it is (DuckDB refuses DROP TABLE on a view). */
 export async function dropRelation(db: Db, name: string): Promise<void> {
-  const [row] = await db.query(`SELECT table_type AS t FROM information_schema.tables WHERE table_name = ${literal(name)}`);
-  if (!row) return;
-  await db.query(`DROP ${row['t'] === 'VIEW' ? 'VIEW' : 'TABLE'} IF EXISTS ${ident(name)}`);
+  const [relation] = await rowsOf(
+    db,
+    select({ type: text(raw('table_type')) }, sql`FROM information_schema.tables WHERE table_name = ${name}`),
+  );
+  if (!relation) return;
+  await db.query(sql`DROP ${raw(relation.type === 'VIEW' ? 'VIEW' : 'TABLE')} IF EXISTS ${ident(name)}`.text);
 }

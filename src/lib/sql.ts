@@ -7,13 +7,17 @@
  * (a string becomes a quoted literal, a number a numeric literal). A query builder that takes `Sql`
  * cannot be handed a user's text by mistake, and `select` pairs a statement with the typed decoder of
  * its rows.
+ *
+ * Builders return `Sql` for a piece that others compose, a `Query<T>` (statement and decoder) for a query
+ * whose rows are read, and the text itself for a statement that runs as it is (DDL, or an Arrow pull whose
+ * columns apache-arrow reads by name). `Db` takes text: `rowsOf` and `oneOf` pass it on.
  */
 import type { Db, QueryOptions, Row, Value } from './db';
 
 /**
  * SQL text that is safe to paste. A class, not a plain string, so that the `sql` tag can tell at run
  * time what is already SQL (pasted) from what is a value (quoted); it prints itself in an ordinary
- * template string, which the older builders still use.
+ * template string.
  */
 export class Sql {
   readonly #text: string;
@@ -52,10 +56,22 @@ export function literal(value: string | number | boolean | null): Sql {
   return new Sql(`'${value.replaceAll("'", "''")}'`);
 }
 
-/** SQL written in the code itself (a keyword, a function name, a fixed expression): never a user's text. */
-export function raw(text: string): Sql {
-  return new Sql(text);
+/**
+ * SQL written in the code itself (a keyword, a function name, a fixed expression), or SQL a builder wrote
+ * and kept as text: a slice dimension's code, a time window's filter, a timestamp expression. Those are
+ * data that cross a worker boundary or sit in results, and structured cloning keeps a string but not an
+ * `Sql`. Never a user's text: that goes through `ident` or `literal`. An `Sql` is returned as it is.
+ */
+export function raw(text: string | Sql): Sql {
+  return text instanceof Sql ? text : new Sql(text);
 }
+
+/**
+ * SQL that a builder wrote, as an `Sql` or as its text kept in data (see `raw`), where a filter or an
+ * expression may come either way. Never a user's text. Lift it with `raw` before pasting it into `sql`,
+ * which would quote a string as a literal.
+ */
+export type SqlLike = Sql | string;
 
 export type SqlValue = Sql | string | number | boolean | null;
 
@@ -106,8 +122,24 @@ export function bool(expr: Sql): Column<boolean | null> {
   return { expr, read: (v) => (v === null || v === undefined ? null : v === true) };
 }
 
-type Columns = Record<string, Column<unknown>>;
-export type Decoded<C extends Columns> = { [K in keyof C]: C[K] extends Column<infer T> ? T : never };
+/** Text that is never NULL where it is read (a class's text, a group's value), as `String` writes it. */
+export function str(expr: Sql): Column<string> {
+  return { expr, read: (v) => String(v) };
+}
+
+/** A value as DuckDB returns it (a grouping key: a number, a text, a Date), NULL as null. */
+export function asIs(expr: Sql): Column<Value> {
+  return { expr, read: (v) => (v === undefined ? null : v) };
+}
+
+/**
+ * Output columns: one column per key, or a list of columns of one kind per key (one per table column,
+ * say), written as `"<key>.<i>"` and read back as an array.
+ */
+type Columns = Record<string, Column<unknown> | readonly Column<unknown>[]>;
+export type Decoded<C extends Columns> = {
+  [K in keyof C]: C[K] extends readonly Column<infer T>[] ? T[] : C[K] extends Column<infer T> ? T : never;
+};
 
 /** A statement and the typed decoder of its rows: each alias is written once, as a key of `columns`. */
 export interface Query<T> {
@@ -120,13 +152,52 @@ export interface Query<T> {
  * each row back by the same keys.
  */
 export function select<C extends Columns>(columns: C, rest: Sql): Query<Decoded<C>> {
-  const names = Object.keys(columns);
-  const list = names.map((k) => `${columns[k]!.expr.text} AS ${ident(k).text}`).join(', ');
+  return { sql: new Sql(`SELECT ${selectList(columns)} ${rest.text}`), decode: (row) => decodeColumns(columns, row) };
+}
+
+/**
+ * `select` with grouping keys in front: each key's expression is written `AS` its alias and its value is
+ * read back, as DuckDB returns it, into `key` (in the order of `keys`).
+ */
+export function selectKeyed<C extends Columns>(
+  keys: readonly { expr: Sql; as: string }[],
+  columns: C,
+  rest: Sql,
+): Query<{ key: Value[]; row: Decoded<C> }> {
+  const list = [...keys.map((k) => `${k.expr.text} AS ${ident(k.as).text}`), ...(Object.keys(columns).length ? [selectList(columns)] : [])];
   return {
-    sql: new Sql(`SELECT ${list} ${rest.text}`),
-    // The alias DuckDB returns is the key as `ident` wrote it (without NUL).
-    decode: (row) => Object.fromEntries(names.map((k) => [k, columns[k]!.read(row[k.replaceAll('\u0000', '')])])) as Decoded<C>,
+    sql: new Sql(`SELECT ${list.join(', ')} ${rest.text}`),
+    decode: (row) => ({ key: keys.map((k) => row[alias(k.as)] ?? null), row: decodeColumns(columns, row) }),
   };
+}
+
+/** A query with a WITH clause in front (`ctes`: `name AS (...), ...`). */
+export function withCtes<T>(ctes: Sql, query: Query<T>): Query<T> {
+  return { sql: new Sql(`WITH ${ctes.text} ${query.sql.text}`), decode: query.decode };
+}
+
+/** The alias DuckDB returns for a key: the key as `ident` wrote it (without NUL). */
+const alias = (key: string) => key.replaceAll('\u0000', '');
+const listKey = (key: string, i: number) => `${key}.${i}`;
+
+function selectList(columns: Columns): string {
+  return Object.entries(columns)
+    .flatMap(([k, c]) => (isList(c) ? c.map((one, i) => [listKey(k, i), one] as const) : [[k, c] as const]))
+    .map(([k, c]) => `${c.expr.text} AS ${ident(k).text}`)
+    .join(', ');
+}
+
+function decodeColumns<C extends Columns>(columns: C, row: Row): Decoded<C> {
+  return Object.fromEntries(
+    Object.entries(columns).map(([k, c]) => [
+      k,
+      isList(c) ? c.map((one, i) => one.read(row[alias(listKey(k, i))])) : c.read(row[alias(k)]),
+    ]),
+  ) as Decoded<C>;
+}
+
+function isList(c: Column<unknown> | readonly Column<unknown>[]): c is readonly Column<unknown>[] {
+  return Array.isArray(c);
 }
 
 /** Runs a query and decodes its rows. */

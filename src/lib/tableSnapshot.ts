@@ -2,7 +2,7 @@ import type { DataSource, Db } from './db';
 import { LanternError, throwIfAborted } from './errors';
 import { loadDataset, type LoadedDataset, type ParquetCodec } from './ingest';
 import { describeTable, type ColumnInfo } from './schema';
-import { ident } from './sql';
+import { bool, ident, join, oneOf, raw, select, sql } from './sql';
 
 /**
  * A dataset's table written as Parquet and read back, so a saved workspace never needs the user's files.
@@ -16,8 +16,8 @@ export async function tableToParquet(db: Db, codec: ParquetCodec, table: string,
   if (!codec.fromArrowStream) throw new LanternError('usage', 'This engine cannot write Parquet.');
   const columns = await describeTable(db, table);
   const exact = await columnsNeedingText(db, table, columns);
-  const select = columns.map((c) => (exact.has(c.name) ? `CAST(${ident(c.name)} AS VARCHAR) AS ${ident(c.name)}` : ident(c.name)));
-  const ipc = await db.queryArrow(`SELECT ${select.join(', ')} FROM ${ident(table)}`, signal ? { signal } : undefined);
+  const list = columns.map((c) => (exact.has(c.name) ? sql`CAST(${ident(c.name)} AS VARCHAR) AS ${ident(c.name)}` : ident(c.name)));
+  const ipc = await db.queryArrow(sql`SELECT ${join(list, ', ')} FROM ${ident(table)}`.text, signal ? { signal } : undefined);
   throwIfAborted(signal);
   return codec.fromArrowStream(ipc);
 }
@@ -33,10 +33,10 @@ export async function columnsNeedingText(db: Db, table: string, columns: ColumnI
   const out = new Set(columns.filter((c) => /^DECIMAL\((1[6-9]|[2-9]\d)/.test(c.type)).map((c) => c.name));
   const wide = columns.filter((c) => WIDE_INTEGER.test(c.type));
   if (wide.length === 0) return out;
-  const checks = wide.map((c, i) => `coalesce(max(abs(${ident(c.name)}::HUGEINT)) > 9007199254740991, false) AS ${ident(`w${i}`)}`);
-  const [row] = await db.query(`SELECT ${checks.join(', ')} FROM ${ident(table)}`);
+  const beyond = wide.map((c) => bool(sql`coalesce(max(abs(${ident(c.name)}::HUGEINT)) > 9007199254740991, false)`));
+  const { wide: past } = await oneOf(db, select({ wide: beyond }, sql`FROM ${ident(table)}`));
   wide.forEach((c, i) => {
-    if (row?.[`w${i}`] === true) out.add(c.name);
+    if (past[i] === true) out.add(c.name);
   });
   return out;
 }
@@ -72,16 +72,17 @@ const SAFE_TYPE = /^[A-Z][A-Z0-9_ ]{0,40}(\(\d{1,3}(, ?\d{1,3})?\))?(\[\])*$/;
 
 export function castBackSql(staging: string, table: string, saved: ColumnInfo[], restored: ColumnInfo[]): string | null {
   let changed = false;
-  const select = restored.map((column) => {
+  const list = restored.map((column) => {
     const want = saved.find((c) => c.name === column.name)?.type;
     if (want && want !== column.type && SAFE_TYPE.test(want)) {
       changed = true;
-      return `CAST(${ident(column.name)} AS ${want}) AS ${ident(column.name)}`;
+      // SAFE_TYPE lets through only plain type names: the one piece of a file's text pasted as SQL.
+      return sql`CAST(${ident(column.name)} AS ${raw(want)}) AS ${ident(column.name)}`;
     }
     return ident(column.name);
   });
   if (!changed) return null;
-  return `CREATE TABLE ${ident(table)} AS SELECT ${select.join(', ')} FROM ${ident(staging)}`;
+  return sql`CREATE TABLE ${ident(table)} AS SELECT ${join(list, ', ')} FROM ${ident(staging)}`.text;
 }
 
 /**
@@ -108,16 +109,16 @@ export async function restoreTableFromParquet(
         'bad-parquet',
         `The saved data of "${target.name}" does not match its description (${loaded.rows} rows, ${loaded.columns.length} columns; expected ${target.rows} rows, ${target.columns.length} columns).`,
       );
-    await db.query(`DROP TABLE IF EXISTS ${ident(target.table)}`);
+    await db.query(sql`DROP TABLE IF EXISTS ${ident(target.table)}`.text);
     const cast = castBackSql(staging, target.table, target.columns, loaded.columns);
     if (cast) {
       await db.query(cast);
-      await db.query(`DROP TABLE ${ident(staging)}`);
+      await db.query(sql`DROP TABLE ${ident(staging)}`.text);
     } else {
-      await db.query(`ALTER TABLE ${ident(staging)} RENAME TO ${ident(target.table)}`);
+      await db.query(sql`ALTER TABLE ${ident(staging)} RENAME TO ${ident(target.table)}`.text);
     }
   } catch (error) {
-    await db.query(`DROP TABLE IF EXISTS ${ident(staging)}`).catch(() => undefined);
+    await db.query(sql`DROP TABLE IF EXISTS ${ident(staging)}`.text).catch(() => undefined);
     throw error;
   }
   return { ...loaded, table: target.table, columns: await describeTable(db, target.table) };

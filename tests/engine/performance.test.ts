@@ -101,7 +101,7 @@ describe('binary log with missing labels, windows and segments', () => {
       `CREATE OR REPLACE TABLE hostile AS SELECT label AS "lab""el", score AS """; DROP TABLE x; --", region AS "select" FROM log`,
     );
     const h: PerfSpec = { ...spec, table: 'hostile', label: 'lab"el', score: '"; DROP TABLE x; --' };
-    const [row] = await db.query(binaryByGroupSql(h, []));
+    const [row] = await db.query(binaryByGroupSql(h, []).sql.text);
     expect(Number(row?.['n'])).toBe(fx.labelled);
   });
 });

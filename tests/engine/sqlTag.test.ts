@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ident, literal, num, numOrNull, oneOf, raw, rowsOf, select, sql, text } from '../../src/lib/sql';
+import { asIs, ident, literal, num, numOrNull, oneOf, raw, rowsOf, select, selectKeyed, sql, str, text, withCtes } from '../../src/lib/sql';
 import { testDb } from '../helpers/db';
 
 /** Names and values a user's file can hold, each of which has broken a hand-written query somewhere. */
@@ -33,5 +33,36 @@ describe('the sql tag and typed selects', () => {
       select({ n: num(raw('count(*)::DOUBLE')), missing: numOrNull(raw('max(NULL::DOUBLE)')) }, sql`FROM ${ident('hostile table')}`),
     );
     expect(agg).toEqual({ n: 1, missing: null });
+  });
+
+  it('reads lists of columns and grouping keys back by position, each alias written once', async () => {
+    const db = await testDb();
+    const names = HOSTILE.map((n, i) => (n === '' ? `empty_${i}` : n));
+    const t = ident('hostile keyed');
+    await db.query(
+      sql`CREATE OR REPLACE TABLE ${t} AS SELECT * FROM (VALUES (1, 'a'), (2, 'a'), (5, ${"it's"}), (NULL, ${"it's"})) v(${ident('x"')}, ${ident('select')})`
+        .text,
+    );
+    const q = withCtes(
+      sql`base AS (SELECT * FROM ${t})`,
+      selectKeyed(
+        [{ expr: ident('select'), as: 'k "1"' }],
+        {
+          n: num(raw('count(*)::DOUBLE')),
+          sums: names.map((_, i) => num(sql`sum(${ident('x"')}) + ${i}`)),
+          first: str(sql`min(${ident('select')})`),
+        },
+        sql`FROM base GROUP BY 1 ORDER BY 1`,
+      ),
+    );
+    expect(await rowsOf(db, q)).toEqual([
+      { key: ['a'], row: { n: 2, sums: names.map((_, i) => 3 + i), first: 'a' } },
+      { key: ["it's"], row: { n: 2, sums: names.map((_, i) => 5 + i), first: "it's" } },
+    ]);
+    expect(await oneOf(db, select({ v: asIs(raw('NULL')), w: asIs(raw('1')) }, raw('')))).toEqual({ v: null, w: 1 });
+    // An Sql lifted by raw is itself; a builder's text kept as data becomes Sql again.
+    const kept = sql`${ident('x"')} > ${1}`;
+    expect(raw(kept)).toBe(kept);
+    expect(raw(kept.text).text).toBe(kept.text);
   });
 });

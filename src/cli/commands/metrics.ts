@@ -1,7 +1,7 @@
 import { LanternError } from '../../lib/errors';
 import { flatMetrics, metricsByGroup, overallPerformance, undefinedReasons, METRIC_NAMES } from '../../lib/metrics/performance';
-import { findDimension, sliceDimensions, type Dimension } from '../../lib/slices/dimensions';
-import { ident } from '../../lib/sql';
+import { distinctCountSql, findDimension, sliceDimensions, type Dimension } from '../../lib/slices/dimensions';
+import { ident, oneOf, type SqlLike } from '../../lib/sql';
 import { parseCommandArgs } from '../args';
 import type { CliIo } from '../io';
 import { fmt, loadPerfInput, ROLE_OPTIONS, ROLE_USAGE, type PerfInput } from '../perfInput';
@@ -9,19 +9,18 @@ import { fmt, loadPerfInput, ROLE_OPTIONS, ROLE_USAGE, type PerfInput } from '..
 export const usage = `Usage: lantern metrics ${ROLE_USAGE}\n       [--by <col>]`;
 
 /** The grouping for --by: a column's own values, its quantile bins (numbers with many values), or a timestamp part. */
-async function byDimension(input: PerfInput, by: string): Promise<{ sql: string; value: (key: unknown) => unknown }> {
+async function byDimension(input: PerfInput, by: string): Promise<{ sql: SqlLike; value: (key: unknown) => unknown }> {
   const { db, spec, columns } = input;
   const timeParts = input.timestampSql && spec.timestamp && by.startsWith(`${spec.timestamp}.`);
   const column = columns.find((c) => c.name === by);
   if (column && !timeParts) {
     if (column.kind === 'numeric') {
-      const [d] = await db.query(`SELECT count(DISTINCT ${ident(by)})::DOUBLE AS d FROM ${ident(spec.table)}`);
-      if (Number(d?.['d']) > 50) {
+      if ((await oneOf(db, distinctCountSql(spec.table, by))).distinct > 50) {
         const [dim] = await sliceDimensions(db, spec.table, [column], { [by]: 'feature' });
         return codes(dim!);
       }
     }
-    return { sql: ident(by).text, value: (k) => (k instanceof Date ? k.toISOString() : k) };
+    return { sql: ident(by), value: (k) => (k instanceof Date ? k.toISOString() : k) };
   }
   if (timeParts) {
     const dims = await sliceDimensions(db, spec.table, [], {}, { timestamp: { column: spec.timestamp!, sql: input.timestampSql! } });
@@ -63,8 +62,9 @@ export async function metrics(argv: string[], io: CliIo): Promise<number> {
     result['reference'] = flatMetrics(spec.task, (await overallPerformance(db, input.reference, { pointOnly: true })).metrics);
   if (values.by) {
     const dim = await byDimension(input, values.by);
-    const groups = await metricsByGroup(db, spec, [{ sql: dim.sql, as: 'value' }]);
-    result['by'] = groups.map((g) => ({ column: values.by, value: dim.value(g.key['value']), ...flatMetrics(spec.task, g.metrics) }));
+    const key = { sql: dim.sql, as: 'value' };
+    const groups = await metricsByGroup(db, spec, [key]);
+    result['by'] = groups.map((g) => ({ column: values.by, value: dim.value(g.key[key.as]), ...flatMetrics(spec.task, g.metrics) }));
   }
   if (values.json) {
     io.out(JSON.stringify(result));

@@ -132,10 +132,10 @@ export async function presetFromReference(db: Db, reference: string, options: Pr
   };
 
   add({ id: 'schema', kind: 'schema', columns: columns.filter((c) => SCHEMA_ROLES.has(roles[c.name] ?? 'feature')).map((c) => c.name) });
-  const [missingRow] = await db.query(missingSql(reference, checked), { signal });
-  const rows = Number(missingRow?.['n'] ?? 0);
+  const missing = await oneOf(db, missingSql(reference, checked), { signal });
+  const rows = missing.rows;
   for (const [i, c] of checked.entries()) {
-    const refShare = rows ? Number(missingRow?.[`m${i}`] ?? 0) / rows : 0;
+    const refShare = rows ? missing.missing[i]! / rows : 0;
     const grown = refShare * (1 + MISSING_RELATIVE);
     add({
       id: idOf('missing', c.name),
@@ -166,8 +166,8 @@ export async function presetFromReference(db: Db, reference: string, options: Pr
           warn: SEGMENT_DRIFT_WARN,
           minRows: segmentRows,
         });
-  const [dupRow] = await db.query(duplicateRowsSql(reference).count, { signal });
-  const dupShare = rows ? Number(dupRow?.['n'] ?? 0) / rows : 0;
+  const duplicates = await oneOf(db, duplicateRowsSql(reference).count, { signal });
+  const dupShare = rows ? duplicates.n / rows : 0;
   add({
     id: 'duplicates',
     kind: 'duplicate-rows',

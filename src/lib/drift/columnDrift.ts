@@ -3,6 +3,7 @@
  * all rows), the method Evidently's table picks (or the user's), the score and the verdict.
  */
 import type { Db } from '../db';
+import type { SqlLike } from '../sql';
 import { throwIfAborted } from '../errors';
 import { queryColumns, numbers } from './arrowRows';
 import { MAX_DISTINCT_FOR_VALUE_BINS, sturgesEdges } from './binning';
@@ -120,7 +121,7 @@ export async function numericalColumnDrift(
       options,
     );
   }
-  const side = async (table: string, where: string | undefined) => {
+  const side = async (table: string, where: SqlLike | undefined) => {
     // numbers() hands over the decoded column (a fresh array or a view of bytes we own): sort it in place.
     return sortFinite(numbers(await queryColumns(db, finiteValuesSql(table, column, where), { signal }), 'x'));
   };

@@ -6,7 +6,7 @@
  */
 import type { Db } from '../db';
 import { throwIfAborted } from '../errors';
-import { ident, literal } from '../sql';
+import { ident, num, raw, rowsOf, select, sql, type Sql } from '../sql';
 import { categoricalColumnDrift, numericalColumnDrift, type ColumnDrift } from './columnDrift';
 import type { DriftKind, DriftMethod } from './methods';
 import type { DriftTables, SideFilter } from './sql';
@@ -19,49 +19,57 @@ export interface TimeWindow {
   start: number;
   end: number;
   rows: number;
-  /** SQL filter selecting the window's rows of the current table. */
+  /** SQL filter selecting the window's rows of the current table, as text (it travels with the results). */
   where: string;
 }
 
-const tsExpr = (column: string) => `epoch_ms(TRY_CAST(${ident(column)} AS TIMESTAMP))`;
+const tsExpr = (column: string) => sql`epoch_ms(TRY_CAST(${ident(column)} AS TIMESTAMP))`;
 
-export function calendarWindowsSql(table: string, timestamp: string, unit: WindowUnit): string {
-  const ts = `TRY_CAST(${ident(timestamp)} AS TIMESTAMP)`;
-  return (
-    `SELECT epoch_ms(date_trunc(${literal(unit)}, ${ts}))::DOUBLE AS start, epoch_ms(date_trunc(${literal(unit)}, ${ts}) + INTERVAL 1 ${unit})::DOUBLE AS "end", ` +
-    `count(*)::DOUBLE AS n FROM ${ident(table)} WHERE ${ts} IS NOT NULL GROUP BY ALL ORDER BY start`
+/** One window of each unit: the unit reaches SQL only through this table (it comes from the page). */
+const ONE: Record<WindowUnit, Sql> = {
+  hour: raw('INTERVAL 1 hour'),
+  day: raw('INTERVAL 1 day'),
+  week: raw('INTERVAL 1 week'),
+  month: raw('INTERVAL 1 month'),
+};
+
+/** Window start, end (epoch ms) and rows, in time order. */
+const windowColumns = (start: Sql, end: Sql) => ({ start: num(start, 0), end: num(end, 0), rows: num(raw('count(*)::DOUBLE'), 0) });
+
+export function calendarWindowsSql(table: string, timestamp: string, unit: WindowUnit) {
+  const one = Object.hasOwn(ONE, unit) ? ONE[unit] : undefined;
+  if (!one) throw new Error(`Unknown window unit ${unit}`);
+  const start = sql`date_trunc(${unit}, TRY_CAST(${ident(timestamp)} AS TIMESTAMP))`;
+  return select(
+    windowColumns(sql`epoch_ms(${start})::DOUBLE`, sql`epoch_ms(${start} + ${one})::DOUBLE`),
+    sql`FROM ${ident(table)} WHERE TRY_CAST(${ident(timestamp)} AS TIMESTAMP) IS NOT NULL GROUP BY ALL ORDER BY 1`,
   );
 }
 
-export function chunkWindowsSql(table: string, timestamp: string, chunks: number): string {
+export function chunkWindowsSql(table: string, timestamp: string, chunks: number) {
   if (!Number.isInteger(chunks) || chunks < 1) throw new Error('chunks must be a positive integer');
-  return (
-    `SELECT chunk, min(t)::DOUBLE AS start, max(t)::DOUBLE AS "end", count(*)::DOUBLE AS n FROM ` +
-    `(SELECT t, ntile(${chunks}) OVER (ORDER BY t) AS chunk FROM (SELECT ${tsExpr(timestamp)} AS t FROM ${ident(table)}) WHERE t IS NOT NULL) ` +
-    `GROUP BY chunk ORDER BY chunk`
+  return select(
+    windowColumns(raw('min(t)::DOUBLE'), raw('max(t)::DOUBLE')),
+    sql`FROM (SELECT t, ntile(${chunks}) OVER (ORDER BY t) AS chunk FROM (SELECT ${tsExpr(timestamp)} AS t FROM ${ident(table)}) WHERE t IS NOT NULL) GROUP BY chunk ORDER BY chunk`,
   );
 }
 
 export async function timeWindows(db: Db, table: string, timestamp: string, spec: WindowSpec, signal?: AbortSignal): Promise<TimeWindow[]> {
   const t = tsExpr(timestamp);
   if ('unit' in spec) {
-    const rows = await db.query(calendarWindowsSql(table, timestamp, spec.unit), { signal });
-    return rows.map((r) => {
-      const start = Number(r['start']);
-      const end = Number(r['end']);
-      return { start, end, rows: Number(r['n']), where: `${t} >= ${literal(start)} AND ${t} < ${literal(end)}` };
-    });
+    const rows = await rowsOf(db, calendarWindowsSql(table, timestamp, spec.unit), { signal });
+    return rows.map(({ start, end, rows }) => ({ start, end, rows, where: sql`${t} >= ${start} AND ${t} < ${end}`.text }));
   }
-  const rows = await db.query(chunkWindowsSql(table, timestamp, spec.chunks), { signal });
+  const rows = await rowsOf(db, chunkWindowsSql(table, timestamp, spec.chunks), { signal });
   // ntile can split a run of equal timestamps across two chunks; filtering by [start, next start) puts
   // the whole run in the later chunk, so no row is counted twice.
   return rows.map((r, i) => {
-    const start = Number(r['start']);
+    const start = r.start;
     const next = rows[i + 1];
     const last = next === undefined;
-    const end = last ? Number(r['end']) : Number(next['start']);
-    const where = last ? `${t} >= ${literal(start)} AND ${t} <= ${literal(end)}` : `${t} >= ${literal(start)} AND ${t} < ${literal(end)}`;
-    return { start, end, rows: Number(r['n']), where };
+    const end = last ? r.end : next.start;
+    const where = last ? sql`${t} >= ${start} AND ${t} <= ${end}` : sql`${t} >= ${start} AND ${t} < ${end}`;
+    return { start, end, rows: r.rows, where: where.text };
   });
 }
 
@@ -88,7 +96,7 @@ export async function driftOverTime(
   const out: WindowDrift[] = [];
   for (const window of windows) {
     throwIfAborted(options.signal);
-    const current = options.segment?.current ? `(${window.where}) AND (${options.segment.current})` : window.where;
+    const current = options.segment?.current ? sql`(${raw(window.where)}) AND (${raw(options.segment.current)})` : window.where;
     const where: SideFilter = { reference: options.segment?.reference, current };
     const common = { method: column.method, threshold: column.threshold, where, signal: options.signal };
     // Windows are small: counting per value is always the cheaper load here.

@@ -6,7 +6,7 @@
  */
 import type { Db, Row } from '../db';
 import { throwIfAborted } from '../errors';
-import { ident, literal } from '../sql';
+import { ident, join, num, numOrNull, oneOf, raw, select, sql, text, type Query, type Sql } from '../sql';
 import type { ColumnInfo } from '../schema';
 import { driftKindOf } from './schemaDiff';
 import type { DriftTables } from './sql';
@@ -42,37 +42,50 @@ export interface QualityReport {
   issues: QualityIssue[];
 }
 
-const q = ident;
-
-export function missingSql(table: string, columns: readonly ColumnInfo[]): string {
-  const parts = columns.map((c, i) => {
-    const missing = c.kind === 'numeric' ? `${q(c.name)} IS NULL OR NOT isfinite(CAST(${q(c.name)} AS DOUBLE))` : `${q(c.name)} IS NULL`;
-    return `count(*) FILTER (WHERE ${missing})::DOUBLE AS m${i}`;
+/** Rows, and per column the rows missing a value (NULL, or NaN/±inf in a numeric column). */
+export function missingSql(table: string, columns: readonly ColumnInfo[]) {
+  const missing = columns.map((c) => {
+    const x = ident(c.name);
+    const absent = c.kind === 'numeric' ? sql`${x} IS NULL OR NOT isfinite(CAST(${x} AS DOUBLE))` : sql`${x} IS NULL`;
+    return num(sql`count(*) FILTER (WHERE ${absent})::DOUBLE`, 0);
   });
-  return `SELECT count(*)::DOUBLE AS n${parts.length ? ', ' + parts.join(', ') : ''} FROM ${q(table)}`;
+  return select({ rows: num(raw('count(*)::DOUBLE'), 0), missing }, sql`FROM ${ident(table)}`);
 }
 
+/** A count of some rows of a table, and a few of them as examples. */
+export interface CountAndExamples<T> {
+  count: Query<T>;
+  /** `SELECT *` of at most EXAMPLES rows, shown as they are. */
+  examples: Sql;
+}
+
+const rowCount = () => num(raw('count(*)::DOUBLE'), 0);
+
 /** Current values of a column the reference holds as numbers, that do not read as numbers. */
-export function typeMismatchSql(table: string, column: string): { count: string; examples: string } {
-  const bad = `${q(column)} IS NOT NULL AND TRY_CAST(${q(column)} AS DOUBLE) IS NULL`;
+export function typeMismatchSql(table: string, column: string): CountAndExamples<{ n: number }> {
+  const c = ident(column);
+  const bad = sql`${c} IS NOT NULL AND TRY_CAST(${c} AS DOUBLE) IS NULL`;
   return {
-    count: `SELECT count(*)::DOUBLE AS n FROM ${q(table)} WHERE ${bad}`,
-    examples: `SELECT * FROM ${q(table)} WHERE ${bad} LIMIT ${EXAMPLES}`,
+    count: select({ n: rowCount() }, sql`FROM ${ident(table)} WHERE ${bad}`),
+    examples: sql`SELECT * FROM ${ident(table)} WHERE ${bad} LIMIT ${EXAMPLES}`,
   };
 }
 
 /**
- * Finite range of each listed column in the reference, one scan: lo{i}, hi{i}. Non-finite values become
- * NULL in a projection, which min / max skip: ~1.0 s against ~1.5 s with FILTER clauses for 1M rows x 20
- * columns in DuckDB-WASM.
+ * Finite range of each listed column in the reference, one scan. Non-finite values become NULL in a
+ * projection, which min / max skip: ~1.0 s against ~1.5 s with FILTER clauses for 1M rows x 20 columns in
+ * DuckDB-WASM.
  */
-export function referenceRangesSql(table: string, columns: readonly string[]): string {
+export function referenceRangesSql(table: string, columns: readonly string[]) {
   const finite = columns.map((c, i) => {
-    const x = `TRY_CAST(${q(c)} AS DOUBLE)`;
-    return `CASE WHEN isfinite(${x}) THEN ${x} END AS x${i}`;
+    const x = sql`TRY_CAST(${ident(c)} AS DOUBLE)`;
+    return sql`CASE WHEN isfinite(${x}) THEN ${x} END AS ${ident(`x${i}`)}`;
   });
-  const ranges = columns.map((_, i) => `min(x${i}) AS lo${i}, max(x${i}) AS hi${i}`);
-  return `SELECT ${ranges.join(', ')} FROM (SELECT ${finite.join(', ')} FROM ${q(table)})`;
+  const x = columns.map((_, i) => ident(`x${i}`));
+  return select(
+    { lo: x.map((xi) => numOrNull(sql`min(${xi})`)), hi: x.map((xi) => numOrNull(sql`max(${xi})`)) },
+    sql`FROM (SELECT ${join(finite, ', ')} FROM ${ident(table)})`,
+  );
 }
 
 interface ColumnRange {
@@ -85,25 +98,30 @@ interface ColumnRange {
  * The condition "finite and outside the reference range". The bounds go in as strings cast to DOUBLE,
  * so DuckDB reads back the very doubles (a bare 0.1 would be a DECIMAL).
  */
-function outsideSql({ column, lo, hi }: ColumnRange): string {
-  const x = `TRY_CAST(${q(column)} AS DOUBLE)`;
-  return `isfinite(${x}) AND (${x} < ${literal(String(lo))}::DOUBLE OR ${x} > ${literal(String(hi))}::DOUBLE)`;
+function outsideSql({ column, lo, hi }: ColumnRange): Sql {
+  const x = sql`TRY_CAST(${ident(column)} AS DOUBLE)`;
+  return sql`isfinite(${x}) AND (${x} < ${String(lo)}::DOUBLE OR ${x} > ${String(hi)}::DOUBLE)`;
 }
 
-/** Current values outside each column's reference range, all columns in one scan: n{i}. */
-export function outsideCountsSql(table: string, ranges: readonly ColumnRange[]): string {
-  return `SELECT ${ranges.map((r, i) => `count(*) FILTER (WHERE ${outsideSql(r)})::DOUBLE AS n${i}`).join(', ')} FROM ${q(table)}`;
+/** Current values outside each column's reference range, all columns in one scan. */
+export function outsideCountsSql(table: string, ranges: readonly ColumnRange[]) {
+  return select({ outside: ranges.map((r) => num(sql`count(*) FILTER (WHERE ${outsideSql(r)})::DOUBLE`, 0)) }, sql`FROM ${ident(table)}`);
 }
 
 /** A few current rows outside one column's reference range (the range already known). */
-export function outsideExamplesSql(table: string, range: ColumnRange): string {
-  return `SELECT * FROM ${q(table)} WHERE ${outsideSql(range)} LIMIT ${EXAMPLES}`;
+export function outsideExamplesSql(table: string, range: ColumnRange): Sql {
+  return sql`SELECT * FROM ${ident(table)} WHERE ${outsideSql(range)} LIMIT ${EXAMPLES}`;
 }
 
-/** Non-null and approximate distinct counts of every listed column, one scan: n{i}, d{i}. */
-export function distinctBoundsSql(table: string, columns: readonly string[]): string {
-  const parts = columns.map((c, i) => `count(${q(c)})::DOUBLE AS n${i}, approx_count_distinct(${q(c)})::DOUBLE AS d${i}`);
-  return `SELECT ${parts.join(', ')} FROM ${q(table)}`;
+/** Non-null and approximate distinct counts of every listed column, one scan. */
+export function distinctBoundsSql(table: string, columns: readonly string[]) {
+  return select(
+    {
+      nonNull: columns.map((c) => num(sql`count(${ident(c)})::DOUBLE`, 0)),
+      distinct: columns.map((c) => num(sql`approx_count_distinct(${ident(c)})::DOUBLE`, 0)),
+    },
+    sql`FROM ${ident(table)}`,
+  );
 }
 
 /**
@@ -117,38 +135,46 @@ export function couldBeAlmostConstant(nonNull: number, approxDistinct: number): 
   return nonNull > 0 && approxDistinct <= 2 * ((1 - ALMOST_CONSTANT_SHARE) * nonNull + 1) + 16;
 }
 
-export function unseenCategorySql(t: DriftTables, column: string): { count: string; examples: string } {
-  const k = `CAST(${q(column)} AS VARCHAR)`;
-  const unseen = `${k} IS NOT NULL AND ${k} NOT IN (SELECT DISTINCT ${k} FROM ${q(t.reference)} WHERE ${k} IS NOT NULL)`;
+export function unseenCategorySql(t: DriftTables, column: string): CountAndExamples<{ n: number; values: number }> {
+  const k = sql`CAST(${ident(column)} AS VARCHAR)`;
+  const unseen = sql`${k} IS NOT NULL AND ${k} NOT IN (SELECT DISTINCT ${k} FROM ${ident(t.reference)} WHERE ${k} IS NOT NULL)`;
   return {
-    count: `SELECT count(*)::DOUBLE AS n, count(DISTINCT ${k})::DOUBLE AS values FROM ${q(t.current)} WHERE ${unseen}`,
-    examples: `SELECT * FROM ${q(t.current)} WHERE ${unseen} LIMIT ${EXAMPLES}`,
+    count: select({ n: rowCount(), values: num(sql`count(DISTINCT ${k})::DOUBLE`, 0) }, sql`FROM ${ident(t.current)} WHERE ${unseen}`),
+    examples: sql`SELECT * FROM ${ident(t.current)} WHERE ${unseen} LIMIT ${EXAMPLES}`,
   };
 }
 
-/** Most frequent value, its count, the non-null count and the distinct count of one column. */
-export function topValueSql(table: string, column: string): string {
-  const k = `CAST(${q(column)} AS VARCHAR)`;
-  return (
-    `SELECT k AS top, n::DOUBLE AS top_n, (SELECT count(${q(column)}) FROM ${q(table)})::DOUBLE AS non_null, ` +
-    `(SELECT count(DISTINCT ${k}) FROM ${q(table)})::DOUBLE AS distinct_n ` +
-    `FROM (SELECT ${k} AS k, count(*) AS n FROM ${q(table)} WHERE ${q(column)} IS NOT NULL GROUP BY k ORDER BY n DESC, k LIMIT 1)`
+/** Most frequent value, its count, the non-null count and the distinct count of one column (no row when all are NULL). */
+export function topValueSql(table: string, column: string) {
+  const c = ident(column);
+  const k = sql`CAST(${c} AS VARCHAR)`;
+  return select(
+    {
+      top: text(raw('k')),
+      topN: num(raw('n::DOUBLE'), 0),
+      nonNull: num(sql`(SELECT count(${c}) FROM ${ident(table)})::DOUBLE`, 0),
+      distinct: num(sql`(SELECT count(DISTINCT ${k}) FROM ${ident(table)})::DOUBLE`, 0),
+    },
+    sql`FROM (SELECT ${k} AS k, count(*) AS n FROM ${ident(table)} WHERE ${c} IS NOT NULL GROUP BY k ORDER BY n DESC, k LIMIT 1)`,
   );
 }
 
 /** Rows beyond the first of each group of identical rows (all columns compared). */
-export function duplicateRowsSql(table: string): { count: string; examples: string } {
+export function duplicateRowsSql(table: string): CountAndExamples<{ n: number }> {
+  const t = ident(table);
   return {
-    count: `SELECT (count(*) - (SELECT count(*) FROM (SELECT DISTINCT * FROM ${q(table)})))::DOUBLE AS n FROM ${q(table)}`,
-    examples: `SELECT *, count(*)::DOUBLE AS copies FROM ${q(table)} GROUP BY ALL HAVING count(*) > 1 ORDER BY copies DESC LIMIT ${EXAMPLES}`,
+    count: select({ n: num(sql`(count(*) - (SELECT count(*) FROM (SELECT DISTINCT * FROM ${t})))::DOUBLE`, 0) }, sql`FROM ${t}`),
+    examples: sql`SELECT *, count(*)::DOUBLE AS copies FROM ${t} GROUP BY ALL HAVING count(*) > 1 ORDER BY copies DESC LIMIT ${EXAMPLES}`,
   };
 }
 
-export function duplicateIdsSql(table: string, id: string): { count: string; examples: string } {
-  const dup = `${q(id)} IN (SELECT ${q(id)} FROM ${q(table)} WHERE ${q(id)} IS NOT NULL GROUP BY ${q(id)} HAVING count(*) > 1)`;
+export function duplicateIdsSql(table: string, id: string): CountAndExamples<{ n: number; ids: number }> {
+  const t = ident(table);
+  const c = ident(id);
+  const dup = sql`${c} IN (SELECT ${c} FROM ${t} WHERE ${c} IS NOT NULL GROUP BY ${c} HAVING count(*) > 1)`;
   return {
-    count: `SELECT count(*)::DOUBLE AS n, count(DISTINCT ${q(id)})::DOUBLE AS ids FROM ${q(table)} WHERE ${dup}`,
-    examples: `SELECT * FROM ${q(table)} WHERE ${dup} ORDER BY ${q(id)} LIMIT ${EXAMPLES}`,
+    count: select({ n: rowCount(), ids: num(sql`count(DISTINCT ${c})::DOUBLE`, 0) }, sql`FROM ${t} WHERE ${dup}`),
+    examples: sql`SELECT * FROM ${t} WHERE ${dup} ORDER BY ${c} LIMIT ${EXAMPLES}`,
   };
 }
 
@@ -166,7 +192,8 @@ export async function dataQuality(
   options: QualityOptions = {},
 ): Promise<QualityReport> {
   const signal = options.signal;
-  const one = async (sql: string) => (await db.query(sql, { signal }))[0] ?? {};
+  const one = <T>(query: Query<T>) => oneOf(db, query, { signal });
+  const examples = (statement: Sql) => db.query(statement.text, { signal });
   const refByName = new Map(reference.map((c) => [c.name, c]));
   const shared = current.filter((c) => refByName.has(c.name));
   const refMissing = await one(
@@ -176,13 +203,13 @@ export async function dataQuality(
     ),
   );
   const curMissing = await one(missingSql(t.current, shared));
-  const currentRows = Number(curMissing['n'] ?? 0);
-  const referenceRows = Number(refMissing['n'] ?? 0);
+  const currentRows = curMissing.rows;
+  const referenceRows = refMissing.rows;
   const share = (n: number) => (currentRows ? n / currentRows : 0);
   const missing = shared.map((c, i) => ({
     column: c.name,
-    reference: referenceRows ? Number(refMissing[`m${i}`]) / referenceRows : 0,
-    current: share(Number(curMissing[`m${i}`])),
+    reference: referenceRows ? refMissing.missing[i]! / referenceRows : 0,
+    current: share(curMissing.missing[i]!),
   }));
   const issues: QualityIssue[] = [];
   for (const m of missing)
@@ -207,14 +234,14 @@ export async function dataQuality(
           shared.map((c) => c.name),
         ),
       )
-    : {};
+    : { nonNull: [], distinct: [] };
   for (const [i, c] of shared.entries()) {
     throwIfAborted(signal);
     const r = refByName.get(c.name)!;
     const refKind = driftKindOf(r);
     if (refKind === 'numerical' && c.kind !== 'numeric' && c.kind !== 'boolean') {
-      const sql = typeMismatchSql(t.current, c.name);
-      const n = Number((await one(sql.count))['n']);
+      const mismatch = typeMismatchSql(t.current, c.name);
+      const { n } = await one(mismatch.count);
       if (n)
         issues.push({
           check: 'type-mismatch',
@@ -222,7 +249,7 @@ export async function dataQuality(
           count: n,
           share: share(n),
           detail: `${n} values are not numbers (reference type ${r.type}, current ${c.type})`,
-          examples: await db.query(sql.examples, { signal }),
+          examples: await examples(mismatch.examples),
         });
     }
     const out = outside.get(c.name);
@@ -233,33 +260,31 @@ export async function dataQuality(
         count: out.n,
         share: share(out.n),
         detail: `${out.n} values outside the reference range [${out.lo}, ${out.hi}]`,
-        examples: await db.query(outsideExamplesSql(t.current, out), { signal }),
+        examples: await examples(outsideExamplesSql(t.current, out)),
       });
     if (refKind === 'categorical') {
-      const sql = unseenCategorySql(t, c.name);
-      const row = await one(sql.count);
-      const n = Number(row['n']);
+      const unseen = unseenCategorySql(t, c.name);
+      const { n, values } = await one(unseen.count);
       if (n)
         issues.push({
           check: 'unseen-category',
           column: c.name,
           count: n,
           share: share(n),
-          detail: `${n} rows hold ${row['values']} values never seen in the reference`,
-          examples: await db.query(sql.examples, { signal }),
+          detail: `${n} rows hold ${values} values never seen in the reference`,
+          examples: await examples(unseen.examples),
         });
     }
-    if (!couldBeAlmostConstant(Number(bounds[`n${i}`] ?? 0), Number(bounds[`d${i}`] ?? 0))) continue;
+    if (!couldBeAlmostConstant(bounds.nonNull[i] ?? 0, bounds.distinct[i] ?? 0)) continue;
     const top = await one(topValueSql(t.current, c.name));
-    const nonNull = Number(top['non_null'] ?? 0);
-    const topN = Number(top['top_n'] ?? 0);
-    if (nonNull > 0 && Number(top['distinct_n']) === 1)
+    const { nonNull, topN } = top;
+    if (nonNull > 0 && top.distinct === 1)
       issues.push({
         check: 'constant',
         column: c.name,
         count: nonNull,
         share: share(nonNull),
-        detail: `every non-null value is ${top['top']}`,
+        detail: `every non-null value is ${top.top}`,
         examples: [],
       });
     else if (nonNull > 0 && topN / nonNull >= ALMOST_CONSTANT_SHARE)
@@ -268,12 +293,12 @@ export async function dataQuality(
         column: c.name,
         count: topN,
         share: share(topN),
-        detail: `${pct(topN / nonNull)} of non-null values are ${top['top']}`,
+        detail: `${pct(topN / nonNull)} of non-null values are ${top.top}`,
         examples: [],
       });
   }
   const dups = duplicateRowsSql(t.current);
-  const nDup = Number((await one(dups.count))['n']);
+  const { n: nDup } = await one(dups.count);
   if (nDup)
     issues.push({
       check: 'duplicate-rows',
@@ -281,20 +306,19 @@ export async function dataQuality(
       count: nDup,
       share: share(nDup),
       detail: `${nDup} rows repeat an earlier row exactly`,
-      examples: await db.query(dups.examples, { signal }),
+      examples: await examples(dups.examples),
     });
   if (options.id && current.some((c) => c.name === options.id)) {
     const ids = duplicateIdsSql(t.current, options.id);
-    const row = await one(ids.count);
-    const n = Number(row['n']);
+    const { n, ids: idCount } = await one(ids.count);
     if (n)
       issues.push({
         check: 'duplicate-ids',
         column: options.id,
         count: n,
         share: share(n),
-        detail: `${row['ids']} ids appear more than once (${n} rows)`,
-        examples: await db.query(ids.examples, { signal }),
+        detail: `${idCount} ids appear more than once (${n} rows)`,
+        examples: await examples(ids.examples),
       });
   }
   return { currentRows, missing, issues };
@@ -309,13 +333,13 @@ async function outsideRanges(
 ): Promise<Map<string, ColumnRange & { n: number }>> {
   const out = new Map<string, ColumnRange & { n: number }>();
   if (columns.length === 0) return out;
-  const [refRow] = await db.query(referenceRangesSql(t.reference, columns), { signal });
+  const reference = await oneOf(db, referenceRangesSql(t.reference, columns), { signal });
   const ranges = columns
-    .map((column, i) => ({ column, lo: refRow?.[`lo${i}`], hi: refRow?.[`hi${i}`] }))
+    .map((column, i) => ({ column, lo: reference.lo[i], hi: reference.hi[i] }))
     .filter((r): r is ColumnRange => typeof r.lo === 'number' && typeof r.hi === 'number');
   if (ranges.length === 0) return out;
-  const [counts] = await db.query(outsideCountsSql(t.current, ranges), { signal });
-  ranges.forEach((r, i) => out.set(r.column, { ...r, n: Number(counts?.[`n${i}`] ?? 0) }));
+  const { outside } = await oneOf(db, outsideCountsSql(t.current, ranges), { signal });
+  ranges.forEach((r, i) => out.set(r.column, { ...r, n: outside[i] ?? 0 }));
   return out;
 }
 

@@ -6,6 +6,7 @@ import type { Db } from '../db';
 import { LanternError, throwIfAborted } from '../errors';
 import { inferRoles, type ColumnRole, type RoleMap } from '../roles';
 import { describeTable } from '../schema';
+import { oneOf } from '../sql';
 import { categoricalDriftFromCounts, loadCategoryCounts, type ColumnDrift } from './columnDrift';
 import { FREE_TEXT_REASON, looksLikeFreeText } from './freeText';
 import { DEFAULT_DATASET_DRIFT_SHARE, methodAppliesTo, type DriftMethod } from './methods';
@@ -159,6 +160,5 @@ export async function driftReport(db: Db, t: DriftTables, options: DriftOptions 
 }
 
 async function rowCount(db: Db, table: string, signal?: AbortSignal): Promise<number> {
-  const [row] = await db.query(rowCountSql(table), { signal });
-  return Number(row?.['n'] ?? 0);
+  return (await oneOf(db, rowCountSql(table), { signal })).n;
 }

@@ -6,7 +6,7 @@
  */
 import type { Db } from '../db';
 import { throwIfAborted } from '../errors';
-import { ident, literal } from '../sql';
+import { ident, num, raw, rowsOf, select, sql, str } from '../sql';
 import { categoricalColumnDrift, numericalColumnDrift, type ColumnDrift } from './columnDrift';
 import { driftOverTime, type ColumnTest, type TimeWindow, type WindowDrift } from './overTime';
 import { severity } from './severity';
@@ -26,17 +26,17 @@ export interface SegmentDrift {
   overTime?: WindowDrift[];
 }
 
-export function segmentValuesSql(t: DriftTables, segment: string, limit = MAX_SEGMENT_VALUES): string {
-  const k = `CAST(${ident(segment)} AS VARCHAR)`;
-  return (
-    `SELECT v, sum(r)::DOUBLE AS ref_rows, sum(c)::DOUBLE AS cur_rows FROM (` +
-    `SELECT ${k} AS v, 1 AS r, 0 AS c FROM ${ident(t.reference)} UNION ALL SELECT ${k} AS v, 0 AS r, 1 AS c FROM ${ident(t.current)}) ` +
-    `WHERE v IS NOT NULL GROUP BY v ORDER BY cur_rows DESC, v LIMIT ${limit}`
+/** The segment's values (as text) with their rows on each side, most current rows first. */
+export function segmentValuesSql(t: DriftTables, segment: string, limit = MAX_SEGMENT_VALUES) {
+  const k = sql`CAST(${ident(segment)} AS VARCHAR)`;
+  return select(
+    { value: str(raw('v')), refRows: num(raw('sum(r)::DOUBLE'), 0), curRows: num(raw('sum(c)::DOUBLE'), 0) },
+    sql`FROM (SELECT ${k} AS v, 1 AS r, 0 AS c FROM ${ident(t.reference)} UNION ALL SELECT ${k} AS v, 0 AS r, 1 AS c FROM ${ident(t.current)}) WHERE v IS NOT NULL GROUP BY v ORDER BY sum(c) DESC, v LIMIT ${limit}`,
   );
 }
 
 export function segmentFilter(segment: string, value: string): SideFilter {
-  const where = `CAST(${ident(segment)} AS VARCHAR) = ${literal(value)}`;
+  const where = sql`CAST(${ident(segment)} AS VARCHAR) = ${value}`;
   return { reference: where, current: where };
 }
 
@@ -50,14 +50,10 @@ export async function driftBySegment(
   const results: SegmentDrift[] = [];
   for (const segment of segments) {
     if (segment === column.name) continue;
-    const values = await db.query(segmentValuesSql(t, segment), { signal: options.signal });
-    for (const row of values) {
+    for (const { value, refRows, curRows } of await rowsOf(db, segmentValuesSql(t, segment), { signal: options.signal })) {
       throwIfAborted(options.signal);
-      const value = String(row['v']);
       const where = segmentFilter(segment, value);
       const common = { method: column.method, threshold: column.threshold, where, signal: options.signal };
-      const refRows = Number(row['ref_rows']);
-      const curRows = Number(row['cur_rows']);
       const drift =
         column.kind === 'numerical'
           ? await numericalColumnDrift(db, t, column.name, { approxDistinct: refRows + curRows }, common)

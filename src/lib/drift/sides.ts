@@ -6,7 +6,8 @@
 import { tableFromIPC, type Data, type Float64 } from 'apache-arrow';
 import type { Db } from '../db';
 import { throwIfAborted } from '../errors';
-import { ident } from '../sql';
+import { ident, join, num, raw, select, sql, type SqlLike } from '../sql';
+import { filterSql } from './sql';
 import { sortFinite } from './radixSort';
 
 export interface SortedSide {
@@ -32,12 +33,13 @@ export const BATCH_VALUES = 4_000_000;
  * one list() (~200 ms vs ~450 ms for 1M rows x 8 columns, quiet machine), and the decoding happens where
  * the statistics run: off the engine's thread in the browser (decision 0101).
  */
-export function numericColumnsSql(table: string, columns: readonly string[], where = 'TRUE'): string {
-  return `SELECT ${columns.map((c, i) => `CAST(${ident(c)} AS DOUBLE) AS c${i}`).join(', ')} FROM ${ident(table)} WHERE ${where}`;
+export function numericColumnsSql(table: string, columns: readonly string[], where?: SqlLike): string {
+  const list = columns.map((c, i) => sql`CAST(${ident(c)} AS DOUBLE) AS ${ident(`c${i}`)}`);
+  return sql`SELECT ${join(list, ', ')} FROM ${ident(table)} WHERE ${filterSql(where)}`.text;
 }
 
-export function rowCountSql(table: string, where = 'TRUE'): string {
-  return `SELECT count(*)::DOUBLE AS n FROM ${ident(table)} WHERE ${where}`;
+export function rowCountSql(table: string, where?: SqlLike) {
+  return select({ n: num(raw('count(*)::DOUBLE'), 0) }, sql`FROM ${ident(table)} WHERE ${filterSql(where)}`);
 }
 
 /** How many columns of a table of `rows` rows one query pulls. */
@@ -53,7 +55,7 @@ export async function pullSortedSide(
   db: Db,
   table: string,
   columns: readonly string[],
-  options: { where?: string; signal?: AbortSignal } = {},
+  options: { where?: SqlLike; signal?: AbortSignal } = {},
 ): Promise<SortedSide[]> {
   if (columns.length === 0) return [];
   return sortedSides(

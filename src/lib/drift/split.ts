@@ -4,19 +4,20 @@
  * neither.
  */
 import type { Db } from '../db';
-import { ident, literal } from '../sql';
+import { ident, sql } from '../sql';
 import type { DriftTables } from './sql';
 
+/** The two CREATE VIEW statements. */
 export function splitByTimeSql(table: string, timestamp: string, splitMs: number, views: DriftTables): string[] {
-  const t = `epoch_ms(TRY_CAST(${ident(timestamp)} AS TIMESTAMP))`;
+  const t = sql`epoch_ms(TRY_CAST(${ident(timestamp)} AS TIMESTAMP))`;
   return [
-    `CREATE OR REPLACE VIEW ${ident(views.reference)} AS SELECT * FROM ${ident(table)} WHERE ${t} < ${literal(splitMs)}`,
-    `CREATE OR REPLACE VIEW ${ident(views.current)} AS SELECT * FROM ${ident(table)} WHERE ${t} >= ${literal(splitMs)}`,
+    sql`CREATE OR REPLACE VIEW ${ident(views.reference)} AS SELECT * FROM ${ident(table)} WHERE ${t} < ${splitMs}`.text,
+    sql`CREATE OR REPLACE VIEW ${ident(views.current)} AS SELECT * FROM ${ident(table)} WHERE ${t} >= ${splitMs}`.text,
   ];
 }
 
 export async function splitByTime(db: Db, table: string, timestamp: string, splitMs: number): Promise<DriftTables> {
   const views = { reference: `${table}__before`, current: `${table}__after` };
-  for (const sql of splitByTimeSql(table, timestamp, splitMs, views)) await db.query(sql);
+  for (const statement of splitByTimeSql(table, timestamp, splitMs, views)) await db.query(statement);
   return views;
 }

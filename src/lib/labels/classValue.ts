@@ -1,5 +1,5 @@
 import type { ColumnKind } from '../schema';
-import { ident } from '../sql';
+import { ident, sql, type Sql } from '../sql';
 
 /**
  * The text form of a class value, the same for labels and predictions whatever their storage type: a
@@ -7,12 +7,12 @@ import { ident } from '../sql';
  * "1"/"0", so a True/False label matches 0/1 predicted labels (the usual pair in a log). Classes are
  * compared, grouped and shown by this text.
  */
-export function classTextSql(column: string, kind: ColumnKind): string {
+export function classTextSql(column: string, kind: ColumnKind): Sql {
   const c = ident(column);
   if (kind === 'numeric') {
-    const d = `CAST(${c} AS DOUBLE)`;
-    return `(CASE WHEN ${d} = trunc(${d}) AND abs(${d}) < 1e15 THEN CAST(CAST(${d} AS BIGINT) AS VARCHAR) ELSE CAST(${d} AS VARCHAR) END)`;
+    const d = sql`CAST(${c} AS DOUBLE)`;
+    return sql`(CASE WHEN ${d} = trunc(${d}) AND abs(${d}) < 1e15 THEN CAST(CAST(${d} AS BIGINT) AS VARCHAR) ELSE CAST(${d} AS VARCHAR) END)`;
   }
-  if (kind === 'boolean') return `(CASE WHEN ${c} THEN '1' WHEN NOT ${c} THEN '0' END)`;
-  return `CAST(${c} AS VARCHAR)`;
+  if (kind === 'boolean') return sql`(CASE WHEN ${c} THEN '1' WHEN NOT ${c} THEN '0' END)`;
+  return sql`CAST(${c} AS VARCHAR)`;
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import { LanternError } from '../errors';
 import { describeTable } from '../schema';
-import { ident, type Sql } from '../sql';
+import { ident, num, oneOf, raw, select, sql, type Sql } from '../sql';
 
 export interface LabelJoinSummary {
   /** Prediction rows. */
@@ -49,23 +49,29 @@ export async function joinDelayedLabels(db: Db, input: LabelJoinInput, signal?: 
   const label = ident(input.label);
   const id = input.id ? ident(input.id) : undefined;
   const dupPredictions = id
-    ? `(SELECT count(*) FROM (SELECT ${id} FROM ${p} WHERE ${id} IS NOT NULL GROUP BY 1 HAVING count(*) > 1))`
-    : '0';
+    ? sql`(SELECT count(*) FROM (SELECT ${id} FROM ${p} WHERE ${id} IS NOT NULL GROUP BY 1 HAVING count(*) > 1))`
+    : raw('0');
   if (!input.labels) {
-    await db.query(`CREATE OR REPLACE VIEW ${out} AS SELECT * FROM ${p}`, { signal });
-    const [r] = await db.query(
-      `SELECT count(*)::DOUBLE AS predictions, count(${label})::DOUBLE AS matched, ${dupPredictions}::DOUBLE AS dup FROM ${p}`,
+    await db.query(sql`CREATE OR REPLACE VIEW ${out} AS SELECT * FROM ${p}`.text, { signal });
+    const r = await oneOf(
+      db,
+      select(
+        {
+          predictions: num(raw('count(*)::DOUBLE'), 0),
+          matched: num(sql`count(${label})::DOUBLE`, 0),
+          dup: num(sql`${dupPredictions}::DOUBLE`, 0),
+        },
+        sql`FROM ${p}`,
+      ),
       { signal },
     );
-    const predictions = Number(r?.['predictions'] ?? 0);
-    const matched = Number(r?.['matched'] ?? 0);
     return {
-      predictions,
-      matched,
-      unlabelled: predictions - matched,
+      predictions: r.predictions,
+      matched: r.matched,
+      unlabelled: r.predictions - r.matched,
       labelRows: 0,
       labelsWithoutPrediction: 0,
-      duplicatePredictionIds: Number(r?.['dup'] ?? 0),
+      duplicatePredictionIds: r.dup,
       duplicateLabelIds: 0,
       conflictingLabelIds: 0,
     };
@@ -82,35 +88,48 @@ export async function joinDelayedLabels(db: Db, input: LabelJoinInput, signal?: 
   if (!labelCols.some((c) => c.name === input.label))
     throw new LanternError('usage', `The label file has no label column "${input.label}".`);
   // Ids written as 17 in one file and "17" in the other still match.
-  const key = (alias: string, column: Sql) => (predId.type === labelId.type ? `${alias}.${column}` : `CAST(${alias}.${column} AS VARCHAR)`);
-  const firstLabels = `SELECT ${key('l', lid)} AS k, ${label} AS v FROM ${l} AS l WHERE ${lid} IS NOT NULL QUALIFY row_number() OVER (PARTITION BY ${lid} ORDER BY rowid) = 1`;
+  const key = (alias: 'l' | 'p', column: Sql) => {
+    const qualified = sql`${raw(alias)}.${column}`;
+    return predId.type === labelId.type ? qualified : sql`CAST(${qualified} AS VARCHAR)`;
+  };
+  const firstLabels = sql`SELECT ${key('l', lid)} AS k, ${label} AS v FROM ${l} AS l WHERE ${lid} IS NOT NULL QUALIFY row_number() OVER (PARTITION BY ${lid} ORDER BY rowid) = 1`;
   const inLog = predCols.some((c) => c.name === input.label);
-  const select = inLog ? `p.* REPLACE (coalesce(f.v, p.${label}) AS ${label})` : `p.*, f.v AS ${label}`;
+  const columns = inLog ? sql`p.* REPLACE (coalesce(f.v, p.${label}) AS ${label})` : sql`p.*, f.v AS ${label}`;
   await db.query(
-    `CREATE OR REPLACE TABLE ${out} AS SELECT ${select} FROM ${p} AS p LEFT JOIN (${firstLabels}) AS f ON ${key('p', id)} = f.k`,
+    sql`CREATE OR REPLACE TABLE ${out} AS SELECT ${columns} FROM ${p} AS p LEFT JOIN (${firstLabels}) AS f ON ${key('p', id)} = f.k`.text,
+    {
+      signal,
+    },
+  );
+  const count = (subquery: Sql) => num(sql`(${subquery})::DOUBLE`, 0);
+  const r = await oneOf(
+    db,
+    select(
+      {
+        predictions: count(sql`SELECT count(*) FROM ${p}`),
+        matched: count(sql`SELECT count(${label}) FROM ${out}`),
+        label_rows: count(sql`SELECT count(*) FROM ${l}`),
+        orphans: count(
+          sql`SELECT count(*) FROM ${l} AS l WHERE ${key('l', lid)} IS NULL OR ${key('l', lid)} NOT IN (SELECT ${key('p', id)} FROM ${p} AS p WHERE ${id} IS NOT NULL)`,
+        ),
+        dup_p: num(sql`${dupPredictions}::DOUBLE`, 0),
+        dup_l: count(sql`SELECT count(*) FROM (SELECT ${lid} FROM ${l} WHERE ${lid} IS NOT NULL GROUP BY 1 HAVING count(*) > 1)`),
+        conflicts: count(
+          sql`SELECT count(*) FROM (SELECT ${lid} FROM ${l} WHERE ${lid} IS NOT NULL GROUP BY 1 HAVING count(DISTINCT ${label}) > 1)`,
+        ),
+      },
+      raw(''),
+    ),
     { signal },
   );
-  const [r] = await db.query(
-    `SELECT
-      (SELECT count(*) FROM ${p})::DOUBLE AS predictions,
-      (SELECT count(${label}) FROM ${out})::DOUBLE AS matched,
-      (SELECT count(*) FROM ${l})::DOUBLE AS label_rows,
-      (SELECT count(*) FROM ${l} AS l WHERE ${key('l', lid)} IS NULL OR ${key('l', lid)} NOT IN (SELECT ${key('p', id)} FROM ${p} AS p WHERE ${id} IS NOT NULL))::DOUBLE AS orphans,
-      ${dupPredictions}::DOUBLE AS dup_p,
-      (SELECT count(*) FROM (SELECT ${lid} FROM ${l} WHERE ${lid} IS NOT NULL GROUP BY 1 HAVING count(*) > 1))::DOUBLE AS dup_l,
-      (SELECT count(*) FROM (SELECT ${lid} FROM ${l} WHERE ${lid} IS NOT NULL GROUP BY 1 HAVING count(DISTINCT ${label}) > 1))::DOUBLE AS conflicts`,
-    { signal },
-  );
-  const predictions = Number(r?.['predictions'] ?? 0);
-  const matched = Number(r?.['matched'] ?? 0);
   return {
-    predictions,
-    matched,
-    unlabelled: predictions - matched,
-    labelRows: Number(r?.['label_rows'] ?? 0),
-    labelsWithoutPrediction: Number(r?.['orphans'] ?? 0),
-    duplicatePredictionIds: Number(r?.['dup_p'] ?? 0),
-    duplicateLabelIds: Number(r?.['dup_l'] ?? 0),
-    conflictingLabelIds: Number(r?.['conflicts'] ?? 0),
+    predictions: r.predictions,
+    matched: r.matched,
+    unlabelled: r.predictions - r.matched,
+    labelRows: r.label_rows,
+    labelsWithoutPrediction: r.orphans,
+    duplicatePredictionIds: r.dup_p,
+    duplicateLabelIds: r.dup_l,
+    conflictingLabelIds: r.conflicts,
   };
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import type { Task } from '../metrics/spec';
 import type { ColumnKind } from '../schema';
-import { ident } from '../sql';
+import { bool, ident, num, oneOf, raw, rowsOf, select, sql, str } from '../sql';
 import { classTextSql } from './classValue';
 
 export interface LabelProfile {
@@ -12,19 +12,31 @@ export interface LabelProfile {
   integral: boolean;
 }
 
-export async function profileLabels(db: Db, table: string, label: string, kind: ColumnKind, limit = 100): Promise<LabelProfile> {
-  const t = classTextSql(label, kind);
+/** The labels' values as class text with their counts, most frequent first (`limit` of them). */
+export function labelValuesSql(table: string, label: string, kind: ColumnKind, limit: number) {
+  return select(
+    { value: str(classTextSql(label, kind)), count: num(raw('count(*)::DOUBLE'), 0) },
+    sql`FROM ${ident(table)} WHERE ${ident(label)} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit}`,
+  );
+}
+
+/** The number of distinct labels and, for numbers, whether every label is whole. */
+export function labelShapeSql(table: string, label: string, kind: ColumnKind) {
   const l = ident(label);
-  const rows = await db.query(
-    `SELECT ${t} AS v, count(*)::DOUBLE AS c FROM ${ident(table)} WHERE ${l} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit + 1}`,
+  const whole = kind === 'numeric' ? sql`bool_and(CAST(${l} AS DOUBLE) = trunc(CAST(${l} AS DOUBLE)))` : raw('NULL');
+  return select(
+    { distinct: num(sql`count(DISTINCT ${classTextSql(label, kind)})::DOUBLE`, 0), integral: bool(whole) },
+    sql`FROM ${ident(table)} WHERE ${l} IS NOT NULL`,
   );
-  const [d] = await db.query(
-    `SELECT count(DISTINCT ${t})::DOUBLE AS d${kind === 'numeric' ? `, bool_and(CAST(${l} AS DOUBLE) = trunc(CAST(${l} AS DOUBLE))) AS i` : ''} FROM ${ident(table)} WHERE ${l} IS NOT NULL`,
-  );
+}
+
+export async function profileLabels(db: Db, table: string, label: string, kind: ColumnKind, limit = 100): Promise<LabelProfile> {
+  const rows = await rowsOf(db, labelValuesSql(table, label, kind, limit + 1));
+  const shape = await oneOf(db, labelShapeSql(table, label, kind));
   return {
-    values: rows.slice(0, limit).map((r) => ({ value: String(r['v']), count: Number(r['c']) })),
-    distinct: Number(d?.['d'] ?? 0),
-    integral: kind !== 'numeric' || d?.['i'] === true,
+    values: rows.slice(0, limit),
+    distinct: shape.distinct,
+    integral: kind !== 'numeric' || shape.integral === true,
   };
 }
 

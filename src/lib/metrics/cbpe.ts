@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { raw, sql, type SqlLike } from '../sql';
 import { loadGroupedScoreCounts, type ScoreCountGroup } from './groupedScores';
 import { isotonicFit, isotonicPredict, type IsotonicFit } from './isotonic';
 import { loadScoreTable } from './scoreTable';
@@ -176,10 +177,11 @@ export function cbpeWindowsAt(windows: { start: number; counts: CbpeCounts }[], 
 export async function cbpeOverTime(
   db: Db,
   analysis: PerfSpec,
-  windowSql: string,
+  windowSql: SqlLike,
   fit: IsotonicFit,
   signal?: AbortSignal,
 ): Promise<CbpeWindow[]> {
-  const groups = await loadGroupedScoreCounts(db, analysis, [`epoch_ms(${windowSql})`], { where: `${windowSql} IS NOT NULL`, signal });
+  const w = raw(windowSql);
+  const groups = await loadGroupedScoreCounts(db, analysis, [sql`epoch_ms(${w})`], { where: sql`${w} IS NOT NULL`, signal });
   return cbpeWindowsAt(cbpeWindowCounts(groups, fit), analysis.threshold);
 }

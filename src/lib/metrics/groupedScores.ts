@@ -1,6 +1,6 @@
 import { tableFromIPC } from 'apache-arrow';
 import type { Db } from '../db';
-import { ident } from '../sql';
+import { ident, join, raw, sql, type SqlLike } from '../sql';
 import { binaryMetricsAt, thresholdFreeMetrics, type BinaryMetrics, type ThresholdFreeMetrics } from './binary';
 import { scoreTableFromCounts, type ScoreTable } from './scoreTable';
 import { labelledSql, positiveSql, scoreSql, type PerfSpec } from './spec';
@@ -22,15 +22,26 @@ export interface ScoreCountGroup {
   all: { scores: Float64Array; counts: Float64Array };
 }
 
-/** GROUP BY (keys, score) with labelled positives, labelled negatives and all rows; keys must be numeric. */
-export function groupedScoreCountsSql(spec: PerfSpec, keys: string[], where?: string): string {
+/**
+ * GROUP BY (keys, score) with labelled positives, labelled negatives and all rows; keys must be numeric.
+ * Pulled as Arrow: columns k0, k1, ... (the keys), s, pos, neg, n.
+ */
+export function groupedScoreCountsSql(spec: PerfSpec, keys: readonly SqlLike[], where?: SqlLike): string {
   const s = scoreSql(spec);
   const y = positiveSql(spec);
   const labelled = labelledSql(spec);
-  const keySelect = keys.map((k, i) => `CAST(${k} AS DOUBLE) AS k${i}, `).join('');
-  const order = [...keys.map((_, i) => `k${i}`), 's'].join(', ');
-  return `SELECT ${keySelect}${s} AS s, (count(*) FILTER (WHERE ${labelled} AND ${y} = 1))::DOUBLE AS pos, (count(*) FILTER (WHERE ${labelled} AND ${y} = 0))::DOUBLE AS neg, count(*)::DOUBLE AS n FROM ${ident(spec.table)} WHERE isfinite(${s})${where ? ` AND (${where})` : ''} GROUP BY ALL ORDER BY ${order}`;
+  const keySelect = join(
+    keys.map((k, i) => sql`CAST(${raw(k)} AS DOUBLE) AS ${keyColumn(i)}, `),
+    '',
+  );
+  const order = [...keys.map((_, i) => keyColumn(i)), raw('s')];
+  return sql`SELECT ${keySelect}${s} AS s, (count(*) FILTER (WHERE ${labelled} AND ${y} = 1))::DOUBLE AS pos, (count(*) FILTER (WHERE ${labelled} AND ${y} = 0))::DOUBLE AS neg, count(*)::DOUBLE AS n FROM ${ident(spec.table)} WHERE isfinite(${s})${where ? sql` AND (${raw(where)})` : raw('')} GROUP BY ALL ORDER BY ${order}`
+    .text;
 }
+
+/** The Arrow column of key i. */
+const keyName = (i: number) => `k${i}`;
+const keyColumn = (i: number) => ident(keyName(i));
 
 /**
  * Pulls the per-(group, score) counts once through Arrow (typed arrays, no row objects) and splits them
@@ -39,14 +50,14 @@ export function groupedScoreCountsSql(spec: PerfSpec, keys: string[], where?: st
 export async function loadGroupedScoreCounts(
   db: Db,
   spec: PerfSpec,
-  keys: string[],
-  options: { where?: string; signal?: AbortSignal } = {},
+  keys: readonly SqlLike[],
+  options: { where?: SqlLike; signal?: AbortSignal } = {},
 ): Promise<ScoreCountGroup[]> {
   const table = tableFromIPC(await db.queryArrow(groupedScoreCountsSql(spec, keys, options.where), { signal: options.signal }));
   const column = (name: string) => Float64Array.from(table.getChild(name)?.toArray() ?? []);
   const keyColumns = keys.map((_, i) => {
-    const child = table.getChild(`k${i}`);
-    const values = column(`k${i}`);
+    const child = table.getChild(keyName(i));
+    const values = column(keyName(i));
     // Arrow leaves a NULL's slot undefined in the value buffer: mark it NaN.
     if (child && child.nullCount > 0) for (let r = 0; r < values.length; r++) if (!child.isValid(r)) values[r] = NaN;
     return values;

@@ -1,6 +1,7 @@
 import type { GroupKey } from './groupedBinary';
 import type { Db } from '../db';
-import { ident, literal } from '../sql';
+import type { Value } from '../db';
+import { ident, join, num, oneOf, raw, rowsOf, selectKeyed, sql, str, text, type Query, type SqlLike } from '../sql';
 import { wilsonInterval } from './intervals';
 import { LOG_LOSS_EPS } from './scoreMetrics';
 import { labelledSql, labelTextSql, predictionTextSql, type PerfSpec } from './spec';
@@ -88,9 +89,21 @@ export function multiclassFromCells(cells: ConfusionCell[], unpredicted = 0): Om
   };
 }
 
-export function confusionCellsSql(spec: PerfSpec, where?: string): string {
-  const filter = `${labelledSql(spec)}${where ? ` AND (${where})` : ''}`;
-  return `SELECT ${labelTextSql(spec)} AS label, ${predictionTextSql(spec)} AS predicted, count(*)::DOUBLE AS count FROM ${ident(spec.table)} WHERE ${filter} GROUP BY ALL`;
+/** Labelled rows per (label, predicted class); a NULL prediction is a row without one. */
+export function confusionCellsSql(spec: PerfSpec, where?: SqlLike, keys: GroupKey[] = []) {
+  return selectKeyed(
+    keys.map((k) => ({ expr: raw(k.sql), as: k.as })),
+    { label: str(labelTextSql(spec)), predicted: text(predictionTextSql(spec)), count: num(raw('count(*)::DOUBLE'), 0) },
+    sql`FROM ${ident(spec.table)} WHERE ${labelledSql(spec)}${where ? sql` AND (${raw(where)})` : raw('')} GROUP BY ALL`,
+  );
+}
+
+/** What the log loss of a group rests on: one row of `multiclassLogLossSql`. */
+export interface LogLossSums {
+  ll_sum: number;
+  n: number;
+  /** The smallest class probability (a negative one means these are not probabilities). */
+  lo: number;
 }
 
 /**
@@ -98,41 +111,65 @@ export function confusionCellsSql(spec: PerfSpec, where?: string): string {
  * to sum 1, then the mean of -ln(probability of the true class). Rows whose label has no probability
  * column are left out.
  */
-export function multiclassLogLossSql(spec: PerfSpec, where?: string, keys: GroupKey[] = []): string | undefined {
+export function multiclassLogLossSql(
+  spec: PerfSpec,
+  where?: SqlLike,
+  keys: GroupKey[] = [],
+): Query<{ key: Value[]; row: LogLossSums }> | undefined {
   const cs = spec.classScores;
   if (!cs || cs.length < 2) return undefined;
-  const eps = literal(LOG_LOSS_EPS);
-  const clip = (col: string) => `least(greatest(CAST(${ident(col)} AS DOUBLE), ${eps}), 1 - ${eps})`;
-  const total = cs.map((c) => clip(c.column)).join(' + ');
-  const own = `CASE ${labelTextSql(spec)} ${cs.map((c) => `WHEN ${literal(c.cls)} THEN ${clip(c.column)}`).join(' ')} END`;
-  const keySelect = keys.map((k) => `${k.sql} AS ${ident(k.as)}, `).join('');
-  const groupBy = keys.length ? ` GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : '';
-  return `SELECT ${keySelect}fsum(-ln((${own}) / (${total})))::DOUBLE AS ll_sum, count(${own})::DOUBLE AS n, min(least(${cs.map((c) => `CAST(${ident(c.column)} AS DOUBLE)`).join(', ')}))::DOUBLE AS lo FROM ${ident(spec.table)} WHERE ${labelledSql(spec)} AND (${own}) IS NOT NULL${where ? ` AND (${where})` : ''}${groupBy}`;
+  const clip = (col: string) => sql`least(greatest(CAST(${ident(col)} AS DOUBLE), ${LOG_LOSS_EPS}), 1 - ${LOG_LOSS_EPS})`;
+  const total = join(
+    cs.map((c) => clip(c.column)),
+    ' + ',
+  );
+  const own = sql`CASE ${labelTextSql(spec)} ${join(
+    cs.map((c) => sql`WHEN ${c.cls} THEN ${clip(c.column)}`),
+    ' ',
+  )} END`;
+  const groupBy = keys.length ? sql` GROUP BY ${keys.map((_, i) => i + 1)}` : raw('');
+  return selectKeyed(
+    keys.map((k) => ({ expr: raw(k.sql), as: k.as })),
+    {
+      ll_sum: num(sql`fsum(-ln((${own}) / (${total})))::DOUBLE`, 0),
+      n: num(sql`count(${own})::DOUBLE`, 0),
+      lo: num(sql`min(least(${cs.map((c) => sql`CAST(${ident(c.column)} AS DOUBLE)`)}))::DOUBLE`, 0),
+    },
+    sql`FROM ${ident(spec.table)} WHERE ${labelledSql(spec)} AND (${own}) IS NOT NULL${where ? sql` AND (${raw(where)})` : raw('')}${groupBy}`,
+  );
 }
 
 export async function multiclassMetrics(
   db: Db,
   spec: PerfSpec,
-  options: { where?: string; signal?: AbortSignal } = {},
+  options: { where?: SqlLike; signal?: AbortSignal } = {},
 ): Promise<MulticlassMetrics> {
-  const rows = await db.query(confusionCellsSql(spec, options.where), options);
+  const { cells, unpredicted } = confusionOf(await rowsOf(db, confusionCellsSql(spec, options.where), options));
+  const base = multiclassFromCells(cells, unpredicted);
+  const ll = multiclassLogLossSql(spec, options.where);
+  const losses = ll ? await oneOf(db, ll, options) : undefined;
+  return { ...base, log_loss: multiclassLogLossFromRow(spec, losses?.row) };
+}
+
+/** The cells of `confusionCellsSql` rows, and the labelled rows without a prediction. */
+export function confusionOf(rows: readonly { row: { label: string; predicted: string | null; count: number } }[]): {
+  cells: ConfusionCell[];
+  unpredicted: number;
+} {
   const cells: ConfusionCell[] = [];
   let unpredicted = 0;
-  for (const r of rows) {
-    if (r['predicted'] === null) unpredicted += Number(r['count']);
-    else cells.push({ label: String(r['label']), predicted: String(r['predicted']), count: Number(r['count']) });
+  for (const { row } of rows) {
+    if (row.predicted === null) unpredicted += row.count;
+    else cells.push({ label: row.label, predicted: row.predicted, count: row.count });
   }
-  const base = multiclassFromCells(cells, unpredicted);
-  const llSql = multiclassLogLossSql(spec, options.where);
-  const [r] = llSql ? await db.query(llSql, options) : [];
-  return { ...base, log_loss: multiclassLogLossFromRow(spec, r) };
+  return { cells, unpredicted };
 }
 
 /** Log loss from a row of multiclassLogLossSql (undefined row: no probability columns). */
-export function multiclassLogLossFromRow(spec: PerfSpec, r: Record<string, unknown> | undefined): MetricValue {
+export function multiclassLogLossFromRow(spec: PerfSpec, r: LogLossSums | undefined): MetricValue {
   if (!spec.classScores || spec.classScores.length < 2) return undefinedMetric('log loss needs one probability column per class');
-  const n = Number(r?.['n'] ?? 0);
+  const n = r?.n ?? 0;
   if (n === 0) return undefinedMetric('no labelled row has a probability for its class');
-  if (Number(r?.['lo']) < 0) return undefinedMetric('log loss needs probabilities: a class score is negative');
-  return defined(Number(r?.['ll_sum']) / n);
+  if (r!.lo < 0) return undefinedMetric('log loss needs probabilities: a class score is negative');
+  return defined(r!.ll_sum / n);
 }

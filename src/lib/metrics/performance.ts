@@ -2,11 +2,12 @@ import type { Db } from '../db';
 import { binaryReport, type BinaryMetrics, type BinaryReport } from './binary';
 import { binaryByGroupSql, binaryMetricsFromGroupRow, type GroupKey } from './groupedBinary';
 import {
+  confusionCellsSql,
+  confusionOf,
   multiclassFromCells,
   multiclassLogLossFromRow,
   multiclassLogLossSql,
   multiclassMetrics,
-  type ConfusionCell,
   type MulticlassMetrics,
 } from './multiclass';
 import {
@@ -20,8 +21,9 @@ import {
   type ScatterBin,
 } from './regression';
 import { loadScoreTable, type ScoreTable } from './scoreTable';
-import { labelledSql, labelTextSql, predictionTextSql, type PerfSpec } from './spec';
-import { ident } from '../sql';
+import type { PerfSpec } from './spec';
+import { oneOf, rowsOf, type SqlLike } from '../sql';
+import type { Value } from '../db';
 import type { MetricValue } from './value';
 
 export type OverallPerformance =
@@ -32,7 +34,8 @@ export type OverallPerformance =
 export type AnyMetrics = BinaryMetrics | MulticlassMetrics | RegressionMetrics;
 
 interface RunOptions {
-  where?: string;
+  /** A SQL filter on the rows (a slice): `Sql`, or the text a builder kept. */
+  where?: SqlLike;
   signal?: AbortSignal;
   /** Skip curves, bootstrap and plots (for the CLI's numbers and for quick previews). */
   pointOnly?: boolean;
@@ -42,13 +45,13 @@ interface RunOptions {
 export async function overallPerformance(db: Db, spec: PerfSpec, options: RunOptions = {}): Promise<OverallPerformance> {
   if (spec.task === 'binary') {
     if (!spec.score) {
-      const [row] = await db.query(binaryByGroupSql(spec, [], options.where), options);
-      return { task: 'binary', metrics: binaryMetricsFromGroupRow(row ?? {}, false) };
+      const { row } = await oneOf(db, binaryByGroupSql(spec, [], options.where), options);
+      return { task: 'binary', metrics: binaryMetricsFromGroupRow(row, false) };
     }
     const scoreTable = await loadScoreTable(db, spec, options);
     if (options.pointOnly) {
-      const [row] = await db.query(binaryByGroupSql(spec, [], options.where), options);
-      return { task: 'binary', metrics: binaryMetricsFromGroupRow(row ?? {}, true), scoreTable };
+      const { row } = await oneOf(db, binaryByGroupSql(spec, [], options.where), options);
+      return { task: 'binary', metrics: binaryMetricsFromGroupRow(row, true), scoreTable };
     }
     const report = binaryReport(scoreTable, spec.threshold);
     return { task: 'binary', metrics: report.metrics, report, scoreTable };
@@ -78,40 +81,42 @@ export interface GroupMetrics {
 export async function metricsByGroup(db: Db, spec: PerfSpec, groupKeys: GroupKey[], options: RunOptions = {}): Promise<GroupMetrics[]> {
   // Keys travel under internal names so that a key called "n" or "y" cannot collide with the SQL's own columns.
   const keys = groupKeys.map((k, i) => ({ sql: k.sql, as: `__k${i}` }));
-  const pick = (r: Record<string, unknown>) => Object.fromEntries(groupKeys.map((k, i) => [k.as, r[`__k${i}`] ?? null]));
+  const pick = (key: Value[]) => Object.fromEntries(groupKeys.map((k, i) => [k.as, key[i] ?? null]));
   if (spec.task === 'binary') {
-    const rows = await db.query(binaryByGroupSql(spec, keys, options.where), options);
-    return rows.map((r) => ({ key: pick(r), metrics: binaryMetricsFromGroupRow(r, Boolean(spec.score)) }));
+    const rows = await rowsOf(db, binaryByGroupSql(spec, keys, options.where), options);
+    return rows.map((r) => ({ key: pick(r.key), metrics: binaryMetricsFromGroupRow(r.row, Boolean(spec.score)) }));
   }
   if (spec.task === 'regression') {
-    const rows = await db.query(regressionSumsSql(spec, keys, options.where), options);
-    return rows.map((r) => ({ key: pick(r), metrics: regressionFromSums(r) }));
+    const rows = await rowsOf(db, regressionSumsSql(spec, keys, options.where), options);
+    return rows.map((r) => ({ key: pick(r.key), metrics: regressionFromSums(r.row) }));
   }
-  const keySelect = keys.map((k) => `${k.sql} AS ${ident(k.as)}, `).join('');
-  const rows = await db.query(
-    `SELECT ${keySelect}${labelTextSql(spec)} AS __label, ${predictionTextSql(spec)} AS __pred, count(*)::DOUBLE AS __n FROM ${ident(spec.table)} WHERE ${labelledSql(spec)}${options.where ? ` AND (${options.where})` : ''} GROUP BY ALL`,
-    options,
-  );
-  const groups = new Map<string, { key: Record<string, unknown>; cells: ConfusionCell[]; unpredicted: number }>();
-  for (const r of rows) {
-    const key = pick(r);
+  const groups = new Map<
+    string,
+    { key: Record<string, unknown>; rows: { row: { label: string; predicted: string | null; count: number } }[] }
+  >();
+  for (const r of await rowsOf(db, confusionCellsSql(spec, options.where, keys), options)) {
+    const key = pick(r.key);
     const id = JSON.stringify(key);
     let g = groups.get(id);
-    if (!g) groups.set(id, (g = { key, cells: [], unpredicted: 0 }));
-    if (r['__pred'] === null) g.unpredicted += Number(r['__n']);
-    else g.cells.push({ label: String(r['__label']), predicted: String(r['__pred']), count: Number(r['__n']) });
+    if (!g) groups.set(id, (g = { key, rows: [] }));
+    g.rows.push(r);
   }
-  const llSql = multiclassLogLossSql(spec, options.where, keys);
-  const losses = new Map((llSql ? await db.query(llSql, options) : []).map((r) => [JSON.stringify(pick(r)), r]));
+  const ll = multiclassLogLossSql(spec, options.where, keys);
+  const losses = new Map((ll ? await rowsOf(db, ll, options) : []).map((r) => [JSON.stringify(pick(r.key)), r.row]));
   return [...groups.values()]
     .sort((a, b) => (JSON.stringify(a.key) < JSON.stringify(b.key) ? -1 : 1))
     .map((g) => ({
       key: g.key,
       metrics: {
-        ...multiclassFromCells(g.cells, g.unpredicted),
+        ...fromCells(g.rows),
         log_loss: multiclassLogLossFromRow(spec, losses.get(JSON.stringify(g.key))),
       },
     }));
+}
+
+function fromCells(rows: Parameters<typeof confusionOf>[0]) {
+  const { cells, unpredicted } = confusionOf(rows);
+  return multiclassFromCells(cells, unpredicted);
 }
 
 /** The metric names each task reports, in the order the CLI and the cards show them. */

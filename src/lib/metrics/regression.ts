@@ -1,6 +1,21 @@
 import type { GroupKey } from './groupedBinary';
 import type { Db } from '../db';
-import { ident, literal } from '../sql';
+import {
+  bool,
+  ident,
+  join,
+  num,
+  oneOf,
+  raw,
+  rowsOf,
+  select,
+  selectKeyed,
+  sql,
+  withCtes,
+  type Decoded,
+  type Sql,
+  type SqlLike,
+} from '../sql';
 import { normalQuantile } from './distributions';
 import { labelledSql, predictedValueSql, type PerfSpec } from './spec';
 import { defined, undefinedMetric, type Interval, type MetricValue } from './value';
@@ -19,28 +34,48 @@ export interface RegressionMetrics {
 /** sklearn's mean_absolute_percentage_error divides by max(|y|, float64 eps). */
 const MAPE_EPS = 2.220446049250313e-16;
 
+/** The sums behind the regression metrics of a group: one row of `regressionSumsSql`. */
+const regressionSums = () => ({
+  n: num(raw('count(*)::DOUBLE'), 0),
+  sae: num(raw('fsum(abs(p - y))::DOUBLE'), 0),
+  sse: num(raw('fsum((p - y) * (p - y))::DOUBLE'), 0),
+  sse2: num(raw('fsum((p - y) * (p - y) * (p - y) * (p - y))::DOUBLE'), 0),
+  sape: num(sql`fsum(abs(p - y) / greatest(abs(y), ${MAPE_EPS}))::DOUBLE`, 0),
+  sape2: num(sql`fsum(abs(p - y) / greatest(abs(y), ${MAPE_EPS}) * abs(p - y) / greatest(abs(y), ${MAPE_EPS}))::DOUBLE`, 0),
+  se: num(raw('fsum(p - y)::DOUBLE'), 0),
+  sae2: num(raw('fsum(abs(p - y) * abs(p - y))::DOUBLE'), 0),
+  max_error: num(raw('max(abs(p - y))::DOUBLE'), 0),
+  constant_label: bool(raw('(min(y) = max(y))')),
+  sst: num(raw('fsum((y - ybar) * (y - ybar))::DOUBLE'), 0),
+});
+
+export type RegressionSums = Decoded<ReturnType<typeof regressionSums>>;
+
 /**
  * One scan of regression sums. Sums use DuckDB's fsum (Kahan-Babuska) so a million residuals keep about
  * 1e-15 relative accuracy; R2's total sum of squares is taken about the mean in a second pass (the
  * one-pass sum(y^2) - n*mean^2 form loses digits when the mean is large).
  */
-export function regressionSumsSql(spec: PerfSpec, keys: GroupKey[] = [], where?: string): string {
-  const y = `CAST(${ident(spec.label)} AS DOUBLE)`;
+export function regressionSumsSql(spec: PerfSpec, keys: GroupKey[] = [], where?: SqlLike) {
+  const y = sql`CAST(${ident(spec.label)} AS DOUBLE)`;
   const p = predictedValueSql(spec);
   const k = keys.map((g) => ident(g.as));
-  const keySelect = keys.map((g) => `${g.sql} AS ${ident(g.as)}, `).join('');
-  const keyList = k.length ? `${k.join(', ')}, ` : '';
-  const filter = `${labelledSql(spec)} AND isfinite(${p})${where ? ` AND (${where})` : ''}`;
-  return `WITH base AS (SELECT ${keySelect}${y} AS y, ${p} AS p FROM ${ident(spec.table)} WHERE ${filter}),
-centred AS (SELECT *, avg(y) OVER (${k.length ? `PARTITION BY ${k.join(', ')}` : ''}) AS ybar FROM base)
-SELECT ${keyList}count(*)::DOUBLE AS n, fsum(abs(p - y))::DOUBLE AS sae, fsum((p - y) * (p - y))::DOUBLE AS sse,
-  fsum((p - y) * (p - y) * (p - y) * (p - y))::DOUBLE AS sse2,
-  fsum(abs(p - y) / greatest(abs(y), ${literal(MAPE_EPS)}))::DOUBLE AS sape,
-  fsum(abs(p - y) / greatest(abs(y), ${literal(MAPE_EPS)}) * abs(p - y) / greatest(abs(y), ${literal(MAPE_EPS)}))::DOUBLE AS sape2,
-  fsum(p - y)::DOUBLE AS se, fsum(abs(p - y) * abs(p - y))::DOUBLE AS sae2, max(abs(p - y))::DOUBLE AS max_error,
-  (min(y) = max(y)) AS constant_label,
-  fsum((y - ybar) * (y - ybar))::DOUBLE AS sst
-FROM centred${k.length ? ` GROUP BY ${k.join(', ')} ORDER BY ${k.join(', ')}` : ''}`;
+  const keySelect = join(
+    keys.map((g) => sql`${raw(g.sql)} AS ${ident(g.as)}, `),
+    '',
+  );
+  const filter = sql`${labelledSql(spec)} AND isfinite(${p})${where ? sql` AND (${raw(where)})` : raw('')}`;
+  const ctes = sql`base AS (SELECT ${keySelect}${y} AS y, ${p} AS p FROM ${ident(spec.table)} WHERE ${filter}),
+centred AS (SELECT *, avg(y) OVER (${k.length ? sql`PARTITION BY ${k}` : raw('')}) AS ybar FROM base)`;
+  const rest = k.length ? sql`FROM centred GROUP BY ${k} ORDER BY ${k}` : raw('FROM centred');
+  return withCtes(
+    ctes,
+    selectKeyed(
+      keys.map((g) => ({ expr: ident(g.as), as: g.as })),
+      regressionSums(),
+      rest,
+    ),
+  );
 }
 
 /** Normal-theory interval for a mean from its sum and sum of squares. */
@@ -62,36 +97,33 @@ export function r2FromSums(n: number, sse: number, sst: number, constantLabel: b
   return defined(1 - sse / sst);
 }
 
-export function regressionFromSums(row: Record<string, unknown>): RegressionMetrics {
-  const num = (name: string) => Number(row[name] ?? 0);
-  const n = num('n');
+export function regressionFromSums(row: RegressionSums): RegressionMetrics {
+  const n = row.n;
   if (n === 0) {
     const none = undefinedMetric('no labelled rows with a prediction');
     return { n, mae: none, rmse: none, mape: none, r2: none, mean_error: none, max_error: none };
   }
-  const mseInterval = meanInterval(num('sse'), num('sse2'), n);
-  const sst = num('sst');
+  const mseInterval = meanInterval(row.sse, row.sse2, n);
   return {
     n,
-    mae: defined(num('sae') / n, meanInterval(num('sae'), num('sae2'), n)),
+    mae: defined(row.sae / n, meanInterval(row.sae, row.sae2, n)),
     rmse: defined(
-      Math.sqrt(num('sse') / n),
+      Math.sqrt(row.sse / n),
       mseInterval && { ...mseInterval, lo: Math.sqrt(Math.max(0, mseInterval.lo)), hi: Math.sqrt(mseInterval.hi) },
     ),
-    mape: defined(num('sape') / n, meanInterval(num('sape'), num('sape2'), n)),
-    r2: r2FromSums(n, num('sse'), sst, row['constant_label'] === true),
-    mean_error: defined(num('se') / n, meanInterval(num('se'), num('sse'), n)),
-    max_error: defined(num('max_error')),
+    mape: defined(row.sape / n, meanInterval(row.sape, row.sape2, n)),
+    r2: r2FromSums(n, row.sse, row.sst, row.constant_label === true),
+    mean_error: defined(row.se / n, meanInterval(row.se, row.sse, n)),
+    max_error: defined(row.max_error),
   };
 }
 
 export async function regressionMetrics(
   db: Db,
   spec: PerfSpec,
-  options: { where?: string; signal?: AbortSignal } = {},
+  options: { where?: SqlLike; signal?: AbortSignal } = {},
 ): Promise<RegressionMetrics> {
-  const [row] = await db.query(regressionSumsSql(spec, [], options.where), options);
-  return regressionFromSums(row ?? {});
+  return regressionFromSums((await oneOf(db, regressionSumsSql(spec, [], options.where), options)).row);
 }
 
 export interface HistogramBin {
@@ -102,20 +134,16 @@ export interface HistogramBin {
 
 /** Residual (prediction - label) distribution: equal-width bins computed by one GROUP BY on an integer bin index. */
 export async function residualHistogram(db: Db, spec: PerfSpec, bins = 40, signal?: AbortSignal): Promise<HistogramBin[]> {
-  const e = `(${predictedValueSql(spec)} - CAST(${ident(spec.label)} AS DOUBLE))`;
-  const filter = `${labelledSql(spec)} AND isfinite(${e})`;
-  const [range] = await db.query(`SELECT min(${e})::DOUBLE AS lo, max(${e})::DOUBLE AS hi FROM ${ident(spec.table)} WHERE ${filter}`, {
-    signal,
-  });
-  const lo = Number(range?.['lo']);
-  const hi = Number(range?.['hi']);
+  const e = sql`(${predictedValueSql(spec)} - CAST(${ident(spec.label)} AS DOUBLE))`;
+  const from = sql`FROM ${ident(spec.table)} WHERE ${labelledSql(spec)} AND isfinite(${e})`;
+  const { lo, hi } = await oneOf(db, select({ lo: num(sql`min(${e})::DOUBLE`, 0), hi: num(sql`max(${e})::DOUBLE`, 0) }, from), { signal });
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
   const width = hi > lo ? (hi - lo) / bins : 1;
-  const rows = await db.query(
-    `SELECT least(CAST(floor((${e} - ${literal(lo)}) / ${literal(width)}) AS INTEGER), ${bins - 1}) AS b, count(*)::DOUBLE AS c FROM ${ident(spec.table)} WHERE ${filter} GROUP BY 1 ORDER BY 1`,
-    { signal },
+  const q = select(
+    { bin: num(sql`least(CAST(floor((${e} - ${lo}) / ${width}) AS INTEGER), ${bins - 1})`, 0), count: num(raw('count(*)::DOUBLE'), 0) },
+    sql`${from} GROUP BY 1 ORDER BY 1`,
   );
-  return rows.map((r) => ({ lo: lo + Number(r['b']) * width, hi: lo + (Number(r['b']) + 1) * width, count: Number(r['c']) }));
+  return (await rowsOf(db, q, { signal })).map(({ bin, count }) => ({ lo: lo + bin * width, hi: lo + (bin + 1) * width, count }));
 }
 
 export interface ScatterBin {
@@ -126,21 +154,21 @@ export interface ScatterBin {
 
 /** Predicted vs actual as a 2-D binned grid (bin centres and counts): a million dots would stall an SVG chart. */
 export async function predictedVsActual(db: Db, spec: PerfSpec, bins = 50, signal?: AbortSignal): Promise<ScatterBin[]> {
-  const y = `CAST(${ident(spec.label)} AS DOUBLE)`;
+  const y = sql`CAST(${ident(spec.label)} AS DOUBLE)`;
   const p = predictedValueSql(spec);
-  const filter = `${labelledSql(spec)} AND isfinite(${p})`;
-  const [r] = await db.query(
-    `SELECT least(min(${y}), min(${p}))::DOUBLE AS lo, greatest(max(${y}), max(${p}))::DOUBLE AS hi FROM ${ident(spec.table)} WHERE ${filter}`,
-    { signal },
+  const from = sql`FROM ${ident(spec.table)} WHERE ${labelledSql(spec)} AND isfinite(${p})`;
+  const range = select(
+    { lo: num(sql`least(min(${y}), min(${p}))::DOUBLE`, 0), hi: num(sql`greatest(max(${y}), max(${p}))::DOUBLE`, 0) },
+    from,
   );
-  const lo = Number(r?.['lo']);
-  const hi = Number(r?.['hi']);
+  const { lo, hi } = await oneOf(db, range, { signal });
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
   const w = hi > lo ? (hi - lo) / bins : 1;
-  const bin = (x: string) => `least(CAST(floor((${x} - ${literal(lo)}) / ${literal(w)}) AS INTEGER), ${bins - 1})`;
-  const rows = await db.query(
-    `SELECT ${bin(y)} AS a, ${bin(p)} AS b, count(*)::DOUBLE AS c FROM ${ident(spec.table)} WHERE ${filter} GROUP BY 1, 2`,
-    { signal },
-  );
-  return rows.map((x) => ({ actual: lo + (Number(x['a']) + 0.5) * w, predicted: lo + (Number(x['b']) + 0.5) * w, count: Number(x['c']) }));
+  const bin = (x: Sql) => num(sql`least(CAST(floor((${x} - ${lo}) / ${w}) AS INTEGER), ${bins - 1})`, 0);
+  const q = select({ actual: bin(y), predicted: bin(p), count: num(raw('count(*)::DOUBLE'), 0) }, sql`${from} GROUP BY 1, 2`);
+  return (await rowsOf(db, q, { signal })).map((x) => ({
+    actual: lo + (x.actual + 0.5) * w,
+    predicted: lo + (x.predicted + 0.5) * w,
+    count: x.count,
+  }));
 }

@@ -1,6 +1,6 @@
 import { tableFromIPC } from 'apache-arrow';
 import type { Db } from '../db';
-import { ident } from '../sql';
+import { ident, raw, sql, type SqlLike } from '../sql';
 import type { Confusion } from './confusion';
 import { positiveSql, scoredSql, scoreSql, type PerfSpec } from './spec';
 
@@ -60,13 +60,15 @@ export function scoreTableFromRows(scores: ArrayLike<number>, y: ArrayLike<numbe
   return scoreTableFromCounts(s, p, n);
 }
 
-export function scoreTableSql(spec: PerfSpec, where?: string): string {
+/** Per distinct score, the labelled positives and negatives (pulled as Arrow: columns s, pos, neg). */
+export function scoreTableSql(spec: PerfSpec, where?: SqlLike): string {
   const y = positiveSql(spec);
-  return `SELECT ${scoreSql(spec)} AS s, sum(${y})::DOUBLE AS pos, (count(*) - sum(${y}))::DOUBLE AS neg FROM ${ident(spec.table)} WHERE ${scoredSql(spec)}${where ? ` AND (${where})` : ''} GROUP BY 1 ORDER BY 1`;
+  return sql`SELECT ${scoreSql(spec)} AS s, sum(${y})::DOUBLE AS pos, (count(*) - sum(${y}))::DOUBLE AS neg FROM ${ident(spec.table)} WHERE ${scoredSql(spec)}${where ? sql` AND (${raw(where)})` : raw('')} GROUP BY 1 ORDER BY 1`
+    .text;
 }
 
 /** Pulls the score table through Arrow: a million distinct scores are three typed arrays, not a million objects. */
-export async function loadScoreTable(db: Db, spec: PerfSpec, options: { where?: string; signal?: AbortSignal } = {}): Promise<ScoreTable> {
+export async function loadScoreTable(db: Db, spec: PerfSpec, options: { where?: SqlLike; signal?: AbortSignal } = {}): Promise<ScoreTable> {
   const bytes = await db.queryArrow(scoreTableSql(spec, options.where), { signal: options.signal });
   const table = tableFromIPC(bytes);
   const column = (name: string) => Float64Array.from(table.getChild(name)?.toArray() ?? []);

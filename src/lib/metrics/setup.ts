@@ -5,7 +5,7 @@ import { inferPositiveClass, inferTask, profileLabels, type LabelProfile } from 
 import { columnWithRole, inferRoles, type RoleMap } from '../roles';
 import { classTextSql } from '../labels/classValue';
 import { describeTable, type ColumnInfo, type ColumnKind } from '../schema';
-import { ident, literal } from '../sql';
+import { bool, ident, num, numOrNull, oneOf, select, sql } from '../sql';
 import type { PerfSpec, Task } from './spec';
 import { timestampSql } from './time';
 
@@ -55,15 +55,15 @@ function classOfColumn(name: string, classes: string[]): string | undefined {
 }
 
 async function fractional(db: Db, table: string, column: string): Promise<boolean> {
-  const c = `CAST(${ident(column)} AS DOUBLE)`;
-  const [r] = await db.query(`SELECT bool_or(${c} <> trunc(${c})) AS f FROM ${ident(table)} WHERE isfinite(${c})`);
-  return r?.['f'] === true;
+  const c = sql`CAST(${ident(column)} AS DOUBLE)`;
+  const r = await oneOf(db, select({ f: bool(sql`bool_or(${c} <> trunc(${c}))`) }, sql`FROM ${ident(table)} WHERE isfinite(${c})`));
+  return r.f === true;
 }
 
 async function withinUnit(db: Db, table: string, column: string): Promise<boolean> {
-  const c = `CAST(${ident(column)} AS DOUBLE)`;
-  const [r] = await db.query(`SELECT min(${c}) >= 0 AND max(${c}) <= 1 AS u FROM ${ident(table)} WHERE isfinite(${c})`);
-  return r?.['u'] === true;
+  const c = sql`CAST(${ident(column)} AS DOUBLE)`;
+  const r = await oneOf(db, select({ u: bool(sql`min(${c}) >= 0 AND max(${c}) <= 1`) }, sql`FROM ${ident(table)} WHERE isfinite(${c})`));
+  return r.u === true;
 }
 
 /**
@@ -72,14 +72,21 @@ async function withinUnit(db: Db, table: string, column: string): Promise<boolea
  * prediction; otherwise 0.5 (the predictions do not come from one threshold on this score).
  */
 async function thresholdOfPredictions(db: Db, spec: PerfSpec, prediction: string, kind: ColumnKind): Promise<number> {
-  const s = `CAST(${ident(spec.score!)} AS DOUBLE)`;
-  const pp = `(${classTextSql(prediction, kind)} = ${literal(spec.positive ?? '')})`;
-  const [r] = await db.query(
-    `SELECT count(*) FILTER (WHERE ${pp} <> (${s} >= 0.5))::DOUBLE AS off, min(${s}) FILTER (WHERE ${pp})::DOUBLE AS lo, max(${s}) FILTER (WHERE NOT ${pp})::DOUBLE AS hi FROM ${ident(spec.table)} WHERE isfinite(${s}) AND ${ident(prediction)} IS NOT NULL`,
+  const s = sql`CAST(${ident(spec.score!)} AS DOUBLE)`;
+  const pp = sql`(${classTextSql(prediction, kind)} = ${spec.positive ?? ''})`;
+  const r = await oneOf(
+    db,
+    select(
+      {
+        off: num(sql`count(*) FILTER (WHERE ${pp} <> (${s} >= 0.5))::DOUBLE`, 0),
+        lo: numOrNull(sql`min(${s}) FILTER (WHERE ${pp})::DOUBLE`),
+        hi: numOrNull(sql`max(${s}) FILTER (WHERE NOT ${pp})::DOUBLE`),
+      },
+      sql`FROM ${ident(spec.table)} WHERE isfinite(${s}) AND ${ident(prediction)} IS NOT NULL`,
+    ),
   );
-  if (Number(r?.['off'] ?? 0) === 0) return 0.5;
-  const lo = r?.['lo'];
-  const hi = r?.['hi'];
+  if (r.off === 0) return 0.5;
+  const { lo, hi } = r;
   if (typeof lo === 'number' && (hi === null || (typeof hi === 'number' && hi < lo))) return lo;
   return 0.5;
 }

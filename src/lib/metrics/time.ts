@@ -1,25 +1,26 @@
 import type { Db } from '../db';
 import type { ColumnKind } from '../schema';
-import { ident } from '../sql';
+import { ident, num, oneOf, raw, select, sql, type Sql, type SqlLike } from '../sql';
 
 export type WindowUnit = 'hour' | 'day' | 'week' | 'month';
 
 /**
  * A timestamp column as a TIMESTAMP expression: temporal types cast, text parsed leniently (TRY_CAST, so
  * a bad value becomes NULL rather than failing the query), numbers read as epoch seconds - or epoch
- * milliseconds when they are too large to be seconds (after the year 5138).
+ * milliseconds when they are too large to be seconds (after the year 5138). As text: the performance
+ * setup and the investigation keep it with their other settings.
  */
 export function timestampSql(column: string, kind: ColumnKind): string {
   const c = ident(column);
-  if (kind === 'temporal') return `CAST(${c} AS TIMESTAMP)`;
+  if (kind === 'temporal') return sql`CAST(${c} AS TIMESTAMP)`.text;
   if (kind === 'numeric')
-    return `(CASE WHEN abs(${c}) > 1e11 THEN epoch_ms(CAST(${c} AS BIGINT)) ELSE make_timestamp(CAST(${c} * 1e6 AS BIGINT)) END)`;
-  return `TRY_CAST(${c} AS TIMESTAMP)`;
+    return sql`(CASE WHEN abs(${c}) > 1e11 THEN epoch_ms(CAST(${c} AS BIGINT)) ELSE make_timestamp(CAST(${c} * 1e6 AS BIGINT)) END)`.text;
+  return sql`TRY_CAST(${c} AS TIMESTAMP)`.text;
 }
 
-/** Window start for a unit; weeks start on Monday (ISO), as DuckDB's date_trunc('week', ...). */
-export function windowSql(ts: string, unit: WindowUnit): string {
-  return `date_trunc('${unit}', ${ts})`;
+/** Window start for a unit; weeks start on Monday (ISO), as DuckDB's date_trunc('week', ...). `ts`: a TIMESTAMP expression. */
+export function windowSql(ts: SqlLike, unit: WindowUnit): Sql {
+  return sql`date_trunc(${unit}, ${raw(ts)})`;
 }
 
 /** A window size that gives a readable number of points for the span of the data. */
@@ -32,12 +33,13 @@ export function chooseWindowUnit(spanMs: number): WindowUnit {
 }
 
 /** Milliseconds between the first and the last timestamp of a table (`ts`: a TIMESTAMP expression). */
-export async function timeSpanMs(db: Db, table: string, ts: string, signal?: AbortSignal): Promise<number> {
-  const [span] = await db.query(`SELECT (epoch_ms(max(${ts})) - epoch_ms(min(${ts})))::DOUBLE AS span FROM ${ident(table)}`, { signal });
-  return Number(span?.['span'] ?? 0);
+export async function timeSpanMs(db: Db, table: string, ts: SqlLike, signal?: AbortSignal): Promise<number> {
+  const t = raw(ts);
+  const q = select({ span: num(sql`(epoch_ms(max(${t})) - epoch_ms(min(${t})))::DOUBLE`, 0) }, sql`FROM ${ident(table)}`);
+  return (await oneOf(db, q, { signal })).span;
 }
 
 /** The window unit for a table's time span (see chooseWindowUnit). */
-export async function windowUnitOf(db: Db, table: string, ts: string, signal?: AbortSignal): Promise<WindowUnit> {
+export async function windowUnitOf(db: Db, table: string, ts: SqlLike, signal?: AbortSignal): Promise<WindowUnit> {
   return chooseWindowUnit(await timeSpanMs(db, table, ts, signal));
 }

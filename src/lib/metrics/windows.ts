@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import { ident } from '../sql';
+import { ident, num, raw, rowsOf, select, sql, type SqlLike } from '../sql';
 import { binaryMetricsAt, thresholdFreeMetrics, type ThresholdFreeMetrics } from './binary';
 import { groupMetricsAt, loadGroupedScoreCounts, type ScoreCountGroup } from './groupedScores';
 import { metricsByGroup, overallPerformance, type AnyMetrics } from './performance';
@@ -42,24 +42,28 @@ export interface WindowScoreCounts {
   reference?: { table: ScoreTable; free: ThresholdFreeMetrics };
 }
 
-async function resolveUnit(db: Db, spec: PerfSpec, tsSql: string, options: WindowOptions): Promise<WindowUnit> {
+async function resolveUnit(db: Db, spec: PerfSpec, tsSql: SqlLike, options: WindowOptions): Promise<WindowUnit> {
   return options.unit ?? (await windowUnitOf(db, spec.table, tsSql, options.signal));
 }
 
-async function windowCounts(db: Db, spec: PerfSpec, tsSql: string, unit: WindowUnit, signal?: AbortSignal) {
-  const rows = await db.query(
-    `SELECT ${windowSql(tsSql, unit)} AS start, count(*)::DOUBLE AS predictions, count(*) FILTER (WHERE ${labelledSql(spec)})::DOUBLE AS labelled FROM ${ident(spec.table)} WHERE ${tsSql} IS NOT NULL GROUP BY 1 ORDER BY 1`,
-    { signal },
+/** Per window (start, epoch ms as DuckDB hands out a TIMESTAMP), the predictions and the labelled ones. */
+export function windowCountsSql(spec: PerfSpec, tsSql: SqlLike, unit: WindowUnit) {
+  return select(
+    {
+      start: num(windowSql(tsSql, unit), 0),
+      predictions: num(raw('count(*)::DOUBLE'), 0),
+      labelled: num(sql`count(*) FILTER (WHERE ${labelledSql(spec)})::DOUBLE`, 0),
+    },
+    sql`FROM ${ident(spec.table)} WHERE ${raw(tsSql)} IS NOT NULL GROUP BY 1 ORDER BY 1`,
   );
-  return rows.map((r) => ({ start: Number(r['start']), predictions: Number(r['predictions']), labelled: Number(r['labelled']) }));
 }
 
 /** Per-window score counts of a binary classifier with a score column (see WindowScoreCounts). */
-export async function windowScoreCounts(db: Db, spec: PerfSpec, tsSql: string, options: WindowOptions = {}): Promise<WindowScoreCounts> {
+export async function windowScoreCounts(db: Db, spec: PerfSpec, tsSql: SqlLike, options: WindowOptions = {}): Promise<WindowScoreCounts> {
   const unit = await resolveUnit(db, spec, tsSql, options);
-  const counts = await windowCounts(db, spec, tsSql, unit, options.signal);
-  const grouped = await loadGroupedScoreCounts(db, spec, [`epoch_ms(${windowSql(tsSql, unit)})`], {
-    where: `${tsSql} IS NOT NULL`,
+  const counts = await rowsOf(db, windowCountsSql(spec, tsSql, unit), { signal: options.signal });
+  const grouped = await loadGroupedScoreCounts(db, spec, [sql`epoch_ms(${windowSql(tsSql, unit)})`], {
+    where: sql`${raw(tsSql)} IS NOT NULL`,
     signal: options.signal,
   });
   const out: WindowScoreCounts = { unit, counts, groups: new Map(grouped.map((g) => [g.key[0]!, g])) };
@@ -83,15 +87,15 @@ export function windowsAt(w: WindowScoreCounts, threshold: number): MetricsOverT
  * Every metric per time window with the label count per window. Windows with predictions but no labels
  * are kept (metrics undefined): a run of recent windows without labels is the delayed-label picture.
  */
-export async function metricsOverTime(db: Db, spec: PerfSpec, tsSql: string, options: WindowOptions = {}): Promise<MetricsOverTime> {
+export async function metricsOverTime(db: Db, spec: PerfSpec, tsSql: SqlLike, options: WindowOptions = {}): Promise<MetricsOverTime> {
   if (spec.task === 'binary' && spec.score && (!options.reference || options.reference.score)) {
     return windowsAt(await windowScoreCounts(db, spec, tsSql, options), spec.threshold);
   }
   const unit = await resolveUnit(db, spec, tsSql, options);
-  const counts = await windowCounts(db, spec, tsSql, unit, options.signal);
-  const w = windowSql(tsSql, unit);
-  const groups = await metricsByGroup(db, spec, [{ sql: w, as: 'start' }], { where: `${tsSql} IS NOT NULL`, signal: options.signal });
-  const byStart = new Map(groups.map((g) => [Number(g.key['start']), g.metrics]));
+  const counts = await rowsOf(db, windowCountsSql(spec, tsSql, unit), { signal: options.signal });
+  const start = { sql: windowSql(tsSql, unit), as: 'start' };
+  const groups = await metricsByGroup(db, spec, [start], { where: sql`${raw(tsSql)} IS NOT NULL`, signal: options.signal });
+  const byStart = new Map(groups.map((g) => [Number(g.key[start.as]), g.metrics]));
   const windows = counts.map((c) => ({ ...c, metrics: byStart.get(c.start) }));
   const reference = options.reference
     ? (await overallPerformance(db, options.reference, { pointOnly: true, signal: options.signal })).metrics

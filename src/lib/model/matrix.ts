@@ -1,7 +1,7 @@
 import { tableFromIPC } from 'apache-arrow';
 import type { Db } from '../db';
 import type { ColumnInfo } from '../schema';
-import { ident, literal } from '../sql';
+import { ident, join, num, oneOf, raw, select, sql, type Sql } from '../sql';
 import { MISSING_SPELLINGS } from './features';
 
 export interface FeatureMatrix {
@@ -10,10 +10,10 @@ export interface FeatureMatrix {
   X: Float64Array;
 }
 
-/** The SELECT that reads model inputs: each column as DOUBLE, NULL as NaN, in table order. */
+/** The SELECT that reads model inputs (an Arrow pull): each column as DOUBLE, NULL as NaN, in table order. */
 export function featureMatrixSql(table: string, columns: readonly string[], limit?: number, every = 1): string {
-  const list = columns.map((c, i) => `COALESCE(TRY_CAST(${ident(c)} AS DOUBLE), 'NaN'::DOUBLE) AS ${ident(`f${i}`)}`).join(', ');
-  return `SELECT ${list} FROM ${ident(table)}${sampleClause(limit, every)}`;
+  const list = columns.map((c, i) => sql`COALESCE(TRY_CAST(${ident(c)} AS DOUBLE), 'NaN'::DOUBLE) AS ${ident(`f${i}`)}`);
+  return sql`SELECT ${join(list, ', ')} FROM ${ident(table)}${sample(limit, every)}`.text;
 }
 
 /**
@@ -22,17 +22,19 @@ export function featureMatrixSql(table: string, columns: readonly string[], limi
  * side columns (ids, scores, timestamps) aligned row for row.
  */
 export function sampleClause(limit?: number, every = 1): string {
-  const k = Math.max(1, Math.floor(every));
-  const where = k > 1 ? ` WHERE rowid % ${k} = 0` : '';
-  const order = k > 1 ? ' ORDER BY rowid' : '';
-  const limitClause = limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(limit))}`;
-  return `${where}${order}${limitClause}`;
+  return sample(limit, every).text;
 }
 
-/** A side column as numbers aligned with the matrix: timestamps as epoch ms, NULL as NaN. */
+function sample(limit?: number, every = 1): Sql {
+  const k = Math.max(1, Math.floor(every));
+  const where = k > 1 ? sql` WHERE rowid % ${k} = 0 ORDER BY rowid` : raw('');
+  return limit === undefined ? where : sql`${where} LIMIT ${Math.max(0, Math.floor(limit))}`;
+}
+
+/** A side column as numbers aligned with the matrix (an Arrow pull): timestamps as epoch ms, NULL as NaN. */
 export function numericColumnSql(table: string, column: string, temporal: boolean, limit?: number, every = 1): string {
-  const value = temporal ? `epoch_ms(${ident(column)}::TIMESTAMP)::DOUBLE` : `TRY_CAST(${ident(column)} AS DOUBLE)`;
-  return `SELECT COALESCE(${value}, 'NaN'::DOUBLE) AS v FROM ${ident(table)}${sampleClause(limit, every)}`;
+  const value = temporal ? sql`epoch_ms(${ident(column)}::TIMESTAMP)::DOUBLE` : sql`TRY_CAST(${ident(column)} AS DOUBLE)`;
+  return sql`SELECT COALESCE(${value}, 'NaN'::DOUBLE) AS v FROM ${ident(table)}${sample(limit, every)}`.text;
 }
 
 /**
@@ -67,20 +69,22 @@ export async function readDoubles(db: Db, sql: string, width: number, signal?: A
   return { rows, X };
 }
 
-/** SQL counting, per text column, the values that are neither numbers nor a spelling of missing. */
-export function nonNumericCountSql(table: string, columns: readonly string[]): string {
-  const missing = MISSING_SPELLINGS.map((m) => literal(m)).join(', ');
-  const counts = columns.map(
-    (c, i) =>
-      `count(*) FILTER (WHERE ${ident(c)} IS NOT NULL AND trim(${ident(c)}) NOT IN (${missing}) AND TRY_CAST(${ident(c)} AS DOUBLE) IS NULL)::DOUBLE AS ${ident(`c${i}`)}`,
-  );
-  return `SELECT ${counts.join(', ')} FROM ${ident(table)}`;
+/** Per text column, the values that are neither numbers nor a spelling of missing. */
+export function nonNumericCountSql(table: string, columns: readonly string[]) {
+  const counts = columns.map((name) => {
+    const c = ident(name);
+    return num(
+      sql`count(*) FILTER (WHERE ${c} IS NOT NULL AND trim(${c}) NOT IN (${MISSING_SPELLINGS}) AND TRY_CAST(${c} AS DOUBLE) IS NULL)::DOUBLE`,
+      0,
+    );
+  });
+  return select({ nonNumeric: counts }, sql`FROM ${ident(table)}`);
 }
 
 /** Text columns whose values are all numbers or spellings of missing ("NA", "", ...): usable model inputs. */
 export async function numericTextColumns(db: Db, table: string, columns: readonly ColumnInfo[]): Promise<Set<string>> {
   const text = columns.filter((c) => c.kind === 'string').map((c) => c.name);
   if (text.length === 0) return new Set();
-  const [row] = await db.query(nonNumericCountSql(table, text));
-  return new Set(text.filter((_, i) => Number(row?.[`c${i}`]) === 0));
+  const { nonNumeric } = await oneOf(db, nonNumericCountSql(table, text));
+  return new Set(text.filter((_, i) => nonNumeric[i] === 0));
 }

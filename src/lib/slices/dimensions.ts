@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import type { RoleMap } from '../roles';
-import type { ColumnInfo } from '../schema';
-import { ident, literal, type Sql } from '../sql';
+import { countRows, type ColumnInfo } from '../schema';
+import { asIs, ident, join, num, oneOf, raw, rowsOf, select, sql, type Sql, type SqlLike } from '../sql';
 
 export type PredicateValue = string | number | boolean | null | [number, number];
 
@@ -17,7 +17,7 @@ export interface DimensionValue {
   /** 1-based code of this value in the dimension's code expression. */
   code: number;
   predicate: SlicePredicate;
-  /** SQL condition selecting the rows of this value. */
+  /** SQL condition selecting the rows of this value (text: see Dimension). */
   where: string;
   /** Short text for tables and charts. */
   label: string;
@@ -26,7 +26,9 @@ export interface DimensionValue {
 /**
  * A slicing dimension: a categorical column, a numeric column cut at its quantiles, or a part of the
  * timestamp (`timestamp.month`, `.week`, `.day_of_week`, `.hour`). `codeSql` maps each row to the code of
- * its value, 0 when the value is not offered as a slice (a rare category beyond the top values).
+ * its value, 0 when the value is not offered as a slice (a rare category beyond the top values). Its SQL
+ * is text written by the builders here: a dimension travels to the slice-search worker, and structured
+ * cloning keeps a string but not an `Sql` (read it back with `raw`).
  */
 export interface Dimension {
   name: string;
@@ -46,16 +48,15 @@ export interface DimensionOptions {
   /** Quantile bins for numeric columns with many distinct values. */
   bins?: number;
   /** Timestamp column and its TIMESTAMP expression, for the derived time dimensions. */
-  timestamp?: { column: string; sql: string };
+  timestamp?: { column: string; sql: SqlLike };
   signal?: AbortSignal;
 }
 
-function valueLiteral(v: string | number | boolean): string {
-  return literal(v).text;
-}
-
-function codeCase(values: DimensionValue[]): string {
-  return `(CASE ${values.map((v) => `WHEN ${v.where} THEN ${v.code}`).join(' ')} ELSE 0 END)`;
+function codeCase(values: { where: Sql; code: number }[]): Sql {
+  return sql`(CASE ${join(
+    values.map((v) => sql`WHEN ${v.where} THEN ${v.code}`),
+    ' ',
+  )} ELSE 0 END)`;
 }
 
 /**
@@ -63,14 +64,26 @@ function codeCase(values: DimensionValue[]): string {
  * list of strings inside DuckDB) instead of up to 50 `=` tests a row: about 40% less time to encode ten
  * string columns of 1M rows (decision 0402). A NULL among the top values keeps its own code.
  */
-function codeListPosition(c: Sql, values: DimensionValue[]): string {
+function codeListPosition(c: Sql, values: DimensionValue[]): Sql {
   const named = values.filter((v) => v.predicate.op === '=');
   const missing = values.find((v) => v.predicate.op === 'is null');
-  const list = `[${named.map((v) => literal(v.predicate.value as string)).join(', ')}]`;
-  const position = `list_position(${list}, ${c})`;
+  const position = sql`list_position([${named.map((v) => v.predicate.value as string)}], ${c})`;
   const inOrder = named.every((v, i) => v.code === i + 1);
-  const code = inOrder ? position : `[${named.map((v) => v.code).join(', ')}][${position}]`;
-  return missing ? `(CASE WHEN ${c} IS NULL THEN ${missing.code} ELSE coalesce(${code}, 0) END)` : `coalesce(${code}, 0)`;
+  const code = inOrder ? position : sql`[${named.map((v) => v.code)}][${position}]`;
+  return missing ? sql`(CASE WHEN ${c} IS NULL THEN ${missing.code} ELSE coalesce(${code}, 0) END)` : sql`coalesce(${code}, 0)`;
+}
+
+/** A categorical column's most frequent values (NULL last among equal counts), one more than are kept. */
+export function topCategoriesSql(table: string, column: string, maxValues: number) {
+  return select(
+    { value: asIs(ident(column)), n: num(raw('count(*)::DOUBLE'), 0) },
+    sql`FROM ${ident(table)} GROUP BY 1 ORDER BY 2 DESC, 1 NULLS LAST LIMIT ${maxValues + 1}`,
+  );
+}
+
+/** A column's approximate number of distinct values (HyperLogLog). */
+export function approxDistinctSql(table: string, column: string) {
+  return select({ distinct: num(sql`approx_count_distinct(${ident(column)})::DOUBLE`, 0) }, sql`FROM ${ident(table)}`);
 }
 
 async function categorical(
@@ -82,35 +95,39 @@ async function categorical(
 ): Promise<Dimension | undefined> {
   const c = ident(column.name);
   const maxValues = options.maxValues ?? 50;
-  const counts = await db.query(
-    `SELECT ${c} AS v, count(*)::DOUBLE AS n FROM ${ident(table)} GROUP BY 1 ORDER BY 2 DESC, 1 NULLS LAST LIMIT ${maxValues + 1}`,
-    options,
-  );
+  const counts = await rowsOf(db, topCategoriesSql(table, column.name, maxValues), options);
   if (counts.length < 2) return undefined;
   if (counts.length > maxValues) {
     // An id-like column (most values unique) says nothing about segments.
-    const [d] = await db.query(`SELECT approx_count_distinct(${c})::DOUBLE AS d FROM ${ident(table)}`, options);
-    if (Number(d?.['d']) > rows / 2) return undefined;
+    if ((await oneOf(db, approxDistinctSql(table, column.name), options)).distinct > rows / 2) return undefined;
   }
-  const values: DimensionValue[] = counts.slice(0, maxValues).map((r, i) => {
-    const raw = r['v'];
-    if (raw === null || raw === undefined)
+  const values = counts.slice(0, maxValues).map(({ value: found }, i) => {
+    if (found === null)
       return {
         code: i + 1,
-        predicate: { column: column.name, op: 'is null', value: null },
-        where: `${c} IS NULL`,
+        predicate: { column: column.name, op: 'is null' as const, value: null },
+        where: sql`${c} IS NULL`,
         label: `${column.name} is missing`,
       };
-    const value = raw instanceof Date ? raw.toISOString() : (raw as string | number | boolean);
+    const value = found instanceof Date ? found.toISOString() : found;
     return {
       code: i + 1,
-      predicate: { column: column.name, op: '=', value },
-      where: `${c} = ${valueLiteral(value)}`,
+      predicate: { column: column.name, op: '=' as const, value },
+      where: sql`${c} = ${value}`,
       label: `${column.name} = ${String(value)}`,
     };
   });
-  const codeSql = column.kind === 'string' ? codeListPosition(c, values) : codeCase(values);
-  return { name: column.name, kind: 'categorical', codeSql, values };
+  const asText = values.map((v) => ({ ...v, where: v.where.text }));
+  const codeSql = column.kind === 'string' ? codeListPosition(c, asText) : codeCase(values);
+  return { name: column.name, kind: 'categorical', codeSql: codeSql.text, values: asText };
+}
+
+/** The edges that cut a numeric column into `bins` quantile bins (one row per edge, with repeats). */
+export function quantileEdgesSql(table: string, column: string, bins: number) {
+  const x = sql`CAST(${ident(column)} AS DOUBLE)`;
+  const probs = Array.from({ length: bins - 1 }, (_, i) => (i + 1) / bins);
+  // One row per edge (lists cross the Db boundary as text, so unnest them in SQL).
+  return select({ edge: num(sql`unnest(quantile_disc(${x}, [${probs}]))::DOUBLE`, 0) }, sql`FROM ${ident(table)} WHERE isfinite(${x})`);
 }
 
 async function quantiles(
@@ -122,16 +139,11 @@ async function quantiles(
   options: DimensionOptions,
 ): Promise<Dimension | undefined> {
   const c = ident(column.name);
-  const x = `CAST(${c} AS DOUBLE)`;
-  const probs = Array.from({ length: bins - 1 }, (_, i) => (i + 1) / bins);
-  // One row per edge (lists cross the Db boundary as text, so unnest them in SQL).
-  const q = await db.query(
-    `SELECT unnest(quantile_disc(${x}, [${probs.join(', ')}]))::DOUBLE AS q FROM ${ident(table)} WHERE isfinite(${x})`,
-    options,
-  );
-  const edges = [...new Set(q.map((r) => Number(r['q'])).filter(Number.isFinite))].sort((a, b) => a - b);
+  const x = sql`CAST(${c} AS DOUBLE)`;
+  const q = await rowsOf(db, quantileEdgesSql(table, column.name, bins), options);
+  const edges = [...new Set(q.map((r) => r.edge).filter(Number.isFinite))].sort((a, b) => a - b);
   if (edges.length === 0) return undefined;
-  const values: DimensionValue[] = [];
+  const values: { code: number; predicate: SlicePredicate; where: Sql; label: string }[] = [];
   const fmt = (v: number) => String(Number(v.toPrecision(6)));
   for (let i = 0; i <= edges.length; i++) {
     const lo = edges[i - 1];
@@ -141,21 +153,21 @@ async function quantiles(
       values.push({
         code,
         predicate: { column: column.name, op: '<', value: hi! },
-        where: `${x} < ${literal(hi!)}`,
+        where: sql`${x} < ${hi!}`,
         label: `${column.name} < ${fmt(hi!)}`,
       });
     else if (hi === undefined)
       values.push({
         code,
         predicate: { column: column.name, op: '>=', value: lo },
-        where: `${x} >= ${literal(lo)}`,
+        where: sql`${x} >= ${lo}`,
         label: `${column.name} ≥ ${fmt(lo)}`,
       });
     else
       values.push({
         code,
         predicate: { column: column.name, op: 'between', value: [lo, hi] },
-        where: `${x} >= ${literal(lo)} AND ${x} < ${literal(hi)}`,
+        where: sql`${x} >= ${lo} AND ${x} < ${hi}`,
         label: `${fmt(lo)} ≤ ${column.name} < ${fmt(hi)}`,
       });
   }
@@ -163,42 +175,74 @@ async function quantiles(
     values.push({
       code: values.length + 1,
       predicate: { column: column.name, op: 'is null', value: null },
-      where: `${c} IS NULL`,
+      where: sql`${c} IS NULL`,
       label: `${column.name} is missing`,
     });
   const nullCode = nulls > 0 ? values.length : 0;
-  return { name: column.name, kind: 'quantile', codeSql: codeCase(values), values, bins: { sql: x, edges, nullCode } };
+  return {
+    name: column.name,
+    kind: 'quantile',
+    codeSql: codeCase(values).text,
+    values: values.map((v) => ({ ...v, where: v.where.text })),
+    bins: { sql: x.text, edges, nullCode },
+  };
 }
 
+/** Parts of the timestamp offered as dimensions: DuckDB's date part functions (written here, not taken from data). */
 const TIME_PARTS = [
-  { part: 'month', sql: 'month', from: 1, to: 12 },
-  { part: 'week', sql: 'week', from: 1, to: 53 },
-  { part: 'day_of_week', sql: 'isodow', from: 1, to: 7 },
-  { part: 'hour', sql: 'hour', from: 0, to: 23 },
+  { part: 'month', fn: raw('month'), from: 1, to: 12 },
+  { part: 'week', fn: raw('week'), from: 1, to: 53 },
+  { part: 'day_of_week', fn: raw('isodow'), from: 1, to: 7 },
+  { part: 'hour', fn: raw('hour'), from: 0, to: 23 },
 ] as const;
 
+/** How many distinct values each part of the timestamp takes. */
+export function timePartsSql(table: string, ts: SqlLike) {
+  const t = raw(ts);
+  return select({ distinct: TIME_PARTS.map((p) => num(sql`count(DISTINCT ${p.fn}(${t}))::DOUBLE`, 0)) }, sql`FROM ${ident(table)}`);
+}
+
 /** Month, ISO week, ISO day of week (Monday = 1) and hour of the timestamp, each where the data has more than one value. */
-async function timeDimensions(db: Db, table: string, ts: { column: string; sql: string }, options: DimensionOptions): Promise<Dimension[]> {
-  const [r] = await db.query(
-    `SELECT ${TIME_PARTS.map((p) => `count(DISTINCT ${p.sql}(${ts.sql}))::DOUBLE AS ${p.part}`).join(', ')} FROM ${ident(table)}`,
-    options,
-  );
+async function timeDimensions(
+  db: Db,
+  table: string,
+  ts: { column: string; sql: SqlLike },
+  options: DimensionOptions,
+): Promise<Dimension[]> {
+  const { distinct } = await oneOf(db, timePartsSql(table, ts.sql), options);
+  const t = raw(ts.sql);
   const out: Dimension[] = [];
-  for (const p of TIME_PARTS) {
-    if (Number(r?.[p.part] ?? 0) < 2) continue;
+  for (const [j, p] of TIME_PARTS.entries()) {
+    if (distinct[j]! < 2) continue;
     const name = `${ts.column}.${p.part}`;
     const values: DimensionValue[] = [];
     for (let v = p.from; v <= p.to; v++) {
       values.push({
         code: v - p.from + 1,
         predicate: { column: name, op: '=', value: v },
-        where: `${p.sql}(${ts.sql}) = ${v}`,
+        where: sql`${p.fn}(${t}) = ${v}`.text,
         label: `${name} = ${v}`,
       });
     }
-    out.push({ name, kind: 'time', codeSql: `coalesce(CAST(${p.sql}(${ts.sql}) AS INTEGER) - ${p.from} + 1, 0)`, values });
+    out.push({ name, kind: 'time', codeSql: sql`coalesce(CAST(${p.fn}(${t}) AS INTEGER) - ${p.from} + 1, 0)`.text, values });
   }
   return out;
+}
+
+/** Per numeric column: the approximate distinct count and the NULLs, one scan. */
+export function numericSummariesSql(table: string, columns: readonly string[]) {
+  return select(
+    {
+      approxDistinct: columns.map((c) => num(sql`approx_count_distinct(${ident(c)})::DOUBLE`, 0)),
+      nulls: columns.map((c) => num(sql`count(*) FILTER (WHERE ${ident(c)} IS NULL)::DOUBLE`, 0)),
+    },
+    sql`FROM ${ident(table)}`,
+  );
+}
+
+/** A column's exact number of distinct values. */
+export function distinctCountSql(table: string, column: string) {
+  return select({ distinct: num(sql`count(DISTINCT ${ident(column)})::DOUBLE`, 0) }, sql`FROM ${ident(table)}`);
 }
 
 /**
@@ -217,22 +261,18 @@ async function numericSummaries(
 ): Promise<Map<string, { distinct: number; nulls: number }>> {
   const out = new Map<string, { distinct: number; nulls: number }>();
   if (columns.length === 0) return out;
-  const [r] = await db.query(
-    `SELECT ${columns
-      .map(
-        (c, i) =>
-          `approx_count_distinct(${ident(c.name)})::DOUBLE AS a${i}, count(*) FILTER (WHERE ${ident(c.name)} IS NULL)::DOUBLE AS n${i}`,
-      )
-      .join(', ')} FROM ${ident(table)}`,
+  const r = await oneOf(
+    db,
+    numericSummariesSql(
+      table,
+      columns.map((c) => c.name),
+    ),
     options,
   );
   for (const [i, c] of columns.entries()) {
-    let distinct = Number(r?.[`a${i}`] ?? 0);
-    if (distinct <= 100 * few) {
-      const [d] = await db.query(`SELECT count(DISTINCT ${ident(c.name)})::DOUBLE AS d FROM ${ident(table)}`, options);
-      distinct = Number(d?.['d'] ?? 0);
-    }
-    out.set(c.name, { distinct, nulls: Number(r?.[`n${i}`] ?? 0) });
+    let distinct = r.approxDistinct[i]!;
+    if (distinct <= 100 * few) distinct = (await oneOf(db, distinctCountSql(table, c.name), options)).distinct;
+    out.set(c.name, { distinct, nulls: r.nulls[i]! });
   }
   return out;
 }
@@ -251,8 +291,7 @@ export async function sliceDimensions(
   roles: RoleMap,
   options: DimensionOptions = {},
 ): Promise<Dimension[]> {
-  const [count] = await db.query(`SELECT count(*)::DOUBLE AS n FROM ${ident(table)}`, options);
-  const rows = Number(count?.['n'] ?? 0);
+  const rows = await countRows(db, table, options.signal);
   const bins = options.bins ?? 5;
   const few = Math.max(bins, 10);
   const sliceable = columns.filter((c) => SLICEABLE.has(roles[c.name] ?? 'feature'));

@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import type { PerfSpec } from '../metrics/spec';
 import { defaultMinSupport } from './defaults';
+import { join, raw, sql } from '../sql';
 import type { Dimension, SlicePredicate } from './dimensions';
 import { encodeRows, type EncodedRows } from './encode';
 import { defaultRowError, rowErrorSql, type RowErrorName } from './rowError';
@@ -52,7 +53,7 @@ export interface DiscoveryOptions {
   counter?: SliceLineOptions['counter'];
 }
 
-/** A slice's conditions in the CLI's JSON shape, as text and as SQL. */
+/** A slice's conditions in the CLI's JSON shape, as text and as SQL (text too: it is part of the results). */
 export function describeSlice(
   dims: Dimension[],
   s: Pick<SliceStats, 'dims' | 'codes'>,
@@ -61,7 +62,10 @@ export function describeSlice(
   return {
     predicates: values.map((v) => v.predicate),
     label: values.map((v) => v.label).join(' AND '),
-    where: values.map((v) => `(${v.where})`).join(' AND '),
+    where: join(
+      values.map((v) => sql`(${raw(v.where)})`),
+      ' AND ',
+    ).text,
   };
 }
 

@@ -1,9 +1,16 @@
 import { tableFromIPC, type Table, type Vector } from 'apache-arrow';
 import type { Db } from '../db';
 import { labelledSql, positiveSql, scoreSql, type PerfSpec } from '../metrics/spec';
-import { ident } from '../sql';
+import { ident, raw, sql, type Sql, type SqlLike } from '../sql';
 import type { Dimension } from './dimensions';
 import type { Codes } from './sliceline';
+
+/** Columns of the Arrow pull, read back by these names: a dimension's code, the window, the error, the score and label. */
+const dimension = (i: number) => `d${i}`;
+const WINDOW = 'w';
+const ERROR = 'e';
+const SCORE = 's';
+const LABEL = 'y';
 
 export interface EncodedRows {
   codes: Codes[];
@@ -37,12 +44,12 @@ export async function encodeRows(
   db: Db,
   spec: PerfSpec,
   dims: Dimension[],
-  errorSql: string,
-  options: { windowSql?: string; where?: string; signal?: AbortSignal } = {},
+  errorSql: SqlLike,
+  options: { windowSql?: SqlLike | undefined; where?: SqlLike | undefined; signal?: AbortSignal | undefined } = {},
 ): Promise<EncodedRows> {
-  const e = `CAST(${errorSql} AS DOUBLE)`;
-  const { rows, table } = await pullCodes(db, spec, dims, [`${e} AS e`], `isfinite(${e})`, options);
-  rows.errors = Float64Array.from(table.getChild('e')?.toArray() ?? []);
+  const e = sql`CAST(${raw(errorSql)} AS DOUBLE)`;
+  const { rows, table } = await pullCodes(db, spec, dims, [sql`${e} AS ${ident(ERROR)}`], sql`isfinite(${e})`, options);
+  rows.errors = Float64Array.from(table.getChild(ERROR)?.toArray() ?? []);
   return rows;
 }
 
@@ -60,18 +67,22 @@ export async function encodeScoredRows(
   db: Db,
   spec: PerfSpec,
   dims: Dimension[],
-  options: { windowSql?: string; signal?: AbortSignal } = {},
+  options: { windowSql?: SqlLike | undefined; signal?: AbortSignal | undefined } = {},
 ): Promise<ScoredRows> {
   const s = scoreSql(spec);
   const { rows, table } = await pullCodes(
     db,
     spec,
     dims,
-    [`${s} AS s`, `CAST(${positiveSql(spec)} AS UTINYINT) AS y`],
-    `${s} IS NOT NULL`,
+    [sql`${s} AS ${ident(SCORE)}`, sql`CAST(${positiveSql(spec)} AS UTINYINT) AS ${ident(LABEL)}`],
+    sql`${s} IS NOT NULL`,
     options,
   );
-  return { rows, score: Float64Array.from(table.getChild('s')?.toArray() ?? []), y: Uint8Array.from(table.getChild('y')?.toArray() ?? []) };
+  return {
+    rows,
+    score: Float64Array.from(table.getChild(SCORE)?.toArray() ?? []),
+    y: Uint8Array.from(table.getChild(LABEL)?.toArray() ?? []),
+  };
 }
 
 /**
@@ -161,27 +172,30 @@ async function pullCodes(
   db: Db,
   spec: PerfSpec,
   dims: Dimension[],
-  values: string[],
-  filter: string,
-  options: { windowSql?: string; where?: string; signal?: AbortSignal },
+  values: Sql[],
+  filter: Sql,
+  options: { windowSql?: SqlLike | undefined; where?: SqlLike | undefined; signal?: AbortSignal | undefined },
 ): Promise<{ rows: EncodedRows; table: Table }> {
   // Quantile bins travel as their DOUBLE values and are binned here: DuckDB-WASM evaluates the CASE of
   // range tests at ~120 ns a value, reading the doubles costs about half of that (decision 0402).
   const cols = dims.map((d, i) =>
-    d.bins ? `${d.bins.sql} AS d${i}` : `CAST(${d.codeSql} AS ${d.values.length < 256 ? 'UTINYINT' : 'INTEGER'}) AS d${i}`,
+    d.bins
+      ? sql`${raw(d.bins.sql)} AS ${ident(dimension(i))}`
+      : sql`CAST(${raw(d.codeSql)} AS ${raw(d.values.length < 256 ? 'UTINYINT' : 'INTEGER')}) AS ${ident(dimension(i))}`,
   );
-  if (options.windowSql) cols.push(`CAST(epoch_ms(${options.windowSql}) AS DOUBLE) AS w`);
-  const sql = `SELECT ${[...cols, ...values].join(', ')} FROM ${ident(spec.table)} WHERE ${labelledSql(spec)} AND ${filter}${options.where ? ` AND (${options.where})` : ''}`;
-  const table = tableFromIPC(await db.queryArrow(sql, { signal: options.signal }));
+  if (options.windowSql) cols.push(sql`CAST(epoch_ms(${raw(options.windowSql)}) AS DOUBLE) AS ${ident(WINDOW)}`);
+  const where = options.where ? sql` AND (${raw(options.where)})` : raw('');
+  const statement = sql`SELECT ${[...cols, ...values]} FROM ${ident(spec.table)} WHERE ${labelledSql(spec)} AND ${filter}${where}`;
+  const table = tableFromIPC(await db.queryArrow(statement.text, { signal: options.signal }));
   const codes = dims.map((d, i): Codes => {
-    const child = table.getChild(`d${i}`);
+    const child = table.getChild(dimension(i));
     if (d.bins && child) return binCodes(child, d.bins, d.values.length < 256);
     const column = child?.toArray() ?? [];
     return d.values.length < 256 ? Uint8Array.from(column) : Int32Array.from(column);
   });
   const out: EncodedRows = { codes, cardinality: dims.map((d) => d.values.length + 1), errors: new Float64Array(0) };
   if (options.windowSql) {
-    const child = table.getChild('w');
+    const child = table.getChild(WINDOW);
     const starts = Float64Array.from(child?.toArray() ?? []);
     // Rows without a window (NULL timestamp) stay in: slice discovery uses them, window comparisons skip them.
     if (child && child.nullCount > 0) for (let r = 0; r < starts.length; r++) if (!child.isValid(r)) starts[r] = NaN;

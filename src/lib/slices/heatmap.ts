@@ -49,7 +49,7 @@ export async function metricHeatmap(
     x,
     y,
     metric,
-    groups.map((g) => ({ key: [Number(g.key['x']), Number(g.key['y'])], metrics: g.metrics })),
+    groups.map((g) => ({ key: keys.map((k) => Number(g.key[k.as])), metrics: g.metrics })),
   );
 }
 

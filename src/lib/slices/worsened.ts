@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import type { PerfSpec } from '../metrics/spec';
+import type { SqlLike } from '../sql';
 import type { Dimension, SlicePredicate } from './dimensions';
 import { encodeRows, type EncodedRows } from './encode';
 import { defaultRowError, rowErrorSql, type RowErrorName } from './rowError';
@@ -136,9 +137,9 @@ export async function worsenedSlices(
   dims: Dimension[],
   options: {
     metric?: RowErrorName;
-    windowSql?: string;
+    windowSql?: SqlLike;
     reference?: PerfSpec;
-    referenceWindowSql?: string;
+    referenceWindowSql?: SqlLike;
     minSupport?: number;
     limit?: number;
     signal?: AbortSignal;

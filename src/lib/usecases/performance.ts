@@ -263,10 +263,11 @@ export class PerformanceSession {
       if (!groups) this.cache.slices.set(dimension, (groups = await loadGroupedScoreCounts(run.db, spec, [dim.codeSql], run)));
       return sliceRowsAt(dim, groups, threshold);
     }
-    const groups = await metricsByGroup(run.db, this.at(threshold), [{ sql: dim.codeSql, as: 'code' }], run);
+    const code = { sql: dim.codeSql, as: 'code' };
+    const groups = await metricsByGroup(run.db, this.at(threshold), [code], run);
     return groups
-      .filter((g) => Number(g.key['code']) > 0)
-      .map((g) => ({ value: dim.values[Number(g.key['code']) - 1]!.label, metrics: g.metrics }));
+      .filter((g) => Number(g.key[code.as]) > 0)
+      .map((g) => ({ value: dim.values[Number(g.key[code.as]) - 1]!.label, metrics: g.metrics }));
   }
 
   /**
