@@ -50,14 +50,15 @@ describe('overview and checks on the bundled demo', () => {
           title: e.querySelector('[data-testid="finding-title"]')?.textContent ?? '',
         })),
       );
-    await expect
-      .poll(async () => (await findings()).some((f) => f.kind === 'performance' && f.segment === 'region=north'), { timeout: 240_000 })
-      .toBe(true);
+    // The failure may be narrowed further (north and far from home), but it is placed at north.
+    const atNorth = (f: { kind: string | null; segment: string | null }) =>
+      f.kind === 'performance' && (f.segment ?? '').split('&').includes('region=north');
+    await expect.poll(async () => (await findings()).some(atNorth), { timeout: 240_000 }).toBe(true);
     const shown = await findings();
     const crypto = shown.findIndex((f) => f.kind === 'new-category' && f.title.includes('merchant_category') && f.title.includes('crypto'));
     expect(crypto, JSON.stringify(shown.slice(0, 8))).toBeGreaterThanOrEqual(0);
     expect(crypto).toBeLessThan(5);
-    const north = shown.find((f) => f.kind === 'performance' && f.segment === 'region=north')!;
+    const north = shown.find(atNorth)!;
     expect(north.windowStart).toBe('2026-09-28');
     expect(north.title).toContain('2026-09-28');
 
