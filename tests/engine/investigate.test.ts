@@ -1,47 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Finding, Investigation } from '../../src/lib/findings/types';
-import { parseModel } from '../../src/lib/model/load';
-import { inferSetup } from '../../src/lib/setup/infer';
-import { investigate } from '../../src/lib/usecases/investigate';
-import { testDb } from '../helpers/db';
-import { loadPlanted, plantedPath, plantedScenario, plantedTruth, type PlantedBug, type PlantedName } from '../helpers/planted';
-
-/** The planted bug's place, as a finding names it: column, segment and window (a window unit of slack at the start). */
-function matches(f: Finding, bug: PlantedBug, unitDays: number): boolean {
-  const performanceBug = bug.kind === 'concept-drift' || bug.kind === 'failure-slice';
-  const column = performanceBug ? f.kind === 'performance' || f.kind === 'failing-slice' : bug.columns.some((c) => f.columns.includes(c));
-  if (!column) return false;
-  const segment = bug.segment.every((b) => f.segment.some((s) => s.column === b.column && s.value === b.value));
-  const extra = f.segment.filter((s) => !bug.segment.some((b) => b.column === s.column && b.value === s.value));
-  if (!segment || extra.length > 0) return false;
-  if (!bug.window) return f.window === null;
-  if (!f.window) return false;
-  const day = 86_400_000;
-  const start = Date.parse(f.window.start);
-  const end = Date.parse(f.window.end);
-  const bugStart = Date.parse(bug.window.start);
-  const bugEnd = Date.parse(bug.window.end);
-  return start < bugEnd && end > bugStart && Math.abs(start - bugStart) <= unitDays * day;
-}
-
-const UNIT_DAYS = { hour: 1 / 24, day: 1, week: 7, month: 31 } as const;
-
-async function run(name: PlantedName, withModel: boolean): Promise<Investigation> {
-  const db = await testDb();
-  const { tables } = await loadPlanted(db, name, `inv_${name.replaceAll('-', '_')}_${withModel ? 'm' : 'n'}`);
-  const setup = await inferSetup(db, tables);
-  const modelFile = plantedScenario(name).files.find((f) => f.role === 'model')!.file;
-  const model = withModel ? parseModel(new Uint8Array(readFileSync(plantedPath(name, modelFile))), modelFile) : undefined;
-  return investigate({ db }, { setup, model, modelName: modelFile });
-}
-
-function found(inv: Investigation, bug: PlantedBug): { finding: Finding; rank: number } | null {
-  // Yearly and quarterly windows are reported as months; a window of slack is the investigation's unit.
-  const unit = UNIT_DAYS[inv.windowUnit ?? 'month'] * (inv.windowUnit === 'month' ? 12 : 1);
-  const rank = inv.findings.findIndex((f) => matches(f, bug, unit));
-  return rank < 0 ? null : { finding: inv.findings[rank]!, rank: rank + 1 };
-}
+import type { Investigation } from '../../src/lib/findings/types';
+import { found, investigatePlanted as run } from '../helpers/investigatePlanted';
+import { plantedTruth, type PlantedBug } from '../helpers/planted';
 
 const near = (actual: unknown, expected: number, what: string, rel = 1e-9) => {
   expect(typeof actual, what).toBe('number');

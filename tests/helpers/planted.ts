@@ -6,7 +6,9 @@ import { loadDataset } from '../../src/lib/ingest';
 
 /** The planted-bug scenarios made from real public data by scripts/planted/generate.py. */
 export const PLANTED = ['flights-late', 'flights-delay-minutes', 'birdstrikes-damage'] as const;
-export type PlantedName = (typeof PLANTED)[number];
+/** A second set, made by scripts/planted2 with kinds of bugs the first set has not (tests/fixtures/planted2). */
+export const PLANTED2 = ['biopsy-triage', 'football-result', 'movies-rating', 'rand-visits'] as const;
+export type PlantedName = (typeof PLANTED)[number] | (typeof PLANTED2)[number];
 
 export interface PlantedFile {
   file: string;
@@ -45,7 +47,8 @@ export interface PlantedTruth {
 }
 
 export function plantedPath(name: PlantedName, file: string): string {
-  return fileURLToPath(new URL(`../fixtures/planted/${name}/${file}`, import.meta.url));
+  const folder = (PLANTED2 as readonly string[]).includes(name) ? 'planted2' : 'planted';
+  return fileURLToPath(new URL(`../fixtures/${folder}/${name}/${file}`, import.meta.url));
 }
 
 export function plantedScenario(name: PlantedName): PlantedScenario {

@@ -67,6 +67,11 @@ describe("the investigation's parts", () => {
     expect(investigationUnit(5.5 * 365 * day, 5_500, 30)).toBe('year');
     expect(investigationUnit(6 * 7 * day, 30_000, 75)).toBe('week');
     expect(investigationUnit(0, 100, 30)).toBeNull();
+    // A year of a few hundred rows: months, read in runs, rather than one window.
+    expect(investigationUnit(365 * day, 228, 30)).toBe('month');
+    expect(investigationUnit(70 * day, 200, 30)).toBe('week');
+    expect(investigationUnit(400 * day, 80, 30)).toBe('quarter');
+    expect(investigationUnit(365 * day, 20, 30)).toBe('year');
     expect(minimumSupport(1_000)).toBe(30);
     expect(minimumSupport(72_000)).toBe(180);
     expect(minimumSupport(10_000_000)).toBe(200);

@@ -24,11 +24,21 @@ export function investigationUnit(spanMs: number, rows: number, minSupport: numb
   if (!(spanMs > 0) || rows <= 0) return null;
   for (const unit of UNITS) {
     const windows = Math.max(1, spanMs / UNIT_MS[unit]);
-    if (windows > MAX_WINDOWS) continue;
-    if (rows / windows >= 10 * minSupport || unit === 'year') return windows >= 2 || unit === 'year' ? unit : null;
+    if (windows > MAX_WINDOWS || unit === 'year') continue;
+    if (rows / windows >= 10 * minSupport) return windows >= 2 ? unit : null;
+  }
+  // A small log over a short span: windows too small to test one by one are still read in runs (the scan
+  // tests runs of several windows and every "from this window on"), so a bug from September on in a year
+  // of a few hundred rows is placed in September rather than lost in one window of the whole year.
+  if (spanMs / UNIT_MS.year >= 4) return 'year';
+  for (const unit of SMALL_LOG_UNITS) {
+    const windows = spanMs / UNIT_MS[unit];
+    if (windows >= 4 && windows <= 24 && rows / windows >= minSupport / 2) return unit;
   }
   return 'year';
 }
+
+const SMALL_LOG_UNITS: CalendarUnit[] = ['week', 'month', 'quarter'];
 
 /** Rows a cell (segment x window) needs to be tested: a quarter percent of the log, from 30 to 200 rows. */
 export function minimumSupport(rows: number): number {

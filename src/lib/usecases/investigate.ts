@@ -35,6 +35,7 @@ import {
 } from '../findings/measures';
 import { replayCounts, replayMismatch } from '../findings/replay';
 import { fitScore } from '../findings/scoreFit';
+import { frozenFinding, frozenRuns, type FrozenRun } from '../findings/frozen';
 import { adjust, candidates, testRuns, type RunTest, type ScanContext } from '../findings/scan';
 import { severity } from '../findings/severity';
 import { change, fmt, segmentText } from '../findings/text';
@@ -399,6 +400,40 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
     // 5. The strongest drift findings with the exact statistics of the drift report.
     progress('confirming', 5);
     if (reference) findings = await confirm(db, findings, { table, rows, reference, tsSql, dims, numeric: screened }, signal);
+
+    // Days where a column froze: often shorter than a window of the grid, where they barely move a mean.
+    const outputs = [
+      ...new Set(
+        [
+          scoreCol,
+          numericPrediction,
+          ...columns.filter((c) => logRoles[c.name] === 'score' && c.kind === 'numeric').map((c) => c.name),
+        ].filter((c): c is string => Boolean(c)),
+      ),
+    ];
+    const frozen = await frozenRuns(db, {
+      table,
+      tsSql,
+      columns: [...numeric.filter((c) => !calendar.has(c)), ...outputs],
+      minRows: minSupport,
+      signal,
+    });
+    const fresh = frozen.filter(
+      (run) =>
+        !findings.some(
+          (f) =>
+            f.kind === 'stuck-value' &&
+            f.columns.includes(run.column) &&
+            !f.segment.length &&
+            (!f.window || (f.window.start < run.end && run.start < f.window.end)),
+        ),
+    );
+    const together = new Map<string, FrozenRun[]>();
+    for (const run of fresh) {
+      const key = `${run.start}|${run.end}|${outputs.includes(run.column)}`;
+      together.set(key, [...(together.get(key) ?? []), run]);
+    }
+    for (const runs of together.values()) findings.push(frozenFinding(runs, { rows, output: outputs.includes(runs[0]!.column) }));
 
     // 6. Slices where the model fails, and what the model relies on.
     progress('slices', 6);

@@ -1,0 +1,57 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Investigation } from '../../src/lib/findings/types';
+import { testEngine } from '../helpers/db';
+import { found, investigatePlanted } from '../helpers/investigatePlanted';
+import { plantedTruth, type PlantedName } from '../helpers/planted';
+
+/**
+ * The second set of planted scenarios (scripts/planted2): other data, other file formats and other kinds
+ * of bugs - a capped column, a fallback answer, a respelled category, labels late for one league, a
+ * retry storm, a feed dropping one plan, a label and its prediction in one file under neutral names.
+ * The findings are the same code on either engine (whose numbers the other suites compare), so these run
+ * on the CLI's native engine only, to keep the suite short.
+ */
+const FOUND: Record<string, string[]> = {
+  'biopsy-triage': ['lims-worst-area-capped', 'lims-concave-points-missing'],
+  'football-result': ['laliga-respelled', 'tips-fallback', 'bundesliga-results-late'],
+  'movies-rating': ['runtime-zero-filled', 'sony-budget-thousands'],
+  'rand-visits': ['coins50-review-time-utc', 'free-care-score-overflow', 'deductible-plan-feed-drop', 'gateway-retry-storm'],
+};
+
+describe.skipIf(testEngine() === 'wasm')('the investigation on the second set of planted scenarios', () => {
+  const results = new Map<string, Investigation>();
+  beforeAll(async () => {
+    for (const name of Object.keys(FOUND)) results.set(name, await investigatePlanted(name as PlantedName, true));
+  }, 300_000);
+
+  it.each(Object.entries(FOUND))('%s: the planted bugs are among the top five findings, in place and time', (name, ids) => {
+    const inv = results.get(name)!;
+    const bugs = plantedTruth(name as PlantedName).bugs;
+    for (const id of ids) {
+      const bug = bugs.find((b) => b.id === id)!;
+      const hit = found(inv, bug);
+      expect(
+        hit,
+        `${id} (${bug.kind}) among:\n${inv.findings
+          .slice(0, 8)
+          .map((f) => `  ${f.title}`)
+          .join('\n')}`,
+      ).not.toBeNull();
+      expect(hit!.rank, `${id}: ${hit!.finding.title}`).toBeLessThanOrEqual(5);
+    }
+    for (const f of inv.findings) expect(f.title).not.toMatch(/undefined|NaN|--/);
+  });
+
+  it('names a fallback answer as the model output frozen over its days', () => {
+    const inv = results.get('football-result')!;
+    const frozen = inv.findings.find((f) => f.kind === 'stuck-value' && f.columns.includes('prob_home_win'))!;
+    expect(frozen.columns.sort()).toEqual(['prob_away_win', 'prob_draw', 'prob_home_win']);
+    expect(frozen.window).toEqual({ start: '2016-02-06', end: '2016-02-15' });
+    expect(frozen.detail).toContain('fallback');
+  });
+
+  // Not found yet: what the investigation cannot see today.
+  it.todo('football-result: home and away ratings swapped for one league (each column keeps its distribution)');
+  it.todo('movies-rating: one distributor rounds a percentage to tens (a change of granularity, not of distribution)');
+  it.todo('rand-visits: labels flipped for a third of one group (error up only against labels the model cannot see)');
+});
