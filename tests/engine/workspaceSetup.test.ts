@@ -15,41 +15,46 @@ function expectNoOutputAsFeature(setup: Setup, scenarioRoles: Record<string, str
 }
 
 describe('the setup of files dropped together, from their structure', () => {
-  it.each(PLANTED)('%s: parts, join, label, outputs and time as the scenario made them, whatever the drop order', async (name) => {
-    const db = await testDb();
-    const orders = [
-      ['labels', 'current', 'reference'],
-      ['reference', 'current', 'labels'],
-      ['current', 'labels', 'reference'],
-    ] as const;
-    // Every order for one scenario (loading is what costs), one order for the others.
-    for (const order of name === 'flights-late' ? orders : [orders[1]]) {
-      const { tables, scenario } = await loadPlanted(db, name, `su_${name.replaceAll('-', '_')}_${order[0]}`, [...order]);
-      const setup = await inferSetup(db, tables);
-      const tableOf = (role: string) => tables.find((t) => t.role === role)!.table;
-      expect(setup.reference, 'reference').toBe(tableOf('reference'));
-      expect(setup.current, 'current').toBe(tableOf('current'));
-      expect(setup.labels, 'labels').toBe(tableOf('labels'));
-      expect(setup.join).toEqual({ log: scenario.join_id, labels: scenario.join_id });
-      expect(setup.label).toEqual({ table: tableOf('labels'), column: scenario.label });
-      expect(setup.timestamp).toBe(scenario.timestamp);
-      expect(setup.prediction).toBe(scenario.prediction ?? null);
-      expect(setup.score).toBe(scenario.task === 'binary' ? scenario.score : null);
-      for (const [column, role] of Object.entries(scenario.roles)) {
-        if (role === 'label' || role === 'score' || role === 'prediction') {
-          const log = setup.datasets.find((d) => d.table === tableOf('current'))!;
-          if (log.roles[column]) expect(log.roles[column]!.role, column).toBe(role);
+  it.each(PLANTED)(
+    '%s: parts, join, label, outputs and time as the scenario made them, whatever the drop order',
+    async (name) => {
+      const db = await testDb();
+      const orders = [
+        ['labels', 'current', 'reference'],
+        ['reference', 'current', 'labels'],
+        ['current', 'labels', 'reference'],
+      ] as const;
+      // Every order for one scenario (loading is what costs), one order for the others.
+      for (const order of name === 'flights-late' ? orders : [orders[1]]) {
+        const { tables, scenario } = await loadPlanted(db, name, `su_${name.replaceAll('-', '_')}_${order[0]}`, [...order]);
+        const setup = await inferSetup(db, tables);
+        const tableOf = (role: string) => tables.find((t) => t.role === role)!.table;
+        expect(setup.reference, 'reference').toBe(tableOf('reference'));
+        expect(setup.current, 'current').toBe(tableOf('current'));
+        expect(setup.labels, 'labels').toBe(tableOf('labels'));
+        expect(setup.join).toEqual({ log: scenario.join_id, labels: scenario.join_id });
+        expect(setup.label).toEqual({ table: tableOf('labels'), column: scenario.label });
+        expect(setup.timestamp).toBe(scenario.timestamp);
+        expect(setup.prediction).toBe(scenario.prediction ?? null);
+        expect(setup.score).toBe(scenario.task === 'binary' ? scenario.score : null);
+        for (const [column, role] of Object.entries(scenario.roles)) {
+          if (role === 'label' || role === 'score' || role === 'prediction') {
+            const log = setup.datasets.find((d) => d.table === tableOf('current'))!;
+            if (log.roles[column]) expect(log.roles[column]!.role, column).toBe(role);
+          }
         }
+        expectNoOutputAsFeature(setup, scenario.roles);
+        // Every choice says why, in words.
+        for (const d of setup.datasets) {
+          expect(d.partReason.length).toBeGreaterThan(5);
+          for (const choice of Object.values(d.roles)) expect(choice.reason.length).toBeGreaterThan(5);
+        }
+        expect(setup.notes).toEqual([]);
       }
-      expectNoOutputAsFeature(setup, scenario.roles);
-      // Every choice says why, in words.
-      for (const d of setup.datasets) {
-        expect(d.partReason.length).toBeGreaterThan(5);
-        for (const choice of Object.values(d.roles)) expect(choice.reason.length).toBeGreaterThan(5);
-      }
-      expect(setup.notes).toEqual([]);
-    }
-  });
+      // Three loads of a 100,000-row scenario on the WASM engine: a minute on a busy machine.
+    },
+    180_000,
+  );
 
   it('keeps roles the user set by hand, and follows them', async () => {
     const db = await testDb();

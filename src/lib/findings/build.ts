@@ -32,6 +32,8 @@ export interface BuildContext {
   score?: string | undefined;
   prediction?: string | undefined;
   label?: string | undefined;
+  /** The step each rounding measure tests (1 for whole numbers, 10 for tens), by column. */
+  roundingSteps?: Map<string, number>;
 }
 
 /** A candidate scored and described, before it is merged into a finding. */
@@ -271,6 +273,12 @@ function title(s: Scored, ctx: BuildContext): string {
         return `Rows repeat${at(s)}: ${pct(d['share']!)} of rows share their ${col} with another row (${fmt(d['rows']!)} rows), against ${pct(
           d['baseline']!,
         )} ${s.measure.baseline === 'history' ? 'before' : 'in the reference'}`;
+      if (s.measure.aspect === 'rounded') {
+        const step = ctx.roundingSteps?.get(col) ?? 1;
+        return `${who} is rounded to ${step === 1 ? 'whole numbers' : `multiples of ${fmt(step)}`}${at(s)}: ${pct(d['share']!)} of its values against ${pct(
+          d['baseline']!,
+        )} ${s.measure.baseline === 'history' ? 'before' : 'in the reference'}, a loss of precision`;
+      }
       if (s.measure.aspect === 'labels')
         return `Labels are missing${at(s)}: ${pct(d['share']!)} of rows have no ${col} yet, against ${pct(d['baseline']!)} of the other rows of the same period`;
       return defaultTitle(s, ctx, who);

@@ -50,7 +50,9 @@ interface DayStats {
 const CHUNK = 40;
 /** A column held constant on more than this share of ordinary days is constant by day by nature. */
 const DAILY_CONSTANT = 0.05;
-const P_MAX = 1e-6;
+const P_MAX = 1e-3;
+/** A value this common elsewhere is no sign of a frozen feed when it fills a day. */
+const COMMON = 0.25;
 
 async function dayStats(db: Db, input: FrozenInput, columns: string[]): Promise<DayStats[]> {
   const x = (c: string): Sql => sql`TRY_CAST(${ident(c)} AS DOUBLE)`;
@@ -150,8 +152,11 @@ export async function frozenRuns(db: Db, input: FrozenInput): Promise<FrozenRun[
         const share = (same?.k ?? 0) / n;
         // Each row of the run takes the value with the chance it has elsewhere (at least one row in n, so
         // that a value never seen elsewhere is not certain from a single day).
+        // A common value (a 0/1 column's usual 0) held for a day is no sign of a frozen feed.
+        if (share > COMMON) continue;
         const p = Math.exp(run.rows * Math.log(Math.max(share, 1 / n)));
-        if (!(p < P_MAX)) continue;
+        // Every day of every column is a chance for a run: the bar is divided among them (Bonferroni).
+        if (!(p < P_MAX / (days.length * input.columns.length))) continue;
         found.push({
           column: columns[c]!,
           value: run.value,

@@ -34,7 +34,19 @@ export interface Measure<T> {
   kind: FindingKind;
   column: string;
   /** What is compared: 'shift' of a distribution, 'missing' share, one 'stuck' value, 'unseen' values, 'error' of the model. */
-  aspect: 'shift' | 'missing' | 'stuck' | 'unseen' | 'error' | 'categories' | 'replay' | 'unexplained' | 'volume' | 'repeats' | 'labels';
+  aspect:
+    | 'shift'
+    | 'missing'
+    | 'stuck'
+    | 'unseen'
+    | 'error'
+    | 'categories'
+    | 'replay'
+    | 'unexplained'
+    | 'volume'
+    | 'repeats'
+    | 'labels'
+    | 'rounded';
   threshold: number;
   /**
    * What a segment's run is compared with: the same segment in the reference (default, when there is one),
@@ -371,6 +383,15 @@ export function repeatedRows(grid: Grid, index: number, column: string): Measure
       };
     },
   };
+}
+
+/**
+ * Values rounded to a coarser step than the reference's (a feed that sends whole numbers or tens): the
+ * share of values that are multiples of the step, from a 0/1 column of the grid.
+ */
+export function roundedValues(grid: Grid, index: number, column: string): Measure<Moments> {
+  // Ten more values in a hundred on the step is one unit: a feed rounds all of its values, or none.
+  return { ...repeatedRows(grid, index, column), aspect: 'rounded', threshold: 0.1 };
 }
 
 /**

@@ -27,6 +27,7 @@ import {
   missingShare,
   numericShift,
   repeatedRows,
+  roundedValues,
   stuckValue,
   unexplainedScore,
   unseenValues,
@@ -255,9 +256,19 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
     const repeats = Boolean(idColumn && columns.some((c) => c.name === idColumn));
     if (repeats) screened.push(repeatName);
     const repeatIndex = repeats ? screened.indexOf(repeatName) : -1;
+    // Values rounded to a coarser step than the reference's: a 0/1 column per input that has finer values.
+    const rounding = await roundingSteps(
+      db,
+      reference ?? table,
+      numeric.filter((c) => !calendar.has(c)),
+      signal,
+    );
+    const roundName = (c: string) => `\u0000round ${c}`;
+    for (const [c] of rounding) screened.push(roundName(c));
     const repeatSql = (id: string) => sql`CAST(count(*) OVER (PARTITION BY ${ident(id)}) > 1 AND ${ident(id)} IS NOT NULL AS DOUBLE)`;
     const expressions: Record<string, Sql | { current: Sql; reference: Sql | null }> = {};
     if (probability) expressions[logitName] = logitOf(scoreCol!);
+    for (const [c, step] of rounding) expressions[roundName(c)] = sql`CAST(${ident(c)} = round(${ident(c)} / ${step}) * ${step} AS DOUBLE)`;
     if (repeats)
       expressions[repeatName] = { current: repeatSql(idColumn!), reference: inRef(idColumn!) && reference ? repeatSql(idColumn!) : null };
     // Labels joined from their own file: which rows still wait for theirs.
@@ -308,8 +319,13 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
     // 4. Measures, tested cell by cell, one false-discovery family for the whole investigation.
     progress('testing', 4);
     const measures: Measure<unknown>[] = [];
+    const rounded = new Map([...rounding.keys()].map((c) => [roundName(c), c]));
     screened.forEach((c, i) => {
       if (i === logitIndex) return;
+      if (rounded.has(c)) {
+        measures.push(roundedValues(grid, i, rounded.get(c)!) as Measure<unknown>);
+        return;
+      }
       if (i === repeatIndex) {
         const m = repeatedRows(grid, i, idColumn!);
         // The reference's ids are another population's: a log's repeats are compared with its own history
@@ -393,6 +409,7 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
       prediction: predictionCol ?? numericPrediction,
       label: labelCol,
       model: input.modelName,
+      roundingSteps: rounding,
     };
     const scored: Scored[] = measures.flatMap((m, i) => candidates(m, i, tests, ctx).map((c) => score(build, c, m)));
     let findings = buildFindings(build, scored);
@@ -706,4 +723,37 @@ async function failingSlices(
     });
   }
   return out;
+}
+
+/** Most inputs the rounding measure reads: each adds a column to the grid. */
+const MAX_ROUNDED = 24;
+
+/**
+ * The step to test each input's rounding at, from the reference (or the log): whole numbers for a column
+ * whose values mostly have decimals; tens for a whole-number column over a range wide enough that tens
+ * are a grid (a percentage, a count in the hundreds), when most values are not multiples of ten.
+ */
+async function roundingSteps(db: Db, table: string, columns: string[], signal?: AbortSignal): Promise<Map<string, number>> {
+  const steps = new Map<string, number>();
+  const chosen = columns.slice(0, MAX_ROUNDED);
+  if (!chosen.length) return steps;
+  const shape = Object.fromEntries(
+    chosen.flatMap((c, i) => {
+      const x = sql`TRY_CAST(${ident(c)} AS DOUBLE)`;
+      return [
+        [`w${i}`, num(sql`avg(CAST(${x} = round(${x}) AS DOUBLE))`)],
+        [`t${i}`, num(sql`avg(CAST(${x} = round(${x} / 10) * 10 AS DOUBLE))`)],
+        [`r${i}`, num(sql`max(${x}) - min(${x})`)],
+      ];
+    }),
+  );
+  const row = (await oneOf(db, select(shape, sql`FROM ${ident(table)}`), { signal })) as Record<string, number>;
+  chosen.forEach((c, i) => {
+    const whole = row[`w${i}`]!;
+    const tens = row[`t${i}`]!;
+    const range = row[`r${i}`]!;
+    if (whole < 0.5) steps.set(c, 1);
+    else if (whole >= 0.99 && tens < 0.5 && range >= 50) steps.set(c, 10);
+  });
+  return steps;
 }
