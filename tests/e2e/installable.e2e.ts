@@ -1,16 +1,20 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, openApp } from './browser';
+import { chromiumPath, CHROMIUM_FLAGS } from '../helpers/chromium';
 import { serveStatic } from './staticServer';
 
-let browser: Browser;
+// A browser profile on disk, as a user's: Chromium offers no install in an incognito-like context.
+const profile = mkdtempSync(join(tmpdir(), 'lantern-profile-'));
+let context: BrowserContext;
 beforeAll(async () => {
-  browser = await launch();
+  context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath(), args: CHROMIUM_FLAGS, headless: true });
 });
 afterAll(async () => {
-  await browser?.close();
+  await context?.close();
+  rmSync(profile, { recursive: true, force: true });
 });
 
 /** Width and height from a PNG's IHDR chunk. */
@@ -24,8 +28,12 @@ describe('the installable app', () => {
     const server = await serveStatic(resolve('dist'), { mount: '/tools/lantern/' });
     try {
       // The service worker runs, as it does for a user who installs the app.
-      const { page, errors } = await openApp(browser, server.url, { serviceWorkers: 'allow' });
-      const cdp = await page.context().newCDPSession(page);
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(server.url);
+      await page.getByRole('heading', { name: 'Lantern' }).waitFor();
+      const cdp = await context.newCDPSession(page);
       const manifest = (await cdp.send('Page.getAppManifest')) as { url: string; errors: { message: string }[]; data?: string };
       expect(manifest.url).toBe(`${server.url}manifest.webmanifest`);
       expect(manifest.errors).toEqual([]);
