@@ -1,3 +1,4 @@
+import type { Finding, FindingLink } from '../lib/findings/types';
 import { readRoute, sameRoute, writeRoute, type Route } from '../lib/route';
 import type { Dataset } from './dataset.svelte';
 
@@ -8,6 +9,7 @@ export interface RouteHost {
   readonly selected: Dataset | null;
   select(table: string): void;
   readonly drift: { readonly selectedColumn: string | null; focusOn(column: string, place: null): Promise<void> };
+  open(link: FindingLink): Promise<void>;
 }
 
 /**
@@ -20,6 +22,8 @@ export class ViewRoute {
   private views: string[] = [];
   /** The column the address asked for, opened once its dataset is loaded and the view is the Drift view. */
   private wantedColumn: string | null = null;
+  /** A finding the address asked for, opened once the investigation has found it; kept in the address until then. */
+  wantedFinding: string | null = $state(null);
 
   constructor(private readonly workspace: RouteHost) {}
 
@@ -30,6 +34,7 @@ export class ViewRoute {
       view: w.view,
       dataset: w.selected?.name ?? null,
       column: w.view === 'drift' ? w.drift.selectedColumn : null,
+      finding: this.wantedFinding,
     };
   }
 
@@ -48,7 +53,23 @@ export class ViewRoute {
       if (dataset && dataset !== w.selected) w.select(dataset.table);
     }
     this.wantedColumn = route.view === 'drift' ? route.column : null;
+    this.wantedFinding = route.finding ?? null;
     this.openWantedColumn();
+  }
+
+  /** The address of a finding: the Overview, which opens it where it shows once the same files are loaded. */
+  findingLink(id: string): string {
+    return `${location.href.split('#')[0]}${writeRoute('', { view: 'overview', dataset: null, column: null, finding: id })}`;
+  }
+
+  /** Opens the finding the address names when the investigation lists it (called as findings arrive). */
+  openWantedFinding(findings: readonly Finding[]): void {
+    const wanted = this.wantedFinding;
+    if (!wanted) return;
+    const finding = findings.find((f) => f.id === wanted);
+    if (!finding) return;
+    this.wantedFinding = null;
+    void this.workspace.open(finding.link);
   }
 
   /** Opens the drift column the address names once the data is there (after a reload the restore comes later). */

@@ -3,15 +3,20 @@ import { readRoute, sameRoute, writeRoute } from '../../src/lib/route';
 
 describe('the route in the address fragment', () => {
   it('reads view, dataset and column, missing ones as null', () => {
-    expect(readRoute('#view=drift&dataset=prod%20log.csv&column=a%26b')).toEqual({ view: 'drift', dataset: 'prod log.csv', column: 'a&b' });
-    expect(readRoute('')).toEqual({ view: null, dataset: null, column: null });
-    expect(readRoute('#setup=abc')).toEqual({ view: null, dataset: null, column: null });
+    expect(readRoute('#view=drift&dataset=prod%20log.csv&column=a%26b')).toEqual({
+      view: 'drift',
+      dataset: 'prod log.csv',
+      column: 'a&b',
+      finding: null,
+    });
+    expect(readRoute('')).toEqual({ view: null, dataset: null, column: null, finding: null });
+    expect(readRoute('#setup=abc')).toEqual({ view: null, dataset: null, column: null, finding: null });
   });
 
   it('writes a route and reads it back, with names that need escaping', () => {
-    const route = { view: 'data', dataset: 'ünïcode & = # ?.csv', column: null };
+    const route = { view: 'overview', dataset: 'ünïcode & = # ?.csv', column: null, finding: 'drift:a=b&c' };
     const hash = writeRoute('', route);
-    expect(hash.startsWith('#view=data&dataset=')).toBe(true);
+    expect(hash.startsWith('#view=overview&dataset=')).toBe(true);
     expect(readRoute(hash)).toEqual(route);
   });
 
