@@ -37,7 +37,7 @@ const appLayers = [
 ];
 
 export default ts.config(
-  { ignores: ['scratch/', 'dist/', 'node_modules/', 'bench/results/', 'bench/tmp/', 'public/', 'coverage/', '.vite/'] },
+  { ignores: ['scratch/', 'dist/', 'cli-dist/', 'node_modules/', 'bench/results/', 'bench/tmp/', 'public/', 'coverage/', '.vite/'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,

@@ -2,23 +2,56 @@ import { LanternError } from '../lib/errors';
 import { cliMessage } from './hints';
 import { processIo, type CliIo } from './io';
 import { closeCommandEngines } from './engine';
+import { commandHelp } from './help';
+import { lanternVersion } from './version';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
+interface CommandModule {
+  run: Command;
+  usage: string;
+}
 
 /**
  * Each command lives in ./commands/<name>.ts and returns its exit code. They are imported when called:
- * a CI step pays for loading (and, through tsx, compiling) one command's part of the core, not all of it.
+ * a CI step pays for loading one command's part of the core (one chunk of cli-dist/), not all of it.
  */
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  investigate: async () => (await import('./commands/investigate')).investigate,
-  inspect: async () => (await import('./commands/inspect')).inspect,
-  drift: async () => (await import('./commands/drift')).drift,
-  metrics: async () => (await import('./commands/metrics')).metrics,
-  slices: async () => (await import('./commands/slices')).slices,
-  check: async () => (await import('./commands/check')).check,
-  compare: async () => (await import('./commands/compare')).compare,
-  report: async () => (await import('./commands/report')).report,
-  explain: async () => (await import('./commands/explain')).explain,
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  investigate: async () => {
+    const m = await import('./commands/investigate');
+    return { run: m.investigate, usage: m.usage };
+  },
+  inspect: async () => {
+    const m = await import('./commands/inspect');
+    return { run: m.inspect, usage: m.usage };
+  },
+  drift: async () => {
+    const m = await import('./commands/drift');
+    return { run: m.drift, usage: m.usage };
+  },
+  metrics: async () => {
+    const m = await import('./commands/metrics');
+    return { run: m.metrics, usage: m.usage };
+  },
+  slices: async () => {
+    const m = await import('./commands/slices');
+    return { run: m.slices, usage: m.usage };
+  },
+  check: async () => {
+    const m = await import('./commands/check');
+    return { run: m.check, usage: m.usage };
+  },
+  compare: async () => {
+    const m = await import('./commands/compare');
+    return { run: m.compare, usage: m.usage };
+  },
+  report: async () => {
+    const m = await import('./commands/report');
+    return { run: m.report, usage: m.usage };
+  },
+  explain: async () => {
+    const m = await import('./commands/explain');
+    return { run: m.explain, usage: m.usage };
+  },
 };
 
 const USAGE = `Usage: lantern <command> [options]
@@ -40,7 +73,12 @@ Commands:
   explain --model <file> --data <file> [--limit N] [--background <file>] [--json]
                             exact TreeSHAP values (raw margin) for the data's rows
 
-Exit codes: 0 success, 1 a check failed, 2 usage or input error.`;
+Run \`lantern help <command>\` or \`lantern <command> --help\` for its options and examples;
+\`lantern --version\` prints the version.
+
+Exit codes: 0 success, 1 a check failed (check; drift with --fail-on-drift), 2 usage or input error.`;
+
+const wantsHelp = (argv: string[]) => argv.some((a) => a === '--help' || a === '-h');
 
 /**
  * Runs one CLI invocation. Errors a user can meet print one message on stderr and exit 2, with
@@ -48,6 +86,11 @@ Exit codes: 0 success, 1 a check failed, 2 usage or input error.`;
  */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    io.out(lanternVersion());
+    return 0;
+  }
+  if (name === 'help' && rest[0]) return help(rest[0], io);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     (name ? io.out : io.err)(USAGE);
     return name ? 0 : 2;
@@ -57,10 +100,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.err(`Unknown command "${name}".\n${USAGE}`);
     return 2;
   }
+  if (wantsHelp(rest)) return help(name, io);
   try {
-    return await (
-      await load()
-    )(rest, io);
+    return await (await load()).run(rest, io);
   } catch (error) {
     io.err(
       `lantern ${name}: ${error instanceof LanternError ? cliMessage(error) : `unexpected error: ${(error as Error)?.stack ?? error}`}`,
@@ -69,4 +111,15 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   } finally {
     await closeCommandEngines();
   }
+}
+
+/** A command's help: its usage line (from its module, which loads no engine) with summary and examples. */
+async function help(name: string, io: CliIo): Promise<number> {
+  const load = COMMANDS[name];
+  if (!load) {
+    io.err(`Unknown command "${name}".\n${USAGE}`);
+    return 2;
+  }
+  io.out(commandHelp(name, (await load()).usage));
+  return 0;
 }

@@ -10,6 +10,7 @@ import { runtimeApi } from './api/runtime';
 import { checksApi } from './api/checks';
 import { investigationApi } from './api/investigation';
 import { versionsApi } from './api/versions';
+import { exportsApi } from './api/exports';
 import type { SliceSearcher } from '../lib/slices/search';
 import { Scheduler } from './scheduler';
 
@@ -46,6 +47,7 @@ export function createEngineApi(db: EngineDb, parquet: ParquetCodec, helpers: En
     ...checksApi(scheduler),
     ...investigationApi(scheduler, helpers.sliceSearch),
     ...versionsApi(scheduler),
+    ...exportsApi(scheduler, parquet),
   };
 }
 

@@ -248,7 +248,7 @@ export class DriftState {
    * Opens a column in a place (a finding's link): the comparison of the setup's pair runs first when it is
    * not on screen, then the column opens with the place's own distributions.
    */
-  async focusOn(column: string, place: Place): Promise<void> {
+  async focusOn(column: string, place: Place | null): Promise<void> {
     if (!this.report || this.running) {
       if (!this.reference || !this.current) this.suggest();
       await this.run();

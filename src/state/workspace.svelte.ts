@@ -23,6 +23,8 @@ import { PerformanceState } from './performance.svelte';
 import { PersistenceSession } from './persistence.svelte';
 import { registerWorkspaceSections } from './sections';
 import { SetupLink } from './setupLink.svelte';
+import { ViewRoute } from './route.svelte';
+import type { ExportTable } from '../lib/exportTable';
 import { VersionsState } from './versions.svelte';
 import { DetachedDatasets, FIRST_VIEW } from './workspaceSection.svelte';
 
@@ -95,6 +97,8 @@ export class Workspace {
   /** Saving and reopening workspaces, `.lantern` files, and the tabs that share the browser's storage. */
   readonly persistence: PersistenceSession;
   readonly setupLink: SetupLink;
+  /** The view, dataset and drift column in the address bar: Back, Forward, reload and bookmarks. */
+  readonly route: ViewRoute = new ViewRoute(this);
   /** The service worker as the user sees it: offline readiness and waiting updates. */
   readonly offline = new OfflineSupport();
   /** How the engine runs in this tab (bundle, threads, isolation), for the status line. */
@@ -313,6 +317,11 @@ export class Workspace {
       const any = holder ?? this.datasets.find((d) => d.columns.some((c) => c.name === link.column));
       if (any) this.selectedTable = any.table;
     }
+  }
+
+  /** A table a view shows, as a Parquet file written by the engine worker. */
+  exportParquet(table: ExportTable): Promise<Uint8Array> {
+    return this.engine.with({ priority: 'user' }).viewTableParquet(table);
   }
 
   select(table: string): void {
