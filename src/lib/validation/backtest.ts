@@ -48,7 +48,13 @@ export interface BacktestReport {
 }
 
 export type BacktestCache =
-  | { kind: 'scored'; base: Omit<BacktestReport, 'folds' | 'values' | 'spread' | 'heterogeneity' | 'stable' | 'threshold'>; groups: ScoreCountGroup[]; spans: Span[]; threshold: number }
+  | {
+      kind: 'scored';
+      base: Omit<BacktestReport, 'folds' | 'values' | 'spread' | 'heterogeneity' | 'stable' | 'threshold'>;
+      groups: ScoreCountGroup[];
+      spans: Span[];
+      threshold: number;
+    }
   | { kind: 'fixed'; report: BacktestReport };
 
 interface Span {
@@ -80,7 +86,11 @@ async function foldSpans(db: Db, spec: PerfSpec, tsMs: string, fold: string, sig
     `SELECT ${fold} AS f, min(${tsMs})::DOUBLE AS lo, max(${tsMs})::DOUBLE AS hi FROM ${ident(spec.table)} WHERE ${labelledSql(spec)} AND ${tsMs} IS NOT NULL GROUP BY 1 ORDER BY 1`,
     { signal },
   );
-  return rows.map((r) => ({ fold: Number(r['f']), start: new Date(Number(r['lo'])).toISOString(), end: new Date(Number(r['hi'])).toISOString() }));
+  return rows.map((r) => ({
+    fold: Number(r['f']),
+    start: new Date(Number(r['lo'])).toISOString(),
+    end: new Date(Number(r['hi'])).toISOString(),
+  }));
 }
 
 /** Cochran's Q: do independent AUCs with DeLong variances differ more than chance allows? */

@@ -117,12 +117,7 @@ function groupValue(dim: Dimension, code: number): { value: GroupValue; label: s
 }
 
 /** Loads the per-group counts for a set of sensitive columns (their intersection). */
-export async function loadFairnessCounts(
-  db: Db,
-  spec: PerfSpec,
-  sensitive: string[],
-  signal?: AbortSignal,
-): Promise<FairnessCounts> {
+export async function loadFairnessCounts(db: Db, spec: PerfSpec, sensitive: string[], signal?: AbortSignal): Promise<FairnessCounts> {
   const dims = await sensitiveDimensions(db, spec.table, sensitive, signal);
   const keys = dims.map((d) => d.codeSql);
   const base = { sensitive, task: spec.task, dims };
@@ -151,7 +146,12 @@ function withAucInterval(metrics: BinaryMetrics, table: Parameters<typeof delong
   return { ...metrics, roc_auc: withInterval(metrics.roc_auc, interval) };
 }
 
-function binaryGroup(values: { value: GroupValue; label: string }[], c: Confusion, metrics: AnyMetrics, minGroupSize: number): FairnessGroup {
+function binaryGroup(
+  values: { value: GroupValue; label: string }[],
+  c: Confusion,
+  metrics: AnyMetrics,
+  minGroupSize: number,
+): FairnessGroup {
   const n = c.tp + c.fp + c.tn + c.fn;
   const rates = binaryRates(c);
   return {
@@ -172,7 +172,11 @@ function binaryGroup(values: { value: GroupValue; label: string }[], c: Confusio
 const NOT_BINARY = 'demographic parity and equalized odds are defined for binary classifiers';
 
 /** The report at a threshold, from the cached counts: a binary search per group, no query. */
-export function fairnessAt(counts: FairnessCounts, threshold: number | null, minGroupSize: number = VALIDATION_DEFAULTS.minGroupSize): FairnessReport {
+export function fairnessAt(
+  counts: FairnessCounts,
+  threshold: number | null,
+  minGroupSize: number = VALIDATION_DEFAULTS.minGroupSize,
+): FairnessReport {
   const { dims } = counts;
   const label = (key: number[]) => key.map((code, i) => groupValue(dims[i]!, code));
   const groups: FairnessGroup[] = [];
@@ -222,7 +226,10 @@ interface Spread {
 }
 
 function spread(groups: FairnessGroup[], pick: (g: FairnessGroup) => MetricValue): Spread | string {
-  const values = groups.map(pick).filter((m) => m.defined).map((m) => (m as { value: number }).value);
+  const values = groups
+    .map(pick)
+    .filter((m) => m.defined)
+    .map((m) => (m as { value: number }).value);
   if (values.length < 2) return 'fewer than two groups large enough to compare';
   return { max: Math.max(...values), min: Math.min(...values) };
 }
@@ -235,7 +242,10 @@ const ratioOf = (s: Spread | string, what: string): MetricValue =>
  * fairlearn's between-groups disparities over the ranked groups. A group whose TPR (no positive labels) or
  * FPR (no negative labels) is undefined takes no part in that rate's spread.
  */
-export function disparities(groups: FairnessGroup[], binary = true): Omit<FairnessReport, 'sensitive' | 'threshold' | 'minGroupSize' | 'groups'> {
+export function disparities(
+  groups: FairnessGroup[],
+  binary = true,
+): Omit<FairnessReport, 'sensitive' | 'threshold' | 'minGroupSize' | 'groups'> {
   if (!binary) {
     const none = undefinedMetric(NOT_BINARY);
     return {

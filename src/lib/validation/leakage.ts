@@ -300,7 +300,10 @@ async function splitChecks(db: Db, input: LeakageInput, signal?: AbortSignal): P
   if (id && inTrain.has(id)) {
     const key = ident(id);
     const q = select(
-      { n: num(raw('(SELECT count(*) FROM ev WHERE k IN (SELECT k FROM tr))::DOUBLE'), 0), ids: num(raw('(SELECT count(*) FROM ev)::DOUBLE'), 0) },
+      {
+        n: num(raw('(SELECT count(*) FROM ev WHERE k IN (SELECT k FROM tr))::DOUBLE'), 0),
+        ids: num(raw('(SELECT count(*) FROM ev)::DOUBLE'), 0),
+      },
       raw(''),
     );
     const ids = sql`WITH ev AS (SELECT DISTINCT CAST(${key} AS VARCHAR) AS k FROM ${e} WHERE ${key} IS NOT NULL), tr AS (SELECT DISTINCT CAST(${key} AS VARCHAR) AS k FROM ${t} WHERE ${key} IS NOT NULL)`;
@@ -308,7 +311,9 @@ async function splitChecks(db: Db, input: LeakageInput, signal?: AbortSignal): P
     const r = q.decode(row ?? {});
     const examples =
       r.n > 0
-        ? (await db.query(`${ids.text} SELECT k FROM ev WHERE k IN (SELECT k FROM tr) ORDER BY k LIMIT 3`, { signal })).map((x) => String(x['k']))
+        ? (await db.query(`${ids.text} SELECT k FROM ev WHERE k IN (SELECT k FROM tr) ORDER BY k LIMIT 3`, { signal })).map((x) =>
+            String(x['k']),
+          )
         : [];
     out.sharedIds = { column: id, count: r.n, evaluationIds: r.ids, examples };
   }

@@ -77,7 +77,14 @@ function metricGaps(task: Task, a: Side, b: Side): MetricGap[] {
     const train = a.flat[metric] ?? null;
     const test = b.flat[metric] ?? null;
     if (train === null || test === null)
-      return { metric, train, test, gap: null, interval: null, reason: `${metric} is undefined on the ${train === null ? 'training' : 'held-out'} data` };
+      return {
+        metric,
+        train,
+        test,
+        gap: null,
+        interval: null,
+        reason: `${metric} is undefined on the ${train === null ? 'training' : 'held-out'} data`,
+      };
     const ea = a.estimates[metric];
     const eb = b.estimates[metric];
     if (!ea || !eb) {
@@ -103,7 +110,8 @@ async function side(db: Db, spec: PerfSpec, signal?: AbortSignal): Promise<Side>
     estimates = confusionEstimates(confusionOf(row ?? {}));
   } else if (spec.task === 'multiclass') {
     const m = overall.metrics as { n: number; accuracy: { defined: boolean; value?: number } };
-    if (m.accuracy.defined) estimates = { accuracy: { value: m.accuracy.value!, count: { k: Math.round(m.accuracy.value! * m.n), n: m.n } } };
+    if (m.accuracy.defined)
+      estimates = { accuracy: { value: m.accuracy.value!, count: { k: Math.round(m.accuracy.value! * m.n), n: m.n } } };
   } else {
     const [row] = await db.query(regressionSumsSql(spec), { signal });
     estimates = regressionEstimates(row ?? {});

@@ -68,7 +68,8 @@ export function polarNormal(random: () => number): number {
 function categoricalFeatures(model: TreeEnsemble): Set<number> {
   const out = new Set<number>();
   for (let n = 0; n < model.feature.length; n++)
-    if (model.left[n]! >= 0 && (model.rule[n] === SPLIT_XGB_CATEGORICAL || model.rule[n] === SPLIT_LGB_CATEGORICAL)) out.add(model.feature[n]!);
+    if (model.left[n]! >= 0 && (model.rule[n] === SPLIT_XGB_CATEGORICAL || model.rule[n] === SPLIT_LGB_CATEGORICAL))
+      out.add(model.feature[n]!);
   return out;
 }
 

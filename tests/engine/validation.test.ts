@@ -1,0 +1,266 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { nodeParquet, PathSource } from '../../src/engine/node';
+import { loadDataset } from '../../src/lib/ingest';
+import type { PerfSpec } from '../../src/lib/metrics/spec';
+import { timestampSql } from '../../src/lib/metrics/time';
+import { parseModel } from '../../src/lib/model/load';
+import type { ColumnInfo } from '../../src/lib/schema';
+import { sliceDimensions } from '../../src/lib/slices/dimensions';
+import { backtestAt, loadBacktest } from '../../src/lib/validation/backtest';
+import { fairnessAt, loadFairnessCounts } from '../../src/lib/validation/fairness';
+import { leakageReport } from '../../src/lib/validation/leakage';
+import { loadOverfitting, overfittingAt } from '../../src/lib/validation/overfitting';
+import { robustnessReport } from '../../src/lib/validation/robustness';
+import { expectClose } from '../helpers/close';
+import { testDb } from '../helpers/db';
+
+const dir = (name: string) => fileURLToPath(new URL(`../fixtures/validation/${name}`, import.meta.url));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const fx = JSON.parse(readFileSync(dir('validation.json'), 'utf8')) as any;
+
+async function load(name: string, table: string): Promise<ColumnInfo[]> {
+  const ds = await loadDataset(await testDb(), nodeParquet, await PathSource.open(dir(name)), { table });
+  return ds.columns;
+}
+
+const kind = (cols: ColumnInfo[], name: string) => cols.find((c) => c.name === name)!.kind;
+
+function fairSpec(table: string, cols: ColumnInfo[], threshold = 0.5): PerfSpec {
+  return { table, label: 'outcome', labelKind: kind(cols, 'outcome'), score: 'affair_score', task: 'binary', positive: '1', threshold };
+}
+
+let fairTrain: ColumnInfo[];
+let fairTest: ColumnInfo[];
+let weatherTest: ColumnInfo[];
+
+beforeAll(async () => {
+  fairTrain = await load('fair_train.csv', 'fair_train');
+  fairTest = await load('fair_test.csv', 'fair_test');
+  await load('weather_train.csv', 'weather_train');
+  weatherTest = await load('weather_test.csv', 'weather_test');
+});
+
+describe('fairness equals fairlearn definitions computed in pandas', () => {
+  for (const ref of fx.fair.fairness) {
+    it(`${ref.sensitive.join(' x ')} at threshold ${ref.threshold}`, async () => {
+      const db = await testDb();
+      const counts = await loadFairnessCounts(db, fairSpec('fair_test', fairTest), ref.sensitive);
+      const r = fairnessAt(counts, ref.threshold, fx.defaults.min_group);
+      for (const k of ['demographic_parity_difference', 'demographic_parity_ratio', 'equalized_odds_difference', 'equalized_odds_ratio']) {
+        const m = (r as unknown as Record<string, { defined: boolean; value?: number }>)[k]!;
+        expect(m.defined, k).toBe(true);
+        expectClose(m.value, ref[k], 1e-9, k);
+      }
+      expect(r.groups).toHaveLength(ref.groups.length);
+      const byKey = new Map(r.groups.map((g) => [JSON.stringify(g.values.map(Number)), g]));
+      for (const e of ref.groups) {
+        const g = byKey.get(JSON.stringify(e.values))!;
+        expect(g, JSON.stringify(e.values)).toBeDefined();
+        expect(g.n).toBe(e.n);
+        expect(g.ranked).toBe(e.ranked);
+        for (const rate of ['selection_rate', 'tpr', 'fpr', 'precision'] as const) {
+          const m = g[rate];
+          if (e[rate] === null) {
+            expect(m.defined, rate).toBe(false);
+            continue;
+          }
+          expect(m.defined, rate).toBe(true);
+          if (!m.defined) continue;
+          expectClose(m.value, e[rate].value, 1e-12, `${g.label} ${rate}`);
+          expectClose(m.interval!.lo, e[rate].ci[0], 1e-9, `${g.label} ${rate} lo`);
+          expectClose(m.interval!.hi, e[rate].ci[1], 1e-9, `${g.label} ${rate} hi`);
+        }
+        const metrics = g.metrics as unknown as Record<string, { defined: boolean; value?: number }>;
+        expectClose(metrics['accuracy']!.value, e.accuracy, 1e-12, `${g.label} accuracy`);
+        if (e.roc_auc === null) expect(metrics['roc_auc']!.defined).toBe(false);
+        else expectClose(metrics['roc_auc']!.value, e.roc_auc, 1e-12, `${g.label} roc_auc`);
+      }
+    });
+  }
+
+  it('keeps groups below the minimum size out of the differences, and says why when too few remain', async () => {
+    const db = await testDb();
+    const counts = await loadFairnessCounts(db, fairSpec('fair_test', fairTest), ['age', 'religious']);
+    const r = fairnessAt(counts, 0.5, 100_000);
+    expect(r.groups.every((g) => !g.ranked)).toBe(true);
+    expect(r.demographic_parity_difference.defined).toBe(false);
+    if (!r.demographic_parity_difference.defined) expect(r.demographic_parity_difference.reason).toMatch(/fewer than two groups/);
+  });
+
+  it('rejects a sensitive column that is not there, naming the columns', async () => {
+    const db = await testDb();
+    await expect(loadFairnessCounts(db, fairSpec('fair_test', fairTest), ['gender'])).rejects.toThrow(/no column "gender"/);
+  });
+});
+
+describe('leakage', () => {
+  const candidates = [
+    'case_no',
+    'rate_marriage',
+    'age',
+    'yrs_married',
+    'children',
+    'religious',
+    'educ',
+    'occupation',
+    'occupation_husb',
+    'affairs',
+  ];
+
+  it('flags the planted leaks with evidence and not the real strong features; single-column numbers equal sklearn', async () => {
+    const db = await testDb();
+    const r = await leakageReport(db, {
+      spec: fairSpec('fair_train', fairTrain),
+      measuredOn: 'training',
+      candidates,
+      id: 'respondent_id',
+      evaluation: 'fair_test',
+      training: 'fair_train',
+      evaluationId: 'respondent_id',
+      outputs: ['affair_score'],
+    });
+    const ref = fx.fair.single_feature_train;
+    expectClose(r.baselineAccuracy, ref.baseline_accuracy, 1e-12, 'baseline');
+    for (const s of r.columns) {
+      const e = ref.columns[s.column];
+      if (e.roc_auc !== undefined) expectClose(s.roc_auc, e.roc_auc, 1e-9, `${s.column} roc_auc`);
+      if (e.mapping_accuracy !== undefined) expectClose(s.mapping_accuracy, e.mapping_accuracy, 1e-12, `${s.column} mapping`);
+      else expect(s.mapping_accuracy).toBeNull();
+      expectClose(s.label_agreement, e.label_agreement, 1e-12, `${s.column} agreement`);
+    }
+    const leaking = new Set(r.findings.filter((f) => f.column !== null && f.reason !== 'shared-ids').map((f) => f.column));
+    expect([...leaking].sort()).toEqual(['affairs', 'case_no']);
+    // rate_marriage is the model's strongest real feature (AUC 0.68 reversed): not a leak.
+    expect(r.columns.find((c) => c.column === 'rate_marriage')!.leak).toBe(false);
+    const affairs = r.findings.find((f) => f.column === 'affairs')!;
+    expect(affairs.reason).toBe('single-feature');
+    expect(affairs.evidence).toMatch(/^on its own it separates the label with ROC AUC 1;.* in the training data$/);
+    expect(r.findings.find((f) => f.column === 'case_no' && f.reason === 'id-copy')).toBeDefined();
+    const lk = fx.fair.leakage;
+    expect(r.split.sharedIds!.count).toBe(lk.shared_ids);
+    expect(r.split.duplicates!.count).toBe(lk.duplicate_rows);
+    expect(r.split.duplicates!.columns.sort()).toEqual([...lk.duplicate_columns].sort());
+    expect(r.findings.find((f) => f.reason === 'shared-ids')!.evidence).toMatch(/^25 of the evaluation data's 1,935 ids/);
+    // 25 of 1,935 rows is 1.3%: below the share where identical rows stop being chance.
+    expect(r.findings.some((f) => f.reason === 'duplicate-rows')).toBe(false);
+  });
+
+  it('finds a training period that overlaps the evaluation period, and shared days', async () => {
+    const db = await testDb();
+    const spec: PerfSpec = {
+      table: 'weather_train',
+      label: 'rain_label',
+      labelKind: kind(weatherTest, 'rain_label'),
+      score: 'rain_score',
+      task: 'binary',
+      positive: '1',
+      threshold: 0.5,
+    };
+    const r = await leakageReport(db, {
+      spec,
+      measuredOn: 'training',
+      candidates: ['temp_max', 'temp_min', 'wind', 'precip_yesterday'],
+      id: 'obs_id',
+      evaluation: 'weather_test',
+      training: 'weather_train',
+      evaluationId: 'obs_id',
+      timestamp: 'date',
+      outputs: ['rain_score'],
+    });
+    const lk = fx.weather.leakage;
+    expect(r.split.time!.trainingLater).toBe(lk.train_later);
+    expect(r.split.time!.evaluationEarlier).toBe(lk.test_earlier);
+    expect(r.split.sharedIds!.count).toBe(lk.shared_ids);
+    expect(r.split.duplicates!.count).toBe(lk.duplicate_rows);
+    expect(r.findings.map((f) => f.reason).sort()).toEqual(['duplicate-rows', 'shared-ids', 'time-overlap']);
+    for (const s of r.columns) expectClose(s.roc_auc, fx.weather.single_feature_train.columns[s.column].roc_auc, 1e-9, s.column);
+  });
+});
+
+describe('over-fitting', () => {
+  it('train and held-out metrics, gaps and intervals equal sklearn, statsmodels and DeLong by midranks', async () => {
+    const db = await testDb();
+    const dims = await sliceDimensions(
+      db,
+      'fair_test',
+      fairTest.filter((c) => ['rate_marriage', 'religious'].includes(c.name)),
+      { rate_marriage: 'segment', religious: 'segment' },
+    );
+    const cache = await loadOverfitting(db, fairSpec('fair_train', fairTrain), fairSpec('fair_test', fairTest), dims);
+    const r = overfittingAt(cache, 0.5, { minRows: 1, top: 100 });
+    const ref = fx.fair.overfitting.gaps;
+    for (const [name, e] of Object.entries(ref) as [string, { train: number; test: number; gap: number; ci?: number[] }][]) {
+      const m = r.metrics.find((x) => x.metric === name)!;
+      expectClose(m.train, e.train, 1e-9, `${name} train`);
+      expectClose(m.test, e.test, 1e-9, `${name} test`);
+      // Lantern's gap is "how much worse held-out is": for losses test - train.
+      const lower = name === 'log_loss' || name === 'brier';
+      expectClose(m.gap, lower ? -e.gap : e.gap, 1e-9, `${name} gap`);
+      if (e.ci) {
+        const [lo, hi] = lower ? [-e.ci[1]!, -e.ci[0]!] : [e.ci[0]!, e.ci[1]!];
+        expectClose(m.interval!.lo, lo, 1e-9, `${name} lo`);
+        expectClose(m.interval!.hi, hi, 1e-9, `${name} hi`);
+      }
+    }
+    for (const e of fx.fair.overfitting.slices.filter((s: { column: string }) => ['rate_marriage', 'religious'].includes(s.column))) {
+      if (!e.roc_auc) continue;
+      const s = r.slices.find((x) => x.predicate.column === e.column && Number(x.predicate.value) === e.value)!;
+      expect(s, `${e.column}=${e.value}`).toBeDefined();
+      expect([s.trainRows, s.testRows]).toEqual([e.train_n, e.test_n]);
+      expectClose(s.gap, e.roc_auc.gap, 1e-9, `${s.label} gap`);
+      expectClose(s.interval!.lo, e.roc_auc.ci[0], 1e-9, `${s.label} lo`);
+    }
+    for (let i = 1; i < r.slices.length; i++) expect(r.slices[i - 1]!.gap).toBeGreaterThanOrEqual(r.slices[i]!.gap);
+  });
+});
+
+describe('robustness', () => {
+  it('flip rate and score change per feature equal the same perturbations replayed with xgboost', async () => {
+    const db = await testDb();
+    const model = parseModel(new Uint8Array(readFileSync(dir('fair_model.json'))), 'fair_model.json');
+    const r = await robustnessReport(db, model, 'fair_test', { threshold: 0.5 });
+    const ref = fx.fair.robustness;
+    expect(r.rows).toBe(ref.rows);
+    for (const e of ref.features) {
+      const f = r.features.find((x) => x.feature === e.feature)!;
+      expect(f.perturbation, e.feature).toBe(e.perturbation);
+      expect(f.flip_rate, e.feature).toBe(e.flip_rate);
+      expectClose(f.mean_abs_change, e.mean_abs_change, 1e-6, `${e.feature} mean |change|`);
+      expectClose(f.mean_change, e.mean_change, 1e-6, `${e.feature} mean change`);
+    }
+  });
+});
+
+describe('backtest', () => {
+  it('metrics per time fold and the heterogeneity tests equal sklearn and scipy', async () => {
+    const db = await testDb();
+    const spec: PerfSpec = {
+      table: 'weather_test',
+      label: 'rain_label',
+      labelKind: kind(weatherTest, 'rain_label'),
+      score: 'rain_score',
+      timestamp: 'date',
+      task: 'binary',
+      positive: '1',
+      threshold: 0.5,
+    };
+    const cache = await loadBacktest(db, spec, timestampSql('date', kind(weatherTest, 'date')), { folds: 5 });
+    const r = backtestAt(cache, 0.5);
+    const ref = fx.weather.backtest;
+    expect(r.folds).toHaveLength(ref.folds.length);
+    r.folds.forEach((f, i) => {
+      const e = ref.folds[i];
+      expect(f.n).toBe(e.n);
+      expect(f.start.slice(0, 10)).toBe(e.start);
+      expect(f.end.slice(0, 10)).toBe(e.end);
+      const m = f.metrics as unknown as Record<string, { value?: number }>;
+      for (const k of ['accuracy', 'roc_auc', 'average_precision', 'log_loss', 'brier'])
+        expectClose(m[k]!.value, e[k], 1e-9, `fold ${i} ${k}`);
+    });
+    expectClose(r.spread, ref.roc_auc_spread, 1e-9, 'spread');
+    expectClose(r.heterogeneity!.statistic, ref.roc_auc_heterogeneity.statistic, 1e-9, 'Q');
+    expectClose(r.heterogeneity!.pValue, ref.roc_auc_heterogeneity.p_value, 1e-9, 'p');
+  });
+});
