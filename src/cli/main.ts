@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./commands/check')).check,
   report: async () => (await import('./commands/report')).report,
   explain: async () => (await import('./commands/explain')).explain,
+  validate: async () => (await import('./commands/validate')).validate,
 };
 
 const USAGE = `Usage: lantern <command> [options]
@@ -35,6 +36,8 @@ Commands:
                             self-contained HTML report (aggregates and charts only)
   explain --model <file> --data <file> [--limit N] [--background <file>] [--json]
                             exact TreeSHAP values (raw margin) for the data's rows
+  validate --data <file> [--train <file>] [--model <file>] [--sensitive a,b] [--json]
+                            before deployment: fairness, leakage, train-test gap, robustness, backtest
 
 Exit codes: 0 success, 1 a check failed, 2 usage or input error.`;
 
