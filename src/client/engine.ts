@@ -17,6 +17,9 @@ export type {
   InvestigationProgress,
   Setup,
   SetupInput,
+  ValidationReport,
+  ValidationProgress,
+  ValidationInput,
 } from '../engine/api';
 export type { LoadProgress } from '../lib/ingest';
 export type { ColumnProfile } from '../lib/profile';

@@ -19,6 +19,7 @@ import { LoadJob } from './loadJob.svelte';
 import type { Notice } from './notices';
 import { OfflineSupport } from './offline.svelte';
 import { PerformanceState } from './performance.svelte';
+import { ValidationState } from './validation.svelte';
 import { PersistenceSession } from './persistence.svelte';
 import { registerWorkspaceSections } from './sections';
 import { SetupLink } from './setupLink.svelte';
@@ -89,6 +90,7 @@ export class Workspace {
   readonly performance: PerformanceState;
   /** The check suite and its last run, behind the Overview and Checks views. */
   readonly checks: ChecksState;
+  readonly validation: ValidationState;
   /** Saving and reopening workspaces, `.lantern` files, and the tabs that share the browser's storage. */
   readonly persistence: PersistenceSession;
   readonly setupLink: SetupLink;
@@ -110,6 +112,7 @@ export class Workspace {
     this.drift = new DriftState(engine, datasets);
     this.performance = new PerformanceState(engine);
     this.checks = new ChecksState(engine, () => this.explain.modelFile);
+    this.validation = new ValidationState(engine, () => this.explain.modelFile);
     this.persistence = new PersistenceSession(engine, openStorage, this);
     this.setupLink = new SetupLink(this);
     this.engineRuntime = new EngineRuntimeState(engine);
