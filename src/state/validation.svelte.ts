@@ -1,4 +1,4 @@
-import type { Engine, PerformanceSummary, ValidationProgress, ValidationReport } from '../client/engine';
+import { proxy, type Engine, type PerformanceSummary, type ValidationProgress, type ValidationReport } from '../client/engine';
 import { VALIDATION_DEFAULTS } from '../lib/validation/defaults';
 import { errorCode } from '../rpc/errors';
 import type { Dataset } from './dataset.svelte';
@@ -18,7 +18,9 @@ export function sensitiveCandidates(d: Dataset): string[] {
  * group size change is answered from the engine's cached counts at once.
  */
 export class ValidationState {
-  sources: PerfSources | null = $state.raw(null);
+  /** The files the user picked; until then the guess from the workspace's setup (which follows every load). */
+  private chosen: PerfSources | null = $state.raw(null);
+  readonly sources: PerfSources | null = $derived(this.chosen ?? guessSources(this.datasets()));
   sensitive: string[] = $state([]);
   minGroupSize = $state<number>(VALIDATION_DEFAULTS.minGroupSize);
   threshold: number | null = $state(null);
@@ -28,22 +30,19 @@ export class ValidationState {
   busy = $state(false);
   error: string | null = $state(null);
   private id: string | null = null;
+  private asked = 0;
   private controller: AbortController | null = null;
 
   constructor(
     private readonly engine: Engine,
+    private readonly datasets: () => Dataset[],
     private readonly modelFile: () => { bytes: Uint8Array; name: string } | null,
   ) {}
 
   readonly candidates = $derived(this.sources ? sensitiveCandidates(this.sources.data) : []);
 
-  /** The same files the Performance view would use; the reference is the training data. */
-  suggest(datasets: Dataset[]): void {
-    if (!this.sources) this.sources = guessSources(datasets);
-  }
-
   choose(sources: PerfSources): void {
-    this.sources = sources;
+    this.chosen = sources;
     this.sensitive = this.sensitive.filter((c) => sensitiveCandidates(sources.data).includes(c));
   }
 
@@ -76,7 +75,9 @@ export class ValidationState {
           options: { sensitive: [...this.sensitive], minGroupSize: this.minGroupSize },
         },
         this.modelFile() ?? undefined,
-        (p) => (this.progress = p),
+        proxy((p: ValidationProgress) => {
+          if (controller === this.controller) this.progress = p;
+        }),
       );
       if (controller !== this.controller) return;
       this.id = opened.id;
@@ -105,7 +106,9 @@ export class ValidationState {
     this.threshold = threshold;
     this.minGroupSize = minGroupSize;
     if (!this.id) return;
+    // Slider moves overlap: only the latest answer is shown.
+    const asked = ++this.asked;
     const report = await this.engine.validationAt(this.id, threshold, minGroupSize);
-    if (report) this.report = report;
+    if (report && asked === this.asked) this.report = report;
   }
 }

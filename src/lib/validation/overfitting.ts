@@ -53,6 +53,9 @@ export interface OverfittingReport {
   minRows: number;
 }
 
+/** Metrics no threshold changes. */
+const THRESHOLD_FREE: ReadonlySet<string> = new Set(['roc_auc', 'average_precision', 'log_loss', 'brier']);
+
 type Side = { estimates: Record<string, Estimate>; flat: Record<string, number | null> };
 
 /** What the report at any threshold rests on (binary with scores); other tasks compute it once. */
@@ -63,6 +66,8 @@ export type OverfittingCache =
       test: ScoreTable;
       slices: { dim: Dimension; train: ScoreCountGroup[]; test: ScoreCountGroup[] }[];
       threshold: number;
+      /** What no threshold changes, computed on first use. */
+      memo?: { gaps: Map<string, MetricGap>; slices: Map<string, ReturnType<typeof rankSlices>> };
     }
   | { kind: 'fixed'; report: OverfittingReport };
 
@@ -72,8 +77,10 @@ export function mainMetric(spec: Pick<PerfSpec, 'task' | 'score'>): string {
   return spec.task === 'multiclass' ? 'accuracy' : 'mae';
 }
 
-function metricGaps(task: Task, a: Side, b: Side): MetricGap[] {
+function metricGaps(task: Task, a: Side, b: Side, known: (metric: string) => MetricGap | undefined = () => undefined): MetricGap[] {
   return METRIC_NAMES[task].map((metric) => {
+    const kept = known(metric);
+    if (kept) return kept;
     const train = a.flat[metric] ?? null;
     const test = b.flat[metric] ?? null;
     if (train === null || test === null)
@@ -192,11 +199,23 @@ export function overfittingAt(
     const estimates = scoreEstimates(table, t);
     return { estimates, flat: Object.fromEntries(Object.entries(estimates).map(([k, e]) => [k, e.value])) };
   };
-  const ranked = rankSlices(scoredSliceCandidates(cache, metric, t), metric, minRows);
+  // A slider move changes only the metrics of the confusion matrix: the threshold-free gaps (their
+  // bootstrap and DeLong intervals) and a ranking by one of them are kept from the first call.
+  const memo = (cache.memo ??= { gaps: new Map(), slices: new Map() });
+  const sliceKey = `${metric}/${minRows}`;
+  let ranked = THRESHOLD_FREE.has(metric) ? memo.slices.get(sliceKey) : undefined;
+  if (!ranked) {
+    ranked = rankSlices(scoredSliceCandidates(cache, metric, t), metric, minRows);
+    if (THRESHOLD_FREE.has(metric)) memo.slices.set(sliceKey, ranked);
+  }
+  const gaps = metricGaps('binary', flat(cache.train), flat(cache.test), (name) =>
+    THRESHOLD_FREE.has(name) ? memo.gaps.get(name) : undefined,
+  );
+  for (const g of gaps) if (THRESHOLD_FREE.has(g.metric)) memo.gaps.set(g.metric, g);
   return {
     task: 'binary',
     threshold: t,
-    metrics: metricGaps('binary', flat(cache.train), flat(cache.test)),
+    metrics: gaps,
     sliceMetric: metric,
     ...ranked,
     slices: ranked.slices.slice(0, options.top ?? VALIDATION_DEFAULTS.topSlices),
