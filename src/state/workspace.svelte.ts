@@ -112,7 +112,11 @@ export class Workspace {
     this.drift = new DriftState(engine, datasets);
     this.performance = new PerformanceState(engine);
     this.checks = new ChecksState(engine, () => this.explain.modelFile);
-    this.validation = new ValidationState(engine, () => this.datasets, () => this.explain.modelFile);
+    this.validation = new ValidationState(
+      engine,
+      () => this.datasets,
+      () => this.explain.modelFile,
+    );
     this.persistence = new PersistenceSession(engine, openStorage, this);
     this.setupLink = new SetupLink(this);
     this.engineRuntime = new EngineRuntimeState(engine);

@@ -13,6 +13,11 @@ import { fairnessAt, loadFairnessCounts } from '../../src/lib/validation/fairnes
 import { leakageReport } from '../../src/lib/validation/leakage';
 import { loadOverfitting, overfittingAt } from '../../src/lib/validation/overfitting';
 import { robustnessReport } from '../../src/lib/validation/robustness';
+import { validationTables } from '../../src/lib/validation/reportTables';
+import { valueOrNull } from '../../src/lib/metrics/value';
+import { reportHtml } from '../../src/lib/report/html';
+import { openPerformance } from '../../src/lib/usecases/performance';
+import { openValidation } from '../../src/lib/usecases/validate';
 import { expectClose } from '../helpers/close';
 import { testDb } from '../helpers/db';
 
@@ -262,5 +267,76 @@ describe('backtest', () => {
     expectClose(r.spread, ref.roc_auc_spread, 1e-9, 'spread');
     expectClose(r.heterogeneity!.statistic, ref.roc_auc_heterogeneity.statistic, 1e-9, 'Q');
     expectClose(r.heterogeneity!.pValue, ref.roc_auc_heterogeneity.p_value, 1e-9, 'p');
+  });
+});
+
+describe('the validation use case', () => {
+  it('answers a threshold move from its cached counts, judges the checks and writes the report section', async () => {
+    const db = await testDb();
+    const perf = await openPerformance(
+      { db },
+      {
+        data: 'fair_test',
+        reference: 'fair_train',
+        out: 'validation_perf',
+        choices: { label: 'outcome', score: 'affair_score', id: 'respondent_id' },
+      },
+    );
+    try {
+      const session = await openValidation({ db }, perf, { sensitive: ['religious'] });
+      const at05 = session.at();
+      const at03 = session.at(0.3);
+      for (const [r, t] of [
+        [at05, 0.5],
+        [at03, 0.3],
+      ] as const) {
+        const ref = fx.fair.fairness.find(
+          (f: { sensitive: string[]; threshold: number }) => f.sensitive.join() === 'religious' && f.threshold === t,
+        );
+        expect(r.threshold).toBe(t);
+        expectClose(valueOrNull(r.fairness!.demographic_parity_difference), ref.demographic_parity_difference, 1e-9, `dp at ${t}`);
+        expectClose(valueOrNull(r.fairness!.equalized_odds_ratio), ref.equalized_odds_ratio, 1e-9, `eo ratio at ${t}`);
+      }
+      // Threshold-free gaps are the same object at any threshold; accuracy moves with it.
+      const auc = (r: typeof at05) => r.overfitting!.metrics.find((m) => m.metric === 'roc_auc')!;
+      expect(auc(at03)).toBe(auc(at05));
+      expect(at03.overfitting!.metrics.find((m) => m.metric === 'accuracy')!.train).not.toBe(
+        at05.overfitting!.metrics.find((m) => m.metric === 'accuracy')!.train,
+      );
+      expect(at05.robustness).toBeNull();
+      expect(at05.missing.robustness).toMatch(/model file/);
+      expect(at05.checks.map((c) => [c.id, c.status])).toEqual([
+        ['fairness:demographic_parity_difference', 'fail'],
+        ['fairness:equalized_odds_difference', 'fail'],
+        ['leakage:columns', 'fail'],
+        ['leakage:split', 'fail'],
+        ['overfitting:roc_auc', 'fail'],
+      ]);
+      const tables = validationTables(at05);
+      expect(tables.map((t) => t.id)).toEqual([
+        'validation-checks',
+        'validation-fairness',
+        'validation-groups',
+        'validation-leakage',
+        'validation-gaps',
+        'validation-slice-gaps',
+      ]);
+      const html = reportHtml({
+        format: 'lantern-report',
+        version: 1,
+        title: 'validation',
+        generated: '2026-12-06 00:00:00 UTC',
+        reference: { name: 'fair_train.csv', rows: 4456, columns: 13 },
+        current: { name: 'fair_test.csv', rows: 1935, columns: 13 },
+        checks: { name: null, results: [], counts: { pass: 0, warn: 0, fail: 0, 'not-evaluated': 0 }, status: 'pass' },
+        overview: { drift: null, quality: null, performance: null, worstSlices: [], failing: [] },
+        tables,
+        charts: [],
+      });
+      expect(html).toContain('Fairness across religious');
+      expect(html).toContain('give the label away');
+    } finally {
+      await perf.dispose({ db });
+    }
   });
 });
