@@ -14,7 +14,7 @@ import { leakageReport } from '../../src/lib/validation/leakage';
 import { loadOverfitting, overfittingAt } from '../../src/lib/validation/overfitting';
 import { robustnessReport } from '../../src/lib/validation/robustness';
 import { validationTables } from '../../src/lib/validation/reportTables';
-import { valueOrNull } from '../../src/lib/metrics/value';
+import { valueOrNull, type MetricValue } from '../../src/lib/metrics/value';
 import { reportHtml } from '../../src/lib/report/html';
 import { openPerformance } from '../../src/lib/usecases/performance';
 import { openValidation } from '../../src/lib/usecases/validate';
@@ -338,5 +338,93 @@ describe('the validation use case', () => {
     } finally {
       await perf.dispose({ db });
     }
+  });
+});
+
+describe('edge cases on the Palmer penguins', () => {
+  let cols: ColumnInfo[];
+  const pf = () => fx.penguins;
+  const adelie = (threshold = 0.5): PerfSpec => ({
+    table: 'penguins',
+    label: 'is_adelie',
+    labelKind: kind(cols, 'is_adelie'),
+    score: 'adelie_score',
+    task: 'binary',
+    positive: '1',
+    threshold,
+  });
+
+  beforeAll(async () => {
+    cols = await load('penguins.csv', 'penguins');
+  });
+
+  it('missing values form a group of their own; tiny groups are listed, not compared; a one-class group has no FPR', async () => {
+    const db = await testDb();
+    for (const ref of pf().fairness.binary) {
+      const counts = await loadFairnessCounts(db, adelie(ref.threshold), ref.sensitive);
+      const r = fairnessAt(counts, ref.threshold, fx.defaults.min_group);
+      const what = `${ref.sensitive[0]} at ${ref.threshold}`;
+      for (const k of ['demographic_parity_difference', 'demographic_parity_ratio', 'equalized_odds_difference', 'equalized_odds_ratio'])
+        expectClose(valueOrNull((r as unknown as Record<string, MetricValue>)[k]), ref[k], 1e-9, `${what} ${k}`);
+      expect(r.groups.map((g) => g.values[0] ?? null).sort()).toEqual(ref.groups.map((g: { value: string | null }) => g.value).sort());
+      for (const e of ref.groups) {
+        const g = r.groups.find((x) => (x.values[0] ?? null) === e.value)!;
+        expect([g.n, g.ranked], `${what} ${e.value}`).toEqual([e.n, e.ranked]);
+        for (const k of ['selection_rate', 'tpr', 'fpr', 'precision'] as const) {
+          if (e[k] === null) expect(g[k].defined, `${what} ${e.value} ${k}`).toBe(false);
+          else expectClose(valueOrNull(g[k]), e[k].value, 1e-12, `${what} ${e.value} ${k}`);
+        }
+        const auc = (g.metrics as unknown as Record<string, MetricValue>)['roc_auc']!;
+        if (e.roc_auc === null) expect(auc.defined).toBe(false);
+        else expectClose(valueOrNull(auc), e.roc_auc, 1e-12, `${what} ${e.value} roc_auc`);
+      }
+      if (ref.sensitive[0] === 'sex') expect(r.groups.find((g) => g.values[0] === null)!.label).toBe('sex is missing');
+    }
+  });
+
+  it('regression: per-group errors equal sklearn, and the parity measures say they need a classifier', async () => {
+    const db = await testDb();
+    const spec: PerfSpec = {
+      table: 'penguins',
+      label: 'body_mass',
+      labelKind: kind(cols, 'body_mass'),
+      prediction: 'body_mass_pred',
+      predictionKind: kind(cols, 'body_mass_pred'),
+      task: 'regression',
+      threshold: 0.5,
+    };
+    const r = fairnessAt(await loadFairnessCounts(db, spec, ['island']), null);
+    expect(r.demographic_parity_difference.defined).toBe(false);
+    if (!r.demographic_parity_difference.defined) expect(r.demographic_parity_difference.reason).toMatch(/binary classifiers/);
+    for (const e of pf().fairness.regression_by_island) {
+      const g = r.groups.find((x) => x.values[0] === e.value)!;
+      expect(g.n).toBe(e.n);
+      const m = g.metrics as unknown as Record<string, MetricValue>;
+      expectClose(valueOrNull(m['mae']), e.mae, 1e-9, `${e.value} mae`);
+      expectClose(valueOrNull(m['rmse']), e.rmse, 1e-9, `${e.value} rmse`);
+    }
+  });
+
+  it('flags the species column, not beak length (ROC AUC 0.98 reversed), with text and NULL columns', async () => {
+    const db = await testDb();
+    const candidates = ['species', 'island', 'sex', 'beak_length', 'beak_depth', 'flipper_length', 'body_mass'];
+    const r = await leakageReport(db, {
+      spec: adelie(),
+      measuredOn: 'evaluation',
+      candidates,
+      id: 'bird',
+      evaluation: 'penguins',
+      outputs: ['adelie_score'],
+    });
+    const ref = pf().single_feature;
+    expectClose(r.baselineAccuracy, ref.baseline_accuracy, 1e-12, 'baseline');
+    for (const s of r.columns) {
+      const e = ref.columns[s.column];
+      if (e.roc_auc !== undefined) expectClose(s.roc_auc, e.roc_auc, 1e-9, `${s.column} roc_auc`);
+      else expect(s.roc_auc).toBeNull();
+      expectClose(s.mapping_accuracy, e.mapping_accuracy, 1e-12, `${s.column} mapping`);
+    }
+    expect(r.findings.map((f) => `${f.column}:${f.reason}`)).toEqual(['species:single-feature']);
+    expect(r.split).toEqual({ sharedIds: null, duplicates: null, time: null });
   });
 });
