@@ -20,7 +20,6 @@ export function sensitiveCandidates(d: Dataset): string[] {
 export class ValidationState {
   /** The files the user picked; until then the guess from the workspace's setup (which follows every load). */
   private chosen: PerfSources | null = $state.raw(null);
-  readonly sources: PerfSources | null = $derived(this.chosen ?? guessSources(this.datasets()));
   sensitive: string[] = $state([]);
   minGroupSize = $state<number>(VALIDATION_DEFAULTS.minGroupSize);
   threshold: number | null = $state(null);
@@ -39,7 +38,14 @@ export class ValidationState {
     private readonly modelFile: () => { bytes: Uint8Array; name: string } | null,
   ) {}
 
-  readonly candidates = $derived(this.sources ? sensitiveCandidates(this.sources.data) : []);
+  get sources(): PerfSources | null {
+    return this.chosen ?? guessSources(this.datasets());
+  }
+
+  get candidates(): string[] {
+    const sources = this.sources;
+    return sources ? sensitiveCandidates(sources.data) : [];
+  }
 
   choose(sources: PerfSources): void {
     this.chosen = sources;

@@ -57,6 +57,7 @@ describe('validation view', () => {
     const small = at05.groups.filter((g: { ranked: boolean }) => !g.ranked).length;
     expect(await page.getByTestId('validation-group').filter({ hasText: 'too small to compare' }).count()).toBe(small);
 
+    expect(await page.getByTestId('validation-tradeoff').locator('svg path').count()).toBeGreaterThan(0);
     // The slider shows the trade-off at once: 20 steps down with the keyboard is threshold 0.30.
     await page.getByTestId('validation-threshold').focus();
     for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowLeft');

@@ -297,6 +297,22 @@ describe('the validation use case', () => {
         expectClose(valueOrNull(r.fairness!.demographic_parity_difference), ref.demographic_parity_difference, 1e-9, `dp at ${t}`);
         expectClose(valueOrNull(r.fairness!.equalized_odds_ratio), ref.equalized_odds_ratio, 1e-9, `eo ratio at ${t}`);
       }
+      // The slider's trade-off: the sweep at 0.30 and 0.50 is the report at those thresholds.
+      for (const [r, t] of [
+        [at05, 0.5],
+        [at03, 0.3],
+      ] as const) {
+        const p = at05.fairnessSweep.find((x) => x.threshold === t)!;
+        expect(p.demographic_parity_difference).toBe(valueOrNull(r.fairness!.demographic_parity_difference));
+        expect(p.equalized_odds_difference).toBe(valueOrNull(r.fairness!.equalized_odds_difference));
+      }
+      expect(at05.fairnessSweep).toHaveLength(99);
+      expectClose(
+        at05.fairnessSweep.find((x) => x.threshold === 0.5)!.accuracy,
+        fx.fair.overfitting.gaps.accuracy.test,
+        1e-12,
+        'sweep accuracy',
+      );
       // Threshold-free gaps are the same object at any threshold; accuracy moves with it.
       const auc = (r: typeof at05) => r.overfitting!.metrics.find((m) => m.metric === 'roc_auc')!;
       expect(auc(at03)).toBe(auc(at05));

@@ -10,7 +10,14 @@ import type { TreeEnsemble } from '../model/ensemble';
 import { backtestAt, loadBacktest, type BacktestCache, type BacktestReport } from '../validation/backtest';
 import { validationChecks, VALIDATION_LIMITS, type ValidationCheck, type ValidationLimits } from '../validation/checks';
 import { VALIDATION_DEFAULTS } from '../validation/defaults';
-import { fairnessAt, loadFairnessCounts, type FairnessCounts, type FairnessReport } from '../validation/fairness';
+import {
+  fairnessAt,
+  fairnessSweep,
+  loadFairnessCounts,
+  type FairnessCounts,
+  type FairnessReport,
+  type FairnessSweepPoint,
+} from '../validation/fairness';
 import { leakageReport, type LeakageReport } from '../validation/leakage';
 import { loadOverfitting, overfittingAt, type OverfittingCache, type OverfittingReport } from '../validation/overfitting';
 import { robustnessReport, type RobustnessReport } from '../validation/robustness';
@@ -32,6 +39,8 @@ export interface ValidationReport {
   threshold: number | null;
   /** Each part is null when its input is missing; `missing` says what would add it. */
   fairness: FairnessReport | null;
+  /** Binary with scores: the fairness differences and accuracy over thresholds (the slider's trade-off). */
+  fairnessSweep: FairnessSweepPoint[];
   leakage: LeakageReport;
   overfitting: OverfittingReport | null;
   robustness: RobustnessReport | null;
@@ -43,6 +52,8 @@ export interface ValidationReport {
 export type ValidationProgress = { step: 'fairness' | 'leakage' | 'overfitting' | 'robustness' | 'backtest' };
 
 export class ValidationSession {
+  private sweep: { minGroupSize: number; points: FairnessSweepPoint[] } | null = null;
+
   constructor(
     private readonly task: string,
     private readonly threshold: number | null,
@@ -66,7 +77,16 @@ export class ValidationSession {
       robustness: this.robustness,
       backtest: this.backtest ? backtestAt(this.backtest, t) : null,
     };
-    return { task: this.task, threshold: t, ...parts, missing: this.missing, checks: validationChecks(parts, this.options.limits) };
+    if (this.fairness && this.sweep?.minGroupSize !== minGroupSize)
+      this.sweep = { minGroupSize, points: fairnessSweep(this.fairness, minGroupSize) };
+    return {
+      task: this.task,
+      threshold: t,
+      ...parts,
+      fairnessSweep: this.sweep?.points ?? [],
+      missing: this.missing,
+      checks: validationChecks(parts, this.options.limits),
+    };
   }
 }
 

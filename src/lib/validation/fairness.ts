@@ -18,7 +18,7 @@ import { wilsonInterval } from '../metrics/intervals';
 import { metricsByGroup, type AnyMetrics } from '../metrics/performance';
 import { confusionAt } from '../metrics/scoreTable';
 import type { PerfSpec } from '../metrics/spec';
-import { defined, undefinedMetric, withInterval, type MetricValue } from '../metrics/value';
+import { defined, ratio, undefinedMetric, withInterval, type MetricValue } from '../metrics/value';
 import { describeTable } from '../schema';
 import { sliceDimensions, type Dimension } from '../slices/dimensions';
 import { VALIDATION_DEFAULTS } from './defaults';
@@ -225,7 +225,10 @@ interface Spread {
   min: number;
 }
 
-function spread(groups: FairnessGroup[], pick: (g: FairnessGroup) => MetricValue): Spread | string {
+/** What the disparities read of a group. */
+type Compared = Pick<FairnessGroup, 'ranked' | 'selection_rate' | 'tpr' | 'fpr'>;
+
+function spread(groups: Compared[], pick: (g: Compared) => MetricValue): Spread | string {
   const values = groups
     .map(pick)
     .filter((m) => m.defined)
@@ -243,7 +246,7 @@ const ratioOf = (s: Spread | string, what: string): MetricValue =>
  * FPR (no negative labels) is undefined takes no part in that rate's spread.
  */
 export function disparities(
-  groups: FairnessGroup[],
+  groups: Compared[],
   binary = true,
 ): Omit<FairnessReport, 'sensitive' | 'threshold' | 'minGroupSize' | 'groups'> {
   if (!binary) {
@@ -271,4 +274,48 @@ export function disparities(
     equalized_odds_difference: both(tprD, fprD, Math.max),
     equalized_odds_ratio: both(tprR, fprR, Math.min),
   };
+}
+
+export interface FairnessSweepPoint {
+  threshold: number;
+  demographic_parity_difference: number | null;
+  equalized_odds_difference: number | null;
+  /** Accuracy over every labelled row of the groups (small ones included). */
+  accuracy: number | null;
+}
+
+/**
+ * The trade-off the threshold slider moves along: fairlearn's differences and the overall accuracy at
+ * thresholds 0.01 ... 0.99, from the per-group score counts (binary with scores; empty otherwise).
+ */
+export function fairnessSweep(
+  counts: FairnessCounts,
+  minGroupSize: number = VALIDATION_DEFAULTS.minGroupSize,
+  steps = 99,
+): FairnessSweepPoint[] {
+  if (!counts.scored) return [];
+  const tables = counts.scored.flatMap((g) => (g.table ? [g.table] : []));
+  const out: FairnessSweepPoint[] = [];
+  for (let i = 1; i <= steps; i++) {
+    const threshold = i / (steps + 1);
+    const groups: Compared[] = [];
+    let correct = 0;
+    let n = 0;
+    for (const t of tables) {
+      const c = confusionAt(t, threshold);
+      correct += c.tp + c.tn;
+      n += c.tp + c.tn + c.fp + c.fn;
+      const rates = binaryRates(c);
+      const rows = c.tp + c.tn + c.fp + c.fn;
+      groups.push({ ranked: rows >= minGroupSize, selection_rate: ratio(c.tp + c.fp, rows, 'no rows'), tpr: rates.recall, fpr: rates.fpr });
+    }
+    const d = disparities(groups);
+    out.push({
+      threshold,
+      demographic_parity_difference: d.demographic_parity_difference.defined ? d.demographic_parity_difference.value : null,
+      equalized_odds_difference: d.equalized_odds_difference.defined ? d.equalized_odds_difference.value : null,
+      accuracy: n > 0 ? correct / n : null,
+    });
+  }
+  return out;
 }
