@@ -444,3 +444,37 @@ describe('edge cases on the Palmer penguins', () => {
     expect(r.split).toEqual({ sharedIds: null, duplicates: null, time: null });
   });
 });
+
+describe('over-fitting of a regression model', () => {
+  it('train and held-out MAE, RMSE and R2, their gaps and intervals equal sklearn, Welch and the delta method', async () => {
+    const db = await testDb();
+    const cols = await load('penguins.csv', 'penguins_all');
+    for (const [table, rest] of [
+      ['penguins_train', 1],
+      ['penguins_test', 0],
+    ] as const)
+      await db.query(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM penguins_all WHERE CAST(substr(bird, 2) AS INTEGER) % 2 = ${rest}`);
+    const spec = (table: string): PerfSpec => ({
+      table,
+      label: 'body_mass',
+      labelKind: kind(cols, 'body_mass'),
+      prediction: 'body_mass_pred',
+      predictionKind: kind(cols, 'body_mass_pred'),
+      task: 'regression',
+      threshold: 0.5,
+    });
+    const r = overfittingAt(await loadOverfitting(db, spec('penguins_train'), spec('penguins_test'), []), null);
+    const ref = fx.penguins.regression_overfitting;
+    expect(r.sliceMetric).toBe('mae');
+    for (const name of ['mae', 'rmse', 'r2']) {
+      const m = r.metrics.find((x) => x.metric === name)!;
+      expectClose(m.train, ref.train[name], 1e-9, `${name} train`);
+      expectClose(m.test, ref.test[name], 1e-9, `${name} test`);
+      expectClose(m.gap, ref.gaps[name].gap, 1e-9, `${name} gap`);
+      if (ref.gaps[name].ci) {
+        expectClose(m.interval!.lo, ref.gaps[name].ci[0], 1e-9, `${name} lo`);
+        expectClose(m.interval!.hi, ref.gaps[name].ci[1], 1e-9, `${name} hi`);
+      } else expect(m.interval).toBeNull();
+    }
+  });
+});
