@@ -5,11 +5,13 @@ import type { Dataset } from './dataset.svelte';
 import type { DriftState } from './drift.svelte';
 import type { Explanation } from './explain.svelte';
 import type { PerformanceState } from './performance.svelte';
+import type { ValidationState } from './validation.svelte';
 import { migrateSettings, type DatasetRefs, type SettingsArea } from './settings/area';
 import { checksArea } from './settings/checks';
 import { driftArea } from './settings/drift';
 import { fromBase64, savedModel, savedModelSchema, type SavedModel } from './settings/model';
 import { performanceArea } from './settings/performance';
+import { validationArea } from './settings/validation';
 import type { SetupLink } from './setupLink.svelte';
 import { workspaceSection, type WorkspaceSectionHost } from './workspaceSection.svelte';
 
@@ -22,6 +24,7 @@ export interface SectionHost extends WorkspaceSectionHost {
   readonly drift: DriftState;
   readonly performance: PerformanceState;
   readonly checks: ChecksState;
+  readonly validation: ValidationState;
 }
 
 /**
@@ -72,4 +75,6 @@ export function registerWorkspaceSections(workspace: SectionHost, engine: Engine
   settingsArea(driftArea, workspace.drift);
   settingsArea(performanceArea<Dataset>(), workspace.performance);
   settingsArea(checksArea<Dataset>(), workspace.checks);
+  // After the model: a validation restored after it measures robustness with it.
+  settingsArea(validationArea<Dataset>(), workspace.validation);
 }

@@ -19,7 +19,7 @@ export function sensitiveCandidates(d: Dataset): string[] {
  */
 export class ValidationState {
   /** The files the user picked; until then the guess from the workspace's setup (which follows every load). */
-  private chosen: PerfSources | null = $state.raw(null);
+  chosen: PerfSources | null = $state.raw(null);
   sensitive: string[] = $state([]);
   minGroupSize = $state<number>(VALIDATION_DEFAULTS.minGroupSize);
   threshold: number | null = $state(null);

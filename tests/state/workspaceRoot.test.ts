@@ -50,8 +50,15 @@ function workspaceWith(answers: Record<string, (...args: unknown[]) => unknown>)
 describe('the workspace root', () => {
   it('registers every saved section once, datasets first, and only the data-free settings with setup links', () => {
     const { workspace } = workspaceWith({});
-    expect(workspace.persistence.sections.sections.map((s) => s.key)).toEqual(['workspace', 'model', 'drift', 'performance', 'checks']);
-    expect(Object.keys(workspace.setupLink.capture().analyses).sort()).toEqual(['drift', 'performance']);
+    expect(workspace.persistence.sections.sections.map((s) => s.key)).toEqual([
+      'workspace',
+      'model',
+      'drift',
+      'performance',
+      'checks',
+      'validation',
+    ]);
+    expect(Object.keys(workspace.setupLink.capture().analyses).sort()).toEqual(['drift', 'performance', 'validation']);
   });
 
   it('loads a dropped file at user priority, shows it, and summarises its columns in the background', async () => {
