@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main';
@@ -17,6 +19,8 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
+const junit = join(mkdtempSync(join(tmpdir(), 'lantern-validate-')), 'validation.xml');
+
 describe('lantern validate', () => {
   it('prints every part in the issue shape, equal to the references, and exits 1 on the failing checks', async () => {
     const { code, out, err } = await run([
@@ -34,8 +38,13 @@ describe('lantern validate', () => {
       '--score',
       'affair_score',
       '--json',
+      '--junit',
+      junit,
     ]);
     expect(err).toBe('');
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain('tests="6" failures="6" errors="0"');
+    expect(xml).toContain('classname="lantern.leakage"');
     expect(code).toBe(1);
     const r = JSON.parse(out);
     const ref = fx.fair.fairness.find((f: { sensitive: string[]; threshold: number }) => f.sensitive.length === 2 && f.threshold === 0.5);

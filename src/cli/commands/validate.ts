@@ -3,7 +3,9 @@ import { LanternError } from '../../lib/errors';
 import type { TreeEnsemble } from '../../lib/model/ensemble';
 import { parseModel } from '../../lib/model/load';
 import { openValidation, type ValidationReport } from '../../lib/usecases/validate';
-import { checksStatus } from '../../lib/validation/checks';
+import { writeFile } from 'node:fs/promises';
+import { junitXml } from '../../lib/checks/junit';
+import { checksForJunit, checksStatus } from '../../lib/validation/checks';
 import { validationJson } from '../../lib/validation/json';
 import { parseCommandArgs } from '../args';
 import type { CliIo } from '../io';
@@ -11,7 +13,7 @@ import { fmt, loadPerfInput, ROLE_OPTIONS, ROLE_USAGE } from '../perfInput';
 
 export const usage =
   `Usage: lantern validate ${ROLE_USAGE}\n` +
-  '       [--train <file>] [--model <file>] [--sensitive a,b] [--folds N] [--min-group-size N]\n' +
+  '       [--train <file>] [--model <file>] [--sensitive a,b] [--folds N] [--min-group-size N] [--junit <out.xml>]\n' +
   'Exits 1 when a validation check fails (demographic parity and equalized odds differences <= 0.1, no leaking\n' +
   'column, train-test gap in the main metric <= 0.05, flip rate <= 0.1, backtest spread <= 0.1).';
 
@@ -90,6 +92,7 @@ export async function validate(argv: string[], io: CliIo): Promise<number> {
       sensitive: { type: 'string' },
       folds: { type: 'string' },
       'min-group-size': { type: 'string' },
+      junit: { type: 'string' },
     },
     usage,
   );
@@ -112,6 +115,13 @@ export async function validate(argv: string[], io: CliIo): Promise<number> {
     ...(minGroupSize ? { minGroupSize } : {}),
   });
   const report = session.at();
+  if (values.junit) {
+    try {
+      await writeFile(values.junit, junitXml(checksForJunit(report.checks), { timestamp: new Date().toISOString() }));
+    } catch {
+      throw new LanternError('usage', `Cannot write the JUnit file "${values.junit}".`);
+    }
+  }
   if (values.json) io.out(JSON.stringify(validationJson(report)));
   else printText(report, io);
   return checksStatus(report.checks) === 'pass' ? 0 : 1;

@@ -4,6 +4,7 @@
  * sensitive column, no training data, no model, no timestamp) is not listed; one whose value is undefined
  * is "not evaluated" and never reads as a pass.
  */
+import type { JunitInput } from '../checks/junit';
 import type { BacktestReport } from './backtest';
 import type { FairnessReport } from './fairness';
 import { metric, quoted, share } from './format';
@@ -157,4 +158,11 @@ export function validationChecks(parts: ValidationParts, limits: ValidationLimit
 
 export function checksStatus(checks: readonly ValidationCheck[]): 'pass' | 'fail' {
   return checks.some((c) => c.status !== 'pass') ? 'fail' : 'pass';
+}
+
+/** The checks as JUnit XML input (one testcase per check; "not evaluated" is an error, as for check suites). */
+export function checksForJunit(checks: readonly ValidationCheck[], name = 'lantern validate'): JunitInput {
+  const counts = { pass: 0, warn: 0, fail: 0, 'not-evaluated': 0 };
+  for (const c of checks) counts[c.status]++;
+  return { name, counts, results: checks.map((c) => ({ ...c, kind: c.id.split(':')[0]! })) };
 }
