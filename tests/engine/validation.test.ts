@@ -268,6 +268,33 @@ describe('backtest', () => {
     expectClose(r.heterogeneity!.statistic, ref.roc_auc_heterogeneity.statistic, 1e-9, 'Q');
     expectClose(r.heterogeneity!.pValue, ref.roc_auc_heterogeneity.p_value, 1e-9, 'p');
   });
+  it('a regression model: MAE, RMSE and R2 per fold equal sklearn, the ANOVA of absolute errors equals scipy', async () => {
+    const db = await testDb();
+    const cols = await load('weather_regression.csv', 'weather_regression');
+    const spec: PerfSpec = {
+      table: 'weather_regression',
+      label: 'temp_max',
+      labelKind: kind(cols, 'temp_max'),
+      prediction: 'temp_max_pred',
+      predictionKind: kind(cols, 'temp_max_pred'),
+      timestamp: 'date',
+      task: 'regression',
+      threshold: 0.5,
+    };
+    const r = backtestAt(await loadBacktest(db, spec, timestampSql('date', kind(cols, 'date'))), null);
+    const ref = fx.weather.regression_backtest;
+    expect(r.metric).toBe('mae');
+    expect(r.folds.map((f) => f.n)).toEqual(ref.folds.map((f: { n: number }) => f.n));
+    r.folds.forEach((f, i) => {
+      const m = f.metrics as unknown as Record<string, MetricValue>;
+      for (const k of ['mae', 'rmse', 'r2']) expectClose(valueOrNull(m[k]), ref.folds[i][k], 1e-9, `fold ${i} ${k}`);
+    });
+    expectClose(r.spread, ref.mae_spread, 1e-9, 'spread');
+    expect(r.heterogeneity!.test).toBe('anova');
+    expectClose(r.heterogeneity!.statistic, ref.anova.statistic, 1e-9, 'F');
+    expectClose(r.heterogeneity!.pValue, ref.anova.p_value, 1e-9, 'p');
+    expect(r.stable).toBe(false);
+  });
 });
 
 describe('the validation use case', () => {
