@@ -54,6 +54,11 @@ describe('validation view', () => {
     expect(await disparity(page, 'equalized_odds_difference')).toBe(at05.equalized_odds_difference.toFixed(4));
     expect(await disparity(page, 'demographic_parity_ratio')).toBe(at05.demographic_parity_ratio.toFixed(4));
     expect(await page.getByTestId('validation-group').count()).toBe(at05.groups.length);
+    // The task's metrics per group, with intervals: ROC AUC equals sklearn's per group.
+    const aucs = (await page.getByTestId('validation-group').locator('td[data-metric="roc_auc"]').allTextContents())
+      .map((t) => t.trim().slice(0, 6))
+      .sort();
+    expect(aucs).toEqual(at05.groups.map((g: { roc_auc: number | null }) => (g.roc_auc === null ? '—' : g.roc_auc.toFixed(4))).sort());
     const small = at05.groups.filter((g: { ranked: boolean }) => !g.ranked).length;
     expect(await page.getByTestId('validation-group').filter({ hasText: 'too small to compare' }).count()).toBe(small);
 
