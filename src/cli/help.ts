@@ -77,6 +77,15 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       'lantern explain --model model.json --data production.csv --background training.csv --json',
     ],
   },
+  validate: {
+    summary:
+      'Before deployment: fairness across sensitive columns, leakage, train against held-out gaps, robustness to noise and backtests over time.',
+    examples: [
+      'lantern validate --data holdout.csv --label approved --score score --sensitive sex,age_group --train train.csv',
+      'lantern validate --data holdout.csv --label approved --score score --model model.json --json --junit validation.xml',
+    ],
+    exit: 'Exit codes: 0 every validation check passed, 1 a check failed, 2 usage or input error.',
+  },
 };
 
 export function commandHelp(name: string, usage: string): string {

@@ -52,6 +52,10 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
     const m = await import('./commands/explain');
     return { run: m.explain, usage: m.usage };
   },
+  validate: async () => {
+    const m = await import('./commands/validate');
+    return { run: m.validate, usage: m.usage };
+  },
 };
 
 const USAGE = `Usage: lantern <command> [options]
@@ -72,6 +76,8 @@ Commands:
                             self-contained HTML report (aggregates and charts only)
   explain --model <file> --data <file> [--limit N] [--background <file>] [--json]
                             exact TreeSHAP values (raw margin) for the data's rows
+  validate --data <file> [--train <file>] [--model <file>] [--sensitive a,b] [--json]
+                            before deployment: fairness, leakage, train-test gap, robustness, backtest
 
 Run \`lantern help <command>\` or \`lantern <command> --help\` for its options and examples;
 \`lantern --version\` prints the version.

@@ -19,6 +19,9 @@ export type {
   PlacePerformance,
   Setup,
   SetupInput,
+  ValidationReport,
+  ValidationProgress,
+  ValidationInput,
 } from '../engine/api';
 export type { LoadProgress } from '../lib/ingest';
 export type { ColumnProfile } from '../lib/profile';

@@ -11,6 +11,7 @@ import { checksApi } from './api/checks';
 import { investigationApi } from './api/investigation';
 import { versionsApi } from './api/versions';
 import { exportsApi } from './api/exports';
+import { validationApi } from './api/validation';
 import type { SliceSearcher } from '../lib/slices/search';
 import { Scheduler } from './scheduler';
 
@@ -21,6 +22,7 @@ export type { CallContext } from './scheduler';
 export type { Priority } from './queue';
 export type { EngineRuntime } from './api/runtime';
 export type { Investigation, InvestigationProgress, InvestigationSettings, Setup, SetupInput } from './api/investigation';
+export type { ValidationReport, ValidationProgress, ValidationInput } from './api/validation';
 
 /** Threads an engine may lend the analyses (the browser engine worker starts its own). */
 export interface EngineHelpers {
@@ -48,6 +50,7 @@ export function createEngineApi(db: EngineDb, parquet: ParquetCodec, helpers: En
     ...investigationApi(scheduler, helpers.sliceSearch),
     ...versionsApi(scheduler),
     ...exportsApi(scheduler, parquet),
+    ...validationApi(scheduler),
   };
 }
 

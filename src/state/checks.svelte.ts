@@ -2,7 +2,7 @@ import type { ChecksRun, Engine, Setup, Suite } from '../client/engine';
 import type { Check } from '../lib/checks/suite';
 import { parseSuite, serializeSuite } from '../lib/checks/suite';
 import { reportHtml } from '../lib/report/html';
-import { reportTimestamp } from '../lib/report/reportData';
+import { reportTimestamp, type ReportTable } from '../lib/report/reportData';
 import { errorCode } from '../rpc/errors';
 import type { Dataset } from './dataset.svelte';
 import { guessSources } from './performance.svelte';
@@ -226,7 +226,8 @@ export class ChecksState {
     }
   }
 
-  reportHtml(): string | null {
-    return this.run ? reportHtml(this.run.report) : null;
+  /** `extra`: sections of other analyses (the validation before deployment) added after the checks'. */
+  reportHtml(extra: ReportTable[] = []): string | null {
+    return this.run ? reportHtml({ ...this.run.report, tables: [...this.run.report.tables, ...extra] }) : null;
   }
 }

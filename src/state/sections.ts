@@ -5,12 +5,14 @@ import type { Dataset } from './dataset.svelte';
 import type { DriftState } from './drift.svelte';
 import type { Explanation } from './explain.svelte';
 import type { PerformanceState } from './performance.svelte';
+import type { ValidationState } from './validation.svelte';
 import { migrateSettings, type DatasetRefs, type SettingsArea } from './settings/area';
 import { checksArea } from './settings/checks';
 import { driftArea } from './settings/drift';
 import { fromBase64, savedModel, savedModelSchema, type SavedModel } from './settings/model';
 import { performanceArea } from './settings/performance';
 import { versionsArea } from './settings/versions';
+import { validationArea } from './settings/validation';
 import type { SetupLink } from './setupLink.svelte';
 import type { VersionsState } from './versions.svelte';
 import { workspaceSection, type WorkspaceSectionHost } from './workspaceSection.svelte';
@@ -25,6 +27,7 @@ export interface SectionHost extends WorkspaceSectionHost {
   readonly performance: PerformanceState;
   readonly checks: ChecksState;
   readonly versions: VersionsState;
+  readonly validation: ValidationState;
 }
 
 /**
@@ -76,4 +79,6 @@ export function registerWorkspaceSections(workspace: SectionHost, engine: Engine
   settingsArea(performanceArea<Dataset>(), workspace.performance);
   settingsArea(checksArea<Dataset>(), workspace.checks);
   settingsArea(versionsArea<Dataset>(), workspace.versions);
+  // After the model: a validation restored after it measures robustness with it.
+  settingsArea(validationArea<Dataset>(), workspace.validation);
 }

@@ -20,6 +20,7 @@ import { LoadJob } from './loadJob.svelte';
 import type { Notice } from './notices';
 import { OfflineSupport } from './offline.svelte';
 import { PerformanceState } from './performance.svelte';
+import { ValidationState } from './validation.svelte';
 import { PersistenceSession } from './persistence.svelte';
 import { registerWorkspaceSections } from './sections';
 import { SetupLink } from './setupLink.svelte';
@@ -94,6 +95,7 @@ export class Workspace {
   readonly checks: ChecksState;
   /** Champion against challenger, when the log holds model versions. */
   readonly versions: VersionsState;
+  readonly validation: ValidationState;
   /** Saving and reopening workspaces, `.lantern` files, and the tabs that share the browser's storage. */
   readonly persistence: PersistenceSession;
   readonly setupLink: SetupLink;
@@ -119,6 +121,11 @@ export class Workspace {
     this.performance = new PerformanceState(engine, datasets);
     this.checks = new ChecksState(engine, () => this.explain.modelFile);
     this.versions = new VersionsState(engine, datasets);
+    this.validation = new ValidationState(
+      engine,
+      () => this.datasets,
+      () => this.explain.modelFile,
+    );
     this.persistence = new PersistenceSession(engine, openStorage, this);
     this.setupLink = new SetupLink(this);
     this.engineRuntime = new EngineRuntimeState(engine);

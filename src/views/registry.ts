@@ -6,6 +6,7 @@ import ExplainView from '../components/explain/ExplainView.svelte';
 import OverviewView from '../components/overview/OverviewView.svelte';
 import ChecksView from '../components/checks/ChecksView.svelte';
 import VersionsView from '../components/versions/VersionsView.svelte';
+import ValidationView from '../components/validation/ValidationView.svelte';
 
 /**
  * The analysis views the app shows as tabs. Each analysis adds one entry; a view receives nothing as
@@ -24,5 +25,6 @@ export const analysisViews: AnalysisView[] = [
   { id: 'performance', label: 'Performance', component: PerformanceView },
   { id: 'explain', label: 'Explain', component: ExplainView },
   { id: 'versions', label: 'Versions', component: VersionsView },
+  { id: 'validation', label: 'Validation', component: ValidationView },
   { id: 'checks', label: 'Checks', component: ChecksView },
 ];

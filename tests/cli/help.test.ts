@@ -10,7 +10,7 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
-const COMMANDS = ['investigate', 'inspect', 'drift', 'metrics', 'slices', 'check', 'compare', 'report', 'explain'];
+const COMMANDS = ['investigate', 'inspect', 'drift', 'metrics', 'slices', 'check', 'compare', 'report', 'explain', 'validate'];
 
 describe('lantern help', () => {
   it('prints the package version', async () => {

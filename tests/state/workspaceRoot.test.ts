@@ -57,8 +57,9 @@ describe('the workspace root', () => {
       'performance',
       'checks',
       'versions',
+      'validation',
     ]);
-    expect(Object.keys(workspace.setupLink.capture().analyses).sort()).toEqual(['drift', 'performance', 'versions']);
+    expect(Object.keys(workspace.setupLink.capture().analyses).sort()).toEqual(['drift', 'performance', 'validation', 'versions']);
   });
 
   it('loads a dropped file at user priority, shows it, and summarises its columns in the background', async () => {

@@ -17,7 +17,15 @@ export function xmlText(s: string): string {
     .replace(/'/g, '&apos;');
 }
 
-export function junitXml(result: SuiteResult, options: { seconds?: number; timestamp?: string } = {}): string {
+/** What the XML needs of a result: a check suite's, or any list of checks judged the same way (validation). */
+export interface JunitInput {
+  name: string | null;
+  counts: SuiteResult['counts'];
+  results: (Pick<SuiteResult['results'][number], 'id' | 'title' | 'status' | 'value' | 'threshold' | 'message'> & { kind: string })[];
+  status?: SuiteResult['status'];
+}
+
+export function junitXml(result: SuiteResult | JunitInput, options: { seconds?: number; timestamp?: string } = {}): string {
   const name = xmlText(result.name ?? 'lantern checks');
   const failures = result.counts.fail;
   const errors = result.counts['not-evaluated'];

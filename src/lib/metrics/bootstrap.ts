@@ -20,7 +20,7 @@ export interface ScoreIntervals {
 }
 
 /** Merges neighbouring score groups into `groups` buckets of about equal row count, each at its mean score. */
-function coarsen(t: ScoreTable, groups: number): ScoreTable {
+export function coarsen(t: ScoreTable, groups: number): ScoreTable {
   const n = t.positives + t.negatives;
   const per = n / groups;
   const s: number[] = [];

@@ -67,3 +67,40 @@ export function percentileInterval(replicates: number[], level = 0.95): Interval
   };
   return { lo: at((1 - level) / 2), hi: at(1 - (1 - level) / 2), method: 'bootstrap', level };
 }
+
+/**
+ * Newcombe's hybrid score interval for the difference k1/n1 - k2/n2 of two independent proportions
+ * (Newcombe 1998, method 10: the square-and-add of the two Wilson intervals' distances); what
+ * statsmodels' confint_proportions_2indep calls method="newcomb".
+ */
+export function newcombeInterval(k1: number, n1: number, k2: number, n2: number, level = 0.95): Interval | undefined {
+  const a = wilsonInterval(k1, n1, level);
+  const b = wilsonInterval(k2, n2, level);
+  if (!a || !b) return undefined;
+  const p1 = k1 / n1;
+  const p2 = k2 / n2;
+  const d = p1 - p2;
+  return {
+    lo: d - Math.sqrt((p1 - a.lo) ** 2 + (b.hi - p2) ** 2),
+    hi: d + Math.sqrt((a.hi - p1) ** 2 + (p2 - b.lo) ** 2),
+    method: 'newcombe',
+    level,
+  };
+}
+
+/**
+ * Normal interval for a difference of two independent estimates from their variances (Welch's unpooled
+ * standard error when the estimates are means: variance = s^2 / n).
+ */
+export function differenceInterval(
+  difference: number,
+  variance1: number,
+  variance2: number,
+  method: Interval['method'],
+  level = 0.95,
+): Interval | undefined {
+  const se = Math.sqrt(variance1 + variance2);
+  if (!Number.isFinite(difference) || !Number.isFinite(se)) return undefined;
+  const half = normalQuantile(1 - (1 - level) / 2) * se;
+  return { lo: difference - half, hi: difference + half, method, level };
+}

@@ -5,8 +5,12 @@
 export interface Interval {
   lo: number;
   hi: number;
-  /** How the interval was obtained: Wilson score interval or percentile bootstrap. */
-  method: 'wilson' | 'bootstrap' | 'normal';
+  /**
+   * How the interval was obtained: Wilson score interval, percentile bootstrap, normal theory; for a
+   * difference of two independent samples also Newcombe's hybrid score interval (two Wilson intervals)
+   * and DeLong's variance of ROC AUC.
+   */
+  method: 'wilson' | 'bootstrap' | 'normal' | 'newcombe' | 'delong';
   level: number;
 }
 
