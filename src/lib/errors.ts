@@ -19,7 +19,8 @@ export type LanternErrorCode =
   | 'bad-model'
   | 'unsupported-model'
   | 'feature-mismatch'
-  | 'worker-failed';
+  | 'worker-failed'
+  | 'bad-profile';
 
 export class LanternError extends Error {
   constructor(
