@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./commands/check')).check,
   report: async () => (await import('./commands/report')).report,
   explain: async () => (await import('./commands/explain')).explain,
+  profile: async () => (await import('./commands/profile')).profile,
 };
 
 const USAGE = `Usage: lantern <command> [options]
@@ -35,6 +36,8 @@ Commands:
                             self-contained HTML report (aggregates and charts only)
   explain --model <file> --data <file> [--limit N] [--background <file>] [--json]
                             exact TreeSHAP values (raw margin) for the data's rows
+  profile --data <file or glob> --out <profile> [--timestamp <col> --window day|week|month] [--segments a,b]
+                            a small mergeable profile of the rows; also: profile merge, --emit-sql, --from-rows
 
 Exit codes: 0 success, 1 a check failed, 2 usage or input error.`;
 

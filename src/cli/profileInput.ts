@@ -1,0 +1,88 @@
+import { open, readFile, writeFile } from 'node:fs/promises';
+import { nodeParquet } from '../engine/node';
+import type { EngineDb } from '../engine/duckdbDb';
+import { LanternError } from '../lib/errors';
+import { loadDataset } from '../lib/ingest';
+import { decodeProfile, encodeProfile, looksLikeProfile } from '../lib/profiles/codec';
+import type { Profile } from '../lib/profiles/format';
+import { profileTable, type ProfileOptions } from '../lib/profiles/profileTable';
+import { inferRoles } from '../lib/roles';
+import { describeTable } from '../lib/schema';
+import { openCommandDb, openInput } from './engine';
+import { profileDriftReport, type ProfileDriftOptions, type ProfileDriftReport } from '../lib/profiles/drift';
+
+/** A profile file, recognised by its content (a glob or a data file is not one). */
+export async function readProfileIfAny(path: string): Promise<Profile | null> {
+  let head: Uint8Array;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const buffer = new Uint8Array(4096);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      head = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return null;
+  }
+  if (!looksLikeProfile(head)) return null;
+  return decodeProfile(new Uint8Array(await readFile(path)));
+}
+
+export async function readProfileFile(path: string): Promise<Profile> {
+  const profile = await readProfileIfAny(path).catch((error: unknown) => {
+    throw error instanceof LanternError ? new LanternError(error.code, `"${path}": ${error.message}`) : error;
+  });
+  if (!profile) throw new LanternError('bad-profile', `"${path}" is not a Lantern profile (or cannot be read).`);
+  return profile;
+}
+
+export async function writeProfileFile(path: string, profile: Profile): Promise<number> {
+  const bytes = encodeProfile(profile);
+  try {
+    await writeFile(path, bytes);
+  } catch (error) {
+    throw new LanternError('not-found', `Cannot write "${path}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+  }
+  return bytes.length;
+}
+
+/** Loads a data file (or glob) into `table` and profiles it, with roles inferred from the columns. */
+export async function profileDataFile(db: EngineDb, path: string, table: string, options: ProfileOptions): Promise<Profile> {
+  const source = await openInput(db, path);
+  await loadDataset(db, nodeParquet, source, { table });
+  const columns = await describeTable(db, table);
+  const roles = { ...inferRoles(columns), ...(options.roles ?? {}) };
+  // Every column that the user named for a role is profiled as such, whatever its inferred role was.
+  for (const s of options.segments ?? []) roles[s] = 'segment';
+  if (options.performance) {
+    roles[options.performance.label] = 'label';
+    roles[options.performance.score] = 'score';
+  }
+  if (options.time) roles[options.time.column] = 'timestamp';
+  return profileTable(db, table, { ...options, roles, sources: [source.name] });
+}
+
+/** Settings that make a file's profile comparable with a given profile. */
+export function settingsLike(profile: Profile): ProfileOptions {
+  return { alpha: profile.sketch.alpha, caps: profile.caps };
+}
+
+/**
+ * Drift when either input is a profile: the other (a data file) is profiled with the same settings, and
+ * the report comes from the two profiles. Null when both inputs are data files.
+ */
+export async function driftFromProfiles(
+  reference: string,
+  current: string,
+  options: ProfileDriftOptions,
+): Promise<ProfileDriftReport | null> {
+  const [ref, cur] = [await readProfileIfAny(reference), await readProfileIfAny(current)];
+  if (!ref && !cur) return null;
+  const like = settingsLike((ref ?? cur)!);
+  const db = ref && cur ? null : await openCommandDb({ fresh: true });
+  const refProfile = ref ?? (await profileDataFile(db!, reference, 'reference', like));
+  const curProfile = cur ?? (await profileDataFile(db!, current, 'current', like));
+  return profileDriftReport(refProfile, curProfile, options);
+}
