@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   report: async () => (await import('./commands/report')).report,
   explain: async () => (await import('./commands/explain')).explain,
   profile: async () => (await import('./commands/profile')).profile,
+  history: async () => (await import('./commands/history')).history,
 };
 
 const USAGE = `Usage: lantern <command> [options]
@@ -38,6 +39,8 @@ Commands:
                             exact TreeSHAP values (raw margin) for the data's rows
   profile --data <file or glob> --out <profile> [--timestamp <col> --window day|week|month] [--segments a,b]
                             a small mergeable profile of the rows; also: profile merge, --emit-sql, --from-rows
+  history --reference <profile or file> <batch profile>... [--json] [--fail-on-regression]
+                            drift, quality, metrics and volume of each batch, and the regressions
 
 Exit codes: 0 success, 1 a check failed, 2 usage or input error.`;
 

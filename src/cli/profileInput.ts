@@ -1,6 +1,7 @@
 import { open, readFile, writeFile } from 'node:fs/promises';
 import { nodeParquet } from '../engine/node';
 import type { EngineDb } from '../engine/duckdbDb';
+import type { Db } from '../lib/db';
 import { LanternError } from '../lib/errors';
 import { loadDataset } from '../lib/ingest';
 import { decodeProfile, encodeProfile, looksLikeProfile } from '../lib/profiles/codec';
@@ -52,6 +53,11 @@ export async function writeProfileFile(path: string, profile: Profile): Promise<
 export async function profileDataFile(db: EngineDb, path: string, table: string, options: ProfileOptions): Promise<Profile> {
   const source = await openInput(db, path);
   await loadDataset(db, nodeParquet, source, { table });
+  return profileLoadedTable(db, table, { ...options, sources: [source.name] });
+}
+
+/** Profiles a loaded table with roles inferred from its columns (those the options name win). */
+export async function profileLoadedTable(db: Db, table: string, options: ProfileOptions): Promise<Profile> {
   const columns = await describeTable(db, table);
   const roles = { ...inferRoles(columns), ...(options.roles ?? {}) };
   // Every column that the user named for a role is profiled as such, whatever its inferred role was.
@@ -61,7 +67,21 @@ export async function profileDataFile(db: EngineDb, path: string, table: string,
     roles[options.performance.score] = 'score';
   }
   if (options.time) roles[options.time.column] = 'timestamp';
-  return profileTable(db, table, { ...options, roles, sources: [source.name] });
+  return profileTable(db, table, { ...options, roles });
+}
+
+/**
+ * The profile of a batch as `lantern check --write-profile` writes it: roles inferred, and the metrics'
+ * counts when the table has one label and one score column (a numeric label's positive class is 1).
+ */
+export async function batchProfile(db: Db, table: string, sources: string[]): Promise<Profile> {
+  const columns = await describeTable(db, table);
+  const roles = inferRoles(columns);
+  const label = columns.filter((c) => roles[c.name] === 'label');
+  const score = columns.filter((c) => roles[c.name] === 'score' && c.kind === 'numeric');
+  const performance =
+    label.length === 1 && score.length === 1 && label[0]!.kind !== 'string' ? { label: label[0]!.name, score: score[0]!.name } : null;
+  return profileLoadedTable(db, table, { performance, sources });
 }
 
 /** Settings that make a file's profile comparable with a given profile. */

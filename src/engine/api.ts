@@ -9,6 +9,7 @@ import { workspaceDataApi } from './api/workspaceData';
 import { runtimeApi } from './api/runtime';
 import { checksApi } from './api/checks';
 import { investigationApi } from './api/investigation';
+import { profilesApi } from './api/profiles';
 import type { SliceSearcher } from '../lib/slices/search';
 import { Scheduler } from './scheduler';
 
@@ -19,6 +20,7 @@ export type { CallContext } from './scheduler';
 export type { Priority } from './queue';
 export type { EngineRuntime } from './api/runtime';
 export type { Investigation, InvestigationProgress, Setup, SetupInput } from './api/investigation';
+export type { Profile, HistoryReport, HistorySettings, NamedProfile } from './api/profiles';
 
 /** Threads an engine may lend the analyses (the browser engine worker starts its own). */
 export interface EngineHelpers {
@@ -44,6 +46,7 @@ export function createEngineApi(db: EngineDb, parquet: ParquetCodec, helpers: En
     ...runtimeApi(scheduler),
     ...checksApi(scheduler),
     ...investigationApi(scheduler, helpers.sliceSearch),
+    ...profilesApi(scheduler),
   };
 }
 

@@ -3,6 +3,7 @@ import type { SectionRegistry } from '../persistence';
 import type { ChecksState } from './checks.svelte';
 import type { Dataset } from './dataset.svelte';
 import type { DriftState } from './drift.svelte';
+import { savedHistorySchema, type HistoryState, type SavedHistory } from './history.svelte';
 import type { Explanation } from './explain.svelte';
 import type { PerformanceState } from './performance.svelte';
 import { migrateSettings, type DatasetRefs, type SettingsArea } from './settings/area';
@@ -22,6 +23,7 @@ export interface SectionHost extends WorkspaceSectionHost {
   readonly drift: DriftState;
   readonly performance: PerformanceState;
   readonly checks: ChecksState;
+  readonly history: HistoryState;
 }
 
 /**
@@ -72,4 +74,13 @@ export function registerWorkspaceSections(workspace: SectionHost, engine: Engine
   settingsArea(driftArea, workspace.drift);
   settingsArea(performanceArea<Dataset>(), workspace.performance);
   settingsArea(checksArea<Dataset>(), workspace.checks);
+  // The batch profiles themselves (small by design) with the reference and the limits.
+  const history = workspace.history;
+  sections.register<SavedHistory>({
+    key: 'history',
+    version: 1,
+    save: () => history.save(),
+    restore: (saved, context) => history.restore(savedHistorySchema.parse(saved), (m) => context.warn(m)),
+    reset: () => history.reset(),
+  });
 }

@@ -1,3 +1,4 @@
+import { HistoryState, isProfileFile } from './history.svelte';
 import { proxy, type Engine, type Setup } from '../client/engine';
 import type { ShapPool } from '../client/shapPool';
 import type { LoadProgress } from '../lib/ingest';
@@ -89,6 +90,8 @@ export class Workspace {
   readonly performance: PerformanceState;
   /** The check suite and its last run, behind the Overview and Checks views. */
   readonly checks: ChecksState;
+  /** The series of batch profiles against a reference, behind the History view. */
+  readonly history: HistoryState;
   /** Saving and reopening workspaces, `.lantern` files, and the tabs that share the browser's storage. */
   readonly persistence: PersistenceSession;
   readonly setupLink: SetupLink;
@@ -110,6 +113,7 @@ export class Workspace {
     this.drift = new DriftState(engine, datasets);
     this.performance = new PerformanceState(engine);
     this.checks = new ChecksState(engine, () => this.explain.modelFile);
+    this.history = new HistoryState(engine, notify);
     this.persistence = new PersistenceSession(engine, openStorage, this);
     this.setupLink = new SetupLink(this);
     this.engineRuntime = new EngineRuntimeState(engine);
@@ -120,7 +124,10 @@ export class Workspace {
   async addFiles(files: Iterable<File>): Promise<void> {
     for (const file of files) {
       // Model files are told apart from data files by their content, not their name.
-      if (await this.explain.isModelFile(file)) {
+      if (await isProfileFile(file)) {
+        // A profile is a batch of the history (or its reference), not rows to load.
+        if (await this.history.addProfileFile(file, file.name)) this.view = 'history';
+      } else if (await this.explain.isModelFile(file)) {
         await this.explain.loadModelFile(file, file.name);
         // The model adds what it relies on to the findings.
         if (this.setup && this.explain.modelFile) void this.investigation.run(this.setup, true);

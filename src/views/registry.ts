@@ -5,6 +5,7 @@ import PerformanceView from '../components/performance/PerformanceView.svelte';
 import ExplainView from '../components/explain/ExplainView.svelte';
 import OverviewView from '../components/checks/OverviewView.svelte';
 import ChecksView from '../components/checks/ChecksView.svelte';
+import HistoryView from '../components/history/HistoryView.svelte';
 
 /**
  * The analysis views the app shows as tabs. Each analysis adds one entry; a view receives nothing as
@@ -23,4 +24,5 @@ export const analysisViews: AnalysisView[] = [
   { id: 'performance', label: 'Performance', component: PerformanceView },
   { id: 'explain', label: 'Explain', component: ExplainView },
   { id: 'checks', label: 'Checks', component: ChecksView },
+  { id: 'history', label: 'History', component: HistoryView },
 ];

@@ -16,7 +16,10 @@ import { plantedPath } from '../helpers/planted';
 /** scikit-learn and pandas on the flights-late training log (scripts/fixtures/profiles.py). */
 const fx = JSON.parse(readFileSync(new URL('../fixtures/profiles/quality_metrics.json', import.meta.url), 'utf8')).flights_late as {
   metrics: { all: Record<string, number>; by_month: Record<string, Record<string, number>> };
-  quality: Record<string, Record<string, { missing_reference: number; missing: number; out_of_range: number | null; unseen: number | null }>>;
+  quality: Record<
+    string,
+    Record<string, { missing_reference: number; missing: number; out_of_range: number | null; unseen: number | null }>
+  >;
 };
 
 let db: Db;
@@ -28,7 +31,23 @@ const BY_MONTH: ProfileOptions = {
 let sketched: Profile;
 let exact: Profile;
 
-const EXACT_FIGURES = ['n', 'positives', 'tp', 'fp', 'tn', 'fn', 'accuracy', 'precision', 'recall', 'f1', 'specificity', 'fpr', 'fnr', 'log_loss', 'brier'] as const;
+const EXACT_FIGURES = [
+  'n',
+  'positives',
+  'tp',
+  'fp',
+  'tn',
+  'fn',
+  'accuracy',
+  'precision',
+  'recall',
+  'f1',
+  'specificity',
+  'fpr',
+  'fnr',
+  'log_loss',
+  'brier',
+] as const;
 
 function checkMetrics(got: ProfileMetrics, expected: Record<string, number>, exactScores: boolean) {
   for (const k of EXACT_FIGURES) closeTo(got[k], expected[k]!, 1e-9, 1e-12);
@@ -47,7 +66,9 @@ function checkMetrics(got: ProfileMetrics, expected: Record<string, number>, exa
 
 beforeAll(async () => {
   db = await testDb();
-  await loadDataset(db, nodeParquet, await PathSource.open(plantedPath('flights-late', 'flights_2001Q1_training.csv.gz')), { table: 'flights' });
+  await loadDataset(db, nodeParquet, await PathSource.open(plantedPath('flights-late', 'flights_2001Q1_training.csv.gz')), {
+    table: 'flights',
+  });
   sketched = await profileTable(db, 'flights', BY_MONTH);
   exact = await profileTable(db, 'flights', { ...BY_MONTH, caps: { numericValues: 100_000, textValues: 2048 } });
 });
@@ -65,7 +86,9 @@ describe('metrics from profiles of the flights-late log, against scikit-learn on
   it('sketched scores: counts, log loss and Brier exact; ROC AUC within the stated bound, AP within 0.002', () => {
     const all = profileMetrics(whole(sketched).performance!, sketched.sketch.alpha);
     checkMetrics(all, fx.metrics.all, false);
-    console.log(`flights-late ROC AUC from the sketch ${all.roc_auc} vs ${fx.metrics.all['roc_auc']} (bound ${all.bounds.roc_auc}), AP ${all.average_precision} vs ${fx.metrics.all['average_precision']}`);
+    console.log(
+      `flights-late ROC AUC from the sketch ${all.roc_auc} vs ${fx.metrics.all['roc_auc']} (bound ${all.bounds.roc_auc}), AP ${all.average_precision} vs ${fx.metrics.all['average_precision']}`,
+    );
     for (const [m, expected] of Object.entries(fx.metrics.by_month))
       checkMetrics(profileMetrics(month(sketched, m).performance!, sketched.sketch.alpha), expected, false);
   });
@@ -110,13 +133,27 @@ describe('history of daily batches', () => {
     const reference = await profileTable(db, 'january', { ...BY_MONTH, time: null });
     const days = await profileTable(db, 'week', { ...BY_MONTH, time: { column: 'departed_at', window: 'day' } });
     const batches = batchesOf([{ name: 'week.lprofile', profile: days }]);
-    expect(batches.map((b) => b.name)).toEqual(['2001-02-05', '2001-02-06', '2001-02-07', '2001-02-08', '2001-02-09', '2001-02-10', '2001-02-11']);
+    expect(batches.map((b) => b.name)).toEqual([
+      '2001-02-05',
+      '2001-02-06',
+      '2001-02-07',
+      '2001-02-08',
+      '2001-02-09',
+      '2001-02-10',
+      '2001-02-11',
+    ]);
     const report = historyReport({ name: 'january', profile: reference }, batches);
     expect(report.firstRegression).toBe('2001-02-08');
     for (const b of report.batches) {
       const planted = b.name >= '2001-02-08';
-      expect(b.regressions.some((r) => r.kind === 'metric' && r.subject === 'roc_auc'), b.name).toBe(planted);
-      expect(b.regressions.some((r) => r.kind === 'missing' && r.subject === 'origin_recent_delay_min'), b.name).toBe(planted);
+      expect(
+        b.regressions.some((r) => r.kind === 'metric' && r.subject === 'roc_auc'),
+        b.name,
+      ).toBe(planted);
+      expect(
+        b.regressions.some((r) => r.kind === 'missing' && r.subject === 'origin_recent_delay_min'),
+        b.name,
+      ).toBe(planted);
     }
     // Each batch's figures are those of its own rows profiled alone.
     await db.query(`CREATE OR REPLACE TABLE one_day AS SELECT * FROM week WHERE CAST(departed_at AS DATE) = DATE '2001-02-09'`);

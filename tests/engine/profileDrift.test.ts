@@ -25,7 +25,13 @@ let db: Db;
 const SMALL_CAPS = { numericValues: 32, textValues: 2048 };
 
 /** Profiles of a split: reference, current, and the current in three parts merged. */
-async function split(name: string, frame: ReturnType<typeof flights>, ref: [number, number, number], cur: [number, number, number], caps?: typeof SMALL_CAPS) {
+async function split(
+  name: string,
+  frame: ReturnType<typeof flights>,
+  ref: [number, number, number],
+  cur: [number, number, number],
+  caps?: typeof SMALL_CAPS,
+) {
   await tableOf(db, `${name}_ref`, frame, ...ref);
   await tableOf(db, `${name}_cur`, frame, ...cur);
   const reference = await profileTable(db, `${name}_ref`, { caps });
@@ -97,12 +103,63 @@ beforeAll(async () => {
 });
 
 describe('drift from profiles of real data, against scipy on the rows', () => {
-  const cases: [string, () => ReturnType<typeof flights>, string, (n: number) => [[number, number, number], [number, number, number]], typeof SMALL_CAPS | undefined][] = [
-    ['flights', flights, 'flights', (n) => [[0, n / 2, 1], [n / 2, n, 1]], undefined],
-    ['flights, 32-value cap (sketch)', flights, 'flights', (n) => [[0, n / 2, 1], [n / 2, n, 1]], SMALL_CAPS],
-    ['zipcodes, alternate rows', zipcodes, 'zipcodes_alternate', (n) => [[0, n, 2], [1, n, 2]], undefined],
-    ['zipcodes, halves', zipcodes, 'zipcodes_halves', (n) => [[0, Math.floor(n / 2), 1], [Math.floor(n / 2), n, 1]], undefined],
-    ['movies', movies, 'movies', (n) => [[0, Math.floor(n / 2), 1], [Math.floor(n / 2), n, 1]], undefined],
+  const cases: [
+    string,
+    () => ReturnType<typeof flights>,
+    string,
+    (n: number) => [[number, number, number], [number, number, number]],
+    typeof SMALL_CAPS | undefined,
+  ][] = [
+    [
+      'flights',
+      flights,
+      'flights',
+      (n) => [
+        [0, n / 2, 1],
+        [n / 2, n, 1],
+      ],
+      undefined,
+    ],
+    [
+      'flights, 32-value cap (sketch)',
+      flights,
+      'flights',
+      (n) => [
+        [0, n / 2, 1],
+        [n / 2, n, 1],
+      ],
+      SMALL_CAPS,
+    ],
+    [
+      'zipcodes, alternate rows',
+      zipcodes,
+      'zipcodes_alternate',
+      (n) => [
+        [0, n, 2],
+        [1, n, 2],
+      ],
+      undefined,
+    ],
+    [
+      'zipcodes, halves',
+      zipcodes,
+      'zipcodes_halves',
+      (n) => [
+        [0, Math.floor(n / 2), 1],
+        [Math.floor(n / 2), n, 1],
+      ],
+      undefined,
+    ],
+    [
+      'movies',
+      movies,
+      'movies',
+      (n) => [
+        [0, Math.floor(n / 2), 1],
+        [Math.floor(n / 2), n, 1],
+      ],
+      undefined,
+    ],
   ];
   for (const [label, frameOf, key, bounds, caps] of cases)
     it(label, async () => {

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { nodeParquet } from '../../engine/node';
 import { LanternError } from '../../lib/errors';
 import { loadDataset } from '../../lib/ingest';
@@ -9,11 +10,13 @@ import { presetFromReference } from '../../lib/checks/preset';
 import { serializeSuite } from '../../lib/checks/suite';
 import { parseCommandArgs } from '../args';
 import type { CliIo } from '../io';
+import { batchProfile, writeProfileFile } from '../profileInput';
 import { DATA_OPTIONS, loadCheckData, readModelFile, readSuiteFile } from '../checkInput';
 import { openCommandDb, openInput } from '../engine';
 
 export const usage =
   'Usage: lantern check --suite <suite.json> --reference <file> --current <file> [--labels <file>] [--model <file>] [--json] [--junit <out.xml>]\n' +
+  '       [--write-profile <batch profile>]\n' +
   '       lantern check --preset --reference <file> [--model <file>] [--out <suite.json>]';
 
 async function writeOut(path: string, text: string): Promise<void> {
@@ -60,12 +63,19 @@ async function preset(values: { reference?: string; model?: string; out?: string
 export async function check(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     argv,
-    { ...DATA_OPTIONS, json: { type: 'boolean' }, junit: { type: 'string' }, preset: { type: 'boolean' }, out: { type: 'string' } },
+    {
+      ...DATA_OPTIONS,
+      json: { type: 'boolean' },
+      junit: { type: 'string' },
+      preset: { type: 'boolean' },
+      out: { type: 'string' },
+      'write-profile': { type: 'string' },
+    },
     usage,
   );
   if (positionals.length) throw new LanternError('usage', `Unexpected argument "${positionals[0]}".\n${usage}`);
   if (values.preset) {
-    for (const flag of ['suite', 'current', 'labels', 'json', 'junit'] as const)
+    for (const flag of ['suite', 'current', 'labels', 'json', 'junit', 'write-profile'] as const)
       if (values[flag] !== undefined) throw new LanternError('usage', `--preset does not take --${flag}.\n${usage}`);
     return preset(values, io);
   }
@@ -77,6 +87,9 @@ export async function check(argv: string[], io: CliIo): Promise<number> {
   const { db, tables, model } = await loadCheckData(values);
   const inputs = await computeCheckInputs(db, tables, suite, { model });
   const result = evaluateSuite(suite, inputs);
+  // The batch's profile next to its result, so a history builds up from CI runs.
+  if (values['write-profile'])
+    await writeProfileFile(values['write-profile'], await batchProfile(db, tables.current, [basename(values.current)]));
   if (values.junit)
     await writeOut(
       values.junit,

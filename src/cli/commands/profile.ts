@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { nodeParquet } from '../../engine/node';
 import { LanternError } from '../../lib/errors';
 import { loadDataset } from '../../lib/ingest';
@@ -63,7 +65,10 @@ function profileOptions(values: Values): ProfileOptions {
   if (!['day', 'week', 'month'].includes(window)) throw new LanternError('usage', `--window must be day, week or month.\n${usage}`);
   if (values.window && !values.timestamp) throw new LanternError('usage', `--window needs --timestamp <column>.\n${usage}`);
   if (Boolean(values.label) !== Boolean(values.score))
-    throw new LanternError('usage', `Metrics need both --label and --score (a binary label and the score of its positive class).\n${usage}`);
+    throw new LanternError(
+      'usage',
+      `Metrics need both --label and --score (a binary label and the score of its positive class).\n${usage}`,
+    );
   const alpha = numberFlag(values.alpha, 'alpha', (x) => x > 0 && x <= 0.1);
   const numericValues = numberFlag(values['numeric-cap'], 'numeric-cap', (x) => Number.isInteger(x) && x >= 1 && x <= 1e6);
   const textValues = numberFlag(values['text-cap'], 'text-cap', (x) => Number.isInteger(x) && x >= 1 && x <= 1e6);
@@ -83,7 +88,13 @@ function profileOptions(values: Values): ProfileOptions {
 function onlyColumns(columns: ColumnInfo[], values: Values, options: ProfileOptions): ColumnInfo[] {
   const wanted = list(values.columns);
   if (!wanted.length) return columns;
-  const keep = new Set([...wanted, ...(options.segments ?? []), options.time?.column, options.performance?.label, options.performance?.score]);
+  const keep = new Set([
+    ...wanted,
+    ...(options.segments ?? []),
+    options.time?.column,
+    options.performance?.label,
+    options.performance?.score,
+  ]);
   for (const name of wanted)
     if (!columns.some((c) => c.name === name)) throw new LanternError('usage', `--columns: "${name}" is not in the data.`);
   return columns.filter((c) => keep.has(c.name));
@@ -123,28 +134,63 @@ async function emitSql(values: Values, io: CliIo): Promise<number> {
   return 0;
 }
 
+/** A JSON export of the rows (an array, or one object per line), read as it is: no type is guessed. */
+function jsonRows(text: string): Record<string, unknown>[] | null {
+  const t = text.trimStart();
+  if (!t.startsWith('[') && !t.startsWith('{')) return null;
+  try {
+    const parsed: unknown = t.startsWith('[')
+      ? JSON.parse(t)
+      : t
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) => JSON.parse(l) as unknown);
+    return Array.isArray(parsed) ? (parsed as Record<string, unknown>[]) : null;
+  } catch {
+    throw new LanternError('bad-profile', 'The result rows are not valid JSON (an array of rows, or one row per line).');
+  }
+}
+
 async function fromRows(values: Values, io: CliIo): Promise<number> {
   if (!values.out) throw new LanternError('usage', `--from-rows needs --out <profile>.\n${usage}`);
-  const db = await openCommandDb({ fresh: true });
-  const source = await openInput(db, values['from-rows']!);
-  await loadDataset(db, nodeParquet, source, { table: 'profile_rows' });
-  // The window start as text, whatever type the engine's export gave it.
-  const rows = await db.query(`SELECT * REPLACE (CAST(w AS VARCHAR) AS w) FROM profile_rows`);
-  const profile = profileFromRows(rows, { sources: [source.name] });
+  const path = values['from-rows']!;
+  // The rows are about a profile's size, so reading them whole is cheap.
+  const bytes0 = await readFile(path).catch(() => null);
+  const first = bytes0?.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf);
+  let rows = bytes0 && (first === 0x5b || first === 0x7b) ? jsonRows(bytes0.toString('utf8')) : null;
+  let name = basename(path);
+  if (!rows) {
+    // CSV or Parquet from the cluster: loaded by the engine; the window start as text, whatever type it got.
+    const db = await openCommandDb({ fresh: true });
+    const source = await openInput(db, path);
+    await loadDataset(db, nodeParquet, source, { table: 'profile_rows' });
+    rows = await db.query(`SELECT * REPLACE (CAST(w AS VARCHAR) AS w) FROM profile_rows`);
+    name = source.name;
+  }
+  const profile = profileFromRows(rows, { sources: [name] });
   const bytes = await writeProfileFile(values.out, profile);
-  io.out(values.json ? JSON.stringify({ out: values.out, bytes, parts: profile.parts.length }) : `Wrote ${values.out} (${bytes} bytes, ${profile.parts.length} parts).`);
+  io.out(
+    values.json
+      ? JSON.stringify({ out: values.out, bytes, parts: profile.parts.length })
+      : `Wrote ${values.out} (${bytes} bytes, ${profile.parts.length} parts).`,
+  );
   return 0;
 }
 
 async function merge(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { out: { type: 'string' }, json: { type: 'boolean' } }, usage);
-  if (positionals.length < 1 || !values.out) throw new LanternError('usage', `profile merge needs profiles to merge and --out <profile>.\n${usage}`);
+  if (positionals.length < 1 || !values.out)
+    throw new LanternError('usage', `profile merge needs profiles to merge and --out <profile>.\n${usage}`);
   const profiles = [];
   for (const path of positionals) profiles.push(await readProfileFile(path));
   const merged = mergeProfiles(profiles);
   const bytes = await writeProfileFile(values.out, merged);
   const rows = merged.parts.find((p) => p.window === null && p.segment === null)?.rows ?? 0;
-  io.out(values.json ? JSON.stringify({ out: values.out, bytes, rows }) : `Merged ${profiles.length} profiles (${rows} rows) into ${values.out} (${bytes} bytes).`);
+  io.out(
+    values.json
+      ? JSON.stringify({ out: values.out, bytes, rows })
+      : `Merged ${profiles.length} profiles (${rows} rows) into ${values.out} (${bytes} bytes).`,
+  );
   return 0;
 }
 
@@ -176,4 +222,3 @@ export async function profile(argv: string[], io: CliIo): Promise<number> {
   );
   return 0;
 }
-

@@ -39,7 +39,10 @@ export function looksLikeProfile(head: Uint8Array): boolean {
 }
 
 function startsWithSignature(text: string): boolean {
-  return text.replace(/^\uFEFF?\s*/, '').replace(/\s+/g, '').startsWith(SIGNATURE);
+  return text
+    .replace(/^\uFEFF?\s*/, '')
+    .replace(/\s+/g, '')
+    .startsWith(SIGNATURE);
 }
 
 function inflateHead(head: Uint8Array): string {
@@ -63,11 +66,17 @@ export function decodeProfile(bytes: Uint8Array): Profile {
   if (format !== PROFILE_FORMAT) throw new LanternError('bad-profile', 'This file is not a Lantern profile.');
   const version = (json as { version?: unknown }).version;
   if (typeof version === 'number' && version > PROFILE_VERSION)
-    throw new LanternError('bad-profile', `This profile was written by a newer Lantern (format version ${version}); update Lantern to open it.`);
+    throw new LanternError(
+      'bad-profile',
+      `This profile was written by a newer Lantern (format version ${version}); update Lantern to open it.`,
+    );
   const parsed = profileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new LanternError('bad-profile', `This profile file is damaged: ${issue?.path.join('.') || 'its contents'}: ${issue?.message ?? 'invalid'}.`);
+    throw new LanternError(
+      'bad-profile',
+      `This profile file is damaged: ${issue?.path.join('.') || 'its contents'}: ${issue?.message ?? 'invalid'}.`,
+    );
   }
   return parsed.data;
 }

@@ -70,14 +70,18 @@ export function wholePart(profile: Profile): ProfilePart {
 export function profileColumnsInfo(profile: Profile): ColumnInfo[] {
   return profile.columns.map((c) => {
     const fromType = kindOfType(c.type);
-    const kind = fromType === 'numeric' || fromType === 'boolean' || fromType === 'string' ? fromType : c.kind === 'numeric' ? 'numeric' : 'string';
+    const kind =
+      fromType === 'numeric' || fromType === 'boolean' || fromType === 'string' ? fromType : c.kind === 'numeric' ? 'numeric' : 'string';
     return { name: c.name, type: c.type === 'numeric' ? 'DOUBLE' : c.type === 'text' ? 'VARCHAR' : c.type, kind };
   });
 }
 
 export function profileDriftReport(reference: Profile, current: Profile, options: ProfileDriftOptions = {}): ProfileDriftReport {
   if (reference.sketch.alpha !== current.sketch.alpha)
-    throw new LanternError('bad-profile', 'The two profiles were made with different sketch accuracy; make them with the same settings to compare them.');
+    throw new LanternError(
+      'bad-profile',
+      'The two profiles were made with different sketch accuracy; make them with the same settings to compare them.',
+    );
   const alpha = reference.sketch.alpha;
   const ref = options.referencePart ?? wholePart(reference);
   const cur = options.currentPart ?? wholePart(current);
@@ -90,7 +94,10 @@ export function profileDriftReport(reference: Profile, current: Profile, options
   if (options.columns)
     for (const name of options.columns)
       if (!refByName.has(name) || !curByName.has(name))
-        throw new LanternError('usage', `Column "${name}" is not in both profiles. Shared columns: ${schema.shared.join(', ') || '(none)'}.`);
+        throw new LanternError(
+          'usage',
+          `Column "${name}" is not in both profiles. Shared columns: ${schema.shared.join(', ') || '(none)'}.`,
+        );
   const notTested: NotTested[] = [];
   const columns: ColumnDrift[] = [];
   const approximation: Record<string, ColumnApproximation> = {};
@@ -124,7 +131,12 @@ export function profileDriftReport(reference: Profile, current: Profile, options
       const result = numericalFromProfiles(name, a, b, alpha, reference.caps.numericValues, setting);
       columns.push(result.drift);
       approximation[name] = result.approximation;
-      dropped[name] = { refNulls: a.nulls, curNulls: b.nulls, refNonFinite: a.nan + a.posInf + a.negInf, curNonFinite: b.nan + b.posInf + b.negInf };
+      dropped[name] = {
+        refNulls: a.nulls,
+        curNulls: b.nulls,
+        refNonFinite: a.nan + a.posInf + a.negInf,
+        curNonFinite: b.nan + b.posInf + b.negInf,
+      };
     } else {
       const [a, b] = [ref.text[name], cur.text[name]];
       if (!a || !b) {

@@ -27,7 +27,8 @@ const numOr0 = (v: unknown): number => {
   const x = num(v);
   return Number.isNaN(x) ? 0 : x;
 };
-const str = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : v instanceof Date ? v.toISOString() : String(v));
+const str = (v: unknown): string | null =>
+  v === null || v === undefined || v === '' ? null : v instanceof Date ? v.toISOString() : String(v);
 
 interface RawPart {
   window: string | null;
@@ -52,7 +53,10 @@ export function profileFromRows(rows: readonly ResultRow[], options: FromRowsOpt
   const kindOf = (r: ResultRow) => str(r['k']);
   const meta = rows.find((r) => kindOf(r) === ROW_KINDS.meta);
   if (!meta)
-    throw new LanternError('bad-profile', 'These rows are not the result of a Lantern profile query: the row of kind "a" (the header) is missing.');
+    throw new LanternError(
+      'bad-profile',
+      'These rows are not the result of a Lantern profile query: the row of kind "a" (the header) is missing.',
+    );
   const alpha = num(meta['x']);
   const caps = { numericValues: num(meta['n']), textValues: num(meta['f0']) };
   const specColumns: { name: string; kind: SpecKind }[] = [];
@@ -170,7 +174,10 @@ export function profileFromRows(rows: readonly ResultRow[], options: FromRowsOpt
       window: p.window,
       segment:
         p.segment && segment
-          ? { column: segment.name, value: segment.kind === 'boolean' && p.segment.value !== null ? p.segment.value === 1 : p.segment.value }
+          ? {
+              column: segment.name,
+              value: segment.kind === 'boolean' && p.segment.value !== null ? p.segment.value === 1 : p.segment.value,
+            }
           : null,
       rows: p.rows,
       numeric,
@@ -195,7 +202,9 @@ export function profileFromRows(rows: readonly ResultRow[], options: FromRowsOpt
 
   // Weeks and months from days; the all-rows parts from every day (rows without a time included).
   const unit = (time as Profile['time'])?.window;
-  const windowed = time ? dayParts.filter((p) => p.window !== null).map((p) => ({ ...p, window: windowStart(p.window!, unit ?? 'day') })) : [];
+  const windowed = time
+    ? dayParts.filter((p) => p.window !== null).map((p) => ({ ...p, window: windowStart(p.window!, unit ?? 'day') }))
+    : [];
   const allRows = dayParts.map((p) => ({ ...p, window: null }));
   const columns: ProfileColumn[] = specColumns.map((c) => ({
     name: c.name,

@@ -125,7 +125,11 @@ export function historyReport(reference: NamedProfile, batches: readonly Batch[]
   const refMetrics = refPart.performance ? profileMetrics(refPart.performance, alpha) : null;
   const typical = median(batches.map((b) => b.part.rows));
   const summaries = batches.map((b): BatchSummary => {
-    const drift = profileDriftReport(reference.profile, b.profile, { referencePart: refPart, currentPart: b.part, driftShare: s.driftShare });
+    const drift = profileDriftReport(reference.profile, b.profile, {
+      referencePart: refPart,
+      currentPart: b.part,
+      driftShare: s.driftShare,
+    });
     const quality = partQuality(refPart, b.part, alpha);
     const metrics = b.part.performance ? profileMetrics(b.part.performance, alpha) : null;
     const regressions: Regression[] = [];
@@ -143,7 +147,13 @@ export function historyReport(reference: NamedProfile, batches: readonly Batch[]
       for (const m of WATCHED_METRICS) {
         const [now, then] = [metrics[m], refMetrics[m]];
         if (now !== null && then !== null && then - now > s.metricDrop)
-          add('metric', m, now, then - s.metricDrop, `${b.name}: ${m} fell to ${now.toFixed(3)} from ${then.toFixed(3)} in the reference (tolerance ${s.metricDrop}).`);
+          add(
+            'metric',
+            m,
+            now,
+            then - s.metricDrop,
+            `${b.name}: ${m} fell to ${now.toFixed(3)} from ${then.toFixed(3)} in the reference (tolerance ${s.metricDrop}).`,
+          );
       }
     for (const q of quality)
       if (q.missing - q.missingReference > s.missingRise)
@@ -155,7 +165,13 @@ export function historyReport(reference: NamedProfile, batches: readonly Batch[]
           `${b.name}: ${q.column} is missing in ${percent(q.missing)} of rows (${percent(q.missingReference)} in the reference).`,
         );
     if (batches.length > 1 && b.part.rows < s.volumeShare * typical)
-      add('volume', null, b.part.rows, s.volumeShare * typical, `${b.name}: ${b.part.rows} rows, under ${percent(s.volumeShare)} of the typical batch (${typical}).`);
+      add(
+        'volume',
+        null,
+        b.part.rows,
+        s.volumeShare * typical,
+        `${b.name}: ${b.part.rows} rows, under ${percent(s.volumeShare)} of the typical batch (${typical}).`,
+      );
     return {
       name: b.name,
       window: b.window,

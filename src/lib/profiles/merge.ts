@@ -119,16 +119,32 @@ export function mergeProfiles(profiles: readonly Profile[]): Profile {
   const [first, ...rest] = profiles;
   if (!first) throw new LanternError('usage', 'There is no profile to merge.');
   for (const p of rest) {
-    if (p.sketch.alpha !== first.sketch.alpha || p.caps.numericValues !== first.caps.numericValues || p.caps.textValues !== first.caps.textValues)
-      throw new LanternError('bad-profile', 'These profiles were made with different sketch accuracy or value caps, so they cannot be merged exactly. Make them with the same settings.');
+    if (
+      p.sketch.alpha !== first.sketch.alpha ||
+      p.caps.numericValues !== first.caps.numericValues ||
+      p.caps.textValues !== first.caps.textValues
+    )
+      throw new LanternError(
+        'bad-profile',
+        'These profiles were made with different sketch accuracy or value caps, so they cannot be merged exactly. Make them with the same settings.',
+      );
     if ((p.time?.window ?? null) !== (first.time?.window ?? null))
-      throw new LanternError('bad-profile', `These profiles have different time windows (${first.time?.window ?? 'none'} and ${p.time?.window ?? 'none'}); make them with the same window.`);
+      throw new LanternError(
+        'bad-profile',
+        `These profiles have different time windows (${first.time?.window ?? 'none'} and ${p.time?.window ?? 'none'}); make them with the same window.`,
+      );
     if (JSON.stringify(p.performance) !== JSON.stringify(first.performance))
-      throw new LanternError('bad-profile', 'These profiles were made with different label, score, positive class or threshold, so their metrics cannot be merged.');
+      throw new LanternError(
+        'bad-profile',
+        'These profiles were made with different label, score, positive class or threshold, so their metrics cannot be merged.',
+      );
     for (const c of p.columns) {
       const other = first.columns.find((x) => x.name === c.name);
       if (other && other.kind !== c.kind)
-        throw new LanternError('bad-profile', `Column "${c.name}" is ${other.kind} in one profile and ${c.kind} in another; they cannot be merged.`);
+        throw new LanternError(
+          'bad-profile',
+          `Column "${c.name}" is ${other.kind} in one profile and ${c.kind} in another; they cannot be merged.`,
+        );
     }
   }
   const columns = [...first.columns];

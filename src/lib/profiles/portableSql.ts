@@ -26,7 +26,8 @@ const SIMPLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function portableIdent(name: string, style: QuoteStyle): string {
   if (style === 'ansi') return `"${name.replaceAll('"', '""')}"`;
   if (style === 'backtick') {
-    if (name.includes('`')) throw new LanternError('usage', `Column "${name}" has a backtick, which backtick quoting cannot write; rename it.`);
+    if (name.includes('`'))
+      throw new LanternError('usage', `Column "${name}" has a backtick, which backtick quoting cannot write; rename it.`);
     return `\`${name}\``;
   }
   if (SIMPLE.test(name) && !RESERVED.has(name.toLowerCase())) return name;
@@ -41,8 +42,11 @@ export function portableIdent(name: string, style: QuoteStyle): string {
  * doubled quote, so text with either cannot be written portably.
  */
 export function portableText(value: string): string {
-  if (/['\\\u0000-\u001f]/.test(value))
-    throw new LanternError('usage', `"${value}" has a quote, backslash or control character, which a portable SQL literal cannot hold; rename it.`);
+  if ([...value].some((ch) => ch === "'" || ch === '\\' || ch.charCodeAt(0) < 0x20))
+    throw new LanternError(
+      'usage',
+      `"${value}" has a quote, backslash or control character, which a portable SQL literal cannot hold; rename it.`,
+    );
   return `'${value}'`;
 }
 

@@ -74,7 +74,11 @@ export function profileQuery(spec: ProfileQuerySpec): string {
     kind === 'boolean' ? `CASE WHEN ${q(name)} THEN 1E0 WHEN NOT ${q(name)} THEN 0E0 END` : `(${q(name)} * 1E0)`;
   // Booleans are categories, as the drift of a file treats them: 'true' / 'false' (no CAST to a string type).
   const colExpr = (c: { name: string; kind: SpecKind }) =>
-    c.kind === 'text' ? q(c.name) : c.kind === 'boolean' ? `CASE WHEN ${q(c.name)} THEN 'true' WHEN NOT ${q(c.name)} THEN 'false' END` : numExpr(c.name, c.kind);
+    c.kind === 'text'
+      ? q(c.name)
+      : c.kind === 'boolean'
+        ? `CASE WHEN ${q(c.name)} THEN 'true' WHEN NOT ${q(c.name)} THEN 'false' END`
+        : numExpr(c.name, c.kind);
 
   // Columns of the base rows: c0.. the profiled columns, then (with a label) the score of negatives and positives.
   const base: string[] = spec.columns.map((c, i) => `${colExpr(c)} AS c${i}`);
@@ -130,11 +134,15 @@ export function profileQuery(spec: ProfileQuerySpec): string {
       `SELECT ${selectList({ ...partCols, c: String(i), k: `'${ROW_KINDS.negativeBucket}'`, x: neg, n: 'COUNT(*)' })} FROM b WHERE ${v} < 0E0 AND ${finite(v)} GROUP BY ${PART}, ${neg}`,
     ];
   });
-  const values = numericCols.map(([v, i]) => `SELECT ${PART}, ${i} AS c, ${v} AS x, COUNT(*) AS n FROM b WHERE ${finite(v)} GROUP BY ${PART}, ${v}`);
+  const values = numericCols.map(
+    ([v, i]) => `SELECT ${PART}, ${i} AS c, ${v} AS x, COUNT(*) AS n FROM b WHERE ${finite(v)} GROUP BY ${PART}, ${v}`,
+  );
   const textStats = text.map(
     (i) => `SELECT ${selectList({ ...partCols, c: String(i), k: `'${ROW_KINDS.textStats}'`, n: `COUNT(c${i})` })} FROM b GROUP BY ${PART}`,
   );
-  const textValues = text.map((i) => `SELECT ${PART}, ${i} AS c, c${i} AS s, COUNT(*) AS n FROM b WHERE c${i} IS NOT NULL GROUP BY ${PART}, c${i}`);
+  const textValues = text.map(
+    (i) => `SELECT ${PART}, ${i} AS c, c${i} AS s, COUNT(*) AS n FROM b WHERE c${i} IS NOT NULL GROUP BY ${PART}, c${i}`,
+  );
 
   const ctes = [b];
   const selects: string[] = headerRows(spec);
@@ -187,10 +195,10 @@ function headerRows(spec: ProfileQuerySpec): string[] {
       n: String(spec.caps.numericValues),
       f0: String(spec.caps.textValues),
     }),
-    ...spec.columns.map((c, i) =>
-      row({ c: String(i), k: `'${ROW_KINDS.column}'`, x: String(KIND_CODE[c.kind]), s: portableText(c.name) }),
+    ...spec.columns.map((c, i) => row({ c: String(i), k: `'${ROW_KINDS.column}'`, x: String(KIND_CODE[c.kind]), s: portableText(c.name) })),
+    ...spec.segments.map((s, i) =>
+      row({ c: String(i), k: `'${ROW_KINDS.segmentHeader}'`, x: String(KIND_CODE[s.kind]), s: portableText(s.name) }),
     ),
-    ...spec.segments.map((s, i) => row({ c: String(i), k: `'${ROW_KINDS.segmentHeader}'`, x: String(KIND_CODE[s.kind]), s: portableText(s.name) })),
   ];
   if (spec.time)
     rows.push(row({ k: `'${ROW_KINDS.timeHeader}'`, x: String(WINDOW_CODE[spec.time.window]), s: portableText(spec.time.column) }));

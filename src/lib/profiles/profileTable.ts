@@ -33,11 +33,20 @@ export function specKind(c: ColumnInfo): SpecKind | null {
 }
 
 /** The query spec for a table whose columns are known (shared by the app, the CLI and --emit-sql). */
-export function specFor(columns: readonly ColumnInfo[], source: string, quote: ProfileQuerySpec['quote'], options: ProfileOptions): ProfileQuerySpec {
+export function specFor(
+  columns: readonly ColumnInfo[],
+  source: string,
+  quote: ProfileQuerySpec['quote'],
+  options: ProfileOptions,
+): ProfileQuerySpec {
   const byName = new Map(columns.map((c) => [c.name, c]));
   const need = (name: string, what: string) => {
     const c = byName.get(name);
-    if (!c) throw new LanternError('usage', `The ${what} column "${name}" is not in the data. Columns: ${columns.map((x) => x.name).join(', ')}.`);
+    if (!c)
+      throw new LanternError(
+        'usage',
+        `The ${what} column "${name}" is not in the data. Columns: ${columns.map((x) => x.name).join(', ')}.`,
+      );
     return c;
   };
   const time = options.time ?? null;
