@@ -66,11 +66,10 @@ export function historySeries(report: HistoryReport): HistorySeriesSpec[] {
       regressed: hit(b, 'missing'),
     })),
   });
-  const volume = report.batches.flatMap((b) => b.regressions.filter((r) => r.kind === 'volume'));
   out.push({
     key: 'rows',
     label: 'rows',
-    limit: report.batches.length > 1 ? (volume[0]?.limit ?? null) : null,
+    limit: report.batches.length > 1 ? s.volumeShare * report.typicalRows : null,
     worseAbove: false,
     points: report.batches.map((b) => ({ batch: b.name, value: b.rows, regressed: hit(b, 'volume') })),
   });
@@ -90,8 +89,8 @@ export function historyChart(series: HistorySeriesSpec, o: { width?: number; hei
   return {
     width: o.width ?? 640,
     height: o.height ?? 200,
-    marginLeft: 60,
-    marginBottom: 50,
+    marginLeft: 70,
+    marginBottom: 70,
     ariaLabel: `${series.label} per batch${series.limit !== null ? ' with its limit as a dashed line' : ''}`,
     caption:
       series.limit !== null

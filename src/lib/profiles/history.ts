@@ -83,6 +83,8 @@ export interface HistoryReport {
   regressions: Regression[];
   /** The first batch with a regression, or null. */
   firstRegression: string | null;
+  /** The median rows of a batch, which the volume limit is a share of. */
+  typicalRows: number;
 }
 
 const wholeOf = (p: Profile) => p.parts.find((x) => x.window === null && x.segment === null) ?? null;
@@ -203,5 +205,6 @@ export function historyReport(reference: NamedProfile, batches: readonly Batch[]
     settings: s,
     regressions,
     firstRegression: summaries.find((b) => b.regressions.length)?.name ?? null,
+    typicalRows: typical,
   };
 }
