@@ -160,6 +160,29 @@ describe('lantern profile', () => {
     expect(p.sources).toEqual(['m02.csv']);
   });
 
+  it('lantern check on profiles judges as on the files; what needs rows is not evaluated', async () => {
+    const files = JSON.parse(
+      (await run(['check', '--suite', at('suite.json'), '--reference', at('m01.csv'), '--current', at('m03.csv'), '--json'])).out,
+    );
+    const r = await run(['check', '--suite', at('suite.json'), '--reference', at('m01.lprofile'), '--current', at('m03.csv'), '--json']);
+    expect(r.err).toBe('');
+    const profiles = JSON.parse(r.out);
+    const byId = new Map(profiles.results.map((c: { id: string }) => [c.id, c]));
+    let compared = 0;
+    for (const c of files.results as { id: string; kind: string; status: string; value: number | null }[]) {
+      const p = byId.get(c.id) as { status: string; value: number | null; message: string };
+      expect(p, c.id).toBeDefined();
+      if (c.kind === 'duplicate-rows' || c.kind === 'slices') {
+        expect(p.status, c.id).toBe('not-evaluated');
+        continue;
+      }
+      expect(p.status, `${c.id}: ${p.message}`).toBe(c.status);
+      if (c.kind === 'missing-share' || c.kind === 'unseen-categories' || c.kind === 'schema') closeTo(p.value, c.value, 1e-12, 1e-15);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(10);
+  });
+
   it('rejects bad input with a clear message', async () => {
     writeFileSync(at('broken.lprofile'), '{"format":"lantern-profile","version":1,"parts":3}');
     const cases: [string[], RegExp][] = [

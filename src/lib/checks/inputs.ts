@@ -65,6 +65,8 @@ export interface CheckInputs {
   /** Whether a model file was given (attribution drift needs one). */
   model: boolean;
   attribution?: AttributionInputs | Unavailable;
+  /** Computed from profiles (no rows): what needs rows, such as duplicate rows, is not evaluated. */
+  fromProfiles?: boolean;
 }
 
 export interface ComputeOptions {
