@@ -2,6 +2,7 @@ import { open, readFile, writeFile } from 'node:fs/promises';
 import { nodeParquet } from '../engine/node';
 import type { EngineDb } from '../engine/duckdbDb';
 import type { Db } from '../lib/db';
+import type { SuiteSettings } from '../lib/checks/suite';
 import { LanternError } from '../lib/errors';
 import { loadDataset } from '../lib/ingest';
 import { decodeProfile, encodeProfile, looksLikeProfile } from '../lib/profiles/codec';
@@ -105,4 +106,32 @@ export async function driftFromProfiles(
   const refProfile = ref ?? (await profileDataFile(db!, reference, 'reference', like));
   const curProfile = cur ?? (await profileDataFile(db!, current, 'current', like));
   return profileDriftReport(refProfile, curProfile, options);
+}
+
+/**
+ * For `check` and `report`: when either side is a profile, both sides as profiles (a data file profiled
+ * with the profile's settings and label/score; it stays loaded in `db` as table 'reference' or
+ * 'current'), else null. A separate labels file or a model needs rows on both sides.
+ */
+export async function profilesForCheck(
+  reference: string,
+  current: string,
+  settings: SuiteSettings | undefined,
+  needsRows: boolean,
+): Promise<{ reference: Profile; current: Profile; db: EngineDb | null; referenceIsProfile: boolean } | null> {
+  const [ref, cur] = [await readProfileIfAny(reference), await readProfileIfAny(current)];
+  if (!ref && !cur) return null;
+  if (needsRows) throw new LanternError('usage', '--labels and --model need data files on both sides, not profiles.');
+  const like = ref ?? cur!;
+  const s = settings;
+  const performance =
+    like.performance ?? (s?.label && s.score ? { label: s.label, score: s.score, positive: s.positive, threshold: s.threshold } : null);
+  const db = ref && cur ? null : await openCommandDb({ fresh: true });
+  const options = { ...settingsLike(like), performance, time: null };
+  return {
+    reference: ref ?? (await profileDataFile(db!, reference, 'reference', options)),
+    current: cur ?? (await profileDataFile(db!, current, 'current', options)),
+    db,
+    referenceIsProfile: ref !== null,
+  };
 }

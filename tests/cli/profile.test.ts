@@ -55,7 +55,8 @@ beforeAll(() => {
     writeFileSync(at(`m${m}.csv`), [header, ...lines.filter((l) => l.split(',')[1]!.startsWith(`2001-${m}`))].join('\n') + '\n');
 });
 
-describe('lantern profile', () => {
+// Each command profiles 40,000 real rows; on the WASM engine a test of several commands takes tens of seconds.
+describe('lantern profile', { timeout: 180_000 }, () => {
   it('profiles a file by month with metrics; lantern metrics on it matches scikit-learn', async () => {
     const out = JSON.parse(
       await ok(['profile', '--data', at('all.csv'), ...ROLES, '--window', 'month', '--out', at('all.lprofile'), '--json']),
@@ -181,6 +182,18 @@ describe('lantern profile', () => {
       compared++;
     }
     expect(compared).toBeGreaterThan(10);
+  });
+
+  it('lantern report on a profile: the same report, with a table of what is approximate', async () => {
+    await ok(['profile', '--data', at('m03.csv'), ...ROLES, '--out', at('m03.lprofile')]);
+    await ok(['report', '--reference', at('m01.csv'), '--current', at('m03.lprofile'), '--out', at('r.html'), '--json', at('r.json')]);
+    const data = JSON.parse(readFileSync(at('r.json'), 'utf8'));
+    expect(data.current.rows).toBe(13689);
+    const table = data.tables.find((t: { id: string }) => t.id === 'profile-approximation');
+    expect(table.rows.some((r: string[]) => r[1] === 'approximate' && r[2]!.includes('ks_statistic'))).toBe(true);
+    expect(readFileSync(at('r.html'), 'utf8')).toContain('From profiles: figures from the sketch');
+    const r = await run(['report', '--reference', at('m01.lprofile'), '--current', at('m03.csv'), '--out', at('r2.html')]);
+    expect([r.code, r.err]).toEqual([2, expect.stringMatching(/needs --suite/)]);
   });
 
   it('rejects bad input with a clear message', async () => {

@@ -10,10 +10,8 @@ import { presetFromReference } from '../../lib/checks/preset';
 import { serializeSuite } from '../../lib/checks/suite';
 import { parseCommandArgs } from '../args';
 import type { CliIo } from '../io';
-import { batchProfile, profileDataFile, readProfileIfAny, settingsLike, writeProfileFile } from '../profileInput';
+import { batchProfile, profilesForCheck, writeProfileFile } from '../profileInput';
 import { profileCheckInputs } from '../../lib/profiles/checkInputs';
-import type { Profile } from '../../lib/profiles/format';
-import type { Suite } from '../../lib/checks/suite';
 import { DATA_OPTIONS, loadCheckData, readModelFile, readSuiteFile } from '../checkInput';
 import { openCommandDb, openInput } from '../engine';
 
@@ -88,7 +86,12 @@ export async function check(argv: string[], io: CliIo): Promise<number> {
   const suite = await readSuiteFile(values.suite);
   const started = Date.now();
   let result: SuiteResult;
-  const profiles = await checkProfiles(values.reference, values.current, suite, values.labels !== undefined || values.model !== undefined);
+  const profiles = await profilesForCheck(
+    values.reference,
+    values.current,
+    suite.settings,
+    values.labels !== undefined || values.model !== undefined,
+  );
   if (profiles) {
     result = evaluateSuite(suite, profileCheckInputs(profiles.reference, profiles.current, suite));
     if (values['write-profile']) await writeProfileFile(values['write-profile'], profiles.current);
@@ -107,29 +110,4 @@ export async function check(argv: string[], io: CliIo): Promise<number> {
     );
   io.out(values.json ? checkJson(result) : checkText(result));
   return result.status === 'fail' ? 1 : 0;
-}
-
-/**
- * When either side is a profile: both sides as profiles (a data file profiled with the profile's
- * settings and label/score), else null. A separate labels file or a model needs rows.
- */
-async function checkProfiles(
-  reference: string,
-  current: string,
-  suite: Suite,
-  needsRows: boolean,
-): Promise<{ reference: Profile; current: Profile } | null> {
-  const [ref, cur] = [await readProfileIfAny(reference), await readProfileIfAny(current)];
-  if (!ref && !cur) return null;
-  if (needsRows) throw new LanternError('usage', `--labels and --model need data files on both sides, not profiles.\n${usage}`);
-  const like = ref ?? cur!;
-  const s = suite.settings;
-  const performance =
-    like.performance ?? (s?.label && s.score ? { label: s.label, score: s.score, positive: s.positive, threshold: s.threshold } : null);
-  const db = ref && cur ? null : await openCommandDb({ fresh: true });
-  const options = { ...settingsLike(like), performance, time: null };
-  return {
-    reference: ref ?? (await profileDataFile(db!, reference, 'reference', options)),
-    current: cur ?? (await profileDataFile(db!, current, 'current', options)),
-  };
 }

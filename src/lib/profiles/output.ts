@@ -6,6 +6,7 @@ import { driftJson, driftText, type DriftJson } from '../drift/output';
 import { LanternError } from '../errors';
 import type { ProfileDriftReport } from './drift';
 import type { Profile } from './format';
+import type { ReportTable } from '../report/reportData';
 import { profileMetrics, type ProfileMetrics } from './metrics';
 
 export interface ProfileDriftJson extends DriftJson {
@@ -93,5 +94,22 @@ export function profileMetricsJson(profile: Profile): Record<string, unknown> {
     approximate: overall.approximate,
     alpha,
     error_bounds: overall.bounds,
+  };
+}
+
+/** The report's table of what comes from a sketch, and by how much it can be off. */
+export function approximationTable(report: ProfileDriftReport): ReportTable {
+  const rows = Object.entries(report.approximation).map(([column, a]) => [
+    column,
+    a.exact ? 'exact' : 'approximate',
+    Object.entries(a.bounds)
+      .map(([k, v]) => `${k} ±${v.toPrecision(2)}`)
+      .join(', ') || '—',
+  ]);
+  return {
+    id: 'profile-approximation',
+    title: `From profiles: figures from the sketch (accuracy ${report.alpha}) and their error bounds`,
+    header: ['column', 'figures', 'error bounds'],
+    rows,
   };
 }
