@@ -55,8 +55,10 @@ beforeAll(() => {
     writeFileSync(at(`m${m}.csv`), [header, ...lines.filter((l) => l.split(',')[1]!.startsWith(`2001-${m}`))].join('\n') + '\n');
 });
 
-// Each command profiles 40,000 real rows; on the WASM engine a test of several commands takes tens of seconds.
-describe('lantern profile', { timeout: 180_000 }, () => {
+// The CLI's commands on native DuckDB, its engine: each profiles up to 40,000 real rows, which on the WASM
+// fallback takes minutes for the file. The profile query and every analysis also run on WASM in
+// tests/engine/profileDrift.test.ts and profileAnalyses.test.ts, and the CLI on WASM below.
+describe.runIf(testEngine() === 'native')('lantern profile', { timeout: 180_000 }, () => {
   it('profiles a file by month with metrics; lantern metrics on it matches scikit-learn', async () => {
     const out = JSON.parse(
       await ok(['profile', '--data', at('all.csv'), ...ROLES, '--window', 'month', '--out', at('all.lprofile'), '--json']),
@@ -213,6 +215,14 @@ describe('lantern profile', { timeout: 180_000 }, () => {
       expect(r.err, argv.join(' ')).toMatch(message);
     }
   });
+});
+
+describe.runIf(testEngine() === 'wasm')('lantern profile on the WASM engine', () => {
+  it('profiles a month with metrics, as scikit-learn computes them', async () => {
+    await ok(['profile', '--data', at('m02.csv'), ...ROLES, '--out', at('wasm.lprofile')]);
+    const m = JSON.parse(await ok(['metrics', '--data', at('wasm.lprofile'), '--json']));
+    for (const k of ['n', 'accuracy', 'f1', 'log_loss', 'brier']) closeTo(m.overall[k], fx.metrics.by_month['2001-02-01']![k]!, 1e-9);
+  }, 120_000);
 });
 
 // 1,500,000 rows in seconds needs native DuckDB (the WASM engine takes minutes on two cores).

@@ -50,7 +50,14 @@ function workspaceWith(answers: Record<string, (...args: unknown[]) => unknown>)
 describe('the workspace root', () => {
   it('registers every saved section once, datasets first, and only the data-free settings with setup links', () => {
     const { workspace } = workspaceWith({});
-    expect(workspace.persistence.sections.sections.map((s) => s.key)).toEqual(['workspace', 'model', 'drift', 'performance', 'checks']);
+    expect(workspace.persistence.sections.sections.map((s) => s.key)).toEqual([
+      'workspace',
+      'model',
+      'drift',
+      'performance',
+      'checks',
+      'history',
+    ]);
     expect(Object.keys(workspace.setupLink.capture().analyses).sort()).toEqual(['drift', 'performance']);
   });
 
