@@ -49,8 +49,13 @@ async function weekOfProfiles(): Promise<string[]> {
     await cli(['profile', '--data', at(`${day}.csv`), ...roles, '--out', at(`${day}.lprofile`)]);
     paths.push(at(`${day}.lprofile`));
   }
+  // The day after the week, untouched, as a CSV the user drops later.
+  const next = rows.filter((r) => r[1]!.startsWith('2001-02-12'));
+  rowsOfNextDay = next.length;
+  writeFileSync(at('2001-02-12.csv'), csv(next));
   return paths;
 }
+let rowsOfNextDay = 0;
 
 let browser: Browser;
 let paths: string[];
@@ -62,7 +67,7 @@ afterAll(async () => {
 });
 
 describe('the history view', () => {
-  it('a week of daily profiles against January: the day the planted regression starts, kept after a reload', async () => {
+  it('a week of daily profiles against January: the day the planted regression starts, kept after a reload; a dropped file added as a batch', async () => {
     const { page, errors } = await openApp(browser);
     await dropPaths(page, paths);
     // A profile is not rows: the History view opens with it.
@@ -93,6 +98,16 @@ describe('the history view', () => {
     await expect.poll(() => page.getByTestId('history-table').locator('tbody tr').count(), { timeout: 60_000 }).toBe(7);
     expect(await page.getByTestId('history-metricDrop').inputValue()).toBe('0.3');
     expect(await page.getByTestId('history-first-regression').textContent()).toBe(`Regression from ${PLANTED}.lprofile`);
+
+    // A batch made from a file as it arrives: the next day's rows, loaded, then added from the History view.
+    await dropPaths(page, [at('2001-02-12.csv')]);
+    await expect.poll(() => page.getByTestId('dataset-item').count(), { timeout: 60_000 }).toBe(1);
+    await page.getByRole('tab', { name: 'History' }).click();
+    await page.getByRole('button', { name: 'Add 2001-02-12.csv' }).click();
+    await expect.poll(() => page.getByTestId('history-table').locator('tbody tr').count(), { timeout: 60_000 }).toBe(8);
+    const last = page.getByTestId('history-table').locator('tbody tr').last();
+    expect(await last.locator('th').textContent()).toBe('2001-02-12.csv');
+    expect(await last.locator('td').first().textContent()).toBe(String(rowsOfNextDay));
     expect(errors).toEqual([]);
   });
 });
