@@ -4,6 +4,7 @@ import { nodeParquet, PathSource } from '../../src/engine/node';
 import type { Db } from '../../src/lib/db';
 import { loadDataset } from '../../src/lib/ingest';
 import type { Profile } from '../../src/lib/profiles/format';
+import { profileDriftReport } from '../../src/lib/profiles/drift';
 import { batchesOf, historyReport } from '../../src/lib/profiles/history';
 import { mergeProfiles } from '../../src/lib/profiles/merge';
 import { profileMetrics, type ProfileMetrics } from '../../src/lib/profiles/metrics';
@@ -117,6 +118,33 @@ describe('data quality from profiles, against pandas', () => {
           else expect(q.outOfRange!).toBeLessThanOrEqual(e.out_of_range + 1e-15);
         }
       }
+    }
+  });
+});
+
+describe('segments', () => {
+  it('each segment value and window x segment part equals the profile of those rows alone', async () => {
+    const bySegment = await profileTable(db, 'flights', { ...BY_MONTH, segments: ['dep_period'] });
+    const periods = (await db.query(`SELECT DISTINCT dep_period AS v FROM flights ORDER BY 1`)).map((r) => String(r['v']));
+    expect(periods.length).toBeGreaterThan(2);
+    const jan = month(bySegment, '2001-01-01');
+    // Two of the periods keep the test quick; each is checked in full.
+    for (const period of periods.slice(0, 2)) {
+      await db.query(`CREATE OR REPLACE TABLE seg AS SELECT * FROM flights WHERE dep_period = '${period}'`);
+      const alone = await profileTable(db, 'seg', { ...BY_MONTH, time: null });
+      const part = bySegment.parts.find((p) => p.window === null && p.segment?.value === period)!;
+      const feb = bySegment.parts.find((p) => p.window === '2001-02-01' && p.segment?.value === period)!;
+      expect(part.rows).toBe(whole(alone).rows);
+      // Drift of the segment's February against all of January: from the segment part, and from a profile of those rows.
+      await db.query(
+        `CREATE OR REPLACE TABLE seg_feb AS SELECT * FROM seg WHERE departed_at >= TIMESTAMP '2001-02-01' AND departed_at < TIMESTAMP '2001-03-01'`,
+      );
+      const febAlone = await profileTable(db, 'seg_feb', { ...BY_MONTH, time: null });
+      const a = profileDriftReport(bySegment, bySegment, { referencePart: jan, currentPart: feb });
+      const b = profileDriftReport(bySegment, febAlone, { referencePart: jan });
+      expect(a.columns.length).toBeGreaterThan(5);
+      a.columns.forEach((c, i) => closeTo(c.score, b.columns[i]!.score, 1e-9, 1e-12));
+      closeTo(profileMetrics(part.performance!, 0.001).accuracy, profileMetrics(whole(alone).performance!, 0.001).accuracy, 1e-12);
     }
   });
 });
