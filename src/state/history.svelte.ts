@@ -94,6 +94,12 @@ export class HistoryState {
     void this.refresh();
   }
 
+  /** A kept profile as the file `lantern profile` writes, and a name for it, for downloading. */
+  fileOf(entry: HistoryEntry): { name: string; blob: Blob } {
+    const name = /\.lprofile$/i.test(entry.name) ? entry.name : `${entry.name.replace(/\.[^.]*$/, '')}.lprofile`;
+    return { name, blob: new Blob([fromBase64(entry.base64) as Uint8Array<ArrayBuffer>], { type: 'application/gzip' }) };
+  }
+
   remove(id: string): void {
     this.entries = this.entries.filter((e) => e.id !== id);
     if (this.referenceId === id) this.referenceId = null;

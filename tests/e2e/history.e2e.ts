@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
+import { decodeProfile } from '../../src/lib/profiles/codec';
 import { plantedPath } from '../helpers/planted';
 import { dropPaths, launch, openApp } from './browser';
 
@@ -108,6 +109,14 @@ describe('the history view', () => {
     const last = page.getByTestId('history-table').locator('tbody tr').last();
     expect(await last.locator('th').textContent()).toBe('2001-02-12.csv');
     expect(await last.locator('td').first().textContent()).toBe(String(rowsOfNextDay));
+    // The profile made in the tab downloads as a file the CLI reads.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download the profile of 2001-02-12.csv' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('2001-02-12.lprofile');
+    const made = decodeProfile(new Uint8Array(readFileSync((await download.path())!)));
+    expect(made.parts.find((p) => p.window === null && p.segment === null)!.rows).toBe(rowsOfNextDay);
     expect(errors).toEqual([]);
   });
 });

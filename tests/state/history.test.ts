@@ -103,6 +103,11 @@ describe('the history state', () => {
     expect(await history.addProfileFile(new Blob(['{"format":"lantern-profile","version":1}']), 'bad.lprofile')).toBe(false);
     expect(notices[0]).toMatch(/"bad.lprofile" could not be opened: This profile file is damaged/);
     expect(history.entries.length).toBe(3);
+    // A kept profile downloads as the same file, under a profile's name.
+    const f = history.fileOf(history.entries[1]!);
+    expect(f.name).toBe('same.lprofile');
+    expect(decodeProfile(new Uint8Array(await f.blob.arrayBuffer()))).toEqual(history.entries[1]!.profile);
+    expect(history.fileOf({ ...history.entries[1]!, name: 'day.csv' }).name).toBe('day.lprofile');
   });
 
   it('saves the profiles, the reference and the limits; a damaged saved profile is left out with a warning', async () => {
