@@ -104,7 +104,21 @@ describe.runIf(testEngine() === 'native')('lantern profile', { timeout: 180_000 
   });
 
   it('--emit-sql prints portable SQL; run on DuckDB and read back with --from-rows, it gives the same profile', async () => {
-    const sql = await ok(['profile', '--emit-sql', '--table', 'flights_rows', '--data', at('m02.csv'), ...ROLES, '--window', 'day']);
+    const SEGMENTS = ['--segments', 'dep_period'];
+    const sql = await ok([
+      'profile',
+      '--emit-sql',
+      '--table',
+      'flights_rows',
+      '--quote',
+      'ansi',
+      '--data',
+      at('m02.csv'),
+      ...ROLES,
+      '--window',
+      'day',
+      ...SEGMENTS,
+    ]);
     expect(sql).not.toMatch(/::|REPLACE|QUALIFY|date_trunc/i);
     const db = await testDb();
     await loadDataset(db, nodeParquet, await PathSource.open(at('m02.csv')), { table: 'flights_rows' });
@@ -112,9 +126,13 @@ describe.runIf(testEngine() === 'native')('lantern profile', { timeout: 180_000 
     const rows = await db.query(`SELECT * REPLACE (CAST(w AS VARCHAR) AS w) FROM (${sql.replace(/;\s*$/, '')})`);
     writeFileSync(at('rows.json'), JSON.stringify(rows));
     await ok(['profile', '--from-rows', at('rows.json'), '--out', at('fromRows.lprofile')]);
-    await ok(['profile', '--data', at('m02.csv'), ...ROLES, '--window', 'day', '--out', at('m02days.lprofile')]);
+    await ok(['profile', '--data', at('m02.csv'), ...ROLES, '--window', 'day', ...SEGMENTS, '--out', at('m02days.lprofile')]);
     const [viaRows, direct] = [read('fromRows.lprofile'), read('m02days.lprofile')];
-    expect(viaRows.parts.length).toBe(29);
+    // All rows and 28 days, each also per period of the day.
+    const periods = new Set(direct.parts.filter((p) => p.segment).map((p) => p.segment!.value)).size;
+    expect(periods).toBeGreaterThan(2);
+    expect(viaRows.segments).toEqual(['dep_period']);
+    expect(viaRows.parts.length).toBe(29 * (1 + periods));
     sameUpToSummation(viaRows.parts, direct.parts, 'parts');
   });
 
