@@ -86,6 +86,23 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     ],
     exit: 'Exit codes: 0 every validation check passed, 1 a check failed, 2 usage or input error.',
   },
+  profile: {
+    summary:
+      'A small, mergeable summary of a batch of rows (counts, sketches, value counts, metric counts) that drift, metrics, checks and history read when the rows are too many or gone.',
+    examples: [
+      'lantern profile --data production.parquet --out batch-2026-12-01.profile.json --timestamp ts --window day',
+      'lantern profile merge day1.profile.json day2.profile.json --out week.profile.json',
+      'lantern profile --emit-sql --table logs --data sample.csv --timestamp ts --window day   # SQL for a warehouse; read back with --from-rows',
+    ],
+  },
+  history: {
+    summary: 'Each batch profile against the reference: drift, data quality, metrics and volume, and the batches that regressed.',
+    examples: [
+      'lantern history --reference training.profile.json batches/*.profile.json',
+      'lantern history --reference training.csv batches/*.profile.json --json --fail-on-regression',
+    ],
+    exit: 'Exit codes: 0 success, 1 a batch regressed (with --fail-on-regression), 2 usage or input error.',
+  },
 };
 
 export function commandHelp(name: string, usage: string): string {

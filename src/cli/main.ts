@@ -56,6 +56,14 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
     const m = await import('./commands/validate');
     return { run: m.validate, usage: m.usage };
   },
+  profile: async () => {
+    const m = await import('./commands/profile');
+    return { run: m.profile, usage: m.usage };
+  },
+  history: async () => {
+    const m = await import('./commands/history');
+    return { run: m.history, usage: m.usage };
+  },
 };
 
 const USAGE = `Usage: lantern <command> [options]
@@ -78,6 +86,10 @@ Commands:
                             exact TreeSHAP values (raw margin) for the data's rows
   validate --data <file> [--train <file>] [--model <file>] [--sensitive a,b] [--json]
                             before deployment: fairness, leakage, train-test gap, robustness, backtest
+  profile --data <file or glob> --out <profile> [--timestamp <col> --window day|week|month] [--segments a,b]
+                            a small mergeable profile of the rows; also: profile merge, --emit-sql, --from-rows
+  history --reference <profile or file> <batch profile>... [--json] [--fail-on-regression]
+                            drift, quality, metrics and volume of each batch, and the regressions
 
 Run \`lantern help <command>\` or \`lantern <command> --help\` for its options and examples;
 \`lantern --version\` prints the version.

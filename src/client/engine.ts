@@ -37,6 +37,7 @@ export type {
   WindowSpec,
 } from '../engine/api/drift';
 export type { Comparison, VersionsDetection, CompareInput } from '../engine/api/versions';
+export type { HistoryReport, HistorySettings, NamedProfile, Profile } from '../engine/api/profiles';
 
 /** How a call is made: aborting the signal cancels the job in the engine wherever it is. */
 export interface CallOptions {

@@ -12,6 +12,7 @@ import { investigationApi } from './api/investigation';
 import { versionsApi } from './api/versions';
 import { exportsApi } from './api/exports';
 import { validationApi } from './api/validation';
+import { profilesApi } from './api/profiles';
 import type { SliceSearcher } from '../lib/slices/search';
 import { Scheduler } from './scheduler';
 
@@ -23,6 +24,7 @@ export type { Priority } from './queue';
 export type { EngineRuntime } from './api/runtime';
 export type { Investigation, InvestigationProgress, InvestigationSettings, Setup, SetupInput } from './api/investigation';
 export type { ValidationReport, ValidationProgress, ValidationInput } from './api/validation';
+export type { Profile, HistoryReport, HistorySettings, NamedProfile } from './api/profiles';
 
 /** Threads an engine may lend the analyses (the browser engine worker starts its own). */
 export interface EngineHelpers {
@@ -51,6 +53,7 @@ export function createEngineApi(db: EngineDb, parquet: ParquetCodec, helpers: En
     ...versionsApi(scheduler),
     ...exportsApi(scheduler, parquet),
     ...validationApi(scheduler),
+    ...profilesApi(scheduler),
   };
 }
 

@@ -19,7 +19,8 @@ export type LanternErrorCode =
   | 'bad-model'
   | 'unsupported-model'
   | 'feature-mismatch'
-  | 'worker-failed';
+  | 'worker-failed'
+  | 'bad-profile';
 
 /**
  * The input a user has to give for the error to go away. The message states the problem in words both

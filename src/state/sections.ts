@@ -3,6 +3,7 @@ import type { SectionRegistry } from '../persistence';
 import type { ChecksState } from './checks.svelte';
 import type { Dataset } from './dataset.svelte';
 import type { DriftState } from './drift.svelte';
+import { savedHistorySchema, type HistoryState, type SavedHistory } from './history.svelte';
 import type { Explanation } from './explain.svelte';
 import type { PerformanceState } from './performance.svelte';
 import type { ValidationState } from './validation.svelte';
@@ -28,6 +29,7 @@ export interface SectionHost extends WorkspaceSectionHost {
   readonly checks: ChecksState;
   readonly versions: VersionsState;
   readonly validation: ValidationState;
+  readonly history: HistoryState;
 }
 
 /**
@@ -81,4 +83,13 @@ export function registerWorkspaceSections(workspace: SectionHost, engine: Engine
   settingsArea(versionsArea<Dataset>(), workspace.versions);
   // After the model: a validation restored after it measures robustness with it.
   settingsArea(validationArea<Dataset>(), workspace.validation);
+  // The batch profiles themselves (small by design) with the reference and the limits.
+  const history = workspace.history;
+  sections.register<SavedHistory>({
+    key: 'history',
+    version: 1,
+    save: () => history.save(),
+    restore: (saved, context) => history.restore(savedHistorySchema.parse(saved), (m) => context.warn(m)),
+    reset: () => history.reset(),
+  });
 }

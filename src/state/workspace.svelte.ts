@@ -1,3 +1,4 @@
+import { HistoryState, isProfileFile } from './history.svelte';
 import { proxy, type Engine, type Setup } from '../client/engine';
 import type { FindingLink } from '../lib/findings/types';
 import type { ShapPool } from '../client/shapPool';
@@ -96,6 +97,8 @@ export class Workspace {
   /** Champion against challenger, when the log holds model versions. */
   readonly versions: VersionsState;
   readonly validation: ValidationState;
+  /** The series of batch profiles against a reference, behind the History view. */
+  readonly history: HistoryState;
   /** Saving and reopening workspaces, `.lantern` files, and the tabs that share the browser's storage. */
   readonly persistence: PersistenceSession;
   readonly setupLink: SetupLink;
@@ -126,6 +129,7 @@ export class Workspace {
       () => this.datasets,
       () => this.explain.modelFile,
     );
+    this.history = new HistoryState(engine, notify);
     this.persistence = new PersistenceSession(engine, openStorage, this);
     this.setupLink = new SetupLink(this);
     this.engineRuntime = new EngineRuntimeState(engine);
@@ -143,7 +147,10 @@ export class Workspace {
     const linked = this.setupLink.pending !== null;
     for (const file of files) {
       // Model files are told apart from data files by their content, not their name.
-      if (await this.explain.isModelFile(file)) {
+      if (await isProfileFile(file)) {
+        // A profile is a batch of the history (or its reference), not rows to load.
+        if (await this.history.addProfileFile(file, file.name)) this.view = 'history';
+      } else if (await this.explain.isModelFile(file)) {
         await this.explain.loadModelFile(file, file.name);
         // The model adds what it relies on to the findings.
         if (this.setup && this.explain.modelFile) void this.investigation.run(this.setup, true);

@@ -7,6 +7,7 @@ import OverviewView from '../components/overview/OverviewView.svelte';
 import ChecksView from '../components/checks/ChecksView.svelte';
 import VersionsView from '../components/versions/VersionsView.svelte';
 import ValidationView from '../components/validation/ValidationView.svelte';
+import HistoryView from '../components/history/HistoryView.svelte';
 
 /**
  * The analysis views the app shows as tabs. Each analysis adds one entry; a view receives nothing as
@@ -27,4 +28,5 @@ export const analysisViews: AnalysisView[] = [
   { id: 'versions', label: 'Versions', component: VersionsView },
   { id: 'validation', label: 'Validation', component: ValidationView },
   { id: 'checks', label: 'Checks', component: ChecksView },
+  { id: 'history', label: 'History', component: HistoryView },
 ];

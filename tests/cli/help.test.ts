@@ -10,7 +10,20 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
-const COMMANDS = ['investigate', 'inspect', 'drift', 'metrics', 'slices', 'check', 'compare', 'report', 'explain', 'validate'];
+const COMMANDS = [
+  'investigate',
+  'inspect',
+  'drift',
+  'metrics',
+  'slices',
+  'check',
+  'compare',
+  'report',
+  'explain',
+  'validate',
+  'profile',
+  'history',
+];
 
 describe('lantern help', () => {
   it('prints the package version', async () => {

@@ -58,6 +58,7 @@ describe('the workspace root', () => {
       'checks',
       'versions',
       'validation',
+      'history',
     ]);
     expect(Object.keys(workspace.setupLink.capture().analyses).sort()).toEqual(['drift', 'performance', 'validation', 'versions']);
   });

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { nodeParquet } from '../../engine/node';
 import type { DataSource } from '../../lib/db';
 import { LanternError } from '../../lib/errors';
@@ -11,11 +12,14 @@ import { inferSetup } from '../../lib/setup/infer';
 import { serializeSuite } from '../../lib/checks/suite';
 import { parseCommandArgs } from '../args';
 import type { CliIo } from '../io';
+import { batchProfile, profilesForCheck, writeProfileFile } from '../profileInput';
+import { profileCheckInputs } from '../../lib/profiles/checkInputs';
 import { DATA_OPTIONS, loadCheckData, readModelFile, readSuiteFile } from '../checkInput';
 import { openCommandDb, openInput } from '../engine';
 
 export const usage =
   'Usage: lantern check --suite <suite.json> --reference <file> --current <file> [--labels <file>] [--model <file>] [--json] [--junit <out.xml>]\n' +
+  '       [--write-profile <batch profile>]\n' +
   '       lantern check --preset --reference <file> [--current <file>] [--labels <file>] [--model <file>] [--out <suite.json>]';
 
 async function writeOut(path: string, text: string): Promise<void> {
@@ -75,12 +79,19 @@ async function preset(
 export async function check(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     argv,
-    { ...DATA_OPTIONS, json: { type: 'boolean' }, junit: { type: 'string' }, preset: { type: 'boolean' }, out: { type: 'string' } },
+    {
+      ...DATA_OPTIONS,
+      json: { type: 'boolean' },
+      junit: { type: 'string' },
+      preset: { type: 'boolean' },
+      out: { type: 'string' },
+      'write-profile': { type: 'string' },
+    },
     usage,
   );
   if (positionals.length) throw new LanternError('usage', `Unexpected argument "${positionals[0]}".\n${usage}`);
   if (values.preset) {
-    for (const flag of ['suite', 'json', 'junit'] as const)
+    for (const flag of ['suite', 'json', 'junit', 'write-profile'] as const)
       if (values[flag] !== undefined) throw new LanternError('usage', `--preset does not take --${flag}.\n${usage}`);
     return preset(values, io);
   }
@@ -89,9 +100,24 @@ export async function check(argv: string[], io: CliIo): Promise<number> {
     throw new LanternError('usage', `check needs --suite, --reference and --current.\n${usage}`);
   const suite = await readSuiteFile(values.suite);
   const started = Date.now();
-  const { db, tables, model } = await loadCheckData(values);
-  const inputs = await computeCheckInputs(db, tables, suite, { model });
-  const result = evaluateSuite(suite, inputs);
+  let result: SuiteResult;
+  const profiles = await profilesForCheck(
+    values.reference,
+    values.current,
+    suite.settings,
+    values.labels !== undefined || values.model !== undefined,
+  );
+  if (profiles) {
+    result = evaluateSuite(suite, profileCheckInputs(profiles.reference, profiles.current, suite));
+    if (values['write-profile']) await writeProfileFile(values['write-profile'], profiles.current);
+  } else {
+    const { db, tables, model } = await loadCheckData(values);
+    const inputs = await computeCheckInputs(db, tables, suite, { model });
+    result = evaluateSuite(suite, inputs);
+    // The batch's profile next to its result, so a history builds up from CI runs.
+    if (values['write-profile'])
+      await writeProfileFile(values['write-profile'], await batchProfile(db, tables.current, [basename(values.current)]));
+  }
   if (values.junit)
     await writeOut(
       values.junit,

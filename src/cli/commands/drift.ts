@@ -5,7 +5,9 @@ import { driftJson, driftText } from '../../lib/drift/output';
 import { driftReport, type ColumnSetting } from '../../lib/drift/report';
 import { LanternError } from '../../lib/errors';
 import { loadDataset } from '../../lib/ingest';
+import { profileDriftJson, profileDriftText } from '../../lib/profiles/output';
 import { parseCommandArgs } from '../args';
+import { driftFromProfiles } from '../profileInput';
 import type { CliIo } from '../io';
 import { cliEngineKind, openCommandDb, openInput } from '../engine';
 
@@ -63,6 +65,11 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
       throw new LanternError('usage', `--drift-share must be between 0 and 1, got "${values['drift-share']}".`);
   }
 
+  const profiles = await driftFromProfiles(values.reference, values.current, { columns, perColumn: settings, driftShare });
+  if (profiles) {
+    io.out(values.json ? JSON.stringify(profileDriftJson(profiles)) : profileDriftText(profiles));
+    return values['fail-on-drift'] && profiles.dataset.drifted ? 1 : 0;
+  }
   const db = await openCommandDb({ fresh: true });
   const [refSource, curSource] = [await openInput(db, values.reference), await openInput(db, values.current)];
   await loadDataset(db, nodeParquet, refSource, { table: 'reference' });

@@ -1,9 +1,12 @@
 import { LanternError } from '../../lib/errors';
+import type { Profile } from '../../lib/profiles/format';
+import { profileMetricsJson } from '../../lib/profiles/output';
 import { flatMetrics, metricsByGroup, overallPerformance, undefinedReasons, METRIC_NAMES } from '../../lib/metrics/performance';
 import { distinctCountSql, findDimension, sliceDimensions, type Dimension } from '../../lib/slices/dimensions';
 import { ident, oneOf, type SqlLike } from '../../lib/sql';
 import { parseCommandArgs } from '../args';
 import type { CliIo } from '../io';
+import { readProfileIfAny } from '../profileInput';
 import { fmt, loadPerfInput, ROLE_OPTIONS, ROLE_USAGE, type PerfInput } from '../perfInput';
 
 export const usage = `Usage: lantern metrics ${ROLE_USAGE}\n       [--by <col>]`;
@@ -46,6 +49,8 @@ function codes(dim: Dimension) {
 export async function metrics(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { ...ROLE_OPTIONS, by: { type: 'string' } }, usage);
   if (positionals.length > 0) throw new LanternError('usage', `Unexpected argument "${positionals[0]}".\n${usage}`);
+  const profile = values.data ? await readProfileIfAny(values.data) : null;
+  if (profile) return metricsOfProfile(profile, values.json ?? false, io);
   const input = await loadPerfInput(values, usage);
   const { db, spec } = input;
   const overall = await input.session.overall({ db }, spec.threshold, { pointOnly: true });
@@ -87,5 +92,27 @@ export async function metrics(argv: string[], io: CliIo): Promise<number> {
     io.out(['value', 'n', ...names].join('\t'));
     for (const r of rows) io.out([String(r['value']), fmt(r['n'] as number), ...names.map((n) => fmt(r[n] as number | null))].join('\t'));
   }
+  return 0;
+}
+
+/** Metrics of a profile (recognised by content): the label, score and threshold are the profile's own. */
+function metricsOfProfile(profile: Profile, json: boolean, io: CliIo): number {
+  const result = profileMetricsJson(profile);
+  if (json) {
+    io.out(JSON.stringify(result));
+    return 0;
+  }
+  const o = result['overall'] as Record<string, number | null>;
+  io.out(`binary model from a profile, ${o['n']!.toLocaleString('en-US')} labelled predictions`);
+  io.out(`positive class ${String(result['positive_class'])}, threshold ${String(result['threshold'])}`);
+  const names = METRIC_NAMES.binary;
+  const width = Math.max(...names.map((n) => n.length));
+  for (const n of names) io.out(`  ${n.padEnd(width)}  ${o[n] === null ? 'undefined' : fmt(o[n]!)}`);
+  const bounds = result['error_bounds'] as { roc_auc?: number };
+  io.out(
+    result['approximate']
+      ? `ROC AUC and average precision come from the score sketch (ROC AUC within ±${(bounds.roc_auc ?? 0).toPrecision(2)}); the other figures are exact.`
+      : 'Every figure is exact (the profile kept exact score values).',
+  );
   return 0;
 }

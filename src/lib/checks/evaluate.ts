@@ -189,6 +189,8 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
     }
     case 'duplicate-rows': {
       if (!inputs.quality) return notEvaluated('data quality was not computed');
+      if (inputs.fromProfiles)
+        return notEvaluated('a profile keeps no rows, so duplicates cannot be counted; run this check on the data files');
       const issue = inputs.quality.issues.find((i) => i.check === 'duplicate-rows');
       return upperShare(issue?.share ?? 0, c.max, c.warn, 'duplicate rows');
     }

@@ -84,6 +84,8 @@ export interface CheckInputs {
   attribution?: AttributionInputs | Unavailable;
   /** Champion against challenger in the current data, for version checks. */
   versions?: Comparison | Unavailable;
+  /** Computed from profiles (no rows): what needs rows, such as duplicate rows, is not evaluated. */
+  fromProfiles?: boolean;
 }
 
 export interface ComputeOptions {
