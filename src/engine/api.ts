@@ -9,6 +9,7 @@ import { workspaceDataApi } from './api/workspaceData';
 import { runtimeApi } from './api/runtime';
 import { checksApi } from './api/checks';
 import { investigationApi } from './api/investigation';
+import { multivariateApi } from './api/multivariate';
 import type { SliceSearcher } from '../lib/slices/search';
 import { Scheduler } from './scheduler';
 
@@ -44,6 +45,7 @@ export function createEngineApi(db: EngineDb, parquet: ParquetCodec, helpers: En
     ...runtimeApi(scheduler),
     ...checksApi(scheduler),
     ...investigationApi(scheduler, helpers.sliceSearch),
+    ...multivariateApi(scheduler),
   };
 }
 

@@ -4,6 +4,7 @@ import type { ColumnSetting } from '../lib/drift/report';
 import { byScore } from '../lib/drift/output';
 import { errorCode } from '../rpc/errors';
 import type { Dataset } from './dataset.svelte';
+import { MultivariateState, type MultivariateInputs } from './multivariate.svelte';
 
 export type WindowChoice = 'hour' | 'day' | 'week' | 'month' | 'chunks';
 
@@ -31,6 +32,8 @@ export class DriftState {
   driftShare = $state(0.5);
   /** When reference and current are the same dataset: the time (epoch ms) that splits it. */
   splitMs: number | null = $state(null);
+  /** Drift of the columns together (reconstruction error), run with each report. */
+  readonly multivariate: MultivariateState;
   private views: { reference: string; current: string } | null = null;
   private columnRequest = 0;
   /** Cancels the report and the quality checks of the run in progress. */
@@ -42,7 +45,9 @@ export class DriftState {
   constructor(
     private readonly engine: Engine,
     private readonly datasets: () => Dataset[],
-  ) {}
+  ) {
+    this.multivariate = new MultivariateState(engine);
+  }
 
   // Getters over $state are reactive; they read the workspace's datasets, which a field initializer cannot.
   get reference(): Dataset | null {
@@ -113,6 +118,7 @@ export class DriftState {
         perColumn: $state.snapshot(this.settings),
         driftShare: this.driftShare,
       });
+      void this.multivariate.run(this.multivariateInputs());
       const id = current.columnsWithRole('id')[0];
       this.quality = await call.dataQuality(this.tables(), id);
     } catch (error) {
@@ -125,8 +131,20 @@ export class DriftState {
     }
   }
 
-  /** Stops the report and the quality checks, whichever is running. */
+  /**
+   * What the multivariate drift compares: the view's windows when both sides have the timestamp column
+   * (chunks of rows when the user chose chunks or there is no shared time column).
+   */
+  multivariateInputs(): MultivariateInputs {
+    const ts = this.timestamp;
+    const shared = ts !== null && (this.splitting || (this.reference?.columns.some((c) => c.name === ts) ?? false));
+    const unit = this.windowChoice === 'chunks' ? null : this.windowChoice;
+    return { tables: this.tables(), time: shared && unit ? { timestamp: ts, unit } : null, chunks: this.chunks };
+  }
+
+  /** Stops the report, the quality checks and the multivariate drift, whichever is running. */
   cancel(): void {
+    this.multivariate.cancel();
     this.runController?.abort();
     this.runController = null;
     this.running = false;
@@ -188,6 +206,7 @@ export class DriftState {
 
   async changeWindows(choice: WindowChoice): Promise<void> {
     this.windowChoice = choice;
+    if (this.report) void this.multivariate.run(this.multivariateInputs());
     if (this.selectedColumn) await this.selectColumn(this.selectedColumn);
   }
 

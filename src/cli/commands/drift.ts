@@ -5,12 +5,17 @@ import { driftJson, driftText } from '../../lib/drift/output';
 import { driftReport, type ColumnSetting } from '../../lib/drift/report';
 import { LanternError } from '../../lib/errors';
 import { loadDataset } from '../../lib/ingest';
+import type { WindowUnit } from '../../lib/metrics/time';
+import { multivariateJson, multivariateText } from '../../lib/multivariate/output';
+import { reconstructionDrift, type ReconstructionDrift } from '../../lib/multivariate/reconstructionDrift';
 import { parseCommandArgs } from '../args';
 import type { CliIo } from '../io';
 import { cliEngineKind, openCommandDb, openInput } from '../engine';
 
 export const usage =
-  'Usage: lantern drift --reference <file> --current <file> [--columns a,b] [--method col=ks] [--threshold col=0.1] [--drift-share 0.5] [--fail-on-drift] [--json]';
+  'Usage: lantern drift --reference <file> --current <file> [--columns a,b] [--method col=ks] [--threshold col=0.1] [--drift-share 0.5] [--multivariate [--timestamp <col> --window day|week|month] [--chunks 10] [--explained-variance 0.65] [--sigmas 3]] [--fail-on-drift] [--json]';
+
+const WINDOWS: readonly WindowUnit[] = ['hour', 'day', 'week', 'month'];
 
 /** Parses repeated `col=value` flags; the column name may itself contain '='. */
 function perColumn(values: string[] | undefined, flag: string): [string, string][] {
@@ -32,6 +37,12 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
       threshold: { type: 'string', multiple: true },
       'drift-share': { type: 'string' },
       'fail-on-drift': { type: 'boolean' },
+      multivariate: { type: 'boolean' },
+      timestamp: { type: 'string' },
+      window: { type: 'string' },
+      chunks: { type: 'string' },
+      'explained-variance': { type: 'string' },
+      sigmas: { type: 'string' },
       json: { type: 'boolean' },
     },
     usage,
@@ -63,6 +74,8 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
       throw new LanternError('usage', `--drift-share must be between 0 and 1, got "${values['drift-share']}".`);
   }
 
+  const multivariate = multivariateOptions(values);
+
   const db = await openCommandDb({ fresh: true });
   const [refSource, curSource] = [await openInput(db, values.reference), await openInput(db, values.current)];
   await loadDataset(db, nodeParquet, refSource, { table: 'reference' });
@@ -83,6 +96,49 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
         throw new LanternError('usage', `Column "${name}" cannot be tested for drift: ${reason}.`);
       }
   }
-  io.out(values.json ? JSON.stringify(driftJson(report)) : driftText(report));
-  return values['fail-on-drift'] && report.dataset.drifted ? 1 : 0;
+  let together: ReconstructionDrift | null = null;
+  if (multivariate) {
+    const mvColumns = columns?.filter((c) => report.columns.some((x) => x.name === c && x.kind === 'numerical'));
+    together = await reconstructionDrift(
+      db,
+      { reference: 'reference', current: 'current' },
+      { ...multivariate, ...(mvColumns ? { columns: mvColumns } : {}) },
+    );
+  }
+  if (values.json) io.out(JSON.stringify({ ...driftJson(report), ...(together ? { multivariate: multivariateJson(together) } : {}) }));
+  else io.out(together ? `${driftText(report)}\n\n${multivariateText(together)}` : driftText(report));
+  return values['fail-on-drift'] && (report.dataset.drifted || together?.drifted) ? 1 : 0;
+}
+
+/** The multivariate flags, checked before any file is read. */
+function multivariateOptions(values: Record<string, string | boolean | string[] | undefined>) {
+  const flags = ['timestamp', 'window', 'chunks', 'explained-variance', 'sigmas'].filter((f) => values[f] !== undefined);
+  if (!values['multivariate']) {
+    if (flags.length) throw new LanternError('usage', `--${flags[0]} applies to --multivariate.\n${usage}`);
+    return null;
+  }
+  const number = (flag: string, ok: (x: number) => boolean, what: string) => {
+    const text = values[flag] as string | undefined;
+    if (text === undefined) return undefined;
+    const x = Number(text);
+    if (!ok(x)) throw new LanternError('usage', `--${flag} must be ${what}, got "${text}".`);
+    return x;
+  };
+  const timestamp = values['timestamp'] as string | undefined;
+  const window = values['window'] as string | undefined;
+  if ((timestamp === undefined) !== (window === undefined))
+    throw new LanternError('usage', `--timestamp and --window go together.\n${usage}`);
+  if (window !== undefined && !WINDOWS.includes(window as WindowUnit))
+    throw new LanternError('usage', `--window must be one of ${WINDOWS.join(', ')}, got "${window}".`);
+  if (timestamp !== undefined && values['chunks'] !== undefined)
+    throw new LanternError('usage', '--chunks cuts rows without a time column: use it without --timestamp.');
+  const explainedVariance = number('explained-variance', (x) => x > 0 && x <= 1, 'above 0 and at most 1');
+  const sigmas = number('sigmas', (x) => Number.isFinite(x) && x >= 0, 'a non-negative number');
+  const chunks = number('chunks', (x) => Number.isInteger(x) && x >= 1, 'a whole number of at least 1');
+  return {
+    ...(timestamp !== undefined ? { time: { timestamp, unit: window as WindowUnit } } : {}),
+    ...(explainedVariance !== undefined ? { explainedVariance } : {}),
+    ...(sigmas !== undefined ? { sigmas } : {}),
+    ...(chunks !== undefined ? { chunks } : {}),
+  };
 }

@@ -1,0 +1,74 @@
+/**
+ * The multivariate drift as the CLI prints it: JSON for machines (snake_case, windows with their start as
+ * an ISO date for calendar windows or the chunk's number) and lines of text for people.
+ */
+import type { DriftWindow, ReconstructionDrift } from './reconstructionDrift';
+
+const finite = (x: number) => (Number.isFinite(x) ? x : null);
+
+export interface MultivariateJson {
+  method: 'pca_reconstruction';
+  columns: string[];
+  dropped: { name: string; reason: string }[];
+  components: number;
+  explained_variance: number;
+  explained_by_components: number;
+  reference_rows: number;
+  current_rows: number;
+  reference_error: number | null;
+  current_error: number | null;
+  threshold: { lower: number; upper: number; sigmas: number } | null;
+  threshold_note: string | null;
+  drifted: boolean;
+  windowing: 'calendar' | 'chunks';
+  window: string | null;
+  reference_windows: { start: string | number; rows: number; error: number | null; drifted: boolean }[];
+  windows: { start: string | number; rows: number; error: number | null; drifted: boolean }[];
+}
+
+export function multivariateJson(r: ReconstructionDrift): MultivariateJson {
+  const window = (w: DriftWindow) => ({
+    start: r.windowing === 'calendar' ? new Date(w.start).toISOString() : w.start,
+    rows: w.rows,
+    error: finite(w.error),
+    drifted: w.drifted,
+  });
+  return {
+    method: r.method,
+    columns: r.columns,
+    dropped: r.dropped,
+    components: r.components,
+    explained_variance: r.explainedVariance,
+    explained_by_components: r.explainedByComponents,
+    reference_rows: r.reference.rows,
+    current_rows: r.current.rows,
+    reference_error: finite(r.reference.error),
+    current_error: finite(r.current.error),
+    threshold: r.threshold ? { lower: r.threshold.lower, upper: r.threshold.upper, sigmas: r.threshold.sigmas } : null,
+    threshold_note: r.thresholdNote,
+    drifted: r.drifted,
+    windowing: r.windowing,
+    window: r.unit,
+    reference_windows: r.reference.windows.map(window),
+    windows: r.current.windows.map(window),
+  };
+}
+
+const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : '-');
+
+export function multivariateText(r: ReconstructionDrift): string {
+  const lines = [
+    `Multivariate drift (PCA reconstruction error): ${r.drifted ? 'YES' : 'no'}`,
+    `  ${r.components} of ${r.columns.length} components kept (${(100 * r.explainedByComponents).toFixed(1)}% of the reference's variance): ${r.columns.join(', ')}`,
+    `  mean error: reference ${fmt(r.reference.error)}, current ${fmt(r.current.error)}`,
+    r.threshold
+      ? `  threshold: ${fmt(r.threshold.lower)} to ${fmt(r.threshold.upper)} (reference ${r.windowing === 'calendar' ? `${r.unit} windows` : 'chunks'}, mean ± ${r.threshold.sigmas} sd)`
+      : `  threshold: none (${r.thresholdNote ?? 'no reference windows'})`,
+  ];
+  for (const d of r.dropped) lines.push(`  left out: ${d.name} (${d.reason})`);
+  for (const w of r.current.windows) {
+    const label = r.windowing === 'calendar' ? new Date(w.start).toISOString().slice(0, 10) : `chunk ${w.start}`;
+    lines.push(`  ${label.padEnd(10)}  error ${fmt(w.error)}  rows ${w.rows}${w.drifted ? '  DRIFT' : ''}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,153 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main';
+import { closeTo } from '../helpers/close';
+
+interface Window {
+  start: number;
+  rows: number;
+  error: number;
+  drifted: boolean;
+}
+interface Case {
+  name: string;
+  columns: string[];
+  time: string | null;
+  reference: Record<string, (number | string | null)[]>;
+  current: Record<string, (number | string | null)[]>;
+  expected: {
+    columns: string[];
+    components: number;
+    reference_error: number;
+    current_error: number;
+    current_windows: Window[];
+    threshold: { lower: number; upper: number };
+    drifted: boolean;
+  };
+}
+const fx = JSON.parse(readFileSync(new URL('../fixtures/multivariate/reconstruction.json', import.meta.url), 'utf8')) as { cases: Case[] };
+const byName = (n: string) => fx.cases.find((c) => c.name === n)!;
+const dir = mkdtempSync(join(tmpdir(), 'lantern-mv-cli-'));
+
+function writeCsv(file: string, columns: Case['reference']): string {
+  const names = Object.keys(columns);
+  const n = columns[names[0]!]!.length;
+  const lines = [names.join(',')];
+  for (let r = 0; r < n; r++) lines.push(names.map((c) => (columns[c]![r] === null ? '' : String(columns[c]![r]))).join(','));
+  const path = join(dir, file);
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+
+async function run(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+function expectMatches(json: Record<string, unknown>, c: Case, calendar: boolean) {
+  const mv = json['multivariate'] as Record<string, unknown> & { windows: { start: string | number; error: number; drifted: boolean }[] };
+  const e = c.expected;
+  expect(mv['method']).toBe('pca_reconstruction');
+  expect(mv['columns']).toEqual(e.columns);
+  expect(mv['components']).toBe(e.components);
+  closeTo(mv['reference_error'] as number, e.reference_error, 1e-9);
+  closeTo(mv['current_error'] as number, e.current_error, 1e-9);
+  const t = mv['threshold'] as { lower: number; upper: number };
+  closeTo(t.upper, e.threshold.upper, 1e-9);
+  closeTo(t.lower, e.threshold.lower, 1e-9, 1e-12);
+  expect(mv['drifted']).toBe(e.drifted);
+  expect(mv.windows.map((w) => w.start)).toEqual(e.current_windows.map((w) => (calendar ? new Date(w.start).toISOString() : w.start)));
+  mv.windows.forEach((w, i) => closeTo(w.error, e.current_windows[i]!.error, 1e-9));
+  expect(mv.windows.map((w) => w.drifted)).toEqual(e.current_windows.map((w) => w.drifted));
+}
+
+describe('lantern drift --multivariate', () => {
+  it('reports the reconstruction error per month as scikit-learn computes it', async () => {
+    const c = byName('planted joint drift');
+    const ref = writeCsv('seattle_ref.csv', c.reference);
+    const cur = writeCsv('seattle_planted.csv', c.current);
+    const r = await run([
+      'drift',
+      '--reference',
+      ref,
+      '--current',
+      cur,
+      '--multivariate',
+      '--timestamp',
+      'date',
+      '--window',
+      'month',
+      '--json',
+    ]);
+    expect(r.err).toBe('');
+    const json = JSON.parse(r.out) as Record<string, unknown> & { columns: { drifted: boolean }[] };
+    expectMatches(json, c, true);
+    // Every column keeps its distribution: only the multivariate test sees the change.
+    expect(json.columns.some((x) => x.drifted)).toBe(false);
+    expect(r.code).toBe(0);
+    const failing = await run([
+      'drift',
+      '--reference',
+      ref,
+      '--current',
+      cur,
+      '--multivariate',
+      '--timestamp',
+      'date',
+      '--window',
+      'month',
+      '--fail-on-drift',
+    ]);
+    expect(failing.code).toBe(1);
+    expect(failing.out).toMatch(/Multivariate drift \(PCA reconstruction error\): YES/);
+    expect(failing.out).toMatch(/2 of 4 components kept/);
+  });
+
+  it('cuts files without a time column into chunks in file order, NULLs at the reference mean', async () => {
+    const c = byName('cars in chunks');
+    const ref = writeCsv('cars_ref.csv', c.reference);
+    const cur = writeCsv('cars_cur.csv', c.current);
+    const r = await run(['drift', '--reference', ref, '--current', cur, '--multivariate', '--json']);
+    expect(r.err).toBe('');
+    expectMatches(JSON.parse(r.out) as Record<string, unknown>, c, false);
+    const seven = byName('cars 90% in 7 chunks');
+    const r7 = await run([
+      'drift',
+      '--reference',
+      ref,
+      '--current',
+      cur,
+      '--multivariate',
+      '--chunks',
+      '7',
+      '--explained-variance',
+      '0.9',
+      '--sigmas',
+      '2',
+      '--json',
+    ]);
+    expectMatches(JSON.parse(r7.out) as Record<string, unknown>, seven, false);
+  });
+
+  it('refuses flags that do not fit', async () => {
+    const c = byName('cars in chunks');
+    const ref = writeCsv('cars_ref2.csv', c.reference);
+    const cases: [string[], RegExp][] = [
+      [['--timestamp', 'date'], /applies to --multivariate/],
+      [['--multivariate', '--window', 'month'], /go together/],
+      [['--multivariate', '--timestamp', 'd', '--window', 'year'], /--window must be one of/],
+      [['--multivariate', '--explained-variance', '1.5'], /above 0 and at most 1/],
+      [['--multivariate', '--chunks', '0'], /whole number/],
+      [['--multivariate', '--timestamp', 'when', '--window', 'day'], /no column "when"/],
+    ];
+    for (const [flags, message] of cases) {
+      const r = await run(['drift', '--reference', ref, '--current', ref, ...flags]);
+      expect(r.code, flags.join(' ')).not.toBe(0);
+      expect(r.err, flags.join(' ')).toMatch(message);
+    }
+  });
+});
