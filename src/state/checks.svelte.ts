@@ -40,6 +40,7 @@ export const EDITABLE: Partial<Record<Check['kind'], string[]>> = {
   slices: ['minRows', 'maxDifference', 'warn'],
   'drift-column': ['threshold'],
   'attribution-drift': ['max', 'warn'],
+  'multivariate-drift': ['explainedVariance', 'sigmas'],
 };
 
 /**

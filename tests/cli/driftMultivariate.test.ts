@@ -133,6 +133,36 @@ describe('lantern drift --multivariate', () => {
     expectMatches(JSON.parse(r7.out) as Record<string, unknown>, seven, false);
   });
 
+  it('runs as a check: fails the planted pair, passes the reference against itself, explains what it cannot judge', async () => {
+    const c = byName('planted joint drift');
+    const ref = writeCsv('check_ref.csv', c.reference);
+    const cur = writeCsv('check_planted.csv', c.current);
+    const suite = join(dir, 'mv-suite.json');
+    writeFileSync(
+      suite,
+      JSON.stringify({
+        format: 'lantern-check-suite',
+        version: 1,
+        checks: [
+          { id: 'together', kind: 'multivariate-drift', timestamp: 'date', window: 'month' },
+          { id: 'one-chunk', kind: 'multivariate-drift', chunks: 1 },
+        ],
+      }),
+    );
+    type Result = { id: string; status: string; value: number | null; message: string };
+    const results = (out: string) => (JSON.parse(out) as { results: Result[] }).results;
+    const planted = await run(['check', '--suite', suite, '--reference', ref, '--current', cur, '--json']);
+    expect(planted.err).toBe('');
+    expect(planted.code).toBe(1);
+    const [together, oneChunk] = results(planted.out);
+    expect(together!.status).toBe('fail');
+    closeTo(together!.value, c.expected.current_error, 1e-9);
+    expect(oneChunk!.status).toBe('not-evaluated');
+    expect(oneChunk!.message).toMatch(/one window/);
+    const same = await run(['check', '--suite', suite, '--reference', ref, '--current', ref, '--json']);
+    expect(results(same.out)[0]!.status).toBe('pass');
+  });
+
   it('refuses flags that do not fit', async () => {
     const c = byName('cars in chunks');
     const ref = writeCsv('cars_ref2.csv', c.reference);

@@ -5,7 +5,7 @@
 import { isPValueMethod } from '../drift/methods';
 import { attributionDrift } from './attribution';
 import { isUnavailable, type CheckInputs } from './inputs';
-import { sliceKey } from './inputs';
+import { multivariateKey, sliceKey } from './inputs';
 import type { Check, CheckKind, Suite } from './suite';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'not-evaluated';
@@ -57,6 +57,7 @@ const DEFAULT_TITLES: Record<CheckKind, (c: Check) => string> = {
   'metric-vs-reference': (c) => `${(c as { metric: string }).metric} within the reference's range`,
   slices: () => 'No slice much worse than overall',
   'attribution-drift': (c) => `Attribution drift${(c as { feature?: string }).feature ? ` of ${(c as { feature?: string }).feature}` : ''}`,
+  'multivariate-drift': () => 'Columns keep moving together (reconstruction error)',
 };
 
 const VIEW: Record<CheckKind, DetailView> = {
@@ -71,6 +72,7 @@ const VIEW: Record<CheckKind, DetailView> = {
   'metric-vs-reference': 'performance',
   slices: 'performance',
   'attribution-drift': 'explain',
+  'multivariate-drift': 'drift',
 };
 
 type Verdict = Pick<CheckResult, 'status' | 'value' | 'threshold' | 'message'>;
@@ -250,6 +252,20 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
         `share of mean |SHAP| that moved (${a.sampled.reference} reference and ${a.sampled.current} current rows explained)`,
       );
       return v;
+    }
+    case 'multivariate-drift': {
+      const r = inputs.multivariate?.[multivariateKey(c)];
+      if (!r) return notEvaluated('the multivariate drift was not computed');
+      if (isUnavailable(r)) return notEvaluated(r.unavailable);
+      if (!r.threshold) return notEvaluated(r.thresholdNote ?? 'the reference has too few windows for a threshold');
+      const threshold = `${num(r.threshold.lower)} to ${num(r.threshold.upper)} (reference windows, mean +-${num(r.threshold.sigmas)} sd)`;
+      const outside = r.current.windows.filter((w) => w.drifted).length;
+      return {
+        status: r.drifted ? 'fail' : 'pass',
+        value: r.current.error,
+        threshold,
+        message: `mean reconstruction error ${num(r.current.error)} vs reference ${num(r.reference.error)} (${r.components} of ${r.columns.length} components)${r.current.windows.length ? `; ${outside} of ${r.current.windows.length} current windows outside the band` : ''}`,
+      };
     }
   }
 }

@@ -18,6 +18,7 @@ import { countRows, describeTable, type ColumnInfo } from '../schema';
 import type { DriftMethod } from '../drift/methods';
 import { inferRoles } from '../roles';
 import type { TreeEnsemble } from '../model/ensemble';
+import { reconstructionDrift, type ReconstructionDrift } from '../multivariate/reconstructionDrift';
 import { attributionInputs, type AttributionInputs } from './attribution';
 import type { Check, Suite, SuiteSettings } from './suite';
 import { worstSlices, type WorstSlices } from './worstSlices';
@@ -65,6 +66,42 @@ export interface CheckInputs {
   /** Whether a model file was given (attribution drift needs one). */
   model: boolean;
   attribution?: AttributionInputs | Unavailable;
+  /** Keyed by multivariateKey(check). */
+  multivariate?: Record<string, ReconstructionDrift | Unavailable>;
+}
+
+type MultivariateCheck = Extract<Check, { kind: 'multivariate-drift' }>;
+
+export function multivariateKey(c: MultivariateCheck): string {
+  return JSON.stringify([
+    c.columns ?? null,
+    c.explainedVariance ?? null,
+    c.sigmas ?? null,
+    c.timestamp ?? null,
+    c.window ?? null,
+    c.chunks ?? null,
+  ]);
+}
+
+async function multivariateInputs(
+  db: Db,
+  t: CheckTables,
+  c: MultivariateCheck,
+  signal?: AbortSignal,
+): Promise<ReconstructionDrift | Unavailable> {
+  try {
+    return await reconstructionDrift(db, t, {
+      ...(c.columns ? { columns: c.columns } : {}),
+      ...(c.explainedVariance !== undefined ? { explainedVariance: c.explainedVariance } : {}),
+      ...(c.sigmas !== undefined ? { sigmas: c.sigmas } : {}),
+      ...(c.timestamp && c.window ? { time: { timestamp: c.timestamp, unit: c.window } } : {}),
+      ...(c.chunks !== undefined ? { chunks: c.chunks } : {}),
+      signal,
+    });
+  } catch (error) {
+    if (error instanceof LanternError && error.code !== 'cancelled') return { unavailable: error.message };
+    throw error;
+  }
 }
 
 export interface ComputeOptions {
@@ -195,6 +232,11 @@ export async function computeCheckInputs(db: Db, t: CheckTables, suite: Suite, o
       if (error instanceof LanternError && error.code === 'feature-mismatch') inputs.attribution = { unavailable: error.message };
       else throw error;
     }
+  }
+  for (const c of suite.checks) {
+    if (c.kind !== 'multivariate-drift' || inputs.multivariate?.[multivariateKey(c)]) continue;
+    progress('multivariate drift');
+    (inputs.multivariate ??= {})[multivariateKey(c)] = await multivariateInputs(db, t, c, signal);
   }
   for (const c of suite.checks) {
     if (c.kind !== 'slices') continue;
