@@ -188,7 +188,7 @@ function lbfgs(
     const change = Math.abs(fx - fNew) / Math.max(1, Math.abs(fx), Math.abs(fNew));
     fx = fNew;
     g = gNew;
-    if (change < 1e-12) {
+    if (change < 1e-15) {
       it++;
       break;
     }
