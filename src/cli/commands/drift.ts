@@ -6,14 +6,16 @@ import { driftReport, type ColumnSetting } from '../../lib/drift/report';
 import { LanternError } from '../../lib/errors';
 import { loadDataset } from '../../lib/ingest';
 import type { WindowUnit } from '../../lib/metrics/time';
-import { multivariateJson, multivariateText } from '../../lib/multivariate/output';
+import { FREE_TEXT_REASON } from '../../lib/drift/freeText';
+import { multivariateJson, multivariateText, textColumnJson, textColumnText } from '../../lib/multivariate/output';
+import { textColumnDrift, type TextColumnDrift } from '../../lib/multivariate/textColumn';
 import { reconstructionDrift, type ReconstructionDrift } from '../../lib/multivariate/reconstructionDrift';
 import { parseCommandArgs } from '../args';
 import type { CliIo } from '../io';
 import { cliEngineKind, openCommandDb, openInput } from '../engine';
 
 export const usage =
-  'Usage: lantern drift --reference <file> --current <file> [--columns a,b] [--method col=ks] [--threshold col=0.1] [--drift-share 0.5] [--multivariate [--timestamp <col> --window day|week|month] [--chunks 10] [--explained-variance 0.65] [--sigmas 3]] [--fail-on-drift] [--json]';
+  'Usage: lantern drift --reference <file> --current <file> [--columns a,b] [--method col=ks] [--threshold col=0.1] [--drift-share 0.5] [--multivariate [--timestamp <col> --window day|week|month] [--chunks 10] [--explained-variance 0.65] [--sigmas 3]] [--text-sample N] [--fail-on-drift] [--json]';
 
 const WINDOWS: readonly WindowUnit[] = ['hour', 'day', 'week', 'month'];
 
@@ -43,6 +45,7 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
       chunks: { type: 'string' },
       'explained-variance': { type: 'string' },
       sigmas: { type: 'string' },
+      'text-sample': { type: 'string' },
       json: { type: 'boolean' },
     },
     usage,
@@ -75,6 +78,12 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
   }
 
   const multivariate = multivariateOptions(values);
+  let textSample: number | undefined;
+  if (values['text-sample'] !== undefined) {
+    textSample = Number(values['text-sample']);
+    if (!(Number.isInteger(textSample) && textSample >= 2))
+      throw new LanternError('usage', `--text-sample must be a whole number of at least 2, got "${values['text-sample']}".`);
+  }
 
   const db = await openCommandDb({ fresh: true });
   const [refSource, curSource] = [await openInput(db, values.reference), await openInput(db, values.current)];
@@ -89,9 +98,21 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
     { reference: 'reference', current: 'current' },
     { columns, perColumn: settings, driftShare, ...(stats ? { runNumericalBatch: stats.run } : {}) },
   ).finally(() => stats?.close());
+  // Free text, which the per-column tests leave out, is compared by its descriptors and a domain classifier.
+  const textColumns = report.notTested.filter((n) => n.reason === FREE_TEXT_REASON && (!columns || columns.includes(n.name)));
+  const texts: TextColumnDrift[] = [];
+  for (const { name } of textColumns)
+    texts.push(
+      await textColumnDrift(
+        db,
+        { reference: 'reference', current: 'current' },
+        name,
+        textSample !== undefined ? { sample: textSample } : {},
+      ),
+    );
   if (columns) {
     for (const name of columns)
-      if (!report.columns.some((c) => c.name === name)) {
+      if (!report.columns.some((c) => c.name === name) && !texts.some((t) => t.column === name)) {
         const reason = report.notTested.find((n) => n.name === name)?.reason ?? 'not testable';
         throw new LanternError('usage', `Column "${name}" cannot be tested for drift: ${reason}.`);
       }
@@ -105,9 +126,18 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
       { ...multivariate, ...(mvColumns ? { columns: mvColumns } : {}) },
     );
   }
-  if (values.json) io.out(JSON.stringify({ ...driftJson(report), ...(together ? { multivariate: multivariateJson(together) } : {}) }));
-  else io.out(together ? `${driftText(report)}\n\n${multivariateText(together)}` : driftText(report));
-  return values['fail-on-drift'] && (report.dataset.drifted || together?.drifted) ? 1 : 0;
+  if (values.json) {
+    const json = driftJson(report);
+    io.out(
+      JSON.stringify({
+        ...json,
+        columns: [...json.columns, ...texts.map(textColumnJson)],
+        ...(together ? { multivariate: multivariateJson(together) } : {}),
+      }),
+    );
+  } else io.out([driftText(report), ...texts.map(textColumnText), ...(together ? [multivariateText(together)] : [])].join('\n\n'));
+  const textDrift = texts.some((t) => t.classifier?.drifted);
+  return values['fail-on-drift'] && (report.dataset.drifted || together?.drifted || textDrift) ? 1 : 0;
 }
 
 /** The multivariate flags, checked before any file is read. */

@@ -3,6 +3,7 @@
  * an ISO date for calendar windows or the chunk's number) and lines of text for people.
  */
 import type { DriftWindow, ReconstructionDrift } from './reconstructionDrift';
+import type { TextColumnDrift } from './textColumn';
 
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
@@ -70,5 +71,53 @@ export function multivariateText(r: ReconstructionDrift): string {
     const label = r.windowing === 'calendar' ? new Date(w.start).toISOString().slice(0, 10) : `chunk ${w.start}`;
     lines.push(`  ${label.padEnd(10)}  error ${fmt(w.error)}  rows ${w.rows}${w.drifted ? '  DRIFT' : ''}`);
   }
+  return lines.join('\n');
+}
+
+/** A text column as an entry of the drift JSON's `columns` (`kind: "text"`), Evidently's text drift. */
+export function textColumnJson(r: TextColumnDrift) {
+  const c = r.classifier;
+  return {
+    name: r.column,
+    kind: 'text' as const,
+    method: 'text_domain_classifier',
+    score: c ? finite(c.auc) : null,
+    threshold: c ? c.threshold : null,
+    drifted: c?.drifted ?? false,
+    stats: {
+      reference_texts: r.referenceRows,
+      current_texts: r.currentRows,
+      sampled: r.sampled,
+      threshold_rule: c?.thresholdRule ?? null,
+      classifier_note: r.classifierNote,
+      vocabulary: c?.vocabulary ?? null,
+      current_words: c?.currentWords.map((w) => w.word) ?? [],
+      reference_words: c?.referenceWords.map((w) => w.word) ?? [],
+      descriptors: Object.fromEntries(
+        r.descriptors.map((d) => [
+          d.name,
+          {
+            method: d.drift.method,
+            score: d.drift.score === null ? null : finite(d.drift.score),
+            threshold: d.drift.threshold,
+            drifted: d.drift.drifted,
+          },
+        ]),
+      ),
+    },
+  };
+}
+
+export function textColumnText(r: TextColumnDrift): string {
+  const c = r.classifier;
+  const lines = [
+    `Text column ${r.column}: ${c ? `${c.drifted ? 'DRIFT' : 'no drift'} (domain classifier ROC AUC ${fmt(c.auc)}, threshold ${fmt(c.threshold)})` : `no classifier (${r.classifierNote ?? ''})`}${r.sampled ? `, ${r.sampled} texts a side sampled` : ''}`,
+  ];
+  if (c?.currentWords.length) lines.push(`  words of the current data: ${c.currentWords.map((w) => w.word).join(', ')}`);
+  if (c?.referenceWords.length) lines.push(`  words of the reference: ${c.referenceWords.map((w) => w.word).join(', ')}`);
+  for (const d of r.descriptors)
+    lines.push(
+      `  ${d.name.padEnd(16)}  ${d.drift.method.padEnd(12)}  ${d.drift.score === null ? '-' : fmt(d.drift.score)}  ${d.drift.drifted ? 'DRIFT' : 'ok'}`,
+    );
   return lines.join('\n');
 }
