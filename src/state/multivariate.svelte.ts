@@ -1,11 +1,24 @@
-import { proxy, type Engine, type ReconstructionDrift, type ReconstructionRequest } from '../client/engine';
+import { proxy, type Engine, type ReconstructionDrift, type ReconstructionRequest, type TextColumnDrift } from '../client/engine';
 import { errorCode } from '../rpc/errors';
 
-export type { ReconstructionDrift };
+export type { ReconstructionDrift, TextColumnDrift };
+
+/** One free-text column's comparison: its result, or why there is none yet. */
+export interface TextColumnRun {
+  result: TextColumnDrift | null;
+  running: boolean;
+  error: string | null;
+  /** The engine asks for a sample: the column has too many texts to move whole. */
+  needsSample: boolean;
+}
+
+/** Texts a side when the user asks for a sample. */
+export const TEXT_SAMPLE = 20_000;
 
 /** The tables compared and how they are cut into windows, as the drift view has them. */
 export interface MultivariateInputs {
   tables: { reference: string; current: string };
+  columns: string[];
   time: { timestamp: string; unit: 'hour' | 'day' | 'week' | 'month' } | null;
   chunks: number;
 }
@@ -22,7 +35,10 @@ export class MultivariateState {
   running = $state(false);
   error: string | null = $state(null);
   progress: { done: number; total: number } | null = $state(null);
+  /** Free-text columns by name. */
+  texts: Record<string, TextColumnRun> = $state({});
   private controller: AbortController | null = null;
+  private textController: AbortController | null = null;
   private last: MultivariateInputs | null = null;
 
   constructor(private readonly engine: Engine) {}
@@ -39,6 +55,7 @@ export class MultivariateState {
     const request: ReconstructionRequest = {
       explainedVariance: this.explainedVariance,
       sigmas: this.sigmas,
+      columns: inputs.columns,
       ...(inputs.time ? { time: inputs.time } : { chunks: inputs.chunks }),
     };
     const onProgress = proxy((done: number, total: number) => {
@@ -60,10 +77,40 @@ export class MultivariateState {
     }
   }
 
+  /** Compares each free-text column in turn (a sample only when the user asked for one). */
+  async runTexts(tables: MultivariateInputs['tables'], columns: readonly string[], sample?: number): Promise<void> {
+    this.textController?.abort();
+    for (const run of Object.values(this.texts))
+      if (run.running) Object.assign(run, { running: false, error: 'Stopped before it finished: compare again to see it.' });
+    const controller = (this.textController = new AbortController());
+    if (sample === undefined)
+      this.texts = Object.fromEntries(columns.map((c) => [c, { result: null, running: true, error: null, needsSample: false }]));
+    const call = this.engine.with({ signal: controller.signal, priority: 'user' });
+    for (const column of columns) {
+      if (controller !== this.textController) return;
+      this.texts[column] = { result: null, running: true, error: null, needsSample: false };
+      try {
+        const result = await call.textColumnDrift(tables, column, sample === undefined ? {} : { sample });
+        if (controller === this.textController) this.texts[column] = { result, running: false, error: null, needsSample: false };
+      } catch (error) {
+        if (controller !== this.textController || errorCode(error) === 'cancelled') return;
+        this.texts[column] = {
+          result: null,
+          running: false,
+          error: (error as Error).message,
+          needsSample: errorCode(error) === 'too-large',
+        };
+      }
+    }
+  }
+
   cancel(): void {
     this.controller?.abort();
     this.controller = null;
     this.running = false;
     this.progress = null;
+    this.textController?.abort();
+    this.textController = null;
+    for (const run of Object.values(this.texts)) run.running = false;
   }
 }

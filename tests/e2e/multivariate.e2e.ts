@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatStat } from '../../src/components/drift/chartData';
 import { formatNumber } from '../../src/components/format';
+import { textDriftStats } from '../../src/lib/multivariate/textDrift';
 import { dropFiles, launch, openApp } from './browser';
 
 // scikit-learn's numbers (scripts/fixtures/multivariate.py): Seattle 2012-13 against the same days with
@@ -64,6 +66,42 @@ describe('multivariate drift in the drift view', () => {
     await page.keyboard.type('18');
     await page.keyboard.press('Enter');
     await expect.poll(() => section.getByTestId('multivariate-verdict').textContent(), { timeout: 60_000 }).toBe('No multivariate drift');
+    expect(errors).toEqual([]);
+  }, 240_000);
+
+  it('compares a free-text column by its descriptors and a domain classifier', async () => {
+    interface Movie {
+      Title: string | number | null;
+      'Major Genre': string | null;
+      'MPAA Rating': string | null;
+      'Release Date': string | null;
+    }
+    const movies = JSON.parse(
+      readFileSync(new URL('../../node_modules/vega-datasets/data/movies.json', import.meta.url), 'utf8'),
+    ) as Movie[];
+    const year = (m: Movie) => Number(/(\d{4})$/.exec(m['Release Date'] ?? '')?.[1] ?? NaN);
+    const line = (m: Movie) =>
+      `${String(m.Title).replace(/[",]/g, '')} is a ${m['Major Genre'] ?? 'film'} rated ${m['MPAA Rating'] ?? 'unrated'}`;
+    const pick = (keep: (y: number) => boolean) => movies.filter((m) => m.Title !== null && keep(year(m))).slice(0, 400);
+    const [old, recent] = [pick((y) => y <= 1995), pick((y) => y >= 2005)];
+    const file = (rows: Movie[]) => new TextEncoder().encode(['summary', ...rows.map(line)].join('\n') + '\n');
+    const direct = textDriftStats(old.map(line), recent.map(line)).classifier!;
+
+    const { page, errors } = await openApp(browser);
+    await dropFiles(page, [
+      { name: 'movies-reference.csv', bytes: file(old) },
+      { name: 'movies-current.csv', bytes: file(recent) },
+    ]);
+    await expect.poll(() => page.getByTestId('dataset-item').count(), { timeout: 90_000 }).toBe(2);
+    await page.getByRole('tab', { name: 'Drift' }).click();
+    await page.getByTestId('drift-run').click();
+    await page.getByTestId('drift-summary').waitFor({ timeout: 120_000 });
+    const column = page.locator('[data-testid=text-column][data-column=summary]');
+    await column.getByTestId('text-verdict').waitFor({ timeout: 60_000 });
+    expect(await column.getByTestId('text-auc').textContent()).toBe(formatStat(direct.auc));
+    expect(await column.getByTestId('text-verdict').textContent()).toBe(direct.drifted ? 'Text drift' : 'No text drift');
+    expect(await column.getByTestId('text-current-words').textContent()).toContain(direct.currentWords[0]!.word);
+    expect(await column.getByTestId('text-descriptors').locator('tbody tr').count()).toBe(4);
     expect(errors).toEqual([]);
   }, 240_000);
 });

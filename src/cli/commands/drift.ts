@@ -119,12 +119,11 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
   }
   let together: ReconstructionDrift | null = null;
   if (multivariate) {
-    const mvColumns = columns?.filter((c) => report.columns.some((x) => x.name === c && x.kind === 'numerical'));
-    together = await reconstructionDrift(
-      db,
-      { reference: 'reference', current: 'current' },
-      { ...multivariate, ...(mvColumns ? { columns: mvColumns } : {}) },
-    );
+    // The numerical features the report tested (not ids, timestamps or the model's outputs).
+    const mvColumns = report.columns
+      .filter((c) => c.kind === 'numerical' && !report.outputs.some((o) => o.name === c.name))
+      .map((c) => c.name);
+    together = await reconstructionDrift(db, { reference: 'reference', current: 'current' }, { ...multivariate, columns: mvColumns });
   }
   if (values.json) {
     const json = driftJson(report);
