@@ -187,6 +187,15 @@ export type SideWindows =
   | { kind: 'calendar'; column: string; columnKind: ColumnKind; unit: WindowUnit }
   | { kind: 'chunks'; count: number; order: Sql | null };
 
+/** A row's window as a DOUBLE: its calendar window's start (epoch ms), its chunk's number, or NULL. */
+export function windowKeySql(windows: SideWindows): Sql {
+  if (windows.kind === 'calendar')
+    return sql`epoch_ms(date_trunc(${windows.unit}, ${raw(timestampSql(windows.column, windows.columnKind))}))::DOUBLE`;
+  if (windows.kind === 'chunks')
+    return sql`ntile(${windows.count}) OVER (${windows.order ? sql`ORDER BY ${windows.order}` : raw('')})::DOUBLE`;
+  return raw('NULL::DOUBLE');
+}
+
 export async function sideErrors(
   db: Db,
   model: ReconstructionModel,
@@ -194,12 +203,7 @@ export async function sideErrors(
   windows: SideWindows,
   signal?: AbortSignal,
 ): Promise<SideErrors> {
-  let key: Sql = raw('NULL::DOUBLE');
-  if (windows.kind === 'calendar')
-    key = sql`epoch_ms(date_trunc(${windows.unit}, ${raw(timestampSql(windows.column, windows.columnKind))}))::DOUBLE`;
-  else if (windows.kind === 'chunks')
-    key = sql`ntile(${windows.count}) OVER (${windows.order ? sql`ORDER BY ${windows.order}` : raw('')})::DOUBLE`;
-  const errors = rowErrorSql(model, ident(table), key);
+  const errors = rowErrorSql(model, ident(table), windowKeySql(windows));
   const q = sql`SELECT g, grouping(g) AS total, count(*)::DOUBLE AS n, (fsum(e) / count(*))::DOUBLE AS error FROM (${errors}) GROUP BY GROUPING SETS ((g), ()) ORDER BY total DESC, g`;
   const rows = await db.query(q.text, { signal });
   const overall = rows.find((r) => Number(r['total']) === 1);

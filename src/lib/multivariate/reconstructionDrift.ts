@@ -68,11 +68,30 @@ export function sharedNumericalColumns(reference: ColumnInfo[], current: ColumnI
   return reference.filter((c) => c.kind === 'numeric' && inCurrent.has(c.name) && !exclude.includes(c.name)).map((c) => c.name);
 }
 
-async function isBaseTable(db: Db, name: string, signal?: AbortSignal): Promise<boolean> {
+export async function isBaseTable(db: Db, name: string, signal?: AbortSignal): Promise<boolean> {
   const [row] = await db.query(`SELECT table_type AS t FROM information_schema.tables WHERE table_name = ${literal(name).text}`, {
     signal,
   });
   return row?.['t'] === 'BASE TABLE';
+}
+
+/** How a side is cut: calendar windows of the time column, else chunks in the table's row order. */
+export async function sideWindows(
+  db: Db,
+  table: string,
+  info: ColumnInfo[],
+  time: ReconstructionDriftOptions['time'],
+  chunks: number,
+  signal?: AbortSignal,
+): Promise<SideWindows> {
+  if (time) {
+    const column = info.find((c) => c.name === time.timestamp);
+    if (!column)
+      throw new LanternError('usage', `There is no column "${time.timestamp}" to cut into windows. Choose a time column both tables have.`);
+    return { kind: 'calendar', column: time.timestamp, columnKind: column.kind, unit: time.unit };
+  }
+  // Chunks follow the rows' order in the table; a view has no row numbers, so its chunks follow the scan.
+  return { kind: 'chunks', count: chunks, order: (await isBaseTable(db, table, signal)) ? raw('rowid') : null };
 }
 
 export async function reconstructionDrift(
@@ -110,12 +129,7 @@ export async function reconstructionDrift(
   const chunks = options.chunks ?? DEFAULT_CHUNKS;
   if (!time && !(Number.isInteger(chunks) && chunks >= 1))
     throw new LanternError('usage', `The number of chunks must be a whole number of at least 1, got ${chunks}.`);
-  const windowsOf = async (table: string, info: ColumnInfo[]): Promise<SideWindows> => {
-    if (time)
-      return { kind: 'calendar', column: time.timestamp, columnKind: info.find((c) => c.name === time.timestamp)!.kind, unit: time.unit };
-    // Chunks follow the rows' order in the table; a view has no row numbers, so its chunks follow the scan.
-    return { kind: 'chunks', count: chunks, order: (await isBaseTable(db, table, signal)) ? raw('rowid') : null };
-  };
+  const windowsOf = (table: string, info: ColumnInfo[]) => sideWindows(db, table, info, time, chunks, signal);
   const ref = await sideErrors(db, fit.model, tables.reference, await windowsOf(tables.reference, refInfo), signal);
   progress(2);
   throwIfAborted(signal);
