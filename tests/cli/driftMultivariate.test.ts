@@ -86,6 +86,21 @@ describe('lantern drift --multivariate', () => {
     expect(r.err).toBe('');
     const json = JSON.parse(r.out) as Record<string, unknown> & { columns: { drifted: boolean }[] };
     expectMatches(json, c, true);
+    const classifier = (json['multivariate'] as { domain_classifier: Record<string, unknown> }).domain_classifier as {
+      auc: number;
+      drifted: boolean;
+      features: { name: string }[];
+      windows: { start: string; auc: number }[];
+    };
+    expect(classifier.auc).toBeGreaterThan(0.8);
+    expect(classifier.drifted).toBe(true);
+    expect(
+      classifier.features
+        .slice(0, 2)
+        .map((f) => f.name)
+        .sort(),
+    ).toEqual(['temp_max', 'temp_min']);
+    expect(classifier.windows.map((w) => w.start)).toEqual(c.expected.current_windows.map((w) => new Date(w.start).toISOString()));
     // Every column keeps its distribution: only the multivariate test sees the change.
     expect(json.columns.some((x) => x.drifted)).toBe(false);
     expect(r.code).toBe(0);
@@ -105,6 +120,7 @@ describe('lantern drift --multivariate', () => {
     expect(failing.code).toBe(1);
     expect(failing.out).toMatch(/Multivariate drift \(PCA reconstruction error\): YES/);
     expect(failing.out).toMatch(/2 of 4 components kept/);
+    expect(failing.out).toMatch(/Domain classifier: YES \(cross-validated ROC AUC/);
   });
 
   it('cuts files without a time column into chunks in file order, NULLs at the reference mean', async () => {
@@ -172,6 +188,8 @@ describe('lantern drift --multivariate', () => {
       [['--multivariate', '--timestamp', 'd', '--window', 'year'], /--window must be one of/],
       [['--multivariate', '--explained-variance', '1.5'], /above 0 and at most 1/],
       [['--multivariate', '--chunks', '0'], /whole number/],
+      [['--classifier-sample', '100'], /applies to --multivariate/],
+      [['--multivariate', '--classifier-sample', '5'], /at least 10/],
       [['--multivariate', '--timestamp', 'when', '--window', 'day'], /no column "when"/],
     ];
     for (const [flags, message] of cases) {

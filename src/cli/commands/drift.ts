@@ -7,7 +7,15 @@ import { LanternError } from '../../lib/errors';
 import { loadDataset } from '../../lib/ingest';
 import type { WindowUnit } from '../../lib/metrics/time';
 import { FREE_TEXT_REASON } from '../../lib/drift/freeText';
-import { multivariateJson, multivariateText, textColumnJson, textColumnText } from '../../lib/multivariate/output';
+import { domainClassifierFor, MAX_CLASSIFIER_ROWS, type DomainClassifierDrift } from '../../lib/multivariate/domainClassifier';
+import {
+  domainClassifierJson,
+  domainClassifierText,
+  multivariateJson,
+  multivariateText,
+  textColumnJson,
+  textColumnText,
+} from '../../lib/multivariate/output';
 import { textColumnDrift, type TextColumnDrift } from '../../lib/multivariate/textColumn';
 import { reconstructionDrift, type ReconstructionDrift } from '../../lib/multivariate/reconstructionDrift';
 import { parseCommandArgs } from '../args';
@@ -15,7 +23,7 @@ import type { CliIo } from '../io';
 import { cliEngineKind, openCommandDb, openInput } from '../engine';
 
 export const usage =
-  'Usage: lantern drift --reference <file> --current <file> [--columns a,b] [--method col=ks] [--threshold col=0.1] [--drift-share 0.5] [--multivariate [--timestamp <col> --window day|week|month] [--chunks 10] [--explained-variance 0.65] [--sigmas 3]] [--text-sample N] [--fail-on-drift] [--json]';
+  'Usage: lantern drift --reference <file> --current <file> [--columns a,b] [--method col=ks] [--threshold col=0.1] [--drift-share 0.5] [--multivariate [--timestamp <col> --window day|week|month] [--chunks 10] [--explained-variance 0.65] [--sigmas 3] [--classifier-sample N]] [--text-sample N] [--fail-on-drift] [--json]';
 
 const WINDOWS: readonly WindowUnit[] = ['hour', 'day', 'week', 'month'];
 
@@ -46,6 +54,7 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
       'explained-variance': { type: 'string' },
       sigmas: { type: 'string' },
       'text-sample': { type: 'string' },
+      'classifier-sample': { type: 'string' },
       json: { type: 'boolean' },
     },
     usage,
@@ -118,12 +127,29 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
       }
   }
   let together: ReconstructionDrift | null = null;
+  let classifier: DomainClassifierDrift | { unavailable: string } | null = null;
   if (multivariate) {
     // The numerical features the report tested (not ids, timestamps or the model's outputs).
     const mvColumns = report.columns
       .filter((c) => c.kind === 'numerical' && !report.outputs.some((o) => o.name === c.name))
       .map((c) => c.name);
-    together = await reconstructionDrift(db, { reference: 'reference', current: 'current' }, { ...multivariate, columns: mvColumns });
+    const { classifierSample, ...options } = multivariate;
+    together = await reconstructionDrift(db, { reference: 'reference', current: 'current' }, { ...options, columns: mvColumns });
+    try {
+      classifier = await domainClassifierFor(
+        db,
+        { reference: 'reference', current: 'current' },
+        {
+          columns: mvColumns,
+          ...(options.time ? { time: options.time } : {}),
+          ...(options.chunks !== undefined ? { chunks: options.chunks } : {}),
+          ...(classifierSample !== undefined ? { sample: classifierSample } : {}),
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof LanternError) || error.code !== 'too-large') throw error;
+      classifier = { unavailable: `${error.message} (--classifier-sample ${MAX_CLASSIFIER_ROWS / 2})` };
+    }
   }
   if (values.json) {
     const json = driftJson(report);
@@ -131,17 +157,35 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
       JSON.stringify({
         ...json,
         columns: [...json.columns, ...texts.map(textColumnJson)],
-        ...(together ? { multivariate: multivariateJson(together) } : {}),
+        ...(together
+          ? {
+              multivariate: {
+                ...multivariateJson(together),
+                ...(classifier ? { domain_classifier: domainClassifierJson(classifier, together.windowing) } : {}),
+              },
+            }
+          : {}),
       }),
     );
-  } else io.out([driftText(report), ...texts.map(textColumnText), ...(together ? [multivariateText(together)] : [])].join('\n\n'));
+  } else
+    io.out(
+      [
+        driftText(report),
+        ...texts.map(textColumnText),
+        ...(together ? [multivariateText(together)] : []),
+        ...(classifier ? [domainClassifierText(classifier)] : []),
+      ].join('\n\n'),
+    );
   const textDrift = texts.some((t) => t.classifier?.drifted);
-  return values['fail-on-drift'] && (report.dataset.drifted || together?.drifted || textDrift) ? 1 : 0;
+  const classifierDrift = classifier !== null && !('unavailable' in classifier) && classifier.drifted;
+  return values['fail-on-drift'] && (report.dataset.drifted || together?.drifted || textDrift || classifierDrift) ? 1 : 0;
 }
 
 /** The multivariate flags, checked before any file is read. */
 function multivariateOptions(values: Record<string, string | boolean | string[] | undefined>) {
-  const flags = ['timestamp', 'window', 'chunks', 'explained-variance', 'sigmas'].filter((f) => values[f] !== undefined);
+  const flags = ['timestamp', 'window', 'chunks', 'explained-variance', 'sigmas', 'classifier-sample'].filter(
+    (f) => values[f] !== undefined,
+  );
   if (!values['multivariate']) {
     if (flags.length) throw new LanternError('usage', `--${flags[0]} applies to --multivariate.\n${usage}`);
     return null;
@@ -164,10 +208,12 @@ function multivariateOptions(values: Record<string, string | boolean | string[] 
   const explainedVariance = number('explained-variance', (x) => x > 0 && x <= 1, 'above 0 and at most 1');
   const sigmas = number('sigmas', (x) => Number.isFinite(x) && x >= 0, 'a non-negative number');
   const chunks = number('chunks', (x) => Number.isInteger(x) && x >= 1, 'a whole number of at least 1');
+  const classifierSample = number('classifier-sample', (x) => Number.isInteger(x) && x >= 10, 'a whole number of at least 10');
   return {
     ...(timestamp !== undefined ? { time: { timestamp, unit: window as WindowUnit } } : {}),
     ...(explainedVariance !== undefined ? { explainedVariance } : {}),
     ...(sigmas !== undefined ? { sigmas } : {}),
     ...(chunks !== undefined ? { chunks } : {}),
+    ...(classifierSample !== undefined ? { classifierSample } : {}),
   };
 }

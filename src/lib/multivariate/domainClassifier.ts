@@ -2,8 +2,10 @@
  * Multivariate drift by domain classifier (NannyML's DomainClassifierCalculator): a gradient-boosted tree
  * classifier learns to tell reference rows from current rows; its 5-fold cross-validated ROC AUC is 0.5
  * when it cannot (no drift) and 1 when it always can. Trees see changes in how columns move together that
- * no single column shows. Overall and per current window (each window against the whole reference, as
- * NannyML does), with the columns whose splits separated the two sides most. Deterministic under a seed.
+ * no single column shows. Overall and per current window: NannyML trains a classifier per chunk; here a
+ * window's AUC compares its rows' out-of-fold scores with the reference's, which costs no extra model and
+ * reads the same way. With the columns whose splits separated the two sides most; deterministic under a
+ * seed.
  *
  * The rows travel to this thread as doubles, so more than MAX_CLASSIFIER_ROWS rows in all need a sample
  * the user asks for (DuckDB's seeded reservoir sample of each side).
@@ -11,8 +13,12 @@
 import type { Db } from '../db';
 import { LanternError, throwIfAborted } from '../errors';
 import { ident, raw, sql, type Sql } from '../sql';
+import { rocAuc } from './auc';
 import { binFeature, crossValidatedAuc, GBM_DEFAULTS, type BinnedFeatures } from './gbm';
+import type { WindowUnit } from '../metrics/time';
+import { describeTable } from '../schema';
 import { windowKeySql, windowEnd, type SideWindows } from './reconstruction';
+import { DEFAULT_CHUNKS, sideWindows } from './reconstructionDrift';
 
 export const MAX_CLASSIFIER_ROWS = 200_000;
 /** NannyML's default alert threshold on the domain classifier's AUC. */
@@ -121,38 +127,39 @@ export async function domainClassifierDrift(
     data.bins.push(bins);
   }
   const labels = new Uint8Array(m + n).fill(1, m);
-  const windowStarts = [...new Set(cur.keys.filter((k): k is number => k !== null))].sort((a, b) => a - b);
-  const total = 1 + windowStarts.length;
   let done = 0;
-  const step = () => {
-    throwIfAborted(signal);
-    options.onProgress?.(++done, total * FOLDS);
-  };
-  const overall = crossValidatedAuc(data, labels, { ...GBM_DEFAULTS, folds: FOLDS, seed, onFold: step });
+  const windowStarts = [...new Set(cur.keys.filter((k): k is number => k !== null))].sort((a, b) => a - b);
+  const overall = crossValidatedAuc(data, labels, {
+    ...GBM_DEFAULTS,
+    folds: FOLDS,
+    seed,
+    onFold: () => {
+      throwIfAborted(signal);
+      options.onProgress?.(++done, FOLDS);
+    },
+  });
   const gainTotal = overall.gain.reduce((a, b) => a + b, 0);
   const features = columns
     .map((name, j) => ({ name, importance: gainTotal > 0 ? overall.gain[j]! / gainTotal : 0 }))
     .sort((a, b) => b.importance - a.importance || a.name.localeCompare(b.name, 'en-US'));
-  const refRows = Uint32Array.from({ length: m }, (_, i) => i);
-  const out: DomainWindow[] = [];
-  for (const start of windowStarts) {
-    const rows: number[] = [];
-    cur.keys.forEach((k, i) => k === start && rows.push(m + i));
-    let auc = Number.NaN;
-    if (rows.length >= FOLDS) {
-      const all = new Uint32Array(m + rows.length);
-      all.set(refRows);
-      all.set(rows, m);
-      auc = crossValidatedAuc(data, labels, { ...GBM_DEFAULTS, rows: all, folds: FOLDS, seed, onFold: step }).auc;
-    } else for (let f = 0; f < FOLDS; f++) step();
-    out.push({
+  // A window's AUC: its rows' out-of-fold scores against the reference's, so no window needs models of its own.
+  const out: DomainWindow[] = windowStarts.map((start) => {
+    const scores: number[] = Array.from(overall.scores.subarray(0, m));
+    let rows = 0;
+    cur.keys.forEach((k, i) => {
+      if (k !== start) return;
+      scores.push(overall.scores[m + i]!);
+      rows++;
+    });
+    const auc = rows ? rocAuc(scores, new Uint8Array(scores.length).fill(1, m)) : Number.NaN;
+    return {
       start,
       end: windows.kind === 'calendar' ? windowEnd(start, windows.unit) : start,
-      rows: rows.length,
+      rows,
       auc,
       drifted: Number.isFinite(auc) && auc > threshold,
-    });
-  }
+    };
+  });
   return {
     method: 'domain_classifier',
     auc: overall.auc,
@@ -166,4 +173,30 @@ export async function domainClassifierDrift(
     features,
     windows: out,
   };
+}
+
+export interface DomainRequest {
+  columns: readonly string[];
+  time?: { timestamp: string; unit: WindowUnit };
+  chunks?: number;
+  sample?: number;
+  seed?: number;
+  threshold?: number;
+}
+
+/** The domain classifier with the current data cut as the reconstruction cuts it (calendar windows or chunks). */
+export async function domainClassifierFor(
+  db: Db,
+  tables: { reference: string; current: string },
+  request: DomainRequest,
+  options: Pick<DomainClassifierOptions, 'signal' | 'onProgress'> = {},
+): Promise<DomainClassifierDrift> {
+  const info = await describeTable(db, tables.current);
+  const windows = await sideWindows(db, tables.current, info, request.time, request.chunks ?? DEFAULT_CHUNKS, options.signal);
+  return domainClassifierDrift(db, tables, request.columns, windows, {
+    ...options,
+    ...(request.sample !== undefined ? { sample: request.sample } : {}),
+    ...(request.seed !== undefined ? { seed: request.seed } : {}),
+    ...(request.threshold !== undefined ? { threshold: request.threshold } : {}),
+  });
 }

@@ -209,6 +209,8 @@ export interface CrossValidated {
   /** Split gain per feature, summed over folds. */
   gain: Float64Array;
   rows: number;
+  /** Each row's out-of-fold score (log-odds of being current), in the order of `rows`. */
+  scores: Float64Array;
 }
 
 /**
@@ -242,5 +244,5 @@ export function crossValidatedAuc(
     for (let x = 0; x < gain.length; x++) gain[x] = gain[x]! + fit.gain[x]!;
     options.onFold?.();
   }
-  return { auc: rocAuc(scores, sub), gain, rows: rows.length };
+  return { auc: rocAuc(scores, sub), gain, rows: rows.length, scores };
 }

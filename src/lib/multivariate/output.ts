@@ -4,6 +4,7 @@
  */
 import type { DriftWindow, ReconstructionDrift } from './reconstructionDrift';
 import type { TextColumnDrift } from './textColumn';
+import type { DomainClassifierDrift } from './domainClassifier';
 
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
@@ -120,4 +121,35 @@ export function textColumnText(r: TextColumnDrift): string {
       `  ${d.name.padEnd(16)}  ${d.drift.method.padEnd(12)}  ${d.drift.score === null ? '-' : fmt(d.drift.score)}  ${d.drift.drifted ? 'DRIFT' : 'ok'}`,
     );
   return lines.join('\n');
+}
+
+/** The domain classifier inside the multivariate JSON (`domain_classifier`), or why it did not run. */
+export function domainClassifierJson(r: DomainClassifierDrift | { unavailable: string }, windowing: 'calendar' | 'chunks') {
+  if ('unavailable' in r) return { unavailable: r.unavailable };
+  return {
+    auc: finite(r.auc),
+    threshold: r.threshold,
+    drifted: r.drifted,
+    folds: r.folds,
+    seed: r.seed,
+    reference_rows: r.referenceRows,
+    current_rows: r.currentRows,
+    sampled: r.sampled,
+    features: r.features.map((f) => ({ name: f.name, importance: f.importance })),
+    windows: r.windows.map((w) => ({
+      start: windowing === 'calendar' ? new Date(w.start).toISOString() : w.start,
+      rows: w.rows,
+      auc: finite(w.auc),
+      drifted: w.drifted,
+    })),
+  };
+}
+
+export function domainClassifierText(r: DomainClassifierDrift | { unavailable: string }): string {
+  if ('unavailable' in r) return `Domain classifier: not run (${r.unavailable})`;
+  const top = r.features
+    .slice(0, 5)
+    .map((f) => `${f.name} ${(100 * f.importance).toFixed(1)}%`)
+    .join(', ');
+  return `Domain classifier: ${r.drifted ? 'YES' : 'no'} (cross-validated ROC AUC ${fmt(r.auc)}, threshold ${r.threshold}${r.sampled ? `, ${r.sampled} rows a side sampled` : ''}); separating most: ${top}`;
 }
