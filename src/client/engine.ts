@@ -22,7 +22,13 @@ export type { LoadProgress } from '../lib/ingest';
 export type { ColumnProfile } from '../lib/profile';
 export type { ChecksRun, Suite, SuiteResult, ReportData, CheckTables } from '../engine/api/checks';
 export type { DriftReport, QualityReport, SegmentDrift, WindowDrift, WindowSpec } from '../engine/api/drift';
-export type { ReconstructionDrift, ReconstructionRequest, TextColumnDrift } from '../engine/api/multivariate';
+export type {
+  DomainClassifierDrift,
+  DomainRequest,
+  ReconstructionDrift,
+  ReconstructionRequest,
+  TextColumnDrift,
+} from '../engine/api/multivariate';
 
 /** How a call is made: aborting the signal cancels the job in the engine wherever it is. */
 export interface CallOptions {

@@ -1,7 +1,14 @@
-import { proxy, type Engine, type ReconstructionDrift, type ReconstructionRequest, type TextColumnDrift } from '../client/engine';
+import {
+  proxy,
+  type DomainClassifierDrift,
+  type Engine,
+  type ReconstructionDrift,
+  type ReconstructionRequest,
+  type TextColumnDrift,
+} from '../client/engine';
 import { errorCode } from '../rpc/errors';
 
-export type { ReconstructionDrift, TextColumnDrift };
+export type { DomainClassifierDrift, ReconstructionDrift, TextColumnDrift };
 
 /** One free-text column's comparison: its result, or why there is none yet. */
 export interface TextColumnRun {
@@ -14,6 +21,8 @@ export interface TextColumnRun {
 
 /** Texts a side when the user asks for a sample. */
 export const TEXT_SAMPLE = 20_000;
+/** Rows a side when the user asks the domain classifier for a sample. */
+export const CLASSIFIER_SAMPLE = 50_000;
 
 /** The tables compared and how they are cut into windows, as the drift view has them. */
 export interface MultivariateInputs {
@@ -35,6 +44,13 @@ export class MultivariateState {
   running = $state(false);
   error: string | null = $state(null);
   progress: { done: number; total: number } | null = $state(null);
+  /** The domain classifier, trained when the user asks (it learns from every row). */
+  classifier: DomainClassifierDrift | null = $state.raw(null);
+  classifierRunning = $state(false);
+  classifierError: string | null = $state(null);
+  classifierNeedsSample = $state(false);
+  classifierProgress: { done: number; total: number } | null = $state(null);
+  private classifierController: AbortController | null = null;
   /** Free-text columns by name. */
   texts: Record<string, TextColumnRun> = $state({});
   private controller: AbortController | null = null;
@@ -45,8 +61,12 @@ export class MultivariateState {
 
   async run(inputs: MultivariateInputs | null = this.last): Promise<void> {
     if (!inputs) return;
-    this.cancel();
+    this.controller?.abort();
+    this.cancelClassifier();
     this.last = inputs;
+    this.classifier = null;
+    this.classifierError = null;
+    this.classifierNeedsSample = false;
     const controller = (this.controller = new AbortController());
     this.running = true;
     this.error = null;
@@ -75,6 +95,54 @@ export class MultivariateState {
         this.controller = null;
       }
     }
+  }
+
+  /** Trains the domain classifier on the inputs of the last reconstruction (a sample when asked). */
+  async runClassifier(sample?: number): Promise<void> {
+    const inputs = this.last;
+    if (!inputs) return;
+    this.cancelClassifier();
+    const controller = (this.classifierController = new AbortController());
+    this.classifierRunning = true;
+    this.classifierError = null;
+    this.classifierNeedsSample = false;
+    this.classifier = null;
+    this.classifierProgress = { done: 0, total: 5 };
+    const onProgress = proxy((done: number, total: number) => {
+      if (controller === this.classifierController) this.classifierProgress = { done, total };
+    });
+    try {
+      const result = await this.engine.with({ signal: controller.signal, priority: 'user' }).domainClassifierDrift(
+        {
+          ...inputs.tables,
+        },
+        {
+          columns: inputs.columns,
+          ...(inputs.time ? { time: inputs.time } : { chunks: inputs.chunks }),
+          ...(sample !== undefined ? { sample } : {}),
+        },
+        onProgress,
+      );
+      if (controller === this.classifierController) this.classifier = result;
+    } catch (error) {
+      if (controller === this.classifierController && errorCode(error) !== 'cancelled') {
+        this.classifierError = (error as Error).message;
+        this.classifierNeedsSample = errorCode(error) === 'too-large';
+      }
+    } finally {
+      if (controller === this.classifierController) {
+        this.classifierRunning = false;
+        this.classifierProgress = null;
+        this.classifierController = null;
+      }
+    }
+  }
+
+  cancelClassifier(): void {
+    this.classifierController?.abort();
+    this.classifierController = null;
+    this.classifierRunning = false;
+    this.classifierProgress = null;
   }
 
   /** Compares each free-text column in turn (a sample only when the user asked for one). */
@@ -109,6 +177,7 @@ export class MultivariateState {
     this.controller = null;
     this.running = false;
     this.progress = null;
+    this.cancelClassifier();
     this.textController?.abort();
     this.textController = null;
     for (const run of Object.values(this.texts)) run.running = false;

@@ -60,6 +60,15 @@ describe('multivariate drift in the drift view', () => {
     await chart.locator('svg').first().waitFor();
     expect(await chart.locator('figcaption').textContent()).toContain('Dashed: threshold band');
 
+    // The domain classifier runs when asked (keyboard): the trees tell the two sides apart on the temperatures.
+    await section.getByTestId('domain-classifier-run').focus();
+    await page.keyboard.press('Enter');
+    const verdict = section.getByTestId('domain-classifier-verdict');
+    await expect.poll(() => verdict.count(), { timeout: 60_000 }).toBe(1);
+    expect(await verdict.textContent()).toBe('The sides are told apart');
+    expect(Number(await section.getByTestId('domain-classifier-auc').textContent())).toBeGreaterThan(0.8);
+    expect(await section.getByTestId('domain-classifier-features').textContent()).toMatch(/^temp_m(in|ax) .*temp_m(in|ax) /);
+
     // A band six times as wide takes the current error in: no drift any more.
     await section.getByTestId('multivariate-sigmas').focus();
     await page.keyboard.press('Control+A');

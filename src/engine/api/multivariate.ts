@@ -1,9 +1,10 @@
 import { reconstructionDrift, type ReconstructionDrift, type ReconstructionDriftOptions } from '../../lib/multivariate/reconstructionDrift';
 import type { DriftTables } from '../../lib/drift/sql';
 import { textColumnDrift, type TextColumnDrift } from '../../lib/multivariate/textColumn';
+import { domainClassifierFor, type DomainClassifierDrift, type DomainRequest } from '../../lib/multivariate/domainClassifier';
 import { callKey, type CallContext, type Scheduler } from '../scheduler';
 
-export type { ReconstructionDrift, TextColumnDrift };
+export type { ReconstructionDrift, TextColumnDrift, DomainClassifierDrift, DomainRequest };
 export type ReconstructionRequest = Omit<ReconstructionDriftOptions, 'signal' | 'onProgress'>;
 
 /**
@@ -22,6 +23,19 @@ export function multivariateApi(scheduler: Scheduler) {
         ctx,
         ({ db, signal }) => reconstructionDrift(db, t, { ...request, signal, onProgress: (done, total) => void onProgress?.(done, total) }),
         { key: callKey('reconstructionDrift', t, request), cache: true, tables: [t.reference, t.current] },
+      );
+    },
+
+    domainClassifierDrift(
+      ctx: CallContext,
+      t: DriftTables,
+      request: DomainRequest,
+      onProgress?: (done: number, total: number) => void,
+    ): Promise<DomainClassifierDrift> {
+      return scheduler.run(
+        ctx,
+        ({ db, signal }) => domainClassifierFor(db, t, request, { signal, onProgress: (done, total) => void onProgress?.(done, total) }),
+        { key: callKey('domainClassifierDrift', t, request), cache: true, tables: [t.reference, t.current] },
       );
     },
 
