@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/db';
 import { domainClassifierDrift } from '../../src/lib/multivariate/domainClassifier';
 import { sideWindows } from '../../src/lib/multivariate/reconstructionDrift';
+import { stratifiedFolds } from '../../src/lib/multivariate/sampling';
 import { describeTable } from '../../src/lib/schema';
 import { testDb } from '../helpers/db';
 import { createTable } from '../helpers/tables';
@@ -16,6 +17,10 @@ interface Case {
 // each night's minimum dealt against the day's maximum (every column keeps its distribution).
 const fx = JSON.parse(readFileSync(new URL('../fixtures/multivariate/reconstruction.json', import.meta.url), 'utf8')) as { cases: Case[] };
 const COLUMNS = ['precipitation', 'temp_max', 'temp_min', 'wind'];
+// scikit-learn's HistGradientBoostingClassifier with the same settings on the same folds.
+const sk = JSON.parse(readFileSync(new URL('../fixtures/multivariate/domain.json', import.meta.url), 'utf8')) as {
+  cases: { name: string; folds: number[]; auc: number }[];
+};
 
 let db: Db;
 beforeAll(async () => {
@@ -64,6 +69,16 @@ describe('multivariate drift by domain classifier', () => {
     expect(r.windows.every((w) => w.drifted && w.auc > 0.65)).toBe(true);
     const again = await domainClassifierDrift(db, t, COLUMNS, { kind: 'none' });
     expect([again.auc, again.features]).toEqual([r.auc, r.features]);
+  });
+
+  it("agrees with scikit-learn's histogram gradient boosting on the same folds", async () => {
+    for (const c of sk.cases) {
+      const r = await domainClassifierDrift(db, tables(c.name), COLUMNS, { kind: 'none' });
+      const labels = new Uint8Array(r.referenceRows + r.currentRows).fill(1, r.referenceRows);
+      expect(Array.from(stratifiedFolds(labels, 5, r.seed)), c.name).toEqual(c.folds);
+      // Bin edges and leaf-wise growth differ, so the AUCs agree to a tolerance, not to the digit.
+      expect(Math.abs(r.auc - c.auc), `${c.name}: ${r.auc} vs ${c.auc}`).toBeLessThan(0.03);
+    }
   });
 
   it('cannot tell the reference from itself', async () => {
