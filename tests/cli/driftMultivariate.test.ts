@@ -177,6 +177,21 @@ describe('lantern drift --multivariate', () => {
     expect(oneChunk!.message).toMatch(/one window/);
     const same = await run(['check', '--suite', suite, '--reference', ref, '--current', ref, '--json']);
     expect(results(same.out)[0]!.status).toBe('pass');
+    // The report carries the windows' errors as a table and a chart.
+    const html = join(dir, 'mv-report.html');
+    const data = join(dir, 'mv-report.json');
+    const report = await run(['report', '--suite', suite, '--reference', ref, '--current', cur, '--out', html, '--json', data]);
+    expect(report.err).toBe('');
+    const json = JSON.parse(readFileSync(data, 'utf8')) as {
+      tables: { title: string; rows: (string | number | boolean | null)[][] }[];
+      charts: { title: string }[];
+    };
+    const table = json.tables.find((t) => t.title.startsWith('Columns together'))!;
+    const current = table.rows.filter((r) => r[0] === 'current');
+    expect(current.map((r) => r[1])).toEqual(c.expected.current_windows.map((w) => new Date(w.start).toISOString().slice(0, 10)));
+    current.forEach((r, i) => closeTo(r[3] as number, c.expected.current_windows[i]!.error, 1e-9));
+    expect(json.charts.some((x) => x.title.startsWith('Mean reconstruction error per current window'))).toBe(true);
+    expect(readFileSync(html, 'utf8')).toContain('Columns together');
   });
 
   it('refuses flags that do not fit', async () => {
