@@ -38,6 +38,13 @@ export type {
 } from '../engine/api/drift';
 export type { Comparison, VersionsDetection, CompareInput } from '../engine/api/versions';
 export type { HistoryReport, HistorySettings, NamedProfile, Profile } from '../engine/api/profiles';
+export type {
+  DomainClassifierDrift,
+  DomainRequest,
+  ReconstructionDrift,
+  ReconstructionRequest,
+  TextColumnDrift,
+} from '../engine/api/multivariate';
 
 /** How a call is made: aborting the signal cancels the job in the engine wherever it is. */
 export interface CallOptions {

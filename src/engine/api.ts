@@ -13,6 +13,7 @@ import { versionsApi } from './api/versions';
 import { exportsApi } from './api/exports';
 import { validationApi } from './api/validation';
 import { profilesApi } from './api/profiles';
+import { multivariateApi } from './api/multivariate';
 import type { SliceSearcher } from '../lib/slices/search';
 import { Scheduler } from './scheduler';
 
@@ -54,6 +55,7 @@ export function createEngineApi(db: EngineDb, parquet: ParquetCodec, helpers: En
     ...exportsApi(scheduler, parquet),
     ...validationApi(scheduler),
     ...profilesApi(scheduler),
+    ...multivariateApi(scheduler),
   };
 }
 

@@ -50,6 +50,7 @@ export const EDITABLE: Partial<Record<Check['kind'], string[]>> = {
   'segment-drift': ['max', 'ratio', 'warn', 'minRows'],
   'metric-by-segment': ['tolerance', 'warn', 'minRows'],
   'version-not-worse': ['margin'],
+  'multivariate-drift': ['explainedVariance', 'sigmas'],
 };
 
 /**

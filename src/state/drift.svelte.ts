@@ -16,6 +16,8 @@ import type { ColumnSetting } from '../lib/drift/report';
 import { byScore } from '../lib/drift/output';
 import { errorCode } from '../rpc/errors';
 import type { Dataset } from './dataset.svelte';
+import { FREE_TEXT_REASON } from '../lib/drift/freeText';
+import { MultivariateState, TEXT_SAMPLE, type MultivariateInputs } from './multivariate.svelte';
 
 export type WindowChoice = 'hour' | 'day' | 'week' | 'month' | 'chunks';
 
@@ -50,6 +52,8 @@ export class DriftState {
   driftShare = $state(0.5);
   /** When reference and current are the same dataset: the time (epoch ms) that splits it. */
   splitMs: number | null = $state(null);
+  /** Drift of the columns together (reconstruction error), run with each report. */
+  readonly multivariate: MultivariateState;
   private views: { reference: string; current: string } | null = null;
   private columnRequest = 0;
   /** Cancels the report and the quality checks of the run in progress. */
@@ -69,7 +73,9 @@ export class DriftState {
     private readonly engine: Engine,
     private readonly datasets: () => Dataset[],
     private readonly minSupport: () => number | null = () => null,
-  ) {}
+  ) {
+    this.multivariate = new MultivariateState(engine);
+  }
 
   /** The user picks a side in the view: kept over whatever the setup says from now on. */
   pick(side: 'reference' | 'current', table: string): void {
@@ -139,6 +145,28 @@ export class DriftState {
     return this.views ?? { reference: this.referenceTable!, current: this.currentTable! };
   }
 
+  /** Two numerical columns at least: what the reconstruction of the columns together needs. */
+  get hasColumnsTogether(): boolean {
+    return this.togetherColumns.length >= 2;
+  }
+
+  /** The numerical features tested one by one (not the model's outputs, ids or timestamps). */
+  get togetherColumns(): string[] {
+    const r = this.report;
+    if (!r) return [];
+    return r.columns.filter((c) => c.kind === 'numerical' && !r.outputs.some((o) => o.name === c.name)).map((c) => c.name);
+  }
+
+  /** Free-text columns the report left out of the per-column tests. */
+  get textColumns(): string[] {
+    return this.report?.notTested.filter((n) => n.reason === FREE_TEXT_REASON).map((n) => n.name) ?? [];
+  }
+
+  /** Compares one free-text column on a sample, for a column with too many texts to move whole. */
+  sampleText(column: string): Promise<void> {
+    return this.multivariate.runTexts(this.tables(), [column], TEXT_SAMPLE);
+  }
+
   /** True when one dataset is compared with itself, split by time. */
   get splitting(): boolean {
     return this.referenceTable !== null && this.referenceTable === this.currentTable;
@@ -170,6 +198,8 @@ export class DriftState {
         perColumn: $state.snapshot(this.settings),
         driftShare: this.driftShare,
       });
+      const together = this.hasColumnsTogether ? this.multivariate.run(this.multivariateInputs()) : Promise.resolve();
+      void together.then(() => this.multivariate.runTexts(this.tables(), this.textColumns));
       const id = current.columnsWithRole('id')[0];
       this.quality = await call.dataQuality(this.tables(), id);
     } catch (error) {
@@ -182,8 +212,25 @@ export class DriftState {
     }
   }
 
-  /** Stops the report and the quality checks, whichever is running. */
+  /**
+   * What the multivariate drift compares: the view's windows when both sides have the timestamp column
+   * (chunks of rows when the user chose chunks or there is no shared time column).
+   */
+  multivariateInputs(): MultivariateInputs {
+    const ts = this.timestamp;
+    const shared = ts !== null && (this.splitting || (this.reference?.columns.some((c) => c.name === ts) ?? false));
+    const unit = this.windowChoice === 'chunks' ? null : this.windowChoice;
+    return {
+      tables: this.tables(),
+      columns: this.togetherColumns,
+      time: shared && unit ? { timestamp: ts, unit } : null,
+      chunks: this.chunks,
+    };
+  }
+
+  /** Stops the report, the quality checks and the multivariate drift, whichever is running. */
   cancel(): void {
+    this.multivariate.cancel();
     this.runController?.abort();
     this.runController = null;
     this.running = false;
@@ -298,6 +345,7 @@ export class DriftState {
 
   async changeWindows(choice: WindowChoice): Promise<void> {
     this.windowChoice = choice;
+    if (this.report && this.hasColumnsTogether) void this.multivariate.run(this.multivariateInputs());
     if (this.selectedColumn) await this.selectColumn(this.selectedColumn);
   }
 }

@@ -6,13 +6,28 @@ import { driftReport, type ColumnSetting } from '../../lib/drift/report';
 import { LanternError } from '../../lib/errors';
 import { loadDataset } from '../../lib/ingest';
 import { profileDriftJson, profileDriftText } from '../../lib/profiles/output';
+import type { WindowUnit } from '../../lib/metrics/time';
+import { FREE_TEXT_REASON } from '../../lib/drift/freeText';
+import { domainClassifierFor, MAX_CLASSIFIER_ROWS, type DomainClassifierDrift } from '../../lib/multivariate/domainClassifier';
+import {
+  domainClassifierJson,
+  domainClassifierText,
+  multivariateJson,
+  multivariateText,
+  textColumnJson,
+  textColumnText,
+} from '../../lib/multivariate/output';
+import { textColumnDrift, type TextColumnDrift } from '../../lib/multivariate/textColumn';
+import { reconstructionDrift, type ReconstructionDrift } from '../../lib/multivariate/reconstructionDrift';
 import { parseCommandArgs } from '../args';
 import { driftFromProfiles } from '../profileInput';
 import type { CliIo } from '../io';
 import { cliEngineKind, openCommandDb, openInput } from '../engine';
 
 export const usage =
-  'Usage: lantern drift --reference <file> --current <file> [--columns a,b] [--method col=ks] [--threshold col=0.1] [--drift-share 0.5] [--fail-on-drift] [--json]';
+  'Usage: lantern drift --reference <file> --current <file> [--columns a,b] [--method col=ks] [--threshold col=0.1] [--drift-share 0.5] [--multivariate [--timestamp <col> --window day|week|month] [--chunks 10] [--explained-variance 0.65] [--sigmas 3] [--classifier-sample N]] [--text-sample N] [--fail-on-drift] [--json]';
+
+const WINDOWS: readonly WindowUnit[] = ['hour', 'day', 'week', 'month'];
 
 /** Parses repeated `col=value` flags; the column name may itself contain '='. */
 function perColumn(values: string[] | undefined, flag: string): [string, string][] {
@@ -34,6 +49,14 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
       threshold: { type: 'string', multiple: true },
       'drift-share': { type: 'string' },
       'fail-on-drift': { type: 'boolean' },
+      multivariate: { type: 'boolean' },
+      timestamp: { type: 'string' },
+      window: { type: 'string' },
+      chunks: { type: 'string' },
+      'explained-variance': { type: 'string' },
+      sigmas: { type: 'string' },
+      'text-sample': { type: 'string' },
+      'classifier-sample': { type: 'string' },
       json: { type: 'boolean' },
     },
     usage,
@@ -70,6 +93,14 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
     io.out(values.json ? JSON.stringify(profileDriftJson(profiles)) : profileDriftText(profiles));
     return values['fail-on-drift'] && profiles.dataset.drifted ? 1 : 0;
   }
+  const multivariate = multivariateOptions(values);
+  let textSample: number | undefined;
+  if (values['text-sample'] !== undefined) {
+    textSample = Number(values['text-sample']);
+    if (!(Number.isInteger(textSample) && textSample >= 2))
+      throw new LanternError('usage', `--text-sample must be a whole number of at least 2, got "${values['text-sample']}".`);
+  }
+
   const db = await openCommandDb({ fresh: true });
   const [refSource, curSource] = [await openInput(db, values.reference), await openInput(db, values.current)];
   await loadDataset(db, nodeParquet, refSource, { table: 'reference' });
@@ -83,13 +114,113 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
     { reference: 'reference', current: 'current' },
     { columns, perColumn: settings, driftShare, ...(stats ? { runNumericalBatch: stats.run } : {}) },
   ).finally(() => stats?.close());
+  // Free text, which the per-column tests leave out, is compared by its descriptors and a domain classifier.
+  const textColumns = report.notTested.filter((n) => n.reason === FREE_TEXT_REASON && (!columns || columns.includes(n.name)));
+  const texts: TextColumnDrift[] = [];
+  for (const { name } of textColumns)
+    texts.push(
+      await textColumnDrift(
+        db,
+        { reference: 'reference', current: 'current' },
+        name,
+        textSample !== undefined ? { sample: textSample } : {},
+      ),
+    );
   if (columns) {
     for (const name of columns)
-      if (!report.columns.some((c) => c.name === name)) {
+      if (!report.columns.some((c) => c.name === name) && !texts.some((t) => t.column === name)) {
         const reason = report.notTested.find((n) => n.name === name)?.reason ?? 'not testable';
         throw new LanternError('usage', `Column "${name}" cannot be tested for drift: ${reason}.`);
       }
   }
-  io.out(values.json ? JSON.stringify(driftJson(report)) : driftText(report));
-  return values['fail-on-drift'] && report.dataset.drifted ? 1 : 0;
+  let together: ReconstructionDrift | null = null;
+  let classifier: DomainClassifierDrift | { unavailable: string } | null = null;
+  if (multivariate) {
+    // The numerical features the report tested (not ids, timestamps or the model's outputs).
+    const mvColumns = report.columns
+      .filter((c) => c.kind === 'numerical' && !report.outputs.some((o) => o.name === c.name))
+      .map((c) => c.name);
+    const { classifierSample, ...options } = multivariate;
+    together = await reconstructionDrift(db, { reference: 'reference', current: 'current' }, { ...options, columns: mvColumns });
+    try {
+      classifier = await domainClassifierFor(
+        db,
+        { reference: 'reference', current: 'current' },
+        {
+          columns: mvColumns,
+          ...(options.time ? { time: options.time } : {}),
+          ...(options.chunks !== undefined ? { chunks: options.chunks } : {}),
+          ...(classifierSample !== undefined ? { sample: classifierSample } : {}),
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof LanternError) || error.code !== 'too-large') throw error;
+      classifier = { unavailable: `${error.message} (--classifier-sample ${MAX_CLASSIFIER_ROWS / 2})` };
+    }
+  }
+  if (values.json) {
+    const json = driftJson(report);
+    io.out(
+      JSON.stringify({
+        ...json,
+        columns: [...json.columns, ...texts.map(textColumnJson)],
+        ...(together
+          ? {
+              multivariate: {
+                ...multivariateJson(together),
+                ...(classifier ? { domain_classifier: domainClassifierJson(classifier, together.windowing) } : {}),
+              },
+            }
+          : {}),
+      }),
+    );
+  } else
+    io.out(
+      [
+        driftText(report),
+        ...texts.map(textColumnText),
+        ...(together ? [multivariateText(together)] : []),
+        ...(classifier ? [domainClassifierText(classifier)] : []),
+      ].join('\n\n'),
+    );
+  const textDrift = texts.some((t) => t.classifier?.drifted);
+  const classifierDrift = classifier !== null && !('unavailable' in classifier) && classifier.drifted;
+  return values['fail-on-drift'] && (report.dataset.drifted || together?.drifted || textDrift || classifierDrift) ? 1 : 0;
+}
+
+/** The multivariate flags, checked before any file is read. */
+function multivariateOptions(values: Record<string, string | boolean | string[] | undefined>) {
+  const flags = ['timestamp', 'window', 'chunks', 'explained-variance', 'sigmas', 'classifier-sample'].filter(
+    (f) => values[f] !== undefined,
+  );
+  if (!values['multivariate']) {
+    if (flags.length) throw new LanternError('usage', `--${flags[0]} applies to --multivariate.\n${usage}`);
+    return null;
+  }
+  const number = (flag: string, ok: (x: number) => boolean, what: string) => {
+    const text = values[flag] as string | undefined;
+    if (text === undefined) return undefined;
+    const x = Number(text);
+    if (!ok(x)) throw new LanternError('usage', `--${flag} must be ${what}, got "${text}".`);
+    return x;
+  };
+  const timestamp = values['timestamp'] as string | undefined;
+  const window = values['window'] as string | undefined;
+  if ((timestamp === undefined) !== (window === undefined))
+    throw new LanternError('usage', `--timestamp and --window go together.\n${usage}`);
+  if (window !== undefined && !WINDOWS.includes(window as WindowUnit))
+    throw new LanternError('usage', `--window must be one of ${WINDOWS.join(', ')}, got "${window}".`);
+  if (timestamp !== undefined && values['chunks'] !== undefined)
+    throw new LanternError('usage', '--chunks cuts rows without a time column: use it without --timestamp.');
+  const explainedVariance = number('explained-variance', (x) => x > 0 && x <= 1, 'above 0 and at most 1');
+  const sigmas = number('sigmas', (x) => Number.isFinite(x) && x >= 0, 'a non-negative number');
+  const chunks = number('chunks', (x) => Number.isInteger(x) && x >= 1, 'a whole number of at least 1');
+  const classifierSample = number('classifier-sample', (x) => Number.isInteger(x) && x >= 10, 'a whole number of at least 10');
+  return {
+    ...(timestamp !== undefined ? { time: { timestamp, unit: window as WindowUnit } } : {}),
+    ...(explainedVariance !== undefined ? { explainedVariance } : {}),
+    ...(sigmas !== undefined ? { sigmas } : {}),
+    ...(chunks !== undefined ? { chunks } : {}),
+    ...(classifierSample !== undefined ? { classifierSample } : {}),
+  };
 }

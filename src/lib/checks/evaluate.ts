@@ -4,7 +4,7 @@
  */
 import { isPValueMethod } from '../drift/methods';
 import { attributionDrift } from './attribution';
-import { isUnavailable, segmentDriftKey, sliceKey, type CheckInputs } from './inputs';
+import { isUnavailable, multivariateKey, segmentDriftKey, sliceKey, type CheckInputs } from './inputs';
 import type { Check, CheckKind, Suite } from './suite';
 import { judgeVersionCheck, versionCheckTitle, type VersionCheck } from '../versions/checks';
 
@@ -60,6 +60,7 @@ const DEFAULT_TITLES: Record<CheckKind, (c: Check) => string> = {
   'segment-drift': (c) => `No segment where ${(c as { column: string }).column} drifts apart`,
   'metric-by-segment': (c) => `${(c as { metric: string }).metric} in every ${(c as { segment: string }).segment} against the reference`,
   'version-not-worse': (c) => versionCheckTitle(c as VersionCheck),
+  'multivariate-drift': () => 'Columns keep moving together (reconstruction error)',
 };
 
 const VIEW: Record<CheckKind, DetailView> = {
@@ -77,6 +78,7 @@ const VIEW: Record<CheckKind, DetailView> = {
   'segment-drift': 'drift',
   'metric-by-segment': 'performance',
   'version-not-worse': 'versions',
+  'multivariate-drift': 'drift',
 };
 
 /** Metrics that are better when lower: a segment is worse when they grow. */
@@ -326,6 +328,20 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
     }
     case 'version-not-worse':
       return judgeVersionCheck(c, inputs.versions);
+    case 'multivariate-drift': {
+      const r = inputs.multivariate?.[multivariateKey(c)];
+      if (!r) return notEvaluated('the multivariate drift was not computed');
+      if (isUnavailable(r)) return notEvaluated(r.unavailable);
+      if (!r.threshold) return notEvaluated(r.thresholdNote ?? 'the reference has too few windows for a threshold');
+      const threshold = `${num(r.threshold.lower)} to ${num(r.threshold.upper)} (reference windows, mean +-${num(r.threshold.sigmas)} sd)`;
+      const outside = r.current.windows.filter((w) => w.drifted).length;
+      return {
+        status: r.drifted ? 'fail' : 'pass',
+        value: r.current.error,
+        threshold,
+        message: `mean reconstruction error ${num(r.current.error)} vs reference ${num(r.reference.error)} (${r.components} of ${r.columns.length} components)${r.current.windows.length ? `; ${outside} of ${r.current.windows.length} current windows outside the band` : ''}`,
+      };
+    }
   }
 }
 

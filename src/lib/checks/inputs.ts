@@ -20,6 +20,7 @@ import type { DriftMethod } from '../drift/methods';
 import { inferRoles, type RoleMap } from '../roles';
 import { ident, sql } from '../sql';
 import type { TreeEnsemble } from '../model/ensemble';
+import { reconstructionDrift, type ReconstructionDrift } from '../multivariate/reconstructionDrift';
 import { attributionInputs, type AttributionInputs } from './attribution';
 import type { Check, Suite, SuiteSettings } from './suite';
 import { worstSlices, type WorstSlices } from './worstSlices';
@@ -86,6 +87,42 @@ export interface CheckInputs {
   versions?: Comparison | Unavailable;
   /** Computed from profiles (no rows): what needs rows, such as duplicate rows, is not evaluated. */
   fromProfiles?: boolean;
+  /** Keyed by multivariateKey(check). */
+  multivariate?: Record<string, ReconstructionDrift | Unavailable>;
+}
+
+type MultivariateCheck = Extract<Check, { kind: 'multivariate-drift' }>;
+
+export function multivariateKey(c: MultivariateCheck): string {
+  return JSON.stringify([
+    c.columns ?? null,
+    c.explainedVariance ?? null,
+    c.sigmas ?? null,
+    c.timestamp ?? null,
+    c.window ?? null,
+    c.chunks ?? null,
+  ]);
+}
+
+async function multivariateInputs(
+  db: Db,
+  t: CheckTables,
+  c: MultivariateCheck,
+  signal?: AbortSignal,
+): Promise<ReconstructionDrift | Unavailable> {
+  try {
+    return await reconstructionDrift(db, t, {
+      ...(c.columns ? { columns: c.columns } : {}),
+      ...(c.explainedVariance !== undefined ? { explainedVariance: c.explainedVariance } : {}),
+      ...(c.sigmas !== undefined ? { sigmas: c.sigmas } : {}),
+      ...(c.timestamp && c.window ? { time: { timestamp: c.timestamp, unit: c.window } } : {}),
+      ...(c.chunks !== undefined ? { chunks: c.chunks } : {}),
+      signal,
+    });
+  } catch (error) {
+    if (error instanceof LanternError && error.code !== 'cancelled') return { unavailable: error.message };
+    throw error;
+  }
 }
 
 export interface ComputeOptions {
@@ -331,6 +368,11 @@ export async function computeCheckInputs(db: Db, t: CheckTables, suite: Suite, o
         inputs.segmentMetrics[key] = await segmentMetrics(db, perf, c.metric, c.segment, signal);
       }
     }
+  }
+  for (const c of suite.checks) {
+    if (c.kind !== 'multivariate-drift' || inputs.multivariate?.[multivariateKey(c)]) continue;
+    progress('multivariate drift');
+    (inputs.multivariate ??= {})[multivariateKey(c)] = await multivariateInputs(db, t, c, signal);
   }
   for (const c of suite.checks) {
     if (c.kind !== 'slices') continue;

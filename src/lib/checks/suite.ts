@@ -115,6 +115,22 @@ export const checkSchema = z.discriminatedUnion('kind', [
       challenger: z.string().optional(),
     })
     .strict(),
+  z
+    .object({
+      ...base,
+      kind: z.literal('multivariate-drift'),
+      /** Numerical columns (at least two); all shared numerical columns when left out. */
+      columns: z.array(name).min(2).optional(),
+      /** Share of the reference's variance the kept components explain. */
+      explainedVariance: z.number().gt(0).max(1).optional(),
+      /** Width of the band around the reference windows' mean error, in standard deviations. */
+      sigmas: z.number().nonnegative().optional(),
+      timestamp: name.optional(),
+      window: z.enum(['hour', 'day', 'week', 'month']).optional(),
+      chunks: z.number().int().positive().optional(),
+    })
+    .strict()
+    .refine((c) => (c.timestamp === undefined) === (c.window === undefined), { message: 'timestamp and window go together' }),
 ]);
 
 /** Where the versions are in the current data, for version checks; read from its columns when left out. */

@@ -179,6 +179,29 @@ export function buildReportData(
         ],
       });
   }
+  for (const m of Object.values(inputs.multivariate ?? {})) {
+    if (isUnavailable(m)) continue;
+    const label = (start: number) => (m.windowing === 'calendar' ? reportTimestamp(start).slice(0, 10) : `chunk ${start}`);
+    const band = m.threshold ? `band ${m.threshold.lower.toPrecision(4)} to ${m.threshold.upper.toPrecision(4)}` : 'no band';
+    tables.push({
+      id: `multivariate-${tables.length}`,
+      title: `Columns together: mean reconstruction error (${m.components} of ${m.columns.length} components, ${band}; current ${m.current.error.toPrecision(4)}, reference ${m.reference.error.toPrecision(4)})`,
+      header: ['side', 'window', 'rows', 'error', 'outside the band'],
+      rows: (['reference', 'current'] as const).flatMap((side) =>
+        m[side].windows.map((w) => [side, label(w.start), w.rows, finiteOrNull(w.error), w.drifted]),
+      ),
+    });
+    if (m.current.windows.length)
+      charts.push({
+        id: `multivariate-${charts.length}`,
+        title: 'Mean reconstruction error per current window, with the band',
+        labels: m.current.windows.map((w) => label(w.start)),
+        series: [
+          { name: 'current', values: m.current.windows.map((w) => w.error) },
+          ...(m.threshold ? [{ name: 'upper band', values: m.current.windows.map(() => m.threshold!.upper) }] : []),
+        ],
+      });
+  }
   const a = inputs.attribution;
   if (a && !isUnavailable(a)) {
     tables.push({
