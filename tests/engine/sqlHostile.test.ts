@@ -260,7 +260,8 @@ const CASES: Record<string, Record<string, Case>> = {
       await arrow(matrix.numericColumnSql(v.log, v.c.ts, true, 30, 2)),
       await arrow(matrix.numericColumnSql(v.log, v.c.txt, false)),
     ],
-    sampleClause: (v) => values(sql`SELECT ${ident(v.c.id)}, ${ident(v.c.num)} FROM ${ident(v.log)}${raw(matrix.sampleClause(12, 5))}`),
+    sampledRowsSql: (v) => values(matrix.sampledRowsSql(sql`${ident(v.c.id)}, ${ident(v.c.num)}`, v.log, 12, 5)),
+    textColumnSql: (v) => values(matrix.textColumnSql(v.log, v.c.txt, 9, 4)),
   },
   'profile.ts': {
     histogramSql: async (v) => {

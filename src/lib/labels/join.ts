@@ -39,7 +39,7 @@ export interface LabelJoinInput {
 
 /**
  * Joins labels that arrive after the predictions, by prediction id, in DuckDB. Duplicate label ids keep
- * their first row in file order (rowid), so a prediction never multiplies; the summary says how much of
+ * their first row in file order, so a prediction never multiplies; the summary says how much of
  * the log is labelled and what did not match, which is what an analyst checks before trusting a metric.
  * When labels sit in the log itself the output is the log, and "matched" counts rows with a label.
  */
@@ -92,7 +92,10 @@ export async function joinDelayedLabels(db: Db, input: LabelJoinInput, signal?: 
     const qualified = sql`${raw(alias)}.${column}`;
     return predId.type === labelId.type ? qualified : sql`CAST(${qualified} AS VARCHAR)`;
   };
-  const firstLabels = sql`SELECT ${key('l', lid)} AS k, ${label} AS v FROM ${l} AS l WHERE ${lid} IS NOT NULL QUALIFY row_number() OVER (PARTITION BY ${lid} ORDER BY rowid) = 1`;
+  // File order is numbered by row_number() OVER (), which follows insertion order; DuckDB's `rowid` would
+  // be the user's column in a label file that has one, and would pick another label among duplicates.
+  const numbered = sql`SELECT ${key('l', lid)} AS k, ${label} AS v, row_number() OVER () AS pos FROM ${l} AS l WHERE ${lid} IS NOT NULL`;
+  const firstLabels = sql`SELECT k, v FROM (${numbered}) QUALIFY row_number() OVER (PARTITION BY k ORDER BY pos) = 1`;
   const inLog = predCols.some((c) => c.name === input.label);
   const columns = inLog ? sql`p.* REPLACE (coalesce(f.v, p.${label}) AS ${label})` : sql`p.*, f.v AS ${label}`;
   await db.query(
