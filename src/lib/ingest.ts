@@ -1,5 +1,6 @@
 import type { DataSource, Db } from './db';
 import { LanternError, isOutOfMemory, throwIfAborted, TOO_LARGE_MESSAGE } from './errors';
+import { checkGzipComplete } from './gzipIntegrity';
 import { detectFormat, type FileFormat, type Variant } from './formats';
 import { countRows, describeTable, type ColumnInfo } from './schema';
 import { ident, literal } from './sql';
@@ -55,6 +56,7 @@ export async function loadDataset(db: Db, parquet: ParquetCodec, source: DataSou
   // Arrow has no reader in native DuckDB: it goes through the engine's Arrow insert everywhere.
   const location = variant === 'arrow-file' || variant === 'arrow-stream' ? null : (db.locate?.(source) ?? null);
   try {
+    if (variant === 'csv.gz') await checkGzipComplete(source, signal);
     if (location) await readFromDisk(db, location, source, variant, staging, options);
     else await insertByVariant(db, parquet, source, variant, staging, fileName, options);
     throwIfAborted(signal);
