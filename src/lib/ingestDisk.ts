@@ -3,6 +3,7 @@ import { isCancel, LanternError } from './errors';
 import type { Variant } from './formats';
 import type { LoadOptions } from './ingestTypes';
 import { csvDelimiter, csvOptions, firstLine } from './ingestShared';
+import { CaseFoldedKeys } from './jsonRows';
 import { ident, literal } from './sql';
 
 /**
@@ -45,6 +46,29 @@ export async function readFromDisk(
   } catch (error) {
     throw await diskReadError(db, error, source.name, variant, files);
   }
+  if (variant === 'json-array' || variant === 'ndjson') await checkJsonKeyCase(db, staging, source.name, variant, files);
+}
+
+/**
+ * DuckDB's JSON reader renames the second of two keys that differ only in case ("Score", "score") to
+ * "score_1": the column no longer has the file's name. Where the table has such a name, the file's keys
+ * are read to tell a renamed key from a real "score_1", and keys colliding by case refuse the file as
+ * the engine without a disk reader does (src/lib/jsonRows.ts).
+ */
+async function checkJsonKeyCase(db: Db, table: string, name: string, variant: Variant, files: string): Promise<void> {
+  const columns = (await db.query(`SELECT column_name AS c FROM information_schema.columns WHERE table_name = ${literal(table)}`)).map(
+    (r) => String(r['c']),
+  );
+  const lower = new Set(columns.map((c) => c.toLowerCase()));
+  const renamed = columns.some((c) => {
+    const base = /^(.*)_\d+$/.exec(c)?.[1];
+    return base !== undefined && lower.has(base.toLowerCase());
+  });
+  if (!renamed) return;
+  const format = literal(variant === 'ndjson' ? 'newline_delimited' : 'array');
+  const keys = await db.query(`SELECT DISTINCT unnest(json_keys(json)) AS k FROM read_json_objects(${files}, format = ${format})`);
+  const folded = new CaseFoldedKeys(name);
+  for (const k of keys) folded.add(String(k['k']));
 }
 
 /** DuckDB's reader errors in the words the WASM path uses for the same files. */
@@ -59,6 +83,12 @@ async function diskReadError(db: Db, error: unknown, name: string, variant: Vari
   if (variant === 'json-array' || variant === 'ndjson') {
     const ndjson = variant === 'ndjson';
     const where = /at byte \d+ in (?:line|record\/value) \d+: [^\n]*/.exec(text)?.[0];
+    const duplicate = /line (\d+): Object .* has duplicate key "(.*)"/.exec(text);
+    if (duplicate)
+      return new LanternError(
+        'bad-json',
+        `"${name}" has an object with the key "${duplicate[2]}" twice (line ${duplicate[1]}). Keep one of them and load the file again.`,
+      );
     if (/Malformed JSON/i.test(text))
       return new LanternError(
         'bad-json',

@@ -1,7 +1,7 @@
 import type { DataSource, Db } from './db';
 import { LanternError, throwIfAborted } from './errors';
 import type { LoadOptions } from './ingestTypes';
-import { checkJsonArray, ndjsonToArray } from './jsonRows';
+import { CaseFoldedKeys, checkJsonArray, ndjsonToArray } from './jsonRows';
 import { readChunks } from './ingestStream';
 import { ident, literal } from './sql';
 
@@ -23,6 +23,8 @@ export async function insertJsonChunks(
 ): Promise<void> {
   const splitter = variant === 'ndjson' ? new LineSplitter() : new ArraySplitter(source.name);
   const order: string[] = [];
+  const inOrder = new Set<string>();
+  const folded = new CaseFoldedKeys(source.name);
   const types = new Map<string, string>();
   let created = false;
   let read = 0;
@@ -43,7 +45,12 @@ export async function insertJsonChunks(
       const columns = await db.query(
         `SELECT column_name AS c, data_type AS t FROM information_schema.columns WHERE table_name = ${literal(chunk)}`,
       );
-      for (const key of keys) if (!order.includes(key)) order.push(key);
+      for (const key of keys)
+        if (!inOrder.has(key)) {
+          folded.add(key);
+          inOrder.add(key);
+          order.push(key);
+        }
       if (!created) {
         // The engine's JSON reader sorts columns by name; users expect the order of their file.
         await db.query(`CREATE TABLE ${ident(staging)} AS SELECT ${keys.map(ident).join(', ')} FROM ${ident(chunk)}`);
