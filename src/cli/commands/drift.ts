@@ -84,5 +84,12 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
       }
   }
   io.out(values.json ? JSON.stringify(driftJson(report)) : driftText(report));
+  if (values['fail-on-drift'] && report.columns.length === 0) {
+    // CI asked whether the data drifted; a run that compared nothing cannot say no.
+    io.err(
+      `lantern drift: no column could be compared (missing in current: ${report.schema.missingColumns.length}, new: ${report.schema.newColumns.length}, type changed: ${report.schema.typeChanges.length}); failing because of --fail-on-drift.`,
+    );
+    return 1;
+  }
   return values['fail-on-drift'] && report.dataset.drifted ? 1 : 0;
 }
