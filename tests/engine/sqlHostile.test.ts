@@ -248,6 +248,7 @@ const CASES: Record<string, Record<string, Case>> = {
       await perRow(v, time.timestampSql(v.c.epoch, 'numeric')),
       await perRow(v, time.timestampSql(v.c.seg, 'string')),
     ],
+    textTimestampSql: (v) => perRow(v, time.textTimestampSql(sql`CAST(${ident(v.c.ts)} AS VARCHAR) || '+02:00'`)),
     windowSql: (v) => perRow(v, time.windowSql(time.timestampSql(v.c.ts, 'temporal'), 'week')),
   },
   'metrics/windows.ts': {

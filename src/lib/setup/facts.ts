@@ -7,6 +7,7 @@
 import type { Db } from '../db';
 import { throwIfAborted } from '../errors';
 import { classTextSql } from '../labels/classValue';
+import { textTimestampSql } from '../metrics/time';
 import { describeTable, type ColumnInfo } from '../schema';
 import { bool, ident, join, num, numOrNull, oneOf, raw, rowsOf, select, sql, text, type Sql } from '../sql';
 
@@ -45,7 +46,7 @@ export interface TableFacts {
 export function timeExpr(column: ColumnInfo): Sql | null {
   const c = ident(column.name);
   if (column.kind === 'temporal') return column.type === 'TIME' ? null : sql`CAST(${c} AS TIMESTAMP)`;
-  if (column.kind === 'string') return sql`TRY_CAST(${c} AS TIMESTAMP)`;
+  if (column.kind === 'string') return textTimestampSql(c);
   return null;
 }
 
