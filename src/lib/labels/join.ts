@@ -20,6 +20,11 @@ export interface LabelJoinSummary {
   duplicateLabelIds: number;
   /** Duplicate label ids whose rows disagree on the label. */
   conflictingLabelIds: number;
+  /**
+   * The id columns' types when the two files store ids differently (17 in one, "17" or 17.0 in the
+   * other): how they were compared, for the warning that explains a poor match.
+   */
+  idTypes?: { prediction: string; label: string; comparedAs: 'number' | 'text' };
 }
 
 export interface LabelJoinInput {
@@ -87,10 +92,13 @@ export async function joinDelayedLabels(db: Db, input: LabelJoinInput, signal?: 
   if (!labelId) throw new LanternError('usage', `The label file has no id column "${input.labelId ?? input.id}".`);
   if (!labelCols.some((c) => c.name === input.label))
     throw new LanternError('usage', `The label file has no label column "${input.label}".`);
-  // Ids written as 17 in one file and "17" in the other still match.
+  // Ids written as 17 in one file and "17" in the other still match, and so do 17 and 17.0 when both
+  // files store numbers (as text, 17.0 would be "17.0" and match nothing).
+  const comparedAs = predId.type === labelId.type ? null : predId.kind === 'numeric' && labelId.kind === 'numeric' ? 'number' : 'text';
   const key = (alias: 'l' | 'p', column: Sql) => {
     const qualified = sql`${raw(alias)}.${column}`;
-    return predId.type === labelId.type ? qualified : sql`CAST(${qualified} AS VARCHAR)`;
+    if (comparedAs === null) return qualified;
+    return comparedAs === 'number' ? sql`CAST(${qualified} AS DOUBLE)` : sql`CAST(${qualified} AS VARCHAR)`;
   };
   // File order is numbered by row_number() OVER (), which follows insertion order; DuckDB's `rowid` would
   // be the user's column in a label file that has one, and would pick another label among duplicates.
@@ -134,5 +142,6 @@ export async function joinDelayedLabels(db: Db, input: LabelJoinInput, signal?: 
     duplicatePredictionIds: r.dup_p,
     duplicateLabelIds: r.dup_l,
     conflictingLabelIds: r.conflicts,
+    ...(comparedAs ? { idTypes: { prediction: predId.type, label: labelId.type, comparedAs } } : {}),
   };
 }
