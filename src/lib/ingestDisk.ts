@@ -2,7 +2,7 @@ import type { DataSource, Db, DiskLocation } from './db';
 import { isCancel, LanternError } from './errors';
 import type { Variant } from './formats';
 import type { LoadOptions } from './ingestTypes';
-import { csvDelimiter, csvOptions, firstLine } from './ingestShared';
+import { csvDelimiter, csvOptions, retryTypesOnWholeFile, duckDbReason } from './ingestShared';
 import { CaseFoldedKeys } from './jsonRows';
 import { ident, literal } from './sql';
 
@@ -27,9 +27,21 @@ export async function readFromDisk(
   switch (variant) {
     case 'csv':
     case 'tsv':
-    case 'csv.gz':
-      reader = `read_csv(${files}, ${[...csvOptions(await csvDelimiter(source, variant), variant), hive].join(', ')})`;
-      break;
+    case 'csv.gz': {
+      const delimiter = await csvDelimiter(source, variant);
+      const csvReader = (whole: boolean) => `read_csv(${files}, ${[...csvOptions(delimiter, variant, whole), hive].join(', ')})`;
+      onProgress?.({ phase: 'reading' });
+      try {
+        await retryTypesOnWholeFile((whole) =>
+          db.query(`CREATE TABLE ${ident(staging)} AS SELECT ${columns ? columns.map(ident).join(', ') : '*'} FROM ${csvReader(whole)}`, {
+            signal,
+          }),
+        );
+      } catch (error) {
+        throw await diskReadError(db, error, source.name, variant, files);
+      }
+      return;
+    }
     case 'parquet':
       reader = `read_parquet(${files}, ${hive})`;
       break;
@@ -77,8 +89,11 @@ async function diskReadError(db: Db, error: unknown, name: string, variant: Vari
   const text = String((error as Error)?.message ?? error);
   if (variant === 'parquet') {
     if (/too small to be a Parquet file|magic bytes|corrupt|footer|metadata|Could not read|Invalid Input Error: File/i.test(text))
-      return new LanternError('bad-parquet', `"${name}" could not be read as Parquet: it is truncated or corrupt (${firstLine(error)}).`);
-    return new LanternError('bad-parquet', `"${name}" could not be read as Parquet: ${firstLine(error)}`);
+      return new LanternError(
+        'bad-parquet',
+        `"${name}" could not be read as Parquet: it is truncated or corrupt (${duckDbReason(error)}).`,
+      );
+    return new LanternError('bad-parquet', `"${name}" could not be read as Parquet: ${duckDbReason(error)}`);
   }
   if (variant === 'json-array' || variant === 'ndjson') {
     const ndjson = variant === 'ndjson';
@@ -92,7 +107,7 @@ async function diskReadError(db: Db, error: unknown, name: string, variant: Vari
     if (/Malformed JSON/i.test(text))
       return new LanternError(
         'bad-json',
-        `"${name}" is not valid ${ndjson ? 'NDJSON' : 'JSON'}${where ? `: ${where.replace(/\.$/, '')}` : ''}.`,
+        `"${name}" is not valid ${ndjson ? 'NDJSON' : 'JSON'}${where ? `: ${where.replace(/[\s.]+$/, '')}` : ''}.`,
       );
     if (/expected records/i.test(text)) {
       // An empty array or file is "no rows"; anything else that is not objects is not a table.
