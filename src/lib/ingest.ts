@@ -66,6 +66,13 @@ export async function loadDataset(db: Db, parquet: ParquetCodec, source: DataSou
     onProgress?.({ phase: 'counting' });
     const rows = await countRows(db, staging);
     const columns = await describeTable(db, staging);
+    // SQL text reaches DuckDB-WASM only up to a NUL, so a name holding one cannot be queried by name.
+    const nul = columns.find((c) => c.name.includes('\u0000'));
+    if (nul)
+      throw new LanternError(
+        format === 'json' ? 'bad-json' : 'bad-csv',
+        `"${source.name}" has a column name with a NUL character ("${nul.name.replaceAll('\u0000', '\\u0000')}"). Rename the column and load the file again.`,
+      );
     if (rows === 0) {
       throw new LanternError(
         'no-rows',

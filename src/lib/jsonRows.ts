@@ -43,6 +43,12 @@ export class CaseFoldedKeys {
   private readonly byFold = new Map<string, string>();
   constructor(private readonly name: string) {}
   add(key: string): void {
+    // The tab's engine cuts SQL at a NUL, so such a name cannot reach a column there.
+    if (key.includes('\u0000'))
+      throw new LanternError(
+        'bad-json',
+        `"${this.name}" has a key with a NUL character ("${key.replaceAll('\u0000', '\\u0000')}"). Rename the key and load the file again.`,
+      );
     const fold = key.toLowerCase();
     const other = this.byFold.get(fold);
     if (other === undefined) this.byFold.set(fold, key);
