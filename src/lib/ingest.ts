@@ -1,10 +1,12 @@
 import type { DataSource, Db } from './db';
 import { LanternError, isOutOfMemory, throwIfAborted, TOO_LARGE_MESSAGE } from './errors';
+import { checkGzipComplete } from './gzipIntegrity';
+import { checkJsonDepth } from './jsonDepth';
 import { detectFormat, type FileFormat, type Variant } from './formats';
 import { countRows, describeTable, type ColumnInfo } from './schema';
 import { ident, literal } from './sql';
 import { readFromDisk } from './ingestDisk';
-import { csvDelimiter, csvOptions, firstLine, HEAD_BYTES } from './ingestShared';
+import { csvDelimiter, csvOptions, duckDbReason, HEAD_BYTES, retryTypesOnWholeFile } from './ingestShared';
 import { insertArrowBatches, insertParquetRowGroups, type ParquetRowGroups } from './ingestStream';
 import { insertJsonChunks } from './ingestJson';
 import type { LoadOptions } from './ingestTypes';
@@ -55,6 +57,8 @@ export async function loadDataset(db: Db, parquet: ParquetCodec, source: DataSou
   // Arrow has no reader in native DuckDB: it goes through the engine's Arrow insert everywhere.
   const location = variant === 'arrow-file' || variant === 'arrow-stream' ? null : (db.locate?.(source) ?? null);
   try {
+    if (variant === 'csv.gz') await checkGzipComplete(source, signal);
+    if (variant === 'json-array' || variant === 'ndjson') await checkJsonDepth(source, signal);
     if (location) await readFromDisk(db, location, source, variant, staging, options);
     else await insertByVariant(db, parquet, source, variant, staging, fileName, options);
     throwIfAborted(signal);
@@ -62,6 +66,13 @@ export async function loadDataset(db: Db, parquet: ParquetCodec, source: DataSou
     onProgress?.({ phase: 'counting' });
     const rows = await countRows(db, staging);
     const columns = await describeTable(db, staging);
+    // SQL text reaches DuckDB-WASM only up to a NUL, so a name holding one cannot be queried by name.
+    const nul = columns.find((c) => c.name.includes('\u0000'));
+    if (nul)
+      throw new LanternError(
+        format === 'json' ? 'bad-json' : 'bad-csv',
+        `"${source.name}" has a column name with a NUL character ("${nul.name.replaceAll('\u0000', '\\u0000')}"). Rename the column and load the file again.`,
+      );
     if (rows === 0) {
       throw new LanternError(
         'no-rows',
@@ -98,10 +109,12 @@ async function insertByVariant(
     case 'csv.gz': {
       const delimiter = await csvDelimiter(source, variant);
       await db.registerSource(fileName, source, reportRead);
-      const reader = `read_csv(${literal(fileName)}, ${csvOptions(delimiter, variant).join(', ')})`;
-      if (options.compact) await checkCsvFits(db, reader, source, variant === 'csv.gz', options);
+      const reader = (whole: boolean) => `read_csv(${literal(fileName)}, ${csvOptions(delimiter, variant, whole).join(', ')})`;
+      if (options.compact) await checkCsvFits(db, reader(false), source, variant === 'csv.gz', options);
       const select = options.columns ? options.columns.map(ident).join(', ') : '*';
-      await db.query(`CREATE TABLE ${ident(staging)} AS SELECT ${select} FROM ${reader}${sampleClause(options.sample)}`, { signal });
+      await retryTypesOnWholeFile((whole) =>
+        db.query(`CREATE TABLE ${ident(staging)} AS SELECT ${select} FROM ${reader(whole)}${sampleClause(options.sample)}`, { signal }),
+      );
       return;
     }
     case 'parquet': {
@@ -111,7 +124,7 @@ async function insertByVariant(
       } catch (error) {
         throw new LanternError(
           'bad-parquet',
-          `"${source.name}" could not be read as Parquet: it is truncated or corrupt (${firstLine(error)}).`,
+          `"${source.name}" could not be read as Parquet: it is truncated or corrupt (${duckDbReason(error)}).`,
         );
       }
       if (file) {
@@ -132,7 +145,7 @@ async function insertByVariant(
       } catch (error) {
         throw new LanternError(
           'bad-parquet',
-          `"${source.name}" could not be read as Parquet: it is truncated or corrupt (${firstLine(error)}).`,
+          `"${source.name}" could not be read as Parquet: it is truncated or corrupt (${duckDbReason(error)}).`,
         );
       }
       throwIfAborted(signal);
@@ -158,14 +171,19 @@ export function explainLoadError(error: unknown, name: string, format: FileForma
   const text = String((error as Error)?.message ?? error);
   if (format === 'csv') {
     const line = /line:?\s*(\d+)/i.exec(text)?.[1];
+    if (/Invalid unicode|not utf-8/i.test(text))
+      return new LanternError(
+        'bad-csv',
+        `"${name}" is not UTF-8 text${line ? ` (first at line ${line})` : ''}. Save it with UTF-8 encoding and load it again.`,
+      );
     if (/Expected Number of Columns|too many columns|Expected \d+ columns|column count/i.test(text))
       return new LanternError(
         'ragged-csv',
         `"${name}" has rows with a different number of fields than its header${line ? ` (first at line ${line})` : ''}. Fix the file or export it again.`,
       );
-    return new LanternError('bad-csv', `"${name}" could not be read as CSV: ${firstLine(error)}`);
+    return new LanternError('bad-csv', `"${name}" could not be read as CSV: ${duckDbReason(error)}`);
   }
-  if (format === 'json') return new LanternError('bad-json', `"${name}" is not valid JSON: ${firstLine(error)}`);
-  if (format === 'parquet') return new LanternError('bad-parquet', `"${name}" could not be read as Parquet: ${firstLine(error)}`);
-  return new LanternError('bad-arrow', `"${name}" could not be read: ${firstLine(error)}`);
+  if (format === 'json') return new LanternError('bad-json', `"${name}" is not valid JSON: ${duckDbReason(error)}`);
+  if (format === 'parquet') return new LanternError('bad-parquet', `"${name}" could not be read as Parquet: ${duckDbReason(error)}`);
+  return new LanternError('bad-arrow', `"${name}" could not be read: ${duckDbReason(error)}`);
 }

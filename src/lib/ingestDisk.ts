@@ -2,7 +2,8 @@ import type { DataSource, Db, DiskLocation } from './db';
 import { isCancel, LanternError } from './errors';
 import type { Variant } from './formats';
 import type { LoadOptions } from './ingestTypes';
-import { csvDelimiter, csvOptions, firstLine } from './ingestShared';
+import { csvDelimiter, csvOptions, retryTypesOnWholeFile, duckDbReason } from './ingestShared';
+import { CaseFoldedKeys } from './jsonRows';
 import { ident, literal } from './sql';
 
 /**
@@ -26,9 +27,21 @@ export async function readFromDisk(
   switch (variant) {
     case 'csv':
     case 'tsv':
-    case 'csv.gz':
-      reader = `read_csv(${files}, ${[...csvOptions(await csvDelimiter(source, variant), variant), hive].join(', ')})`;
-      break;
+    case 'csv.gz': {
+      const delimiter = await csvDelimiter(source, variant);
+      const csvReader = (whole: boolean) => `read_csv(${files}, ${[...csvOptions(delimiter, variant, whole), hive].join(', ')})`;
+      onProgress?.({ phase: 'reading' });
+      try {
+        await retryTypesOnWholeFile((whole) =>
+          db.query(`CREATE TABLE ${ident(staging)} AS SELECT ${columns ? columns.map(ident).join(', ') : '*'} FROM ${csvReader(whole)}`, {
+            signal,
+          }),
+        );
+      } catch (error) {
+        throw await diskReadError(db, error, source.name, variant, files);
+      }
+      return;
+    }
     case 'parquet':
       reader = `read_parquet(${files}, ${hive})`;
       break;
@@ -45,6 +58,29 @@ export async function readFromDisk(
   } catch (error) {
     throw await diskReadError(db, error, source.name, variant, files);
   }
+  if (variant === 'json-array' || variant === 'ndjson') await checkJsonKeyCase(db, staging, source.name, variant, files);
+}
+
+/**
+ * DuckDB's JSON reader renames the second of two keys that differ only in case ("Score", "score") to
+ * "score_1": the column no longer has the file's name. Where the table has such a name, the file's keys
+ * are read to tell a renamed key from a real "score_1", and keys colliding by case refuse the file as
+ * the engine without a disk reader does (src/lib/jsonRows.ts).
+ */
+async function checkJsonKeyCase(db: Db, table: string, name: string, variant: Variant, files: string): Promise<void> {
+  const columns = (await db.query(`SELECT column_name AS c FROM information_schema.columns WHERE table_name = ${literal(table)}`)).map(
+    (r) => String(r['c']),
+  );
+  const lower = new Set(columns.map((c) => c.toLowerCase()));
+  const renamed = columns.some((c) => {
+    const base = /^(.*)_\d+$/.exec(c)?.[1];
+    return base !== undefined && lower.has(base.toLowerCase());
+  });
+  if (!renamed) return;
+  const format = literal(variant === 'ndjson' ? 'newline_delimited' : 'array');
+  const keys = await db.query(`SELECT DISTINCT unnest(json_keys(json)) AS k FROM read_json_objects(${files}, format = ${format})`);
+  const folded = new CaseFoldedKeys(name);
+  for (const k of keys) folded.add(String(k['k']));
 }
 
 /** DuckDB's reader errors in the words the WASM path uses for the same files. */
@@ -53,16 +89,25 @@ async function diskReadError(db: Db, error: unknown, name: string, variant: Vari
   const text = String((error as Error)?.message ?? error);
   if (variant === 'parquet') {
     if (/too small to be a Parquet file|magic bytes|corrupt|footer|metadata|Could not read|Invalid Input Error: File/i.test(text))
-      return new LanternError('bad-parquet', `"${name}" could not be read as Parquet: it is truncated or corrupt (${firstLine(error)}).`);
-    return new LanternError('bad-parquet', `"${name}" could not be read as Parquet: ${firstLine(error)}`);
+      return new LanternError(
+        'bad-parquet',
+        `"${name}" could not be read as Parquet: it is truncated or corrupt (${duckDbReason(error)}).`,
+      );
+    return new LanternError('bad-parquet', `"${name}" could not be read as Parquet: ${duckDbReason(error)}`);
   }
   if (variant === 'json-array' || variant === 'ndjson') {
     const ndjson = variant === 'ndjson';
     const where = /at byte \d+ in (?:line|record\/value) \d+: [^\n]*/.exec(text)?.[0];
+    const duplicate = /line (\d+): Object .* has duplicate key "(.*)"/.exec(text);
+    if (duplicate)
+      return new LanternError(
+        'bad-json',
+        `"${name}" has an object with the key "${duplicate[2]}" twice (line ${duplicate[1]}). Keep one of them and load the file again.`,
+      );
     if (/Malformed JSON/i.test(text))
       return new LanternError(
         'bad-json',
-        `"${name}" is not valid ${ndjson ? 'NDJSON' : 'JSON'}${where ? `: ${where.replace(/\.$/, '')}` : ''}.`,
+        `"${name}" is not valid ${ndjson ? 'NDJSON' : 'JSON'}${where ? `: ${where.replace(/[\s.]+$/, '')}` : ''}.`,
       );
     if (/expected records/i.test(text)) {
       // An empty array or file is "no rows"; anything else that is not objects is not a table.

@@ -1,6 +1,7 @@
 import type { DataSource, Db } from './db';
 import { LanternError } from './errors';
 import { ident, literal } from './sql';
+import { describeTable } from './schema';
 
 /** What fits of a file that does not: the offer the user gets instead of an exhausted engine. */
 export interface LoadFit {
@@ -248,8 +249,8 @@ export async function insertArrowBatch(
  * Keeps a uniform sample of a batch: rows whose hash of (position in the file, seed) falls under the
  * fraction. Deterministic, so the same file and fraction always give the same sample.
  */
-export function sampleWhere(fraction: number, offset: number): string {
-  return `hash(rowid + ${offset}, 20261206) % 1000000 < ${Math.round(fraction * 1_000_000)}`;
+export function sampleWhere(fraction: number, offset: number, position = 'rowid'): string {
+  return `hash(${ident(position)} + ${offset}, 20261206) % 1000000 < ${Math.round(fraction * 1_000_000)}`;
 }
 
 export async function insertSampled(
@@ -260,7 +261,12 @@ export async function insertSampled(
   offset: number,
   create: boolean,
 ): Promise<void> {
-  const select = `SELECT * FROM ${ident(batch)} WHERE ${sampleWhere(fraction, offset)}`;
+  // The position is numbered, not read from `rowid`, which a user's column of that name would hide.
+  const taken = new Set((await describeTable(db, batch)).map((c) => c.name.toLowerCase()));
+  let position = '__lantern_row_position';
+  while (taken.has(position)) position += '_';
+  const numbered = `SELECT *, row_number() OVER () - 1 AS ${ident(position)} FROM ${ident(batch)}`;
+  const select = `SELECT * EXCLUDE (${ident(position)}) FROM (${numbered}) WHERE ${sampleWhere(fraction, offset, position)}`;
   await db.query(create ? `CREATE TABLE ${ident(staging)} AS ${select}` : `INSERT INTO ${ident(staging)} ${select}`);
 }
 

@@ -1,7 +1,7 @@
 import type { DataSource, Db } from './db';
 import { LanternError, throwIfAborted } from './errors';
 import type { LoadOptions } from './ingestTypes';
-import { checkJsonArray, ndjsonToArray } from './jsonRows';
+import { CaseFoldedKeys, checkJsonArray, ndjsonToArray } from './jsonRows';
 import { readChunks } from './ingestStream';
 import { ident, literal } from './sql';
 
@@ -23,6 +23,8 @@ export async function insertJsonChunks(
 ): Promise<void> {
   const splitter = variant === 'ndjson' ? new LineSplitter() : new ArraySplitter(source.name);
   const order: string[] = [];
+  const inOrder = new Set<string>();
+  const folded = new CaseFoldedKeys(source.name);
   const types = new Map<string, string>();
   let created = false;
   let read = 0;
@@ -36,6 +38,15 @@ export async function insertJsonChunks(
     await db.registerBuffer(name, array);
     try {
       await db.insertJsonArray(chunk, name);
+    } catch (error) {
+      // DuckDB-WASM's JSON import types a key from its first values and fails on a later value of
+      // another JSON type (1, then "text"). Such keys become text, as one read of the file by native
+      // DuckDB gives them.
+      if (!/Expected .* got|Invalid field/i.test(String((error as Error)?.message ?? error))) throw error;
+      await db.dropFile(name).catch(() => undefined);
+      await db.query(`DROP TABLE IF EXISTS ${ident(chunk)}`);
+      await db.registerBuffer(name, mixedKeysAsText(array));
+      await db.insertJsonArray(chunk, name);
     } finally {
       await db.dropFile(name).catch(() => undefined);
     }
@@ -43,7 +54,12 @@ export async function insertJsonChunks(
       const columns = await db.query(
         `SELECT column_name AS c, data_type AS t FROM information_schema.columns WHERE table_name = ${literal(chunk)}`,
       );
-      for (const key of keys) if (!order.includes(key)) order.push(key);
+      for (const key of keys)
+        if (!inOrder.has(key)) {
+          folded.add(key);
+          inOrder.add(key);
+          order.push(key);
+        }
       if (!created) {
         // The engine's JSON reader sorts columns by name; users expect the order of their file.
         await db.query(`CREATE TABLE ${ident(staging)} AS SELECT ${keys.map(ident).join(', ')} FROM ${ident(chunk)}`);
@@ -72,8 +88,10 @@ export async function insertJsonChunks(
       await db.query(`DROP TABLE IF EXISTS ${ident(chunk)}`);
     }
   };
-  for await (const bytes of readChunks(source, 0, signal)) {
-    read += bytes.length;
+  for await (const chunk of readChunks(source, 0, signal)) {
+    // A UTF-8 byte order mark is not JSON.
+    const bytes = read === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk;
+    read += chunk.length;
     for (const records of splitter.push(bytes)) await insert(records);
     throwIfAborted(signal);
     onProgress?.({ phase: 'reading', fraction: read / source.size });
@@ -96,6 +114,25 @@ export async function insertJsonChunks(
     await db.query(`DROP TABLE ${ident(staging)}`);
     await db.query(`ALTER TABLE ${ident(`${staging}__ordered`)} RENAME TO ${ident(staging)}`);
   }
+}
+
+/** A JSON array of objects in which every key holding values of more than one JSON type holds text. */
+function mixedKeysAsText(array: Uint8Array): Uint8Array {
+  const rows = JSON.parse(new TextDecoder().decode(array)) as Record<string, unknown>[];
+  const kinds = new Map<string, Set<string>>();
+  for (const row of rows)
+    for (const [key, value] of Object.entries(row))
+      if (value !== null) {
+        const kind = Array.isArray(value) ? 'array' : typeof value;
+        (kinds.get(key) ?? kinds.set(key, new Set()).get(key)!).add(kind);
+      }
+  const mixed = [...kinds].filter(([, k]) => k.size > 1).map(([key]) => key);
+  for (const row of rows)
+    for (const key of mixed) {
+      const value = row[key];
+      if (value !== null && value !== undefined && typeof value !== 'string') row[key] = JSON.stringify(value);
+    }
+  return new TextEncoder().encode(JSON.stringify(rows));
 }
 
 interface Records {
@@ -176,6 +213,9 @@ class ArraySplitter {
   end(): Records | null {
     const rest = concatAll(this.pending);
     if (!this.closed) throw new LanternError('bad-json', `"${this.name}" is not valid JSON: the array is not closed (truncated file?).`);
+    // What follows the last comma is only the closing bracket: a trailing comma, which JSON does not allow.
+    if (!this.isFirstPiece && rest.every((b) => b <= 0x20 || b === 0x5d))
+      throw new LanternError('bad-json', `"${this.name}" is not valid JSON: a comma follows the last element of the array.`);
     const text = rest;
     // The last piece ends with the array's closing bracket already.
     return { bytes: this.isFirstPiece ? text : this.frame(text, true), linesBefore: 0 };

@@ -18,16 +18,49 @@ export async function csvDelimiter(source: DataSource, variant: Variant): Promis
  * `read_csv` options for every engine. Delimiter and skip are fixed so the sniffer cannot skip ragged
  * leading rows; strict mode makes later ragged rows an error instead of silently padded data.
  */
-export function csvOptions(delimiter: string, variant: Variant): string[] {
+export function csvOptions(delimiter: string, variant: Variant, wholeFile = false): string[] {
   return [
     'auto_detect = true',
-    'sample_size = 20480',
+    wholeFile ? 'sample_size = -1' : 'sample_size = 20480',
     `delim = ${literal(delimiter)}`,
     'skip = 0',
     'strict_mode = true',
     'null_padding = false',
-    variant === 'csv.gz' ? `compression = 'gzip'` : '',
+    // Explicit either way: DuckDB would otherwise take a plain file named ".gz" for gzip.
+    variant === 'csv.gz' ? `compression = 'gzip'` : `compression = 'none'`,
   ].filter(Boolean);
+}
+
+/**
+ * Column types are guessed from the first 20,480 rows; a text value after them ("abc" in row 30,001 of
+ * numbers) fails the read with a conversion error. The read is then repeated with types guessed from
+ * every row, which is slower but gives every value its column.
+ */
+export async function retryTypesOnWholeFile<T>(read: (wholeFile: boolean) => Promise<T>): Promise<T> {
+  try {
+    return await read(false);
+  } catch (error) {
+    if (!/Conversion Error|Could not convert/i.test(String((error as Error)?.message ?? error))) throw error;
+    return read(true);
+  }
+}
+
+/**
+ * A DuckDB error as a reason a user can read: without the error class ("Invalid Input Error: "), and for
+ * CSV errors the line and the reason DuckDB gives, not its dump of reader options.
+ */
+export function duckDbReason(error: unknown): string {
+  const text = String((error as Error)?.message ?? error);
+  const csv = /CSV Error on Line: (\d+)(?:\n(?:Original Line: [^\n]*\n)?([^\n]+))?/.exec(text);
+  if (csv) return `line ${csv[1]}${csv[2] ? `: ${csv[2].replace(/\s+$/, '')}` : ''}`;
+  return (
+    firstLine(error)
+      .replace(/^(?:\w+ )*?\w*Error: /, '')
+      .replace(/\s*LINE \d+:.*$/, '')
+      // The engine's own names for a file being loaded ("<table>__source") and the path it was given.
+      .replace(/\s*(?:(?:in|of) )?file ["'][^"']*["']/gi, '')
+      .replace(/["'][^"']*__(?:source|loading|json)\w*["']/g, 'the file')
+  );
 }
 
 export function firstLine(error: unknown): string {

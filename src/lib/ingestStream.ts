@@ -2,7 +2,7 @@ import { RecordBatchReader, RecordBatchStreamWriter, Table, tableFromIPC, Type, 
 import type { DataSource, Db } from './db';
 import { LanternError, throwIfAborted } from './errors';
 import type { LoadOptions } from './ingestTypes';
-import { firstLine } from './ingestShared';
+import { duckDbReason } from './ingestShared';
 import { StagingWriter } from './ingestFit';
 
 /**
@@ -137,7 +137,7 @@ function duckTypeOf(type: DataType): string {
 }
 
 function corrupt(name: string, error: unknown): LanternError {
-  return new LanternError('bad-parquet', `"${name}" could not be read as Parquet: it is truncated or corrupt (${firstLine(error)}).`);
+  return new LanternError('bad-parquet', `"${name}" could not be read as Parquet: it is truncated or corrupt (${duckDbReason(error)}).`);
 }
 
 /** Bytes read from the source per step of an Arrow or JSON stream. */
@@ -180,6 +180,12 @@ export async function insertArrowBatches(
       : fileHandle(source, signal, (end) => (read = Math.max(read, end)));
   let rowsRead = 0;
   let writer: StagingWriter | null = null;
+  // An Arrow file ends with its magic bytes after the footer; a file cut short does not.
+  if (variant === 'arrow-file' && new TextDecoder().decode(await source.read(Math.max(0, source.size - 6), source.size)) !== 'ARROW1')
+    throw new LanternError(
+      'bad-arrow',
+      `"${source.name}" could not be read as Arrow IPC: it is truncated (the end of the file is missing).`,
+    );
   const flush = async () => {
     if (pending.length === 0 || !writer) return;
     const selected = pending.map((b) => (columns ? b.select(columns as string[]) : b));
@@ -221,7 +227,10 @@ export async function insertArrowBatches(
     await writer?.abandon();
     if (error instanceof LanternError) throw error;
     if (created || /memory|allocation/i.test(String(error))) throw error;
-    throw new LanternError('bad-arrow', `"${source.name}" could not be read as Arrow IPC: ${firstLine(error)}.`);
+    // Arrow JS meets a cut or damaged file as a TypeError or RangeError deep in its reader (reading
+    // "fieldsLength" of null): the reason for the user is the file, not the reader's internals.
+    const reason = error instanceof TypeError || error instanceof RangeError ? 'it is truncated or corrupt' : duckDbReason(error);
+    throw new LanternError('bad-arrow', `"${source.name}" could not be read as Arrow IPC: ${reason}.`);
   }
 }
 

@@ -9,7 +9,7 @@ export function ndjsonToArray(bytes: Uint8Array, name: string, linesBefore = 0):
   const text = new TextDecoder().decode(bytes);
   const lines = text.split(/\r?\n/);
   const kept: string[] = [];
-  const keys = new KeyOrder();
+  const keys = new KeyOrder(name);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
     if (line === '') continue;
@@ -35,11 +35,45 @@ export interface JsonRows {
   keys: string[];
 }
 
+/**
+ * Keys that differ only in case ("Score" and "score") cannot be two columns: DuckDB's names ignore case,
+ * and the loader read one key's values into both columns. Such a file is refused, naming the keys.
+ */
+export class CaseFoldedKeys {
+  private readonly byFold = new Map<string, string>();
+  constructor(private readonly name: string) {}
+  add(key: string): void {
+    // The tab's engine cuts SQL at a NUL, so such a name cannot reach a column there.
+    if (key.includes('\u0000'))
+      throw new LanternError(
+        'bad-json',
+        `"${this.name}" has a key with a NUL character ("${key.replaceAll('\u0000', '\\u0000')}"). Rename the key and load the file again.`,
+      );
+    const fold = key.toLowerCase();
+    const other = this.byFold.get(fold);
+    if (other === undefined) this.byFold.set(fold, key);
+    else if (other !== key)
+      throw new LanternError(
+        'bad-json',
+        `"${this.name}" has keys that differ only in case ("${other}" and "${key}"), which cannot be told apart as columns. ` +
+          'Rename one of them in the file and load it again.',
+      );
+  }
+}
+
 /** First-seen order of object keys across rows. */
 class KeyOrder {
   private readonly seen = new Set<string>();
+  private readonly folded: CaseFoldedKeys;
+  constructor(name: string) {
+    this.folded = new CaseFoldedKeys(name);
+  }
   add(row: object): void {
-    for (const key of Object.keys(row)) this.seen.add(key);
+    for (const key of Object.keys(row)) {
+      if (this.seen.has(key)) continue;
+      this.folded.add(key);
+      this.seen.add(key);
+    }
   }
   list(): string[] {
     return [...this.seen];
@@ -56,7 +90,7 @@ export function checkJsonArray(bytes: Uint8Array, name: string): JsonRows {
   }
   if (!Array.isArray(parsed)) throw new LanternError('bad-json', `"${name}" is not valid JSON for a table: expected an array of objects.`);
   if (parsed.length === 0) throw new LanternError('no-rows', `"${name}" holds an empty array: no data rows.`);
-  const keys = new KeyOrder();
+  const keys = new KeyOrder(name);
   parsed.forEach((row: unknown, i) => {
     if (row === null || typeof row !== 'object' || Array.isArray(row))
       throw new LanternError('bad-json', `"${name}" is not valid JSON for a table: element ${i + 1} is not an object.`);

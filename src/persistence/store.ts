@@ -12,6 +12,7 @@ export interface CommitInput {
 }
 
 const newId = (): string => crypto.randomUUID();
+const pendingKey = (id: string) => `saveInProgress:${id}`;
 
 /**
  * The one owner of saved workspaces in IndexedDB.
@@ -60,6 +61,27 @@ export class WorkspaceStore {
       const last = await db.meta.get('lastOpened');
       if (last?.value === id) await db.meta.delete('lastOpened');
     });
+  }
+
+  /**
+   * Marks a save of `id` as under way, naming the datasets whose data it writes. The mark is removed
+   * when the save ends either way (`endSave`); one still there when the workspace is next opened means
+   * the tab was closed or crashed mid-save, and those datasets were not saved (`takeInterruptedSave`).
+   */
+  async beginSave(id: string, datasets: string[]): Promise<void> {
+    await this.db.meta.put({ key: pendingKey(id), value: datasets });
+  }
+
+  async endSave(id: string): Promise<void> {
+    await this.db.meta.delete(pendingKey(id));
+  }
+
+  /** The datasets of a save of `id` that never finished, or null; the mark is removed. */
+  async takeInterruptedSave(id: string): Promise<string[] | null> {
+    const mark = await this.db.meta.get(pendingKey(id));
+    if (!mark) return null;
+    await this.db.meta.delete(pendingKey(id));
+    return Array.isArray(mark.value) ? mark.value.map(String) : [];
   }
 
   async lastOpened(): Promise<string | null> {

@@ -183,12 +183,16 @@ export class PersistenceSession {
     try {
       const sections = JSON.parse(json) as SavedSections;
       const tables: Record<string, TableData> = {};
-      for (const d of (sections['workspace']?.data as SavedWorkspace | undefined)?.datasets ?? []) {
+      const datasets = (sections['workspace']?.data as SavedWorkspace | undefined)?.datasets ?? [];
+      const unsaved = datasets.filter((d) => !this.blobs[d.table]).map((d) => d.name);
+      // Cleared when this save ends either way; found on the next start only if the tab died mid-save.
+      if (unsaved.length > 0) await store.beginSave(current.id, unsaved);
+      for (const d of datasets) {
         const blobId = this.blobs[d.table];
         // Exporting a new table holds the engine for seconds: it steps aside for the analysis the user runs.
         tables[d.table] = blobId ? { blobId } : { bytes: await this.engine.with({ priority: 'background' }).exportTableParquet(d.table) };
       }
-      const next = await store.commit(current.id, current.generation, { sections, tables });
+      const next = await store.commit(current.id, current.generation, { sections, tables }).finally(() => store.endSave(current.id));
       const { state } = await store.loadHead(next.id);
       this.blobs = { ...state?.tables };
       this.current = next;
@@ -199,6 +203,7 @@ export class PersistenceSession {
       await this.refreshList();
       void this.refreshStorage();
     } catch (error) {
+      await store.endSave(current.id).catch(() => undefined);
       this.pendingJson ??= json;
       if (error instanceof PersistenceError && error.code === 'conflict') {
         this.readOnly = error.message;
@@ -237,6 +242,15 @@ export class PersistenceSession {
         warn: (message) => warnings.push(message),
       });
       for (const message of warnings) this.workspace.notify('error', message);
+      // Only the tab that may write owns the mark: another tab's save may be under way right now.
+      const interrupted = locked ? await store.takeInterruptedSave(id) : null;
+      if (interrupted && interrupted.length > 0)
+        this.workspace.notify(
+          'error',
+          `The last save of this workspace did not finish (the tab was closed or crashed while saving), so ${interrupted
+            .map((n) => `"${n}"`)
+            .join(', ')} ${interrupted.length === 1 ? 'was' : 'were'} not saved. Drop ${interrupted.length === 1 ? 'it' : 'them'} again.`,
+        );
       const registered = this.sections.sections.map((s) => s.key);
       this.carried = Object.fromEntries(Object.entries(state?.sections ?? {}).filter(([key]) => !registered.includes(key)));
       this.blobs = blobs;

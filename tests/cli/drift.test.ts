@@ -53,7 +53,16 @@ describe('lantern drift', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const json = JSON.parse(r.out);
-    expect(Object.keys(json)).toEqual(['reference_rows', 'current_rows', 'dataset_drift', 'columns']);
+    expect(Object.keys(json)).toEqual([
+      'reference_rows',
+      'current_rows',
+      'dataset_drift',
+      'columns',
+      'schema',
+      'not_tested',
+      'dropped',
+      'warnings',
+    ]);
     expect(json.reference_rows).toBe(Math.max(...cases.map((c) => c.reference.length)));
     expect(Object.keys(json.dataset_drift)).toEqual(['drifted_columns', 'share', 'drifted']);
     expect(json.columns.map((c: { name: string }) => c.name)).toEqual(NAMES);
@@ -99,6 +108,26 @@ describe('lantern drift', () => {
     const fail = await run(['drift', '--reference', ref, '--current', cur, '--columns', 'integer_ties', '--fail-on-drift']);
     expect(fail.code).toBe(1);
     expect(fail.out).toContain('DRIFT');
+  });
+
+  it('a run that compared no column says so in the JSON and fails --fail-on-drift', async () => {
+    const other = join(dir, 'other.csv');
+    writeFileSync(other, 'alpha,beta,small_unequal_exact\n1,2,x\n3,4,y\n5,6,z\n');
+    const r = await run(['drift', '--reference', ref, '--current', other, '--columns', 'small_unequal_exact', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('small_unequal_exact');
+    const none = await run(['drift', '--reference', ref, '--current', other, '--json', '--fail-on-drift']);
+    expect(none.code).toBe(1);
+    expect(none.err).toContain('no column could be compared');
+    const json = JSON.parse(none.out);
+    expect(json.columns).toEqual([]);
+    expect(json.schema.missing_columns).toEqual(NAMES.filter((n) => n !== 'small_unequal_exact'));
+    expect(json.schema.new_columns).toEqual(['alpha', 'beta']);
+    expect(json.schema.type_changes).toEqual([{ name: 'small_unequal_exact', reference_type: 'DOUBLE', current_type: 'VARCHAR' }]);
+    expect(json.warnings[0]).toMatch(/No column could be compared/);
+    const plain = await run(['drift', '--reference', ref, '--current', other]);
+    expect(plain.code).toBe(0);
+    expect(plain.out).toContain('Warning: No column could be compared');
   });
 
   it.each([

@@ -258,6 +258,7 @@ const CASES: Record<string, Record<string, Case>> = {
       await perRow(v, time.timestampSql(v.c.epoch, 'numeric')),
       await perRow(v, time.timestampSql(v.c.seg, 'string')),
     ],
+    textTimestampSql: (v) => perRow(v, time.textTimestampSql(sql`CAST(${ident(v.c.ts)} AS VARCHAR) || '+02:00'`)),
     windowSql: (v) => perRow(v, time.windowSql(time.timestampSql(v.c.ts, 'temporal'), 'week')),
   },
   'metrics/windows.ts': {
@@ -270,7 +271,8 @@ const CASES: Record<string, Record<string, Case>> = {
       await arrow(matrix.numericColumnSql(v.log, v.c.ts, true, 30, 2)),
       await arrow(matrix.numericColumnSql(v.log, v.c.txt, false)),
     ],
-    sampleClause: (v) => values(sql`SELECT ${ident(v.c.id)}, ${ident(v.c.num)} FROM ${ident(v.log)}${raw(matrix.sampleClause(12, 5))}`),
+    sampledRowsSql: (v) => values(matrix.sampledRowsSql(sql`${ident(v.c.id)}, ${ident(v.c.num)}`, v.log, 12, 5)),
+    textColumnSql: (v) => values(matrix.textColumnSql(v.log, v.c.txt, 9, 4)),
   },
   'multivariate/reconstruction.ts': {
     rowErrorSql: (v) => {

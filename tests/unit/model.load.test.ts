@@ -104,6 +104,48 @@ describe('model files Lantern cannot explain', () => {
     expect(errorOf(() => parseModel(encode(badFeature))).message).toMatch(/feature 60/);
   });
 
+  it('refuses damaged leaves and splits, naming the tree and the node', () => {
+    const doc = JSON.parse(binary);
+    const tree = doc.learner.gradient_booster.model.trees[1];
+    const leaf = (tree.left_children as number[]).indexOf(-1);
+    const damaged = (change: (t: Record<string, unknown[]>) => void, marker?: string) => {
+      const copy = JSON.parse(binary);
+      change(copy.learner.gradient_booster.model.trees[1]);
+      const text = JSON.stringify(copy);
+      return parseModel(encode(marker ? text.replace(`"${marker}"`, marker) : text), 'm.json');
+    };
+    const message = (fn: () => unknown) => errorOf(fn).message;
+    // A bare NaN token (read leniently as null), and the string "NaN".
+    expect(message(() => damaged((t) => (t['split_conditions']![leaf] = 'NaN'), 'NaN'))).toBe(
+      `This XGBoost model file is damaged or not one XGBoost wrote: tree 1, node ${leaf}: the leaf value is not a number.`,
+    );
+    expect(message(() => damaged((t) => (t['split_conditions']![leaf] = 'NaN')))).toMatch(`tree 1, node ${leaf}: the leaf value`);
+    expect(message(() => damaged((t) => (t['split_indices']![0] = null)))).toMatch(
+      'tree 1, node 0: the split feature is not a feature index',
+    );
+    expect(message(() => damaged((t) => (t['split_conditions']![0] = 'abc')))).toMatch(
+      'tree 1, node 0: the split threshold is not a number',
+    );
+    expect(message(() => damaged((t) => (t['left_children']![0] = null)))).toMatch('tree 1, node 0: a child of the split');
+  });
+
+  it('refuses a LightGBM threshold or leaf that is not a number', () => {
+    const text = new TextDecoder().decode(fixtureBytes('lightgbm_hand.txt'));
+    const cases: [string, string][] = [
+      [text.replace('threshold=1.5 -0.25', 'threshold=abc -0.25'), 'tree 0, node 0: the split threshold is not a number'],
+      [text.replace('leaf_value=0.40000000000000002', 'leaf_value=nan'), 'tree 0, node 2: the leaf value is not a number'],
+    ];
+    for (const [source, expected] of cases) {
+      const error = errorOf(() => parseModel(encode(source), 'm.txt'));
+      expect(error.code).toBe('bad-model');
+      expect(error.message).toContain(expected);
+    }
+    const json = new TextDecoder().decode(fixtureBytes('lightgbm_hand.dump.json'));
+    expect(errorOf(() => parseModel(encode(json.replace('"leaf_value":-0.3', '"leaf_value":null')), 'm.json')).message).toMatch(
+      /the leaf value is not a number/,
+    );
+  });
+
   it('rejects data files and garbage as "not a model file"', () => {
     for (const text of ['[{"a":1}]', '{"a":1,"b":2}', 'a,b\n1,2\n', '']) {
       expect(detectModelFormat(encode(text))).toBeNull();

@@ -149,3 +149,31 @@ describe('isQuotaError', () => {
     expect(isQuotaError(new Error('constraint failed'))).toBe(false);
   });
 });
+
+describe('interrupted saves', () => {
+  it('a save that never ended is found once on the next start, naming its datasets', async () => {
+    const store = freshStore();
+    const ws = await store.create('w');
+    await store.commit(ws.id, 0, { sections: sections('a'), tables: { ds_1: { bytes: bytes(1, 2, 3) } } });
+    await store.beginSave(ws.id, ['late.csv']);
+    // The tab dies here: a new store over the same database is the next start.
+    const name = db.name;
+    db.close();
+    db = openLanternDexie(name);
+    const next = new WorkspaceStore(db, 4);
+    expect(await next.takeInterruptedSave(ws.id)).toEqual(['late.csv']);
+    expect(await next.takeInterruptedSave(ws.id)).toBeNull();
+    // What was saved before is intact.
+    const { state } = await next.loadHead(ws.id);
+    expect(await next.readBlob(state!.tables['ds_1']!)).toEqual(bytes(1, 2, 3));
+  });
+
+  it('a save that ended, well or badly, leaves no mark', async () => {
+    const store = freshStore();
+    const ws = await store.create('w');
+    await store.beginSave(ws.id, ['a.csv']);
+    await store.commit(ws.id, 0, { sections: sections('a'), tables: { ds_1: { bytes: bytes(1) } } });
+    await store.endSave(ws.id);
+    expect(await store.takeInterruptedSave(ws.id)).toBeNull();
+  });
+});

@@ -183,6 +183,13 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
         ...(classifier ? [domainClassifierText(classifier)] : []),
       ].join('\n\n'),
     );
+  if (values['fail-on-drift'] && report.columns.length === 0) {
+    // CI asked whether the data drifted; a run that compared nothing cannot say no.
+    io.err(
+      `lantern drift: no column could be compared (missing in current: ${report.schema.missingColumns.length}, new: ${report.schema.newColumns.length}, type changed: ${report.schema.typeChanges.length}); failing because of --fail-on-drift.`,
+    );
+    return 1;
+  }
   const textDrift = texts.some((t) => t.classifier?.drifted);
   const classifierDrift = classifier !== null && !('unavailable' in classifier) && classifier.drifted;
   return values['fail-on-drift'] && (report.dataset.drifted || together?.drifted || textDrift || classifierDrift) ? 1 : 0;

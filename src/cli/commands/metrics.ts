@@ -62,6 +62,7 @@ export async function metrics(argv: string[], io: CliIo): Promise<number> {
     overall: flatMetrics(spec.task, overall.metrics),
     undefined: undefinedReasons(spec.task, overall.metrics),
     by: [] as unknown[],
+    warnings: input.warnings,
   };
   if (input.reference)
     result['reference'] = flatMetrics(spec.task, (await overallPerformance(db, input.reference, { pointOnly: true })).metrics);
@@ -92,6 +93,7 @@ export async function metrics(argv: string[], io: CliIo): Promise<number> {
     io.out(['value', 'n', ...names].join('\t'));
     for (const r of rows) io.out([String(r['value']), fmt(r['n'] as number), ...names.map((n) => fmt(r[n] as number | null))].join('\t'));
   }
+  for (const w of input.warnings) io.out(`warning: ${w}`);
   return 0;
 }
 

@@ -6,7 +6,7 @@ import {
   numericTextColumns,
   readDoubles,
   readFeatureMatrix,
-  sampleClause,
+  textColumnSql,
   type FeatureMatrix,
 } from '../../lib/model/matrix';
 import { describeTable, kindOfType } from '../../lib/schema';
@@ -50,10 +50,7 @@ export function explainApi(scheduler: Scheduler) {
     /** A column as text, aligned with featureMatrix's rows (prediction ids for lists). */
     textColumn(ctx: CallContext, table: string, column: string, sample: RowSample = {}): Promise<(string | null)[]> {
       return scheduler.run(ctx, async ({ db, signal }) => {
-        const rows = await db.query(
-          `SELECT CAST(${ident(column)} AS VARCHAR) AS v FROM ${ident(table)}${sampleClause(sample.limit, sample.every)}`,
-          { signal },
-        );
+        const rows = await db.query(textColumnSql(table, column, sample.limit, sample.every), { signal });
         return rows.map((r) => (r['v'] === null ? null : String(r['v'])));
       });
     },

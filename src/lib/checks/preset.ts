@@ -5,7 +5,7 @@
  */
 import type { Db } from '../db';
 import { LanternError } from '../errors';
-import { missingSql, duplicateRowsSql } from '../drift/quality';
+import { missingCounts, duplicateRowsSql } from '../drift/quality';
 import { driftKindOf } from '../drift/schemaDiff';
 import { DEFAULT_DATASET_DRIFT_SHARE } from '../drift/methods';
 import { flatMetrics, overallPerformance } from '../metrics/performance';
@@ -132,7 +132,7 @@ export async function presetFromReference(db: Db, reference: string, options: Pr
   };
 
   add({ id: 'schema', kind: 'schema', columns: columns.filter((c) => SCHEMA_ROLES.has(roles[c.name] ?? 'feature')).map((c) => c.name) });
-  const missing = await oneOf(db, missingSql(reference, checked), { signal });
+  const missing = await missingCounts(db, reference, checked, signal);
   const rows = missing.rows;
   for (const [i, c] of checked.entries()) {
     const refShare = rows ? missing.missing[i]! / rows : 0;

@@ -19,6 +19,41 @@ export interface DriftJson {
     drifted: boolean;
     stats: Record<string, unknown> | null;
   }[];
+  /** Columns the two files do not share, and columns whose type differs: what the comparison left out. */
+  schema: {
+    missing_columns: string[];
+    new_columns: string[];
+    type_changes: { name: string; reference_type: string; current_type: string }[];
+  };
+  not_tested: { name: string; reason: string }[];
+  /** NULL and non-finite values per column and side, left out of the tests. */
+  dropped: Record<string, { reference_nulls: number; current_nulls: number; reference_non_finite: number; current_non_finite: number }>;
+  /** What a reader must know before trusting `dataset_drift`, in words. */
+  warnings: string[];
+}
+
+/**
+ * Warnings a drift run owes its reader: a comparison of nothing is not "no drift", and columns left out
+ * or values dropped change what "no drift" means.
+ */
+export function driftWarnings(report: DriftReport): string[] {
+  const warnings: string[] = [];
+  const s = report.schema;
+  if (report.columns.length === 0)
+    warnings.push(
+      s.missingColumns.length > 0 && s.newColumns.length > 0
+        ? 'No column could be compared: the current data shares no testable column with the reference.'
+        : 'No column could be compared.',
+    );
+  if (s.missingColumns.length) warnings.push(`${s.missingColumns.length} reference column(s) are missing from the current data.`);
+  if (s.newColumns.length) warnings.push(`${s.newColumns.length} column(s) of the current data are not in the reference.`);
+  if (s.typeChanges.length) warnings.push(`${s.typeChanges.length} column(s) changed type between the files.`);
+  for (const [name, d] of Object.entries(report.dropped)) {
+    const total = d.refNulls + d.curNulls + d.refNonFinite + d.curNonFinite;
+    if (d.refNonFinite + d.curNonFinite > 0)
+      warnings.push(`"${name}": ${d.refNonFinite + d.curNonFinite} NaN or infinite value(s) left out of the test (of ${total} left out).`);
+  }
+  return warnings;
 }
 
 const finite = (x: number | null) => (x === null || !Number.isFinite(x) ? null : x);
@@ -37,6 +72,24 @@ export function driftJson(report: DriftReport): DriftJson {
       drifted: c.drifted,
       stats: c.stats ? Object.fromEntries(Object.entries(c.stats).map(([k, v]) => [k, typeof v === 'number' ? finite(v) : v])) : null,
     })),
+    schema: {
+      missing_columns: report.schema.missingColumns,
+      new_columns: report.schema.newColumns,
+      type_changes: report.schema.typeChanges.map((t) => ({ name: t.name, reference_type: t.referenceType, current_type: t.currentType })),
+    },
+    not_tested: report.notTested,
+    dropped: Object.fromEntries(
+      Object.entries(report.dropped).map(([name, d]) => [
+        name,
+        {
+          reference_nulls: d.refNulls,
+          current_nulls: d.curNulls,
+          reference_non_finite: d.refNonFinite,
+          current_non_finite: d.curNonFinite,
+        },
+      ]),
+    ),
+    warnings: driftWarnings(report),
   };
 }
 
@@ -71,5 +124,6 @@ export function driftText(report: DriftReport): string {
     for (const w of c.warnings) lines.push(`${''.padEnd(width)}  ! ${w}`);
   }
   for (const n of report.notTested) lines.push(`${n.name.padEnd(width)}  not tested: ${n.reason}`);
+  if (report.columns.length === 0) lines.push('', `Warning: ${driftWarnings(report)[0]}`);
   return lines.join('\n');
 }

@@ -6,6 +6,7 @@
  */
 import type { Db } from '../db';
 import { throwIfAborted } from '../errors';
+import { textTimestampSql } from '../metrics/time';
 import { ident, num, raw, rowsOf, select, sql, type Sql } from '../sql';
 import { categoricalColumnDrift, numericalColumnDrift, type ColumnDrift } from './columnDrift';
 import type { DriftKind, DriftMethod } from './methods';
@@ -23,7 +24,7 @@ export interface TimeWindow {
   where: string;
 }
 
-const tsExpr = (column: string) => sql`epoch_ms(TRY_CAST(${ident(column)} AS TIMESTAMP))`;
+const tsExpr = (column: string) => sql`epoch_ms(${textTimestampSql(ident(column))})`;
 
 /** One window of each unit: the unit reaches SQL only through this table (it comes from the page). */
 const ONE: Record<WindowUnit, Sql> = {
@@ -39,10 +40,10 @@ const windowColumns = (start: Sql, end: Sql) => ({ start: num(start, 0), end: nu
 export function calendarWindowsSql(table: string, timestamp: string, unit: WindowUnit) {
   const one = Object.hasOwn(ONE, unit) ? ONE[unit] : undefined;
   if (!one) throw new Error(`Unknown window unit ${unit}`);
-  const start = sql`date_trunc(${unit}, TRY_CAST(${ident(timestamp)} AS TIMESTAMP))`;
+  const start = sql`date_trunc(${unit}, ${textTimestampSql(ident(timestamp))})`;
   return select(
     windowColumns(sql`epoch_ms(${start})::DOUBLE`, sql`epoch_ms(${start} + ${one})::DOUBLE`),
-    sql`FROM ${ident(table)} WHERE TRY_CAST(${ident(timestamp)} AS TIMESTAMP) IS NOT NULL GROUP BY ALL ORDER BY 1`,
+    sql`FROM ${ident(table)} WHERE ${textTimestampSql(ident(timestamp))} IS NOT NULL GROUP BY ALL ORDER BY 1`,
   );
 }
 

@@ -4,12 +4,13 @@
  * neither.
  */
 import type { Db } from '../db';
+import { textTimestampSql } from '../metrics/time';
 import { ident, sql } from '../sql';
 import type { DriftTables } from './sql';
 
 /** The two CREATE VIEW statements. */
 export function splitByTimeSql(table: string, timestamp: string, splitMs: number, views: DriftTables): string[] {
-  const t = sql`epoch_ms(TRY_CAST(${ident(timestamp)} AS TIMESTAMP))`;
+  const t = sql`epoch_ms(${textTimestampSql(ident(timestamp))})`;
   return [
     sql`CREATE OR REPLACE VIEW ${ident(views.reference)} AS SELECT * FROM ${ident(table)} WHERE ${t} < ${splitMs}`.text,
     sql`CREATE OR REPLACE VIEW ${ident(views.current)} AS SELECT * FROM ${ident(table)} WHERE ${t} >= ${splitMs}`.text,

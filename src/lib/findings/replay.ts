@@ -9,7 +9,7 @@ import type { Db } from '../db';
 import { twoProportionZTest } from '../drift/ztest';
 import type { TreeEnsemble } from '../model/ensemble';
 import { matchFeatures } from '../model/features';
-import { numericTextColumns } from '../model/matrix';
+import { numericTextColumns, sampledRowsSql } from '../model/matrix';
 import { replayPredictions } from '../model/replay';
 import { describeTable } from '../schema';
 import { ident, join, raw, sql, type Sql } from '../sql';
@@ -55,8 +55,7 @@ async function replaySide(
   parts.push(sql`COALESCE(TRY_CAST(${ident(score)} AS DOUBLE), 'NaN'::DOUBLE) AS s`);
   dims.forEach((d, i) => parts.push(sql`CAST(${raw(d.codeSql)} AS INTEGER) AS ${raw(`d${i}`)}`));
   if (window) parts.push(sql`epoch_ms(date_trunc(${window.unit}, ${raw(window.timeSql)}))::DOUBLE AS w`);
-  const sample = every > 1 ? sql` WHERE rowid % ${every} = 0` : raw('');
-  const arrow = tableFromIPC(await db.queryArrow(sql`SELECT ${join(parts, ', ')} FROM ${ident(table)}${sample}`.text, { signal }));
+  const arrow = tableFromIPC(await db.queryArrow(sampledRowsSql(join(parts, ', '), table, undefined, every).text, { signal }));
   const n = arrow.numRows;
   const F = match.columns.length;
   const X = new Float64Array(n * F);

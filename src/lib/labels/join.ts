@@ -20,6 +20,11 @@ export interface LabelJoinSummary {
   duplicateLabelIds: number;
   /** Duplicate label ids whose rows disagree on the label. */
   conflictingLabelIds: number;
+  /**
+   * The id columns' types when the two files store ids differently (17 in one, "17" or 17.0 in the
+   * other): how they were compared, for the warning that explains a poor match.
+   */
+  idTypes?: { prediction: string; label: string; comparedAs: 'number' | 'text' };
 }
 
 export interface LabelJoinInput {
@@ -39,7 +44,7 @@ export interface LabelJoinInput {
 
 /**
  * Joins labels that arrive after the predictions, by prediction id, in DuckDB. Duplicate label ids keep
- * their first row in file order (rowid), so a prediction never multiplies; the summary says how much of
+ * their first row in file order, so a prediction never multiplies; the summary says how much of
  * the log is labelled and what did not match, which is what an analyst checks before trusting a metric.
  * When labels sit in the log itself the output is the log, and "matched" counts rows with a label.
  */
@@ -87,12 +92,18 @@ export async function joinDelayedLabels(db: Db, input: LabelJoinInput, signal?: 
   if (!labelId) throw new LanternError('usage', `The label file has no id column "${input.labelId ?? input.id}".`);
   if (!labelCols.some((c) => c.name === input.label))
     throw new LanternError('usage', `The label file has no label column "${input.label}".`);
-  // Ids written as 17 in one file and "17" in the other still match.
+  // Ids written as 17 in one file and "17" in the other still match, and so do 17 and 17.0 when both
+  // files store numbers (as text, 17.0 would be "17.0" and match nothing).
+  const comparedAs = predId.type === labelId.type ? null : predId.kind === 'numeric' && labelId.kind === 'numeric' ? 'number' : 'text';
   const key = (alias: 'l' | 'p', column: Sql) => {
     const qualified = sql`${raw(alias)}.${column}`;
-    return predId.type === labelId.type ? qualified : sql`CAST(${qualified} AS VARCHAR)`;
+    if (comparedAs === null) return qualified;
+    return comparedAs === 'number' ? sql`CAST(${qualified} AS DOUBLE)` : sql`CAST(${qualified} AS VARCHAR)`;
   };
-  const firstLabels = sql`SELECT ${key('l', lid)} AS k, ${label} AS v FROM ${l} AS l WHERE ${lid} IS NOT NULL QUALIFY row_number() OVER (PARTITION BY ${lid} ORDER BY rowid) = 1`;
+  // File order is numbered by row_number() OVER (), which follows insertion order; DuckDB's `rowid` would
+  // be the user's column in a label file that has one, and would pick another label among duplicates.
+  const numbered = sql`SELECT ${key('l', lid)} AS k, ${label} AS v, row_number() OVER () AS pos FROM ${l} AS l WHERE ${lid} IS NOT NULL`;
+  const firstLabels = sql`SELECT k, v FROM (${numbered}) QUALIFY row_number() OVER (PARTITION BY k ORDER BY pos) = 1`;
   const inLog = predCols.some((c) => c.name === input.label);
   const columns = inLog ? sql`p.* REPLACE (coalesce(f.v, p.${label}) AS ${label})` : sql`p.*, f.v AS ${label}`;
   await db.query(
@@ -131,5 +142,6 @@ export async function joinDelayedLabels(db: Db, input: LabelJoinInput, signal?: 
     duplicatePredictionIds: r.dup_p,
     duplicateLabelIds: r.dup_l,
     conflictingLabelIds: r.conflicts,
+    ...(comparedAs ? { idTypes: { prediction: predId.type, label: labelId.type, comparedAs } } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { describeTable, type ColumnInfo, type ColumnKind } from '../schema';
 import { bool, ident, num, numOrNull, oneOf, select, sql } from '../sql';
 import type { PerfSpec, Task } from './spec';
 import { timestampSql } from './time';
+import { performanceWarnings } from './warnings';
 
 /** What the user chose (or left out, to be inferred) for a performance analysis. */
 export interface PerfChoices {
@@ -35,6 +36,8 @@ export interface PerfSetup {
   profile: LabelProfile;
   /** TIMESTAMP expression of the timestamp column, when there is one. */
   timestampSql?: string;
+  /** What the analysis left out or guessed (src/lib/metrics/warnings.ts), shown with the numbers. */
+  warnings: string[];
 }
 
 function need(columns: ColumnInfo[], name: string | undefined, what: string, file: string): string | undefined {
@@ -134,8 +137,7 @@ export async function preparePerformance(
   const columns = await describeTable(db, input.out);
   const labelInfo = columns.find((c) => c.name === label)!;
   const profile = await profileLabels(db, input.out, label, labelInfo.kind);
-  if (profile.distinct === 0)
-    throw new LanternError('no-rows', 'No prediction has a label yet, so realised performance cannot be measured.');
+  if (profile.distinct === 0) throw new LanternError('no-rows', noLabelsMessage(join));
   let task = choices.task ?? inferTask(labelInfo.kind, profile);
   let score = scoreColumn;
   let prediction = predictionColumn;
@@ -209,7 +211,28 @@ export async function preparePerformance(
     spec.prediction = predicted;
     spec.predictionKind = 'numeric';
   }
-  const setup: PerfSetup = { spec, join, roles, columns, profile };
+  const setup: PerfSetup = { spec, join, roles, columns, profile, warnings: [] };
   if (timestamp) setup.timestampSql = timestampSql(timestamp, kindOf(timestamp) ?? 'temporal');
+  const tsKind = kindOf(timestamp);
+  setup.warnings = await performanceWarnings(
+    db,
+    {
+      spec,
+      join,
+      separateLabels: Boolean(input.labels),
+      ...(timestamp && setup.timestampSql ? { timestamp: { column: timestamp, sql: setup.timestampSql, text: tsKind === 'string' } } : {}),
+    },
+    input.signal,
+  );
   return setup;
+}
+
+/** Why no prediction has a label: with a label file, most often ids that are written differently. */
+function noLabelsMessage(join: LabelJoinSummary): string {
+  const base = 'No prediction has a label yet, so realised performance cannot be measured.';
+  if (join.labelRows === 0 || join.matched > 0) return base;
+  const types = join.idTypes
+    ? ` The prediction ids are ${join.idTypes.prediction} and the label ids ${join.idTypes.label} (compared as ${join.idTypes.comparedAs}).`
+    : '';
+  return `${base} None of the ${join.labelRows.toLocaleString('en-US')} label rows has an id that matches a prediction id.${types} Check that both files use the same ids, written the same way.`;
 }

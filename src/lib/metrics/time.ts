@@ -15,8 +15,24 @@ export function timestampSql(column: string, kind: ColumnKind): string {
   if (kind === 'temporal') return sql`CAST(${c} AS TIMESTAMP)`.text;
   if (kind === 'numeric')
     return sql`(CASE WHEN abs(${c}) > 1e11 THEN epoch_ms(CAST(${c} AS BIGINT)) ELSE make_timestamp(CAST(${c} * 1e6 AS BIGINT)) END)`.text;
-  return sql`TRY_CAST(${c} AS TIMESTAMP)`.text;
+  return textTimestampSql(c).text;
 }
+
+/**
+ * Text read as a TIMESTAMP (UTC), NULL where it does not parse. A time written with its offset is that
+ * instant: "10:00+05:30" is 04:30 UTC, where a plain cast would drop the offset.
+ */
+export function textTimestampSql(expr: Sql): Sql {
+  const text = sql`CAST(${expr} AS VARCHAR)`;
+  return sql`(CASE WHEN regexp_matches(${text}, ${OFFSET_AT_END}) THEN make_timestamp(epoch_us(TRY_CAST(${text} AS TIMESTAMPTZ))) ELSE TRY_CAST(${text} AS TIMESTAMP) END)`;
+}
+
+/**
+ * A clock time followed by a UTC offset or Z at the end of a text timestamp. Only such values go through
+ * TIMESTAMPTZ, whose reading of a time without an offset would depend on the engine's time zone (ICU in
+ * the CLI's engine, none in the tab's).
+ */
+const OFFSET_AT_END = '\\d:\\d\\d(:\\d\\d(\\.\\d*)?)?\\s*([Zz]|[+-]\\d\\d(:?\\d\\d)?)$';
 
 /** Window start for a unit; weeks start on Monday (ISO), as DuckDB's date_trunc('week', ...). `ts`: a TIMESTAMP expression. */
 export function windowSql(ts: SqlLike, unit: WindowUnit): Sql {

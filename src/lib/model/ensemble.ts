@@ -128,6 +128,28 @@ export class EnsembleBuilder {
     for (const c of [...categories].sort((a, b) => a - b)) this.categories.push(c);
   }
 
+  /**
+   * Leaf values, split features, thresholds and children must be numbers before they are packed: typed
+   * arrays would read a missing feature index as feature 0, and a NaN leaf makes every explanation NaN.
+   * The message names the tree and the node (their index in the file's tree and node lists).
+   */
+  private checkNumbers(): void {
+    const n = this.nodes;
+    this.roots.forEach((root, t) => {
+      for (let id = root; id < root + this.counts[t]!; id++) {
+        const where = `tree ${t}, node ${id - root}`;
+        if (n.left[id]! === -1 && n.feature[id]! === -1) {
+          if (!Number.isFinite(n.value[id]!)) throw new Error(`${where}: the leaf value is not a number`);
+          continue;
+        }
+        if (!Number.isInteger(n.feature[id]!)) throw new Error(`${where}: the split feature is not a feature index`);
+        if (Number.isNaN(n.threshold[id]!)) throw new Error(`${where}: the split threshold is not a number`);
+        if (!Number.isInteger(n.left[id]!) || !Number.isInteger(n.right[id]!))
+          throw new Error(`${where}: a child of the split is not a node index`);
+      }
+    });
+  }
+
   finish(
     meta: Omit<
       TreeEnsemble,
@@ -135,6 +157,7 @@ export class EnsembleBuilder {
     >,
   ): TreeEnsemble {
     const n = this.nodes;
+    this.checkNumbers();
     const ensemble: TreeEnsemble = {
       ...meta,
       numTrees: this.roots.length,

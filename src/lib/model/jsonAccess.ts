@@ -37,12 +37,24 @@ export function text(value: Json | undefined): string {
   return '';
 }
 
-/** Numbers of an array; booleans become 1/0 and numeric strings are parsed ("NaN" stays NaN). */
+/**
+ * Numbers of an array; booleans become 1/0 and numeric strings are parsed ("NaN" stays NaN). A null or
+ * an empty string is NaN, never the 0 `Number` makes of it: a damaged model must not read as one whose
+ * leaves are 0 or whose splits are on feature 0 (the ensemble refuses non-numbers where they matter).
+ */
 export function asNumbers(value: Json | undefined): number[] {
   if (value instanceof BigInt64Array) return Array.from(value, (v) => Number(v));
   if (ArrayBuffer.isView(value)) return Array.from(value as ArrayLike<number>);
   if (!Array.isArray(value)) return [];
-  return value.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'number' ? v : Number(v)));
+  return value.map(asNumber);
+}
+
+/** One value as a number, as `asNumbers` reads it. */
+export function asNumber(v: Json | undefined): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string' && v.trim() !== '') return Number(v);
+  return Number.NaN;
 }
 
 /**

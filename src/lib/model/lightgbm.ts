@@ -9,7 +9,7 @@ import {
   type OutputLink,
   type TreeEnsemble,
 } from './ensemble';
-import { asNumbers, field, isObject, list, text, type Json } from './jsonAccess';
+import { asNumber, asNumbers, field, isObject, list, text, type Json } from './jsonAccess';
 
 /**
  * LightGBM models: the text format of `save_model("model.txt")` and the JSON of `dump_model()`.
@@ -238,7 +238,7 @@ export function parseLightgbmJson(doc: Json): TreeEnsemble {
         const leafIndex = Number(node['leaf_index'] ?? 0);
         if (!(leafIndex >= 0 && leafIndex < leaves)) throw bad(`tree ${t} has leaf index ${leafIndex}`);
         const id = base + leaves - 1 + leafIndex;
-        builder.setLeaf(id, Number(node['leaf_value']) * scale, node['leaf_count'] === undefined ? NaN : Number(node['leaf_count']));
+        builder.setLeaf(id, asNumber(node['leaf_value']) * scale, node['leaf_count'] === undefined ? NaN : asNumber(node['leaf_count']));
         return id;
       }
       if (nextInternal >= leaves - 1) throw bad(`tree ${t} has more splits than num_leaves allows`);
@@ -247,9 +247,9 @@ export function parseLightgbmJson(doc: Json): TreeEnsemble {
       builder.setSplit(id, {
         left: place(node['left_child']),
         right: place(node['right_child']),
-        feature: Number(node['split_feature']),
-        threshold: categorical ? 0 : Number(node['threshold']),
-        cover: node['internal_count'] === undefined ? NaN : Number(node['internal_count']),
+        feature: asNumber(node['split_feature']),
+        threshold: categorical ? 0 : asNumber(node['threshold']),
+        cover: node['internal_count'] === undefined ? NaN : asNumber(node['internal_count']),
         rule: categorical ? SPLIT_LGB_CATEGORICAL : SPLIT_LGB_NUMERIC,
         defaultLeft: node['default_left'] === true,
         missingType: MISSING_BY_NAME[text(node['missing_type'])] ?? MISSING_NONE,

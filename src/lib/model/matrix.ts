@@ -13,28 +13,36 @@ export interface FeatureMatrix {
 /** The SELECT that reads model inputs (an Arrow pull): each column as DOUBLE, NULL as NaN, in table order. */
 export function featureMatrixSql(table: string, columns: readonly string[], limit?: number, every = 1): string {
   const list = columns.map((c, i) => sql`COALESCE(TRY_CAST(${ident(c)} AS DOUBLE), 'NaN'::DOUBLE) AS ${ident(`f${i}`)}`);
-  return sql`SELECT ${join(list, ', ')} FROM ${ident(table)}${sample(limit, every)}`.text;
+  return sampledRowsSql(join(list, ', '), table, limit, every).text;
 }
+
+/** The name the row position takes inside `sampledRowsSql`: none of the select lists here use it. */
+const POSITION = ident('__lantern_row_position');
 
 /**
- * Rows in table order, optionally every k-th row (rowid follows insertion order): a sample that spans
- * the whole log, so time windows late in a file are not left out. The same clause keeps matrices and
- * side columns (ids, scores, timestamps) aligned row for row.
+ * `SELECT <list> FROM <table>` in table order, optionally every k-th row and at most `limit` rows: a sample
+ * that spans the whole log, so time windows late in a file are not left out. The same sampling keeps
+ * matrices and side columns (ids, scores, timestamps) aligned row for row. The position is numbered by
+ * `row_number() OVER ()`, which follows insertion order, rather than read from DuckDB's `rowid`: a user's
+ * column named `rowid` hides that pseudo-column and would choose the rows (decision 0940). The list's
+ * aliases must not be `__lantern_row_position`.
  */
-export function sampleClause(limit?: number, every = 1): string {
-  return sample(limit, every).text;
+export function sampledRowsSql(list: Sql, table: string, limit?: number, every = 1): Sql {
+  const k = Math.max(1, Math.floor(every));
+  const cap = limit === undefined ? raw('') : sql` LIMIT ${Math.max(0, Math.floor(limit))}`;
+  if (k === 1) return sql`SELECT ${list} FROM ${ident(table)}${cap}`;
+  return sql`SELECT * EXCLUDE (${POSITION}) FROM (SELECT ${list}, row_number() OVER () - 1 AS ${POSITION} FROM ${ident(table)}) WHERE ${POSITION} % ${k} = 0 ORDER BY ${POSITION}${cap}`;
 }
 
-function sample(limit?: number, every = 1): Sql {
-  const k = Math.max(1, Math.floor(every));
-  const where = k > 1 ? sql` WHERE rowid % ${k} = 0 ORDER BY rowid` : raw('');
-  return limit === undefined ? where : sql`${where} LIMIT ${Math.max(0, Math.floor(limit))}`;
+/** A column as text aligned with `featureMatrixSql`'s rows (prediction ids for lists). */
+export function textColumnSql(table: string, column: string, limit?: number, every = 1): string {
+  return sampledRowsSql(sql`CAST(${ident(column)} AS VARCHAR) AS v`, table, limit, every).text;
 }
 
 /** A side column as numbers aligned with the matrix (an Arrow pull): timestamps as epoch ms, NULL as NaN. */
 export function numericColumnSql(table: string, column: string, temporal: boolean, limit?: number, every = 1): string {
   const value = temporal ? sql`epoch_ms(${ident(column)}::TIMESTAMP)::DOUBLE` : sql`TRY_CAST(${ident(column)} AS DOUBLE)`;
-  return sql`SELECT COALESCE(${value}, 'NaN'::DOUBLE) AS v FROM ${ident(table)}${sample(limit, every)}`.text;
+  return sampledRowsSql(sql`COALESCE(${value}, 'NaN'::DOUBLE) AS v`, table, limit, every).text;
 }
 
 /**

@@ -59,6 +59,8 @@ export interface PerformanceSummary {
   /** Why the reference cannot serve as a baseline (a label or model output column it lacks). */
   referenceProblem?: string;
   windowUnit: WindowUnit | null;
+  /** Rows left out and guesses made (unlabelled predictions, unread timestamps, id types), in words. */
+  warnings: string[];
 }
 
 export interface OverTime extends MetricsOverTime {
@@ -186,6 +188,7 @@ export class PerformanceSession {
       hasReference: Boolean(reference),
       ...(referenceProblem ? { referenceProblem } : {}),
       windowUnit,
+      warnings: setup.warnings,
     };
   }
 
