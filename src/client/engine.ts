@@ -17,6 +17,16 @@ export type {
   InvestigationProgress,
   Setup,
   SetupInput,
+  CustomMetricsResult,
+  CostReport,
+  CostSettings,
+  CustomMetric,
+  OpsReport,
+  OpsRequest,
+  ConsoleResult,
+  ConsoleTable,
+  ResultChartData,
+  ResultChartSpec,
 } from '../engine/api';
 export type { LoadProgress } from '../lib/ingest';
 export type { ColumnProfile } from '../lib/profile';

@@ -9,11 +9,24 @@ import { workspaceDataApi } from './api/workspaceData';
 import { runtimeApi } from './api/runtime';
 import { checksApi } from './api/checks';
 import { investigationApi } from './api/investigation';
+import { opsApi } from './api/ops';
+import { consoleApi } from './api/console';
 import type { SliceSearcher } from '../lib/slices/search';
 import { Scheduler } from './scheduler';
 
 export type { LoadedWithRoles, LoadChoice } from './api/datasets';
-export type { PerformanceSummary, OverTime, SliceFindings, SliceProgress } from './api/performance';
+export type {
+  PerformanceSummary,
+  OverTime,
+  SliceFindings,
+  SliceProgress,
+  CustomMetricsResult,
+  CostReport,
+  CostSettings,
+  CustomMetric,
+} from './api/performance';
+export type { OpsReport, OpsRequest } from './api/ops';
+export type { ConsoleResult, ConsoleTable, ResultChartData, ResultChartSpec } from './api/console';
 export type { AtThreshold, SliceRow } from '../lib/metrics/thresholdViews';
 export type { CallContext } from './scheduler';
 export type { Priority } from './queue';
@@ -44,6 +57,8 @@ export function createEngineApi(db: EngineDb, parquet: ParquetCodec, helpers: En
     ...runtimeApi(scheduler),
     ...checksApi(scheduler),
     ...investigationApi(scheduler, helpers.sliceSearch),
+    ...opsApi(scheduler),
+    ...consoleApi(scheduler, parquet),
   };
 }
 
