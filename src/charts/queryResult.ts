@@ -23,7 +23,13 @@ export function resultChart(data: ResultChartData, o: ResultChartOptions = {}): 
       x: { label, grid: true },
       y: { label: data.x, domain: data.bars.map((b) => b.x), tickFormat: (v: string) => truncateLabel(v, 20) },
       marks: [
-        Plot.barX(data.bars, { y: 'x', x1: 0, x2: 'value', fill: BAR, title: (b: { x: string; value: number }) => `${b.x}: ${formatValue(b.value)}` }),
+        Plot.barX(data.bars, {
+          y: 'x',
+          x1: 0,
+          x2: 'value',
+          fill: BAR,
+          title: (b: { x: string; value: number }) => `${b.x}: ${formatValue(b.value)}`,
+        }),
         Plot.ruleX([0]),
       ],
     };
@@ -58,7 +64,10 @@ export function resultChart(data: ResultChartData, o: ResultChartOptions = {}): 
     y: { label: data.y, grid: true },
     marks:
       data.kind === 'line'
-        ? [Plot.lineY(points, { x: 'x', y: 'y', stroke: BAR }), Plot.dot(points.length <= 200 ? points : [], { x: 'x', y: 'y', r: 2, fill: BAR })]
+        ? [
+            Plot.lineY(points, { x: 'x', y: 'y', stroke: BAR }),
+            Plot.dot(points.length <= 200 ? points : [], { x: 'x', y: 'y', r: 2, fill: BAR }),
+          ]
         : [Plot.dot(points, { x: 'x', y: 'y', r: 2, fill: BAR, fillOpacity: 0.6 })],
   };
 }

@@ -61,7 +61,16 @@ const LATENCY_PAIRS = [
   ['serving', 'time'],
 ];
 /** Whether the request succeeded: an HTTP code, or words such as ok / error / timeout. */
-const STATUS_NAMES = new Set(['status', 'statuscode', 'httpstatus', 'httpcode', 'responsecode', 'resultcode', 'errorcode', 'outcomestatus']);
+const STATUS_NAMES = new Set([
+  'status',
+  'statuscode',
+  'httpstatus',
+  'httpcode',
+  'responsecode',
+  'resultcode',
+  'errorcode',
+  'outcomestatus',
+]);
 /** `<x>_status` is the request's status for these x only: `account_status` is an input. */
 const STATUS_OF = new Set(['http', 'request', 'response', 'api', 'call', 'service', 'rpc', 'grpc', 'inference', 'serving']);
 const SEGMENT_WORDS = new Set([

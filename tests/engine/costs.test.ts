@@ -15,7 +15,10 @@ interface CostCase {
 }
 const fixture = opsFixture<{ labelled: number; threshold_of_predictions: number; cases: Record<string, CostCase> }>('costs.json');
 const multiclass = opsFixture<{
-  cases: Record<string, { costs: Record<string, Partial<CostSettings>>; per_prediction: number; by_month: { start: string; per_prediction: number }[] }>;
+  cases: Record<
+    string,
+    { costs: Record<string, Partial<CostSettings>>; per_prediction: number; by_month: { start: string; per_prediction: number }[] }
+  >;
 }>('multiclass_costs.json');
 
 describe('costs of a binary classifier equal a numpy sweep over every distinct score', () => {

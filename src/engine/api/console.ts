@@ -42,7 +42,9 @@ export function consoleApi(scheduler: Scheduler, parquet: ParquetCodec) {
 
     /** The columns of tables the console shows (for completion): the analysis table, the datasets. */
     describeTables(ctx: CallContext, tables: string[]): Promise<Record<string, ColumnInfo[]>> {
-      return scheduler.run(ctx, async ({ db }) => Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await describeTable(db, t)]))));
+      return scheduler.run(ctx, async ({ db }) =>
+        Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await describeTable(db, t)]))),
+      );
     },
 
     consoleChart(ctx: CallContext, table: string, spec: ResultChartSpec): Promise<ResultChartData> {

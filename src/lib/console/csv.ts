@@ -5,7 +5,8 @@ function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
   let text: string;
   if (value instanceof Date) text = value.toISOString();
-  else if (typeof value === 'number') text = Number.isFinite(value) ? String(value) : Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
+  else if (typeof value === 'number')
+    text = Number.isFinite(value) ? String(value) : Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
   else if (typeof value === 'bigint' || typeof value === 'boolean') text = String(value);
   else if (value instanceof Uint8Array) text = Array.from(value, (b) => b.toString(16).padStart(2, '0')).join('');
   else if (typeof value === 'object') text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));

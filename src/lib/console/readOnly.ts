@@ -66,7 +66,10 @@ export function queryTokens(text: string): Token[] {
       `The console is read-only: ${first} would change the workspace. Query the tables with SELECT, and use "Create table from result" to keep a result as a new dataset.`,
     );
   if (!first || !QUERY_STARTS.has(first))
-    throw new LanternError('usage', `Only queries run here (SELECT, WITH, FROM, VALUES, DESCRIBE, SUMMARIZE…); this starts with "${tokens[0]!.text}".`);
+    throw new LanternError(
+      'usage',
+      `Only queries run here (SELECT, WITH, FROM, VALUES, DESCRIBE, SUMMARIZE…); this starts with "${tokens[0]!.text}".`,
+    );
   return tokens;
 }
 

@@ -34,5 +34,10 @@ export async function runConsoleQuery(
   await dropRelation(db, input.into);
   await db.query(sql`ALTER TABLE ${ident(staging)} RENAME TO ${ident(input.into)}`.text);
   const [count] = await db.query(sql`SELECT count(*)::DOUBLE AS n FROM ${ident(input.into)}`.text);
-  return { table: input.into, columns: await describeTable(db, input.into), rows: Number(count?.['n'] ?? 0), ms: performance.now() - started };
+  return {
+    table: input.into,
+    columns: await describeTable(db, input.into),
+    rows: Number(count?.['n'] ?? 0),
+    ms: performance.now() - started,
+  };
 }

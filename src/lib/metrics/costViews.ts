@@ -116,7 +116,8 @@ export async function costsByQuery(
   const { signal } = options;
   const cost = async (key: string | null): Promise<Map<string, CostAt>> => {
     const out = new Map<string, CostAt>();
-    if (spec.task === 'multiclass') for (const [k, cells] of await cellsByKey(db, spec, key, signal)) out.set(k, multiclassCost(cells, settings));
+    if (spec.task === 'multiclass')
+      for (const [k, cells] of await cellsByKey(db, spec, key, signal)) out.set(k, multiclassCost(cells, settings));
     else
       for (const [k, m] of await confusionByKey(db, spec, key, signal))
         out.set(k, costOfConfusion(binaryCosts(settings), m, spec.score ? spec.threshold : null));

@@ -125,11 +125,16 @@ export function multiclassCost(cells: readonly ConfusionCell[], settings: CostSe
 /** Parses `fp=5,fn=50,tp=-1` and, per class, `rain:fn=5` (the CLI's --cost); a usage message on a typo. */
 export function parseCostText(text: string): CostSettings {
   const settings: CostSettings = { ...NO_COSTS };
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(?:(.+):)?(fp|fn|tp|tn)\s*=\s*(.+)$/i.exec(part);
     const value = m ? Number(m[3]) : Number.NaN;
     if (!m || !Number.isFinite(value))
-      throw new Error(`"${part}" is not a cost: write outcome=number with outcome fp, fn, tp or tn (e.g. fp=5,fn=50), or class:outcome=number.`);
+      throw new Error(
+        `"${part}" is not a cost: write outcome=number with outcome fp, fn, tp or tn (e.g. fp=5,fn=50), or class:outcome=number.`,
+      );
     const outcome = m[2]!.toLowerCase() as keyof OutcomeCosts;
     if (m[1] === undefined) settings[outcome] = value;
     else {

@@ -134,7 +134,8 @@ function calledFunctions(tokens: readonly Token[]): string[] {
   const out = new Set<string>();
   tokens.forEach((t, i) => {
     const next = tokens[i + 1];
-    if (t.kind === 'word' && next?.kind === 'symbol' && next.text === '(' && !SYNTAX_WORDS.has(t.text.toUpperCase())) out.add(t.text.toLowerCase());
+    if (t.kind === 'word' && next?.kind === 'symbol' && next.text === '(' && !SYNTAX_WORDS.has(t.text.toUpperCase()))
+      out.add(t.text.toLowerCase());
   });
   return [...out];
 }
@@ -143,8 +144,7 @@ function calledFunctions(tokens: readonly Token[]): string[] {
 function bindProblem(name: string, error: Error, columns: readonly string[]): LanternError {
   const text = error.message;
   const unknown = /Referenced column "([^"]+)" not found/.exec(text) ?? /column "([^"]+)" (?:does not exist|not found)/i.exec(text);
-  if (unknown)
-    return problem(name, `uses an unknown column "${unknown[1]}". The analysis table has: ${columns.map((c) => c).join(', ')}.`);
+  if (unknown) return problem(name, `uses an unknown column "${unknown[1]}". The analysis table has: ${columns.map((c) => c).join(', ')}.`);
   const outside = /column "([^"]+)" must appear in the GROUP BY clause or must be part of an aggregate function/.exec(text);
   if (outside)
     return problem(
@@ -163,7 +163,8 @@ function bindProblem(name: string, error: Error, columns: readonly string[]): La
  */
 export async function checkCustomMetric(db: Db, table: string, metric: CustomMetric, signal?: AbortSignal): Promise<MetricCheck> {
   const { name, expression } = metric;
-  if (!CUSTOM_NAME.test(name)) throw new LanternError('usage', `"${name}" cannot name a metric: use a letter or _ then letters, digits or _.`);
+  if (!CUSTOM_NAME.test(name))
+    throw new LanternError('usage', `"${name}" cannot name a metric: use a letter or _ then letters, digits or _.`);
   if (BUILT_IN.has(name)) throw new LanternError('usage', `"${name}" is a built-in metric: give the custom metric another name.`);
   const tokens = lexSql(expression);
   shapeProblem(name, tokens);
@@ -175,7 +176,10 @@ export async function checkCustomMetric(db: Db, table: string, metric: CustomMet
       )
     : [];
   const tableFunction = known.find((r) => String(r['t']).startsWith('table') || r['t'] === 'pragma');
-  if (tableFunction && !known.some((r) => r['f'] === tableFunction['f'] && (r['t'] === 'aggregate' || r['t'] === 'scalar' || r['t'] === 'macro')))
+  if (
+    tableFunction &&
+    !known.some((r) => r['f'] === tableFunction['f'] && (r['t'] === 'aggregate' || r['t'] === 'scalar' || r['t'] === 'macro'))
+  )
     throw problem(name, `calls "${String(tableFunction['f'])}", a table function: a metric reads the analysis table's columns only.`);
   const aggregates = [...new Set(known.filter((r) => r['t'] === 'aggregate').map((r) => String(r['f'])))];
   const columns = (await describeTable(db, table)).map((c) => c.name);

@@ -81,7 +81,13 @@ export function viewsAtThreshold(
   const heatGroups = h && cache.heat.get(heatKey(h.x, h.y));
   if (h && dx && dy && heatGroups) out.heat = { ...h, cells: heatmapCells(dx, dy, h.metric, groupMetricsAt(heatGroups, threshold)) };
   if (wanted.costs)
-    out.cost = costsFromCounts(wanted.costs, threshold, table, cache.windows?.groups ?? null, dim && sliceGroups ? { dim, groups: sliceGroups } : null);
+    out.cost = costsFromCounts(
+      wanted.costs,
+      threshold,
+      table,
+      cache.windows?.groups ?? null,
+      dim && sliceGroups ? { dim, groups: sliceGroups } : null,
+    );
   out.ms = performance.now() - start;
   return out;
 }

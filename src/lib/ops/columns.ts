@@ -26,7 +26,8 @@ export function opsColumnsOf(columns: readonly ColumnInfo[], roles: RoleMap = {}
   };
 }
 
-const ERROR_WORDS = /(error|\berr\b|fail|timeout|timed[\s_-]?out|exception|abort|refused|unavailable|denied|crash|reject|fatal|panic|\b5\d\d\b)/i;
+const ERROR_WORDS =
+  /(error|\berr\b|fail|timeout|timed[\s_-]?out|exception|abort|refused|unavailable|denied|crash|reject|fatal|panic|\b5\d\d\b)/i;
 
 /** Whether a status value reads as an error: error words, or an HTTP server error (500-599). */
 export function isErrorValue(value: string): boolean {

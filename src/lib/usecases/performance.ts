@@ -378,7 +378,13 @@ export class PerformanceSession {
       await this.windowCounts(run);
       let groups = dim ? this.cache.slices.get(dim.name) : undefined;
       if (dim && !groups) this.cache.slices.set(dim.name, (groups = await loadGroupedScoreCounts(run.db, spec, [dim.codeSql], run)));
-      return costsFromCounts(settings, threshold, this.cache.overall!.table, this.cache.windows?.groups ?? null, dim && groups ? { dim, groups } : null);
+      return costsFromCounts(
+        settings,
+        threshold,
+        this.cache.overall!.table,
+        this.cache.windows?.groups ?? null,
+        dim && groups ? { dim, groups } : null,
+      );
     }
     const ts = this.setup.timestampSql;
     return costsByQuery(run.db, spec, settings, {
