@@ -140,6 +140,8 @@ function perfHolder(): PerformanceHolder<D> & { calls: string[] } {
     sliceDimension: null,
     rowError: null,
     maxDepth: 2,
+    costs: null,
+    customMetrics: [],
     start: async (sources, choices = {}) => {
       calls.push(
         `start:${sources.data.table}+${sources.labels?.table}+${sources.reference?.table}:${JSON.stringify(choices)}:depth${h.maxDepth}`,
@@ -170,7 +172,9 @@ describe('performance settings', () => {
   it('round-trips: the analysis starts again with the task, positive class and threshold, then the slice choices', async () => {
     const h = perfHolder();
     await h.start({ data: production, labels, reference: training }, { threshold: 0.5 });
-    Object.assign(h, { threshold: 0.73, sliceDimension: 'channel', rowError: 'log_loss', maxDepth: 1 });
+    const costs = { fp: 5, fn: 50, tp: 0, tn: -1, perClass: { '1': { fn: 80 } } };
+    const customMetrics = [{ name: 'missed', expression: 'avg(CASE WHEN label = 1 AND prediction = 0 THEN 1 ELSE 0 END)' }];
+    Object.assign(h, { threshold: 0.73, sliceDimension: 'channel', rowError: 'log_loss', maxDepth: 1, costs, customMetrics });
     const saved = stored(area.capture(h, byTable));
     expect(saved).toEqual({
       sources: { data: 'ds_2', labels: 'ds_3', reference: 'ds_1' },
@@ -180,6 +184,8 @@ describe('performance settings', () => {
       slice: 'channel',
       rowError: 'log_loss',
       maxDepth: 1,
+      costs,
+      customMetrics,
     });
     const back = perfHolder();
     area.apply(back, area.schema.parse(saved), byTable);
@@ -225,7 +231,11 @@ describe('performance settings', () => {
       slice: null,
       rowError: null,
       maxDepth: 2,
+      costs: null,
+      customMetrics: [],
     });
+    expect(() => area.schema.parse({ sources: null, customMetrics: [{ name: 'a b', expression: 'avg(x)' }] })).toThrow();
+    expect(() => area.schema.parse({ sources: null, costs: { fp: 'five' } })).toThrow();
   });
 });
 

@@ -21,7 +21,13 @@ export type OutcomeCosts = z.infer<typeof outcomeCostsSchema>;
 
 /** Costs per outcome; for a multiclass model, `perClass` overrides them class by class. */
 export const costSettingsSchema = outcomeCostsSchema.extend({
-  perClass: z.record(z.string(), outcomeCostsSchema.partial()).optional(),
+  // Without defaults: an outcome a class leaves out takes the costs above, not 0.
+  perClass: z
+    .record(
+      z.string(),
+      z.object({ fp: z.number().finite(), fn: z.number().finite(), tp: z.number().finite(), tn: z.number().finite() }).partial(),
+    )
+    .optional(),
 });
 export type CostSettings = z.infer<typeof costSettingsSchema>;
 
