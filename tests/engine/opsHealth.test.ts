@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { opsApi } from '../../src/engine/api/ops';
 import type { OpsStats } from '../../src/lib/ops/health';
+import { opsRegressions } from '../../src/lib/ops/regressions';
 import { ctx, testScheduler } from '../helpers/scheduler';
 import { expectClose, iso, loadOpsFixture, opsFixture } from '../helpers/ops';
 
@@ -95,5 +96,34 @@ describe('operational health equals numpy: latency percentiles (linear) and erro
   it('refuses a missing or non-numeric latency column with a message naming it', async () => {
     await expect(api.opsReport(ctx('bad1'), { table: 'ops_log', latency: 'nope' })).rejects.toThrow(/no column "nope"/);
     await expect(api.opsReport(ctx('bad2'), { table: 'ops_log', latency: 'origin' })).rejects.toThrow(/"origin" is not numeric/);
+  });
+
+  it('finds the planted slower origin against its own baseline and the slow days, and nothing in the reference against itself', async () => {
+    const r = await api.opsReport(ctx('reg'), {
+      table: 'ops_log',
+      reference: 'ops_ref',
+      timestamp: 'requested_at',
+      unit: 'day',
+      by: 'origin',
+    });
+    const found = opsRegressions(r);
+    const segments = found.filter((f) => f.scope === 'segment');
+    // From 2001-03-10 on, ORD's requests take four times as long: its p95 against ORD's own in the reference.
+    expect(segments.map((f) => [f.metric, f.key])).toEqual([['latency_p95', 'ORD']]);
+    const ord = r.referenceBy!.find((g) => g.value === 'ORD')!;
+    expect(segments[0]!.baseline).toBe(ord.latency_p95);
+    const slowDays = found.filter((f) => f.scope === 'window' && f.metric === 'latency_p95').map((f) => iso(f.key as number));
+    expect(slowDays.filter((d) => d >= '2001-03-10').length).toBeGreaterThanOrEqual(15);
+    expect(slowDays.filter((d) => d < '2001-03-01').length).toBeLessThanOrEqual(1);
+    for (const f of found) expect(f.change).toBeGreaterThan(f.metric === 'latency_p95' ? 0.25 : 0.01);
+    // The reference judged against itself: nothing.
+    const self = await api.opsReport(ctx('self'), {
+      table: 'ops_ref',
+      reference: 'ops_ref',
+      timestamp: 'requested_at',
+      unit: 'day',
+      by: 'origin',
+    });
+    expect(opsRegressions(self).filter((f) => f.scope !== 'window')).toEqual([]);
   });
 });

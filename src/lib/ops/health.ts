@@ -44,6 +44,8 @@ export interface OpsHealth {
   by: { column: string; groups: ({ value: string | null } & OpsStats)[] } | null;
   /** The baseline: the reference period (a reference dataset with the same columns). */
   reference: OpsStats | null;
+  /** The reference per value of the breakdown column (when the reference has it): each segment's own baseline. */
+  referenceBy: ({ value: string | null } & OpsStats)[] | null;
 }
 
 /** SQL that is 1 for an error row, 0 for another row with a status, NULL without a status. */
@@ -147,6 +149,24 @@ export async function opsHealth(db: Db, input: OpsInput, options: OpsOptions = {
         })),
       }
     : null;
-  const reference = options.reference ? await opsStats(db, options.reference, signal) : null;
-  return { latency: input.latency, status: input.status, errorValues: [...input.errorValues], unit, overall, windows, by, reference };
+  const ref = options.reference;
+  const reference = ref ? await opsStats(db, ref, signal) : null;
+  const referenceBy =
+    ref && options.by && ref.columns.some((c) => c.name === options.by)
+      ? (await opsStatsBy(db, ref, `CAST(${ident(options.by)} AS VARCHAR)`, signal)).map((g) => ({
+          value: g.key === null ? null : String(g.key),
+          ...g.stats,
+        }))
+      : null;
+  return {
+    latency: input.latency,
+    status: input.status,
+    errorValues: [...input.errorValues],
+    unit,
+    overall,
+    windows,
+    by,
+    reference,
+    referenceBy,
+  };
 }
