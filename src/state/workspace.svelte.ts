@@ -12,6 +12,7 @@ import { ChartSettings } from './chartSettings.svelte';
 import { ChecksState } from './checks.svelte';
 import { Dataset } from './dataset.svelte';
 import { DriftState } from './drift.svelte';
+import { OpsState } from './ops.svelte';
 import { EngineRuntimeState } from './engineRuntime.svelte';
 import { InvestigationState } from './investigation.svelte';
 import { Explanation } from './explain.svelte';
@@ -87,6 +88,7 @@ export class Workspace {
   readonly explain: Explanation;
   readonly drift: DriftState;
   readonly performance: PerformanceState;
+  readonly ops: OpsState;
   /** The check suite and its last run, behind the Overview and Checks views. */
   readonly checks: ChecksState;
   /** Saving and reopening workspaces, `.lantern` files, and the tabs that share the browser's storage. */
@@ -109,6 +111,7 @@ export class Workspace {
     this.investigation = new InvestigationState(engine, () => this.explain.modelFile);
     this.drift = new DriftState(engine, datasets);
     this.performance = new PerformanceState(engine);
+    this.ops = new OpsState(engine, datasets);
     this.checks = new ChecksState(engine, () => this.explain.modelFile);
     this.persistence = new PersistenceSession(engine, openStorage, this);
     this.setupLink = new SetupLink(this);

@@ -5,6 +5,7 @@ import PerformanceView from '../components/performance/PerformanceView.svelte';
 import ExplainView from '../components/explain/ExplainView.svelte';
 import OverviewView from '../components/checks/OverviewView.svelte';
 import ChecksView from '../components/checks/ChecksView.svelte';
+import OpsView from '../components/ops/OpsView.svelte';
 
 /**
  * The analysis views the app shows as tabs. Each analysis adds one entry; a view receives nothing as
@@ -22,5 +23,6 @@ export const analysisViews: AnalysisView[] = [
   { id: 'drift', label: 'Drift', component: DriftView },
   { id: 'performance', label: 'Performance', component: PerformanceView },
   { id: 'explain', label: 'Explain', component: ExplainView },
+  { id: 'operations', label: 'Operations', component: OpsView },
   { id: 'checks', label: 'Checks', component: ChecksView },
 ];
