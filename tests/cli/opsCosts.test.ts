@@ -112,3 +112,55 @@ describe('lantern sql', () => {
     expect(write.err).toMatch(/read-only/);
   });
 });
+
+describe('lantern check with cost, custom-metric, latency and error-rate checks', () => {
+  it('judges the numbers numpy and pandas give: fails the custom metric and the p99 rise, passes cost and error rate', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'lantern-ops-check-'));
+    const c = costs.cases['fraud_like']!;
+    const suitePath = join(dir, 'suite.json');
+    writeFileSync(
+      suitePath,
+      JSON.stringify({
+        format: 'lantern-check-suite',
+        version: 1,
+        settings: { label: 'delayed', score: 'score', prediction: 'prediction', id: 'request_id' },
+        checks: [
+          { id: 'cost', kind: 'cost', costs: { fp: 5, fn: 50 }, max: 20 },
+          {
+            id: 'missed',
+            kind: 'custom-metric',
+            metric: { name: 'missed_delays', expression: custom.metrics['missed_delays']!.expression },
+            max: 0.1,
+          },
+          { id: 'p99', kind: 'latency', percentile: 'p99', tolerance: 0.5 },
+          { id: 'errors', kind: 'error-rate', margin: 0.05 },
+        ],
+      }),
+    );
+    const { code, out } = await run([
+      'check',
+      '--suite',
+      suitePath,
+      '--reference',
+      opsFixturePath('service_reference.csv'),
+      '--current',
+      LOG,
+      '--json',
+    ]);
+    expect(code).toBe(1);
+    const r = JSON.parse(out) as { results: { id: string; status: string; value: number }[] };
+    const by = Object.fromEntries(r.results.map((x) => [x.id, x]));
+    expect(by['cost']!.status).toBe('pass');
+    expectClose(by['cost']!.value, c.at[0]!.per_prediction, 'cost per prediction at 0.3');
+    expect(by['missed']!.status).toBe('fail');
+    expectClose(by['missed']!.value, custom.metrics['missed_delays']!.overall, 'missed delays');
+    // p99 350.96 against the reference's 192.33: 82% slower (the planted outliers and ORD).
+    expect(by['p99']!.status).toBe('fail');
+    expectClose(by['p99']!.value, ops['text']!.overall['latency_p99']!, 'p99');
+    expect(by['errors']!.status).toBe('pass');
+    expectClose(by['errors']!.value, ops['text']!.overall['error_rate']!, 'error rate');
+  });
+});

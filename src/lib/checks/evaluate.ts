@@ -4,14 +4,14 @@
  */
 import { isPValueMethod } from '../drift/methods';
 import { attributionDrift } from './attribution';
-import { isUnavailable, type CheckInputs } from './inputs';
+import { isUnavailable, type CheckInputs, type CheckValue, type Unavailable } from './inputs';
 import { sliceKey } from './inputs';
 import type { Check, CheckKind, Suite } from './suite';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'not-evaluated';
 
 /** The app view that shows the detail behind a check. */
-export type DetailView = 'data' | 'drift' | 'performance' | 'explain';
+export type DetailView = 'data' | 'drift' | 'performance' | 'explain' | 'operations';
 
 export interface CheckResult {
   id: string;
@@ -57,6 +57,10 @@ const DEFAULT_TITLES: Record<CheckKind, (c: Check) => string> = {
   'metric-vs-reference': (c) => `${(c as { metric: string }).metric} within the reference's range`,
   slices: () => 'No slice much worse than overall',
   'attribution-drift': (c) => `Attribution drift${(c as { feature?: string }).feature ? ` of ${(c as { feature?: string }).feature}` : ''}`,
+  cost: () => 'Expected cost per prediction',
+  'custom-metric': (c) => (c as { metric: { name: string } }).metric.name,
+  latency: (c) => `Latency ${(c as { percentile: string }).percentile}`,
+  'error-rate': () => 'Error rate',
 };
 
 const VIEW: Record<CheckKind, DetailView> = {
@@ -71,6 +75,10 @@ const VIEW: Record<CheckKind, DetailView> = {
   'metric-vs-reference': 'performance',
   slices: 'performance',
   'attribution-drift': 'explain',
+  cost: 'performance',
+  'custom-metric': 'performance',
+  latency: 'operations',
+  'error-rate': 'operations',
 };
 
 type Verdict = Pick<CheckResult, 'status' | 'value' | 'threshold' | 'message'>;
@@ -228,6 +236,14 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
         message: `worst slice ${worst.label} (n=${worst.n}): ${s.error} ${num(worst.error)} vs overall ${num(s.overall)} (+${num(worst.difference)})${bad > 1 ? `; ${bad} slices beyond the threshold` : ''}`,
       };
     }
+    case 'cost':
+      return bounded('cost per prediction', inputs.values[c.id], { max: c.max, warnMax: c.warn });
+    case 'custom-metric':
+      return bounded(c.metric.name, inputs.values[c.id], c);
+    case 'latency':
+      return bounded(`latency ${c.percentile}`, inputs.values[c.id], { max: c.max }, { relative: c.tolerance });
+    case 'error-rate':
+      return bounded('error rate', inputs.values[c.id], { max: c.max }, { absolute: c.margin }, pct);
     case 'attribution-drift': {
       const a = inputs.attribution;
       if (!a)
@@ -252,6 +268,35 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
       return v;
     }
   }
+}
+
+/** Judged on one value: at most `max` (warn above `warn`), and/or within `rise` above the reference. */
+function bounded(
+  what: string,
+  v: CheckValue | Unavailable | undefined,
+  o: { min?: number | undefined; max?: number | undefined; warnMin?: number | undefined; warnMax?: number | undefined },
+  rise?: { relative?: number | undefined; absolute?: number | undefined },
+  show: (x: number) => string = num,
+): Verdict {
+  const parts = [o.min !== undefined ? `>= ${show(o.min)}` : '', o.max !== undefined ? `<= ${show(o.max)}` : ''];
+  if (rise?.relative !== undefined) parts.push(`at most ${pct(rise.relative)} above the reference`);
+  if (rise?.absolute !== undefined) parts.push(`at most ${show(rise.absolute)} above the reference`);
+  const threshold = parts.filter(Boolean).join(' and ');
+  if (!v) return notEvaluated('not computed', threshold);
+  if (isUnavailable(v)) return notEvaluated(v.unavailable, threshold);
+  if (v.value === null) return notEvaluated(`${what} is undefined on the current data`, threshold);
+  const value = v.value;
+  let fail = (o.min !== undefined && value < o.min) || (o.max !== undefined && value > o.max);
+  const warn = (o.warnMin !== undefined && value < o.warnMin) || (o.warnMax !== undefined && value > o.warnMax);
+  let vsRef = '';
+  if (rise && (rise.relative !== undefined || rise.absolute !== undefined)) {
+    if (v.reference === null) return notEvaluated(`${what} has no reference value to compare with`, threshold);
+    const ref = v.reference;
+    if (rise.relative !== undefined && value > ref * (1 + rise.relative)) fail = true;
+    if (rise.absolute !== undefined && value - ref > rise.absolute) fail = true;
+    vsRef = ` vs reference ${show(ref)}`;
+  }
+  return { status: fail ? 'fail' : warn ? 'warn' : 'pass', value, threshold, message: `${what} ${show(value)}${vsRef}` };
 }
 
 export function evaluateSuite(suite: Suite, inputs: CheckInputs): SuiteResult {
