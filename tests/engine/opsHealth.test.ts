@@ -2,6 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { opsApi } from '../../src/engine/api/ops';
 import type { OpsStats } from '../../src/lib/ops/health';
 import { opsRegressions } from '../../src/lib/ops/regressions';
+import { inferSetup } from '../../src/lib/setup/infer';
+import { investigate } from '../../src/lib/usecases/investigate';
+import { testDb } from '../helpers/db';
 import { ctx, testScheduler } from '../helpers/scheduler';
 import { expectClose, iso, loadOpsFixture, opsFixture } from '../helpers/ops';
 
@@ -125,5 +128,26 @@ describe('operational health equals numpy: latency percentiles (linear) and erro
       by: 'origin',
     });
     expect(opsRegressions(self).filter((f) => f.scope !== 'window')).toEqual([]);
+  });
+
+  it("joins the investigation's findings: the log's requests got slower than in the reference, from 2001-03-10", async () => {
+    const db = await testDb();
+    const setup = await inferSetup(db, [
+      { table: 'ops_ref', name: 'service_reference.csv' },
+      { table: 'ops_log', name: 'service_log.csv', userRoles: { delayed: 'label' } },
+    ]);
+    expect(setup.current).toBe('ops_log');
+    const inv = await investigate({ db }, { setup });
+    expect(inv.steps.find((s) => s.step === 'operations')?.status).toBe('done');
+    const slow = inv.findings.find((f) => f.id === 'ops-latency_p95');
+    expect(slow?.kind).toBe('operations');
+    expect(slow!.title).toMatch(/^Requests got slower: p95 latency/);
+    expect(slow!.link.view).toBe('operations');
+    const days = slow!.parts.filter((p) => p.scope === 'window').map((p) => p.window!.start);
+    // The investigation's windows are weeks here: every slow week overlaps the slowdown (2001-03-10 on).
+    expect(inv.windowUnit).toBe('week');
+    expect(days.length).toBeGreaterThanOrEqual(3);
+    for (const d of days) expect(d >= '2001-03-04', d).toBe(true);
+    expect(slow!.severity).toBeGreaterThan(0);
   });
 });
