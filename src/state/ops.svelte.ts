@@ -100,7 +100,8 @@ export class OpsState {
 
   /** Takes a status value as an error or not (the list starts from the inferred one). */
   async toggleErrorValue(value: string, error: boolean): Promise<void> {
-    const current = this.report?.errorValues ?? [];
+    // The last choice, not the last report: two quick clicks must not undo each other while the first runs.
+    const current = this.choices.errorValues ?? this.report?.errorValues ?? [];
     const next = error ? [...new Set([...current, value])] : current.filter((v) => v !== value);
     await this.choose({ errorValues: next });
   }

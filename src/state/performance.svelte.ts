@@ -11,6 +11,7 @@ import {
   type SliceFindings,
   type SliceProgress,
 } from '../client/engine';
+import type { SuiteSettings } from '../lib/checks/suite';
 import type { BinaryMetrics } from '../lib/metrics/binary';
 import type { Confusion } from '../lib/metrics/confusion';
 import type { AnyMetrics, OverallPerformance } from '../lib/metrics/performance';
@@ -310,6 +311,18 @@ export class PerformanceState {
     this.customMetrics = [...this.customMetrics.filter((m) => m.name !== metric.name), metric];
     await this.loadCustom();
     return null;
+  }
+
+  /** The columns and threshold this analysis uses, as a check suite's settings (for checks made here). */
+  suiteSettings(): SuiteSettings {
+    const s = this.summary?.spec;
+    if (!s) return {};
+    return {
+      label: s.label,
+      ...(s.score ? { score: s.score, threshold: this.threshold } : {}),
+      ...(s.prediction ? { prediction: s.prediction } : {}),
+      ...(s.positive !== undefined ? { positive: s.positive } : {}),
+    };
   }
 
   async removeCustomMetric(name: string): Promise<void> {

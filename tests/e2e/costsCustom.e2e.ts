@@ -68,6 +68,12 @@ describe('costs and custom metrics in the Performance view', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('threshold-value').textContent(), LONG).toBe(c.best_threshold.toFixed(2));
     await expect.poll(perPrediction, LONG).toBe(shown(c.best_per_prediction));
+
+    // Kept as a check for later runs (the Checks view needs a reference to run it).
+    await page.getByTestId('cost-add-check').click();
+    await expect
+      .poll(() => page.getByTestId('cost-check-note').textContent())
+      .toMatch(/^Added to the Checks: cost per prediction at most /);
     expect(errors).toEqual([]);
   });
 

@@ -76,6 +76,14 @@ describe('Operations view', () => {
     // Only timeouts as errors (untick the others, by mouse): the error rate follows.
     for (const v of ['ERROR', 'failed']) await page.getByTestId('ops-error-values').getByLabel(v).uncheck();
     await expect.poll(() => current.allTextContents(), LONG).toEqual(['this log', ...cells(ops['text_timeout_only']!.overall)]);
+
+    // Checks from here: p95 latency and error rate against the reference, run on the Checks board.
+    await page.getByTestId('ops-add-checks').click();
+    await page.getByRole('tab', { name: 'Checks' }).click();
+    const row = (id: string) => page.locator(`[data-testid="check-row"][data-id="${id}"]`);
+    await expect.poll(() => row('latency-p95').getAttribute('data-status'), LONG).toBe('pass');
+    expect(await row('error-rate').getAttribute('data-status')).toBe('pass');
+    expect(await row('latency-p95').textContent()).toContain(`latency p95 ${Number(ops['text']!.overall.latency_p95!.toPrecision(4))}`);
     expect(errors).toEqual([]);
   });
 });
