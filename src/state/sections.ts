@@ -7,6 +7,8 @@ import type { Explanation } from './explain.svelte';
 import type { PerformanceState } from './performance.svelte';
 import { migrateSettings, type DatasetRefs, type SettingsArea } from './settings/area';
 import { checksArea } from './settings/checks';
+import { consoleArea } from './settings/console';
+import type { ConsoleState } from './console.svelte';
 import { driftArea } from './settings/drift';
 import { fromBase64, savedModel, savedModelSchema, type SavedModel } from './settings/model';
 import { performanceArea } from './settings/performance';
@@ -22,6 +24,7 @@ export interface SectionHost extends WorkspaceSectionHost {
   readonly drift: DriftState;
   readonly performance: PerformanceState;
   readonly checks: ChecksState;
+  readonly console: ConsoleState;
 }
 
 /**
@@ -72,4 +75,5 @@ export function registerWorkspaceSections(workspace: SectionHost, engine: Engine
   settingsArea(driftArea, workspace.drift);
   settingsArea(performanceArea<Dataset>(), workspace.performance);
   settingsArea(checksArea<Dataset>(), workspace.checks);
+  settingsArea(consoleArea, workspace.console);
 }

@@ -6,13 +6,14 @@ import type { LanternDexie } from '../persistence';
 import { columnsFit, type LoadFit } from '../lib/ingestFit';
 import { inferRoles } from '../lib/roles';
 import { kindOfType } from '../lib/schema';
-import type { LoadChoice } from '../client/engine';
+import type { LoadChoice, LoadedWithRoles } from '../client/engine';
 import { errorCode } from '../rpc/errors';
 import { ChartSettings } from './chartSettings.svelte';
 import { ChecksState } from './checks.svelte';
 import { Dataset } from './dataset.svelte';
 import { DriftState } from './drift.svelte';
 import { OpsState } from './ops.svelte';
+import { ConsoleState } from './console.svelte';
 import { EngineRuntimeState } from './engineRuntime.svelte';
 import { InvestigationState } from './investigation.svelte';
 import { Explanation } from './explain.svelte';
@@ -89,6 +90,7 @@ export class Workspace {
   readonly drift: DriftState;
   readonly performance: PerformanceState;
   readonly ops: OpsState;
+  readonly console: ConsoleState;
   /** The check suite and its last run, behind the Overview and Checks views. */
   readonly checks: ChecksState;
   /** Saving and reopening workspaces, `.lantern` files, and the tabs that share the browser's storage. */
@@ -112,6 +114,13 @@ export class Workspace {
     this.drift = new DriftState(engine, datasets);
     this.performance = new PerformanceState(engine);
     this.ops = new OpsState(engine, datasets);
+    this.console = new ConsoleState(engine, {
+      get datasets() {
+        return datasets();
+      },
+      analysisTable: () => this.performance.summary?.table ?? null,
+      addDerived: (name, make) => this.addDerived(name, make),
+    });
     this.checks = new ChecksState(engine, () => this.explain.modelFile);
     this.persistence = new PersistenceSession(engine, openStorage, this);
     this.setupLink = new SetupLink(this);
@@ -157,6 +166,22 @@ export class Workspace {
       return null;
     } finally {
       this.jobs = this.jobs.filter((j) => j.id !== job.id);
+    }
+  }
+
+  /** Adds a dataset the app made (a console result kept as a table) under a new dataset table name. */
+  async addDerived(name: string, make: (table: string) => Promise<LoadedWithRoles>): Promise<Dataset | null> {
+    const table = `ds_${this.nextTable++}`;
+    try {
+      const dataset = new Dataset(await make(table));
+      this.datasets.push(dataset);
+      this.watch(dataset);
+      void this.profile(dataset);
+      this.notify('info', `"${name}" was added to the workspace as a dataset.`);
+      return dataset;
+    } catch (error) {
+      if (errorCode(error) !== 'cancelled') this.notify('error', (error as Error).message);
+      return null;
     }
   }
 
@@ -272,7 +297,7 @@ export class Workspace {
   }
 
   /** Rows `offset`.. of a dataset for the preview table, one array of cell values per row. */
-  async previewRows(dataset: Dataset, offset: number, limit: number): Promise<unknown[][]> {
+  async previewRows(dataset: Pick<Dataset, 'table' | 'columns'>, offset: number, limit: number): Promise<unknown[][]> {
     return rowsFromIpc(await this.engine.preview(dataset.table, offset, limit), dataset.columns.length);
   }
 

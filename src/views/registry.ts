@@ -6,6 +6,7 @@ import ExplainView from '../components/explain/ExplainView.svelte';
 import OverviewView from '../components/checks/OverviewView.svelte';
 import ChecksView from '../components/checks/ChecksView.svelte';
 import OpsView from '../components/ops/OpsView.svelte';
+import ConsoleView from '../components/console/ConsoleView.svelte';
 
 /**
  * The analysis views the app shows as tabs. Each analysis adds one entry; a view receives nothing as
@@ -24,5 +25,6 @@ export const analysisViews: AnalysisView[] = [
   { id: 'performance', label: 'Performance', component: PerformanceView },
   { id: 'explain', label: 'Explain', component: ExplainView },
   { id: 'operations', label: 'Operations', component: OpsView },
+  { id: 'console', label: 'SQL', component: ConsoleView },
   { id: 'checks', label: 'Checks', component: ChecksView },
 ];
