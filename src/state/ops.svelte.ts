@@ -102,7 +102,7 @@ export class OpsState {
   async toggleErrorValue(value: string, error: boolean): Promise<void> {
     // The last choice, not the last report: two quick clicks must not undo each other while the first runs.
     const current = this.choices.errorValues ?? this.report?.errorValues ?? [];
-    const next = error ? [...new Set([...current, value])] : current.filter((v) => v !== value);
+    const next = error ? [...current.filter((v) => v !== value), value] : current.filter((v) => v !== value);
     await this.choose({ errorValues: next });
   }
 
