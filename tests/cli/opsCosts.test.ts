@@ -18,7 +18,9 @@ const costs = opsFixture<{
     { costs: Record<string, number>; at: { per_prediction: number }[]; best_threshold: number; best_per_prediction: number }
   >;
 }>('costs.json');
-const custom = opsFixture<{ metrics: Record<string, { expression: string; overall: number }> }>('custom.json');
+const custom = opsFixture<{
+  metrics: Record<string, { expression: string; overall: number; by_model_version: { value: string; metric: number }[] }>;
+}>('custom.json');
 type Stats = Record<string, number | null>;
 const ops =
   opsFixture<Record<string, { overall: Stats; windows: (Stats & { start: string })[]; by: (Stats & { value: string })[] }>>('ops.json');
@@ -37,6 +39,25 @@ describe('lantern metrics --cost --metric', () => {
     expectClose(r.cost.per_prediction, c.at[0]!.per_prediction, 'per prediction at 0.3');
     expectClose(r.cost.best_per_prediction, c.best_per_prediction, 'best per prediction');
     for (const [name, m] of Object.entries(custom.metrics)) expectClose(r.custom[name], m.overall, name);
+  });
+
+  it('gives custom metrics per --by group, equal to pandas per model version', async () => {
+    const m = custom.metrics['delayed_distance_share']!;
+    const { code, out } = await run([
+      'metrics',
+      '--data',
+      LOG,
+      ...ROLES,
+      '--by',
+      'model_version',
+      '--metric',
+      `share=${m.expression}`,
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const r = JSON.parse(out) as { by: { value: string; custom: Record<string, number> }[] };
+    expect(r.by.map((b) => b.value)).toEqual(m.by_model_version.map((b) => b.value));
+    r.by.forEach((b, i) => expectClose(b.custom['share'], m.by_model_version[i]!.metric, `share for ${b.value}`));
   });
 
   it('refuses an invalid custom metric with exit code 2, naming the unknown column', async () => {

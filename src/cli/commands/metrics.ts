@@ -3,7 +3,7 @@ import { flatMetrics, metricsByGroup, overallPerformance, undefinedReasons, METR
 import { findDimension, sliceDimensions, type Dimension } from '../../lib/slices/dimensions';
 import { ident } from '../../lib/sql';
 import { parseCostText } from '../../lib/metrics/costs';
-import type { CustomMetric } from '../../lib/metrics/custom';
+import { customMetricsBy, type CustomMetric } from '../../lib/metrics/custom';
 import { valueOrNull } from '../../lib/metrics/value';
 import { parseCommandArgs } from '../args';
 import type { CliIo } from '../io';
@@ -107,6 +107,15 @@ export async function metrics(argv: string[], io: CliIo): Promise<number> {
     const dim = await byDimension(input, values.by);
     const groups = await metricsByGroup(db, spec, [{ sql: dim.sql, as: 'value' }]);
     result['by'] = groups.map((g) => ({ column: values.by, value: dim.value(g.key['value']), ...flatMetrics(spec.task, g.metrics) }));
+    if (custom.length) {
+      // The same groups' custom metrics, matched by the group's key (the metrics' check ran above).
+      const byKey = new Map((await customMetricsBy(db, spec, custom, dim.sql)).map((g) => [String(g.key), g.values]));
+      result['by'] = groups.map((g, i) => {
+        const values = byKey.get(String(g.key['value']));
+        const row = (result['by'] as Record<string, unknown>[])[i]!;
+        return { ...row, custom: Object.fromEntries(custom.map((m) => [m.name, valueOrNull(values?.[m.name])])) };
+      });
+    }
   }
   if (values.json) {
     io.out(JSON.stringify(result));

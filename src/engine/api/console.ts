@@ -4,13 +4,15 @@ import { csvFromIpc } from '../../lib/console/csv';
 import type { ConsoleTable } from '../../lib/console/readOnly';
 import { runConsoleQuery, type ConsoleResult } from '../../lib/console/run';
 import { LanternError } from '../../lib/errors';
-import type { ParquetCodec } from '../../lib/ingest';
-import { inferRoles } from '../../lib/roles';
+import type { LoadedDataset, ParquetCodec } from '../../lib/ingest';
+import { inferRoles, type RoleMap } from '../../lib/roles';
 import { describeTable, dropRelation, type ColumnInfo } from '../../lib/schema';
 import { ident, literal } from '../../lib/sql';
 import { tableToParquet } from '../../lib/tableSnapshot';
 import type { CallContext, Scheduler } from '../scheduler';
-import type { LoadedWithRoles } from './datasets';
+
+/** A dataset as a load reports it (the shape of datasets.ts's LoadedWithRoles, which this file cannot import: it pulls in the browser engine). */
+type LoadedWithRoles = LoadedDataset & { roles: RoleMap };
 
 export type { ConsoleResult, ConsoleTable, ResultChartData, ResultChartSpec };
 
