@@ -8,6 +8,8 @@ import type { PerformanceState } from './performance.svelte';
 import { migrateSettings, type DatasetRefs, type SettingsArea } from './settings/area';
 import { checksArea } from './settings/checks';
 import { consoleArea } from './settings/console';
+import { opsArea } from './settings/ops';
+import type { OpsState } from './ops.svelte';
 import type { ConsoleState } from './console.svelte';
 import { driftArea } from './settings/drift';
 import { fromBase64, savedModel, savedModelSchema, type SavedModel } from './settings/model';
@@ -25,6 +27,7 @@ export interface SectionHost extends WorkspaceSectionHost {
   readonly performance: PerformanceState;
   readonly checks: ChecksState;
   readonly console: ConsoleState;
+  readonly ops: OpsState;
 }
 
 /**
@@ -76,4 +79,5 @@ export function registerWorkspaceSections(workspace: SectionHost, engine: Engine
   settingsArea(performanceArea<Dataset>(), workspace.performance);
   settingsArea(checksArea<Dataset>(), workspace.checks);
   settingsArea(consoleArea, workspace.console);
+  settingsArea(opsArea<Dataset>(), workspace.ops);
 }

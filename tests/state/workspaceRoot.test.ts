@@ -57,6 +57,7 @@ describe('the workspace root', () => {
       'performance',
       'checks',
       'console',
+      'ops',
     ]);
     expect(Object.keys(workspace.setupLink.capture().analyses).sort()).toEqual(['drift', 'performance']);
   });

@@ -6,6 +6,8 @@ import { checksArea, type ChecksHolder } from '../../src/state/settings/checks';
 import { fromBase64, MAX_SAVED_MODEL_BYTES, savedModel, savedModelSchema } from '../../src/state/settings/model';
 import { driftArea, type DriftHolder } from '../../src/state/settings/drift';
 import { performanceArea, type PerformanceHolder } from '../../src/state/settings/performance';
+import { opsArea, type OpsHolder } from '../../src/state/settings/ops';
+import { consoleArea } from '../../src/state/settings/console';
 
 type D = { table: string; name: string };
 const training: D = { table: 'ds_1', name: 'training.csv' };
@@ -346,5 +348,38 @@ describe('the saved model file', () => {
     expect(savedModelSchema.parse(stored(saved))).toEqual(saved);
     expect(savedModel({ bytes: new Uint8Array(MAX_SAVED_MODEL_BYTES + 1), name: 'big.json' })).toEqual({ model: null });
     expect(savedModel(null)).toEqual({ model: null });
+  });
+});
+
+describe('operations and console settings', () => {
+  it('operations: the log, the reference and the choices come back and the report runs again; not in links', async () => {
+    const area = opsArea<D>();
+    let runs = 0;
+    const h: OpsHolder<D> = {
+      log: production,
+      reference: training,
+      choices: { latency: 'latency_ms', errorValues: ['timeout'], by: null },
+      run: async () => void runs++,
+    };
+    const saved = stored(area.capture(h, byTable));
+    expect(saved).toEqual({ log: 'ds_2', reference: 'ds_1', latency: 'latency_ms', errorValues: ['timeout'], by: null });
+    const back: OpsHolder<D> = { log: null, reference: null, choices: {}, run: async () => void runs++ };
+    area.apply(back, area.schema.parse(saved), byTable);
+    expect([back.log, back.reference, back.choices]).toEqual([
+      production,
+      training,
+      { latency: 'latency_ms', errorValues: ['timeout'], by: null },
+    ]);
+    expect(runs).toBe(1);
+    expect(area.inLink).toBe(false);
+    expect(area.schema.parse({})).toEqual({ log: null, reference: null });
+  });
+
+  it('console: the history and the draft; never in links', () => {
+    const h = { history: ['SELECT 1', 'SELECT 2'], text: 'SELECT 3' };
+    const back = { history: [] as string[], text: '' };
+    consoleArea.apply(back, consoleArea.schema.parse(stored(consoleArea.capture(h, byTable))), byTable);
+    expect(back).toEqual(h);
+    expect(consoleArea.inLink).toBe(false);
   });
 });
