@@ -101,6 +101,11 @@ export default {
       to: { path: npm('@observablehq/plot') },
     },
     {
+      comment: 'src/components/console: the SQL editor (CodeMirror) is mounted by one component, as Plot is.',
+      from: { path: '^src/components/console/SqlEditor\\.svelte$' },
+      to: { path: npm('codemirror', '@codemirror/[a-z-]+') },
+    },
+    {
       comment: 'src/persistence: the one module over IndexedDB; it knows the core by its types only.',
       from: { path: '^src/persistence/' },
       to: { path: ['^src/persistence/', npm('dexie', 'fflate', 'zod')] },

@@ -21,6 +21,8 @@ const uiAndEngine = [
   'parquet-wasm/*',
   'virtua',
   'virtua/*',
+  'codemirror',
+  '@codemirror/*',
 ];
 /** Reaching the engine without the typed client. */
 const engineDirect = ['**/engine/**', '@duckdb/*', 'duckdb-browser-blocking', '**/cli/**', '**/workers/**'];

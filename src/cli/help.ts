@@ -103,6 +103,21 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     ],
     exit: 'Exit codes: 0 success, 1 a batch regressed (with --fail-on-regression), 2 usage or input error.',
   },
+  ops: {
+    summary:
+      'Operational health of a request log: volume, latency p50/p95/p99 and error rate, per window and per group, against a reference.',
+    examples: [
+      'lantern ops --data requests.csv --latency latency_ms --status status --window day --json',
+      'lantern ops --data requests.csv --reference last_month.csv --by model_version',
+    ],
+  },
+  sql: {
+    summary: 'A read-only SQL query over data files, each a table named after its file; prints CSV, or JSON with --json.',
+    examples: [
+      'lantern sql --data production.csv "SELECT region, count(*) FROM production GROUP BY ALL"',
+      'lantern sql --data production.csv --data labels.csv --json "SELECT count(*) FROM production JOIN labels USING (id)"',
+    ],
+  },
 };
 
 export function commandHelp(name: string, usage: string): string {

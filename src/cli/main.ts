@@ -64,6 +64,14 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
     const m = await import('./commands/history');
     return { run: m.history, usage: m.usage };
   },
+  ops: async () => {
+    const m = await import('./commands/ops');
+    return { run: m.ops, usage: m.usage };
+  },
+  sql: async () => {
+    const m = await import('./commands/sql');
+    return { run: m.sqlCommand, usage: m.usage };
+  },
 };
 
 const USAGE = `Usage: lantern <command> [options]
@@ -74,7 +82,8 @@ Commands:
   inspect <file> [--json]   rows, columns, types and inferred roles of a data file
   drift --reference <file> --current <file> [--columns a,b] [--json]
                             per-column and dataset drift, Evidently's methods, scipy's numbers
-  metrics --data <file> ... model performance on labelled rows, overall and --by a column
+  metrics --data <file> ... model performance on labelled rows, overall and --by a column;
+                            --cost fp=5,fn=50 adds costs, --metric 'name=<SQL aggregate>' custom metrics
   slices --data <file> ...  the slices where the model fails most, and slices that got worse
   check --suite <suite.json> --reference <file> --current <file> [--labels <file>] [--junit <out.xml>]
                             run a check suite (CI); check --preset --reference <file> writes one
@@ -82,6 +91,10 @@ Commands:
                             champion against challenger: metrics, tests, slices, windows, verdict
   report --reference <file> --current <file> --out <report.html>
                             self-contained HTML report (aggregates and charts only)
+  ops --data <log> [--latency <col>] [--status <col>] [--error-values a,b] [--window day] [--by <col>] [--json]
+                            volume, latency p50/p95/p99 and error rate, per window and per group
+  sql --data <file>... "<query>" [--json]
+                            a read-only DuckDB query over the files (each a table named after its file)
   explain --model <file> --data <file> [--limit N] [--background <file>] [--json]
                             exact TreeSHAP values (raw margin) for the data's rows
   validate --data <file> [--train <file>] [--model <file>] [--sensitive a,b] [--json]

@@ -22,6 +22,16 @@ export type {
   ValidationReport,
   ValidationProgress,
   ValidationInput,
+  CustomMetricsResult,
+  CostReport,
+  CostSettings,
+  CustomMetric,
+  OpsReport,
+  OpsRequest,
+  ConsoleResult,
+  ConsoleTable,
+  ResultChartData,
+  ResultChartSpec,
 } from '../engine/api';
 export type { LoadProgress } from '../lib/ingest';
 export type { ColumnProfile } from '../lib/profile';

@@ -14,11 +14,25 @@ import { exportsApi } from './api/exports';
 import { validationApi } from './api/validation';
 import { profilesApi } from './api/profiles';
 import { multivariateApi } from './api/multivariate';
+import { opsApi } from './api/ops';
+import { consoleApi } from './api/console';
 import type { SliceSearcher } from '../lib/slices/search';
 import { Scheduler } from './scheduler';
 
 export type { LoadedWithRoles, LoadChoice } from './api/datasets';
-export type { PerformanceSummary, OverTime, SliceFindings, SliceProgress, PlacePerformance } from './api/performance';
+export type {
+  PerformanceSummary,
+  OverTime,
+  SliceFindings,
+  SliceProgress,
+  PlacePerformance,
+  CustomMetricsResult,
+  CostReport,
+  CostSettings,
+  CustomMetric,
+} from './api/performance';
+export type { OpsReport, OpsRequest } from './api/ops';
+export type { ConsoleResult, ConsoleTable, ResultChartData, ResultChartSpec } from './api/console';
 export type { AtThreshold, SliceRow } from '../lib/metrics/thresholdViews';
 export type { CallContext } from './scheduler';
 export type { Priority } from './queue';
@@ -56,6 +70,8 @@ export function createEngineApi(db: EngineDb, parquet: ParquetCodec, helpers: En
     ...validationApi(scheduler),
     ...profilesApi(scheduler),
     ...multivariateApi(scheduler),
+    ...opsApi(scheduler),
+    ...consoleApi(scheduler, parquet),
   };
 }
 

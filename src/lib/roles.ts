@@ -1,9 +1,21 @@
 import type { ColumnInfo } from './schema';
 
 /** What a column means to the monitoring analyses. */
-export type ColumnRole = 'id' | 'timestamp' | 'feature' | 'prediction' | 'score' | 'label' | 'segment' | 'ignore';
+export type ColumnRole = 'id' | 'timestamp' | 'feature' | 'prediction' | 'score' | 'label' | 'segment' | 'ignore' | 'latency' | 'status';
 
-export const ROLES: readonly ColumnRole[] = ['id', 'timestamp', 'feature', 'prediction', 'score', 'label', 'segment', 'ignore'];
+/** Appended to, never reordered: saved workspaces and setup links name roles by these strings. */
+export const ROLES: readonly ColumnRole[] = [
+  'id',
+  'timestamp',
+  'feature',
+  'prediction',
+  'score',
+  'label',
+  'segment',
+  'ignore',
+  'latency',
+  'status',
+];
 
 export type RoleMap = Record<string, ColumnRole>;
 
@@ -39,6 +51,28 @@ const LABEL_NAMES = new Set([
 ]);
 const SCORE_WORDS = new Set(['score', 'proba', 'probability', 'prob', 'confidence', 'likelihood']);
 const PREDICTION_WORDS = new Set(['prediction', 'predicted', 'pred', 'yhat', 'ypred', 'forecast']);
+/** How long the service took to answer a request: operational health, not an input of the model. */
+const LATENCY_WORDS = new Set(['latency', 'duration', 'elapsed', 'rtt']);
+const LATENCY_PAIRS = [
+  ['response', 'time'],
+  ['inference', 'time'],
+  ['processing', 'time'],
+  ['request', 'time'],
+  ['serving', 'time'],
+];
+/** Whether the request succeeded: an HTTP code, or words such as ok / error / timeout. */
+const STATUS_NAMES = new Set([
+  'status',
+  'statuscode',
+  'httpstatus',
+  'httpcode',
+  'responsecode',
+  'resultcode',
+  'errorcode',
+  'outcomestatus',
+]);
+/** `<x>_status` is the request's status for these x only: `account_status` is an input. */
+const STATUS_OF = new Set(['http', 'request', 'response', 'api', 'call', 'service', 'rpc', 'grpc', 'inference', 'serving']);
 const SEGMENT_WORDS = new Set([
   'segment',
   'tag',
@@ -67,11 +101,19 @@ export function inferRole(column: ColumnInfo): ColumnRole {
   if (LABEL_NAMES.has(joined) || (w.length > 1 && (last === 'label' || last === 'target' || joined.endsWith('truth')))) return 'label';
   if (w.some((x) => SCORE_WORDS.has(x)) && (column.kind === 'numeric' || column.kind === 'other')) return 'score';
   if (w.some((x) => PREDICTION_WORDS.has(x)) || joined === 'yhat' || joined === 'ypred') return 'prediction';
+  if (column.kind === 'numeric' && isLatencyName(w)) return 'latency';
+  if ((column.kind === 'string' || column.kind === 'numeric') && (STATUS_NAMES.has(joined) || (last === 'status' && STATUS_OF.has(w[0]!))))
+    return 'status';
   if (column.kind === 'string' && w.some((x) => TIME_WORDS.has(x))) return 'timestamp';
   if (column.kind === 'numeric' && w.some((x) => EPOCH_WORDS.has(x))) return 'timestamp';
   if (column.kind === 'string' && w.some((x) => SEGMENT_WORDS.has(x))) return 'segment';
   if (column.kind === 'other') return 'ignore';
   return 'feature';
+}
+
+function isLatencyName(w: string[]): boolean {
+  if (w.some((x) => LATENCY_WORDS.has(x))) return true;
+  return LATENCY_PAIRS.some(([a, b]) => w.includes(a!) && w.includes(b!)) || (w[0] === 'rt' && w.length <= 2);
 }
 
 export function inferRoles(columns: ColumnInfo[]): RoleMap {

@@ -1,6 +1,6 @@
 import type { ChecksRun, Engine, Setup, Suite } from '../client/engine';
-import type { Check } from '../lib/checks/suite';
-import { parseSuite, serializeSuite } from '../lib/checks/suite';
+import type { Check, SuiteSettings } from '../lib/checks/suite';
+import { parseSuite, serializeSuite, SUITE_FORMAT, SUITE_VERSION } from '../lib/checks/suite';
 import { reportHtml } from '../lib/report/html';
 import { reportTimestamp, type ReportTable } from '../lib/report/reportData';
 import { errorCode } from '../rpc/errors';
@@ -51,6 +51,10 @@ export const EDITABLE: Partial<Record<Check['kind'], string[]>> = {
   'metric-by-segment': ['tolerance', 'warn', 'minRows'],
   'version-not-worse': ['margin'],
   'multivariate-drift': ['explainedVariance', 'sigmas'],
+  cost: ['max', 'warn'],
+  'custom-metric': ['min', 'max', 'warnMin', 'warnMax'],
+  latency: ['max', 'tolerance'],
+  'error-rate': ['max', 'margin'],
 };
 
 /**
@@ -71,6 +75,8 @@ export class ChecksState {
   error: string | null = $state(null);
   /** The suite changed since the last run. */
   stale = $state(false);
+  /** Checks added in other views before there was a suite. */
+  private pending: { check: Check; settings: SuiteSettings }[] = [];
 
   readonly results = $derived(this.run?.result.results ?? []);
 
@@ -142,12 +148,18 @@ export class ChecksState {
     if (!sources) return;
     await this.step('preset', async () => {
       const setup = this.setup && this.setup.reference === sources.reference.table ? this.setup : undefined;
-      this.suite = await this.engine.checksPreset(
+      let suite = await this.engine.checksPreset(
         sources.reference.table,
         `Preset from ${sources.reference.name}`,
         this.modelFile() !== null,
         setup,
       );
+      for (const { check, settings } of this.pending) {
+        const next = this.merged(suite, check, settings);
+        if (typeof next !== 'string') suite = next;
+      }
+      this.pending = [];
+      this.suite = suite;
       this.suiteOrigin = 'preset';
       this.stale = true;
     });
@@ -209,6 +221,40 @@ export class ChecksState {
       this.error = null;
     } catch (error) {
       this.error = (error as Error).message;
+    }
+  }
+
+  /**
+   * Adds a check made in another view (a cost, a custom metric, a latency or error-rate bound), replacing
+   * one with the same id; `settings` fill the suite's column settings it does not have yet.
+   */
+  addCheck(check: Check, settings: SuiteSettings = {}): string | null {
+    if (!this.suite) {
+      // Before the first visit to the Checks view: kept until the preset is made, then added to it.
+      const problem = this.merged({ format: SUITE_FORMAT, version: SUITE_VERSION, checks: [] }, check, settings);
+      if (typeof problem === 'string') return problem;
+      this.pending = [...this.pending.filter((p) => p.check.id !== check.id), { check, settings }];
+      return null;
+    }
+    const next = this.merged(this.suite, check, settings);
+    if (typeof next === 'string') return next;
+    this.suite = next;
+    this.stale = true;
+    this.error = null;
+    return null;
+  }
+
+  private merged(suite: Suite, check: Check, settings: SuiteSettings): Suite | string {
+    const merged = { ...settings, ...(suite.settings ?? {}) };
+    const next = {
+      ...suite,
+      ...(Object.keys(merged).length ? { settings: merged } : {}),
+      checks: [...suite.checks.filter((c) => c.id !== check.id), check],
+    };
+    try {
+      return parseSuite(JSON.stringify(next), 'The check');
+    } catch (error) {
+      return (error as Error).message;
     }
   }
 

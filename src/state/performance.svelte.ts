@@ -1,6 +1,10 @@
 import {
   proxy,
   type AtThreshold,
+  type CostReport,
+  type CostSettings,
+  type CustomMetric,
+  type CustomMetricsResult,
   type Engine,
   type OverTime,
   type PerformanceSummary,
@@ -10,6 +14,7 @@ import {
   type SliceFindings,
   type SliceProgress,
 } from '../client/engine';
+import type { SuiteSettings } from '../lib/checks/suite';
 import type { BinaryMetrics } from '../lib/metrics/binary';
 import type { Confusion } from '../lib/metrics/confusion';
 import type { AnyMetrics, OverallPerformance } from '../lib/metrics/performance';
@@ -90,6 +95,12 @@ export class PerformanceState {
   thresholdTiming: ThresholdTiming | null = $state.raw(null);
   rowError: RowErrorName | null = $state(null);
   maxDepth = $state(2);
+  /** Costs per outcome the user set (null: costs are not shown), and what they come to. */
+  costs: CostSettings | null = $state.raw(null);
+  cost: CostReport | null = $state.raw(null);
+  /** The team's own metrics (one SQL aggregate each), and their values overall, per window and per slice. */
+  customMetrics: CustomMetric[] = $state.raw([]);
+  custom: CustomMetricsResult | null = $state.raw(null);
   busy: Record<string, boolean> = $state({});
   errors: Record<string, string> = $state({});
   /** Why the analysis cannot run, as the app says it (what to do here, with a button there). */
@@ -233,6 +244,7 @@ export class PerformanceState {
     this.sliceProgress = null;
     this.sources = sources;
     this.overall = this.live = this.overTime = this.findings = this.bySlice = this.heat = null;
+    this.cost = this.custom = null;
     const { data, labels, reference } = sources;
     const first = (d: Dataset | undefined, role: Parameters<Dataset['columnsWithRole']>[0]) => d?.columnsWithRole(role)[0];
     const picked: PerfChoices = {
@@ -292,6 +304,7 @@ export class PerformanceState {
     const at = await this.call.atThreshold(this.sessionId, threshold, {
       dimension: this.sliceDimension,
       heat: heat ? { x: heat.x, y: heat.y, metric: heat.metric } : null,
+      costs: this.summary?.spec.score ? this.costs : null,
     });
     if (at && at.threshold === this.threshold) this.applyThreshold(at, started);
     clearTimeout(this.settle);
@@ -302,6 +315,7 @@ export class PerformanceState {
     this.live = { metrics: at.metrics, confusion: at.confusion, threshold: at.threshold };
     if (at.overTime && this.overTime) this.overTime = { ...this.overTime, ...at.overTime };
     if (at.bySlice && at.bySlice.dimension === this.sliceDimension) this.bySlice = at.bySlice.rows;
+    if (at.cost && this.costs) this.cost = at.cost;
     const heat = this.heat;
     if (at.heat && heat && at.heat.x === heat.x && at.heat.y === heat.y && at.heat.metric === heat.metric) this.heat = at.heat;
     this.thresholdTiming = { threshold: at.threshold, engineMs: at.ms, totalMs: performance.now() - started };
@@ -347,9 +361,83 @@ export class PerformanceState {
   async loadSlice(dimension: string | null = this.sliceDimension): Promise<void> {
     this.sliceDimension = dimension;
     const id = this.sessionId;
-    if (!id || !dimension) return;
-    const rows = await this.step('bySlice', () => this.call.bySlice(id, dimension, this.threshold));
-    if (rows && dimension === this.sliceDimension) this.bySlice = rows;
+    if (!id) return;
+    if (dimension) {
+      const rows = await this.step('bySlice', () => this.call.bySlice(id, dimension, this.threshold));
+      if (rows && dimension === this.sliceDimension) this.bySlice = rows;
+    }
+    // Costs and custom metrics are shown by the same slice dimension.
+    await Promise.all([this.loadCosts(), this.loadCustom()]);
+  }
+
+  /** Costs of the current threshold, by window and by the slice dimension shown. */
+  async loadCosts(): Promise<void> {
+    const id = this.sessionId;
+    const costs = this.costs;
+    if (!id || !costs || this.task === 'regression') {
+      this.cost = null;
+      return;
+    }
+    const threshold = this.threshold;
+    const report = await this.step('costs', () => this.call.costs(id, costs, threshold, this.sliceDimension));
+    if (report && costs === this.costs && threshold === this.threshold) this.cost = report;
+  }
+
+  /** Sets the costs per outcome (null hides costs) and computes them. */
+  async setCosts(costs: CostSettings | null): Promise<void> {
+    this.costs = costs;
+    await this.loadCosts();
+  }
+
+  /** Moves the threshold to the cost-optimal one. */
+  async useBestThreshold(): Promise<void> {
+    const best = this.cost?.best;
+    if (best) await this.setThreshold(best.threshold);
+  }
+
+  private async loadCustom(): Promise<void> {
+    const id = this.sessionId;
+    const metrics = this.customMetrics;
+    if (!id || metrics.length === 0) {
+      this.custom = null;
+      return;
+    }
+    const result = await this.step('custom', () => this.call.customMetrics(id, metrics, this.sliceDimension));
+    if (result && metrics === this.customMetrics) this.custom = result;
+  }
+
+  /**
+   * Adds (or replaces, by name) a custom metric once the engine has checked it against the analysis table.
+   * Returns the problem, in words, when it is refused.
+   */
+  async addCustomMetric(metric: CustomMetric): Promise<string | null> {
+    const id = this.sessionId;
+    if (!id) return 'Open the performance analysis first: a custom metric is checked against its labelled rows.';
+    try {
+      await this.engine.with({ signal: this.sessionController.signal, priority: 'user' }).checkCustomMetric(id, metric);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    this.customMetrics = [...this.customMetrics.filter((m) => m.name !== metric.name), metric];
+    await this.loadCustom();
+    return null;
+  }
+
+  /** The columns and threshold this analysis uses, as a check suite's settings (for checks made here). */
+  suiteSettings(): SuiteSettings {
+    const s = this.summary?.spec;
+    if (!s) return {};
+    return {
+      label: s.label,
+      ...(s.score ? { score: s.score, threshold: this.threshold } : {}),
+      ...(s.prediction ? { prediction: s.prediction } : {}),
+      ...(s.positive !== undefined ? { positive: s.positive } : {}),
+    };
+  }
+
+  async removeCustomMetric(name: string): Promise<void> {
+    this.customMetrics = this.customMetrics.filter((m) => m.name !== name);
+    await this.loadCustom();
   }
 
   async findSlices(): Promise<void> {

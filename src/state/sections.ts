@@ -9,6 +9,10 @@ import type { PerformanceState } from './performance.svelte';
 import type { ValidationState } from './validation.svelte';
 import { migrateSettings, type DatasetRefs, type SettingsArea } from './settings/area';
 import { checksArea } from './settings/checks';
+import { consoleArea } from './settings/console';
+import { opsArea } from './settings/ops';
+import type { OpsState } from './ops.svelte';
+import type { ConsoleState } from './console.svelte';
 import { driftArea } from './settings/drift';
 import { fromBase64, savedModel, savedModelSchema, type SavedModel } from './settings/model';
 import { performanceArea } from './settings/performance';
@@ -30,6 +34,8 @@ export interface SectionHost extends WorkspaceSectionHost {
   readonly versions: VersionsState;
   readonly validation: ValidationState;
   readonly history: HistoryState;
+  readonly console: ConsoleState;
+  readonly ops: OpsState;
 }
 
 /**
@@ -92,4 +98,6 @@ export function registerWorkspaceSections(workspace: SectionHost, engine: Engine
     restore: (saved, context) => history.restore(savedHistorySchema.parse(saved), (m) => context.warn(m)),
     reset: () => history.reset(),
   });
+  settingsArea(consoleArea, workspace.console);
+  settingsArea(opsArea<Dataset>(), workspace.ops);
 }

@@ -8,12 +8,14 @@ import type { LanternDexie } from '../persistence';
 import { columnsFit, type LoadFit } from '../lib/ingestFit';
 import { inferRoles } from '../lib/roles';
 import { kindOfType } from '../lib/schema';
-import type { LoadChoice } from '../client/engine';
+import type { LoadChoice, LoadedWithRoles } from '../client/engine';
 import { errorCode } from '../rpc/errors';
 import { ChartSettings } from './chartSettings.svelte';
 import { ChecksState } from './checks.svelte';
 import { Dataset } from './dataset.svelte';
 import { DriftState } from './drift.svelte';
+import { OpsState } from './ops.svelte';
+import { ConsoleState } from './console.svelte';
 import { EngineRuntimeState } from './engineRuntime.svelte';
 import { InvestigationState } from './investigation.svelte';
 import { Explanation } from './explain.svelte';
@@ -92,6 +94,8 @@ export class Workspace {
   readonly explain: Explanation;
   readonly drift: DriftState;
   readonly performance: PerformanceState;
+  readonly ops: OpsState;
+  readonly console: ConsoleState;
   /** The check suite and its last run, behind the Overview and Checks views. */
   readonly checks: ChecksState;
   /** Champion against challenger, when the log holds model versions. */
@@ -122,6 +126,14 @@ export class Workspace {
     // The breakdown of the Drift view uses the investigation's smallest cell, so both say the same "too small".
     this.drift = new DriftState(engine, datasets, () => this.investigation.minSupport ?? this.investigation.result?.minSupport ?? null);
     this.performance = new PerformanceState(engine, datasets);
+    this.ops = new OpsState(engine, datasets);
+    this.console = new ConsoleState(engine, {
+      get datasets() {
+        return datasets();
+      },
+      analysisTable: () => this.performance.summary?.table ?? null,
+      addDerived: (name, make) => this.addDerived(name, make),
+    });
     this.checks = new ChecksState(engine, () => this.explain.modelFile);
     this.versions = new VersionsState(engine, datasets);
     this.validation = new ValidationState(
@@ -185,6 +197,22 @@ export class Workspace {
       return null;
     } finally {
       this.jobs = this.jobs.filter((j) => j.id !== job.id);
+    }
+  }
+
+  /** Adds a dataset the app made (a console result kept as a table) under a new dataset table name. */
+  async addDerived(name: string, make: (table: string) => Promise<LoadedWithRoles>): Promise<Dataset | null> {
+    const table = `ds_${this.nextTable++}`;
+    try {
+      const dataset = new Dataset(await make(table));
+      this.datasets.push(dataset);
+      this.watch(dataset);
+      void this.profile(dataset);
+      this.notify('info', `"${name}" was added to the workspace as a dataset.`);
+      return dataset;
+    } catch (error) {
+      if (errorCode(error) !== 'cancelled') this.notify('error', (error as Error).message);
+      return null;
     }
   }
 
@@ -312,7 +340,7 @@ export class Workspace {
   }
 
   /** Rows `offset`.. of a dataset for the preview table, one array of cell values per row. */
-  async previewRows(dataset: Dataset, offset: number, limit: number): Promise<unknown[][]> {
+  async previewRows(dataset: Pick<Dataset, 'table' | 'columns'>, offset: number, limit: number): Promise<unknown[][]> {
     return rowsFromIpc(await this.engine.preview(dataset.table, offset, limit), dataset.columns.length);
   }
 

@@ -8,6 +8,8 @@ import ChecksView from '../components/checks/ChecksView.svelte';
 import VersionsView from '../components/versions/VersionsView.svelte';
 import ValidationView from '../components/validation/ValidationView.svelte';
 import HistoryView from '../components/history/HistoryView.svelte';
+import OpsView from '../components/ops/OpsView.svelte';
+import ConsoleView from '../components/console/ConsoleView.svelte';
 
 /**
  * The analysis views the app shows as tabs. Each analysis adds one entry; a view receives nothing as
@@ -27,6 +29,8 @@ export const analysisViews: AnalysisView[] = [
   { id: 'explain', label: 'Explain', component: ExplainView },
   { id: 'versions', label: 'Versions', component: VersionsView },
   { id: 'validation', label: 'Validation', component: ValidationView },
+  { id: 'operations', label: 'Operations', component: OpsView },
+  { id: 'console', label: 'SQL', component: ConsoleView },
   { id: 'checks', label: 'Checks', component: ChecksView },
   { id: 'history', label: 'History', component: HistoryView },
 ];

@@ -23,6 +23,8 @@ const COMMANDS = [
   'validate',
   'profile',
   'history',
+  'ops',
+  'sql',
 ];
 
 describe('lantern help', () => {

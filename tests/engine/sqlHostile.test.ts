@@ -8,6 +8,7 @@ import { dataQuality } from '../../src/lib/drift/quality';
 import { driftReport } from '../../src/lib/drift/report';
 import { driftBySegment } from '../../src/lib/drift/segments';
 import { driftOverTime, timeWindows } from '../../src/lib/drift/overTime';
+import * as consoleReadOnly from '../../src/lib/console/readOnly';
 import * as overTime from '../../src/lib/drift/overTime';
 import * as place from '../../src/lib/drift/place';
 import * as quality from '../../src/lib/drift/quality';
@@ -30,6 +31,7 @@ import * as time from '../../src/lib/metrics/time';
 import * as windows from '../../src/lib/metrics/windows';
 import * as matrix from '../../src/lib/model/matrix';
 import * as reconstruction from '../../src/lib/multivariate/reconstruction';
+import * as health from '../../src/lib/ops/health';
 import * as profile from '../../src/lib/profile';
 import type { ColumnRole, RoleMap } from '../../src/lib/roles';
 import { describeTable, type ColumnInfo } from '../../src/lib/schema';
@@ -37,6 +39,7 @@ import * as dimensions from '../../src/lib/slices/dimensions';
 import { encodeRows } from '../../src/lib/slices/encode';
 import * as rowError from '../../src/lib/slices/rowError';
 import { asIs, ident, oneOf, raw, rowsOf, select, sql, type Query, type Sql } from '../../src/lib/sql';
+import * as sqlLexer from '../../src/lib/sqlLexer';
 import * as tableSnapshot from '../../src/lib/tableSnapshot';
 import * as versionRows from '../../src/lib/versions/rows';
 import { testDb } from '../helpers/db';
@@ -96,6 +99,11 @@ const settledDeep = (y: unknown): unknown => {
 };
 
 const CASES: Record<string, Record<string, Case>> = {
+  'console/readOnly.ts': {
+    // The user's query names the console's own table name; the table behind it is the hostile one.
+    consoleQuerySql: (v) =>
+      values(consoleReadOnly.consoleQuerySql('SELECT count(*) AS n FROM logs; -- a trailing comment', [{ name: 'logs', table: v.log }])),
+  },
   'drift/overTime.ts': {
     calendarWindowsSql: (v) => rows(overTime.calendarWindowsSql(v.log, v.c.ts, 'week'), true),
     chunkWindowsSql: (v) => rows(overTime.chunkWindowsSql(v.log, v.c.ts, 7), true),
@@ -296,6 +304,16 @@ const CASES: Record<string, Record<string, Case>> = {
       ),
     ],
   },
+  'ops/health.ts': {
+    errorSql: async (v) => {
+      const columns = await columnsOf(v.log);
+      return [
+        await perRow(v, health.errorSql({ columns, status: v.c.cnt, errorValues: ['2', '3'] })),
+        await perRow(v, health.errorSql({ columns, status: v.c.seg, errorValues: ["O'Hare", 'emoji 😀'] })),
+      ];
+    },
+    latencySql: (v) => perRow(v, health.latencySql(v.c.num)),
+  },
   'profile.ts': {
     histogramSql: async (v) => {
       const cols = await columnsOf(v.log);
@@ -330,6 +348,10 @@ const CASES: Record<string, Record<string, Case>> = {
         perRow(v, rowError.rowErrorSql(v.regression, 'absolute_error')),
       ]),
   },
+  'sqlLexer.ts': {
+    lexSql: async (v) =>
+      sqlLexer.lexSql(sql`SELECT ${ident(v.c.num)}, 'it''s' FROM ${ident(v.log)} WHERE ${ident(v.c.seg)} IS NULL`.text).map((t) => t.kind),
+  },
   'tableSnapshot.ts': {
     castBackSql: async (v) => {
       const staging = `${v.log} staging`;
@@ -359,6 +381,7 @@ const CASES: Record<string, Record<string, Case>> = {
 
 /** The modules the cases import, by path under src/lib: a builder exported elsewhere has no case. */
 const MODULES: Record<string, Record<string, unknown>> = {
+  'console/readOnly.ts': consoleReadOnly,
   'drift/overTime.ts': overTime,
   'drift/place.ts': place,
   'drift/quality.ts': quality,
@@ -379,9 +402,11 @@ const MODULES: Record<string, Record<string, unknown>> = {
   'metrics/windows.ts': windows,
   'model/matrix.ts': matrix,
   'multivariate/reconstruction.ts': reconstruction,
+  'ops/health.ts': health,
   'profile.ts': profile,
   'slices/dimensions.ts': dimensions,
   'slices/rowError.ts': rowError,
+  'sqlLexer.ts': sqlLexer,
   'tableSnapshot.ts': tableSnapshot,
   'versions/rows.ts': versionRows,
 };

@@ -59,6 +59,8 @@ describe('the workspace root', () => {
       'versions',
       'validation',
       'history',
+      'console',
+      'ops',
     ]);
     expect(Object.keys(workspace.setupLink.capture().analyses).sort()).toEqual(['drift', 'performance', 'validation', 'versions']);
   });
@@ -92,5 +94,56 @@ describe('the workspace root', () => {
     workspace.checks.sources = { reference: workspace.drift.reference!, current: workspace.drift.current! };
     await workspace.checks.generatePreset();
     expect(calls.find((c) => c.method === 'checksPreset')?.args).toEqual(['ds_2', 'Preset from training.csv', false, undefined]);
+  });
+
+  it('operations: two quick error-value toggles both count, whatever the engine answers in between', async () => {
+    const asked: (string[] | null)[] = [];
+    const { workspace } = workspaceWith({
+      loadFile: (_blob, name, table) => ({
+        ...loaded(table as string, name as string),
+        columns: [
+          { name: 'latency_ms', type: 'DOUBLE', kind: 'numeric' },
+          { name: 'status', type: 'VARCHAR', kind: 'string' },
+        ],
+        roles: { latency_ms: 'latency', status: 'status' },
+      }),
+      profile: () => [],
+      inferSetup: () => new Promise(() => undefined),
+      opsReport: (request) => {
+        const errorValues = (request as { errorValues: string[] | null }).errorValues;
+        asked.push(errorValues);
+        return { errorValues: errorValues ?? ['ERROR', 'failed', 'timeout'], overall: {}, windows: [], by: null, reference: null };
+      },
+    });
+    await workspace.addFile(new Blob(['x']), 'log.csv');
+    await workspace.ops.open();
+    expect(asked).toEqual([null]);
+    // The second click comes before the first click's report.
+    const first = workspace.ops.toggleErrorValue('ERROR', false);
+    const second = workspace.ops.toggleErrorValue('failed', false);
+    await Promise.all([first, second]);
+    expect(asked.at(-1)).toEqual(['timeout']);
+    expect(workspace.ops.report?.errorValues).toEqual(['timeout']);
+  });
+
+  it('console: runs keep a history (newest first, no repeats) and a kept result becomes a dataset', async () => {
+    const { workspace, calls } = workspaceWith({
+      loadFile: (_blob, name, table) => loaded(table as string, name as string),
+      profile: () => [],
+      inferSetup: () => new Promise(() => undefined),
+      runConsoleQuery: () => ({ table: '__console_1', columns: [{ name: 'n', type: 'INTEGER', kind: 'numeric' }], rows: 1, ms: 1 }),
+      createTableFromResult: (source, table, name) => loaded(table as string, name as string),
+    });
+    await workspace.addFile(new Blob(['x']), 'flights 2001.csv');
+    expect(workspace.console.tables).toEqual([{ name: 'flights_2001', table: 'ds_1' }]);
+    for (const q of ['SELECT 1', 'SELECT 2', 'SELECT 1']) {
+      workspace.console.text = q;
+      await workspace.console.run();
+    }
+    expect(workspace.console.history).toEqual(['SELECT 1', 'SELECT 2']);
+    expect(calls.find((c) => c.method === 'runConsoleQuery')?.args[1]).toEqual([{ name: 'flights_2001', table: 'ds_1' }]);
+    const made = await workspace.console.createTable('kept');
+    expect(made?.table).toBe('ds_2');
+    expect(workspace.datasets.map((d) => d.name)).toEqual(['flights 2001.csv', 'kept']);
   });
 });

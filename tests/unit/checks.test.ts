@@ -45,6 +45,7 @@ function inputs(over: Partial<CheckInputs> = {}): CheckInputs {
     },
     slices: {},
     model: false,
+    values: {},
     ...over,
   };
 }
@@ -96,6 +97,51 @@ describe('evaluateSuite', () => {
     );
     expect(r.results[0]!.status).toBe('not-evaluated');
     expect(r.results[0]!.message).toBe('not evaluated: needs labelled current data: no label');
+  });
+});
+
+describe('cost, custom metric, latency and error-rate checks', () => {
+  it('judge one value each against bounds and the reference, and say why when it is missing', () => {
+    const s = suite([
+      { id: 'cost', kind: 'cost', costs: { fp: 5, fn: 50 }, max: 10, warn: 8 },
+      { id: 'cost2', kind: 'cost', costs: { fp: 5, fn: 50 }, max: 12 },
+      { id: 'missed', kind: 'custom-metric', metric: { name: 'missed', expression: 'avg(x)' }, max: 0.2, warnMax: 0.1 },
+      { id: 'p95', kind: 'latency', percentile: 'p95', tolerance: 0.25 },
+      { id: 'p99', kind: 'latency', percentile: 'p99', max: 500 },
+      { id: 'err', kind: 'error-rate', margin: 0.01 },
+      { id: 'err2', kind: 'error-rate', max: 0.05 },
+      { id: 'bad', kind: 'custom-metric', metric: { name: 'bad', expression: 'avg(nope)' }, min: 0 },
+    ]);
+    const r = evaluateSuite(
+      s,
+      inputs({
+        values: {
+          cost: { value: 10.1356, reference: null },
+          cost2: { value: 10.1356, reference: null },
+          missed: { value: 0.1984, reference: null },
+          p95: { value: 165.5, reference: 158 },
+          p99: { value: 350.96, reference: 192.33 },
+          err: { value: 0.0222, reference: 0.008 },
+          err2: { value: 0.0222, reference: 0.008 },
+          bad: { unavailable: 'The custom metric "bad" uses an unknown column "nope".' },
+        },
+      }),
+    );
+    const by = Object.fromEntries(r.results.map((x) => [x.id, x]));
+    expect(by['cost']).toMatchObject({ status: 'fail', value: 10.1356, view: 'performance', title: 'Expected cost per prediction' });
+    expect(by['cost2']!.status).toBe('pass');
+    expect(by['missed']).toMatchObject({ status: 'warn', title: 'missed' });
+    // 165.5 / 158 is 4.7% slower: within 25%.
+    expect(by['p95']).toMatchObject({ status: 'pass', view: 'operations' });
+    expect(by['p95']!.message).toBe('latency p95 165.5 vs reference 158');
+    expect(by['p99']!.status).toBe('pass');
+    // 2.22% against 0.8%: 1.42 points above, beyond the 1-point margin.
+    expect(by['err']!.status).toBe('fail');
+    expect(by['err2']!.status).toBe('pass');
+    expect(by['bad']!.status).toBe('not-evaluated');
+    expect(by['bad']!.message).toContain('unknown column "nope"');
+    expect(() => suite([{ id: 'x', kind: 'latency', percentile: 'p95' }])).toThrow(/max or tolerance/);
+    expect(() => suite([{ id: 'x', kind: 'custom-metric', metric: { name: '1x', expression: 'avg(a)' }, min: 0 }])).toThrow();
   });
 });
 

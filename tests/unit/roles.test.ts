@@ -27,6 +27,14 @@ describe('inferRole', () => {
     ['amount', 'DOUBLE', 'feature'],
     ['merchant_category', 'VARCHAR', 'feature'],
     ['payload', 'BLOB', 'ignore'],
+    ['latency_ms', 'DOUBLE', 'latency'],
+    ['responseTime', 'BIGINT', 'latency'],
+    ['duration', 'INTEGER', 'latency'],
+    ['latency_ms', 'VARCHAR', 'feature'],
+    ['status', 'VARCHAR', 'status'],
+    ['http_status', 'SMALLINT', 'status'],
+    ['status_code', 'INTEGER', 'status'],
+    ['account_status', 'VARCHAR', 'feature'],
   ])('%s (%s) is %s', (name, type, role) => {
     expect(inferRole(col(name, type))).toBe(role);
   });

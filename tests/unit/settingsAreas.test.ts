@@ -6,6 +6,8 @@ import { checksArea, type ChecksHolder } from '../../src/state/settings/checks';
 import { fromBase64, MAX_SAVED_MODEL_BYTES, savedModel, savedModelSchema } from '../../src/state/settings/model';
 import { driftArea, type DriftHolder } from '../../src/state/settings/drift';
 import { performanceArea, type PerformanceHolder } from '../../src/state/settings/performance';
+import { opsArea, type OpsHolder } from '../../src/state/settings/ops';
+import { consoleArea } from '../../src/state/settings/console';
 
 type D = { table: string; name: string };
 const training: D = { table: 'ds_1', name: 'training.csv' };
@@ -146,6 +148,8 @@ function perfHolder(): PerformanceHolder<D> & { calls: string[] } {
     sliceDimension: null,
     rowError: null,
     maxDepth: 2,
+    costs: null,
+    customMetrics: [],
     start: async (sources, choices = {}) => {
       calls.push(
         `start:${sources.data.table}+${sources.labels?.table}+${sources.reference?.table}:${JSON.stringify(choices)}:depth${h.maxDepth}`,
@@ -176,7 +180,9 @@ describe('performance settings', () => {
   it('round-trips: the analysis starts again with the task, positive class and threshold, then the slice choices', async () => {
     const h = perfHolder();
     await h.start({ data: production, labels, reference: training }, { threshold: 0.5 });
-    Object.assign(h, { threshold: 0.73, sliceDimension: 'channel', rowError: 'log_loss', maxDepth: 1 });
+    const costs = { fp: 5, fn: 50, tp: 0, tn: -1, perClass: { '1': { fn: 80 } } };
+    const customMetrics = [{ name: 'missed', expression: 'avg(CASE WHEN label = 1 AND prediction = 0 THEN 1 ELSE 0 END)' }];
+    Object.assign(h, { threshold: 0.73, sliceDimension: 'channel', rowError: 'log_loss', maxDepth: 1, costs, customMetrics });
     const saved = stored(area.capture(h, byTable));
     expect(saved).toEqual({
       sources: { data: 'ds_2', labels: 'ds_3', reference: 'ds_1' },
@@ -186,6 +192,8 @@ describe('performance settings', () => {
       slice: 'channel',
       rowError: 'log_loss',
       maxDepth: 1,
+      costs,
+      customMetrics,
     });
     const back = perfHolder();
     area.apply(back, area.schema.parse(saved), byTable);
@@ -231,7 +239,11 @@ describe('performance settings', () => {
       slice: null,
       rowError: null,
       maxDepth: 2,
+      costs: null,
+      customMetrics: [],
     });
+    expect(() => area.schema.parse({ sources: null, customMetrics: [{ name: 'a b', expression: 'avg(x)' }] })).toThrow();
+    expect(() => area.schema.parse({ sources: null, costs: { fp: 'five' } })).toThrow();
   });
 });
 
@@ -342,5 +354,38 @@ describe('the saved model file', () => {
     expect(savedModelSchema.parse(stored(saved))).toEqual(saved);
     expect(savedModel({ bytes: new Uint8Array(MAX_SAVED_MODEL_BYTES + 1), name: 'big.json' })).toEqual({ model: null });
     expect(savedModel(null)).toEqual({ model: null });
+  });
+});
+
+describe('operations and console settings', () => {
+  it('operations: the log, the reference and the choices come back and the report runs again; not in links', async () => {
+    const area = opsArea<D>();
+    let runs = 0;
+    const h: OpsHolder<D> = {
+      log: production,
+      reference: training,
+      choices: { latency: 'latency_ms', errorValues: ['timeout'], by: null },
+      run: async () => void runs++,
+    };
+    const saved = stored(area.capture(h, byTable));
+    expect(saved).toEqual({ log: 'ds_2', reference: 'ds_1', latency: 'latency_ms', errorValues: ['timeout'], by: null });
+    const back: OpsHolder<D> = { log: null, reference: null, choices: {}, run: async () => void runs++ };
+    area.apply(back, area.schema.parse(saved), byTable);
+    expect([back.log, back.reference, back.choices]).toEqual([
+      production,
+      training,
+      { latency: 'latency_ms', errorValues: ['timeout'], by: null },
+    ]);
+    expect(runs).toBe(1);
+    expect(area.inLink).toBe(false);
+    expect(area.schema.parse({})).toEqual({ log: null, reference: null });
+  });
+
+  it('console: the history and the draft; never in links', () => {
+    const h = { history: ['SELECT 1', 'SELECT 2'], text: 'SELECT 3' };
+    const back = { history: [] as string[], text: '' };
+    consoleArea.apply(back, consoleArea.schema.parse(stored(consoleArea.capture(h, byTable))), byTable);
+    expect(back).toEqual(h);
+    expect(consoleArea.inLink).toBe(false);
   });
 });

@@ -18,6 +18,7 @@ export const KIND_LABEL: Record<FindingKind, string> = {
   'attribution-drift': 'attribution drift',
   'data-quality': 'data quality',
   volume: 'volume',
+  operations: 'operations',
 };
 
 const METHOD_LABEL: Record<string, string> = {

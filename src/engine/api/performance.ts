@@ -1,10 +1,14 @@
 import type { BinaryReport } from '../../lib/metrics/binary';
+import type { CostReport } from '../../lib/metrics/costViews';
+import type { CostSettings } from '../../lib/metrics/costs';
+import type { CustomMetric, MetricCheck } from '../../lib/metrics/custom';
 import type { OverallPerformance } from '../../lib/metrics/performance';
 import type { AtThreshold, SliceRow, ThresholdViewsWanted } from '../../lib/metrics/thresholdViews';
 import type { HeatmapCell } from '../../lib/slices/heatmap';
 import type { SliceSearcher } from '../../lib/slices/search';
 import {
   openPerformance,
+  type CustomMetricsResult,
   type OverTime,
   type PerformanceInput,
   type PerformanceSession,
@@ -18,7 +22,17 @@ import { LanternError } from '../../lib/errors';
 import type { Place } from '../../lib/drift/place';
 import type { CallContext, Scheduler } from '../scheduler';
 
-export type { PerformanceSummary, OverTime, SliceFindings, SliceProgress, PlacePerformance };
+export type {
+  PerformanceSummary,
+  OverTime,
+  SliceFindings,
+  SliceProgress,
+  PlacePerformance,
+  CustomMetricsResult,
+  CostReport,
+  CostSettings,
+  CustomMetric,
+};
 
 /**
  * Performance sessions (src/lib/usecases/performance.ts) kept in the worker between calls. Each session
@@ -103,6 +117,20 @@ export function performanceApi(scheduler: Scheduler, search?: SliceSearcher) {
     /** The model in a finding's place (segment and window) against the rest, the reference and over time. */
     placePerformance(ctx: CallContext, id: string, place: Place, threshold: number): Promise<PlacePerformance> {
       return scheduler.run(ctx, (run) => session(id).placePerformance(run, place, threshold));
+    },
+
+    /** Costs at a threshold, the cost-optimal threshold, and costs by window and by the slice dimension shown. */
+    costs(ctx: CallContext, id: string, settings: CostSettings, threshold: number, dimension?: string | null): Promise<CostReport> {
+      return scheduler.run(ctx, (run) => session(id).costs(run, settings, threshold, dimension));
+    },
+
+    /** Checks a custom metric against the session's joined table (a usage error names the problem). */
+    checkCustomMetric(ctx: CallContext, id: string, metric: CustomMetric): Promise<MetricCheck> {
+      return scheduler.run(ctx, (run) => session(id).checkCustomMetric(run, metric));
+    },
+
+    customMetrics(ctx: CallContext, id: string, metrics: CustomMetric[], dimension?: string | null): Promise<CustomMetricsResult> {
+      return scheduler.run(ctx, (run) => session(id).customMetrics(run, metrics, dimension));
     },
 
     heatmap(ctx: CallContext, id: string, x: string, y: string, metric: string, threshold: number): Promise<HeatmapCell[]> {

@@ -4,14 +4,14 @@
  */
 import { isPValueMethod } from '../drift/methods';
 import { attributionDrift } from './attribution';
-import { isUnavailable, multivariateKey, segmentDriftKey, sliceKey, type CheckInputs } from './inputs';
+import { isUnavailable, multivariateKey, segmentDriftKey, sliceKey, type CheckInputs, type CheckValue, type Unavailable } from './inputs';
 import type { Check, CheckKind, Suite } from './suite';
 import { judgeVersionCheck, versionCheckTitle, type VersionCheck } from '../versions/checks';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'not-evaluated';
 
 /** The app view that shows the detail behind a check. */
-export type DetailView = 'data' | 'drift' | 'performance' | 'explain' | 'versions';
+export type DetailView = 'data' | 'drift' | 'performance' | 'explain' | 'versions' | 'operations';
 
 export interface CheckResult {
   id: string;
@@ -61,6 +61,10 @@ const DEFAULT_TITLES: Record<CheckKind, (c: Check) => string> = {
   'metric-by-segment': (c) => `${(c as { metric: string }).metric} in every ${(c as { segment: string }).segment} against the reference`,
   'version-not-worse': (c) => versionCheckTitle(c as VersionCheck),
   'multivariate-drift': () => 'Columns keep moving together (reconstruction error)',
+  cost: () => 'Expected cost per prediction',
+  'custom-metric': (c) => (c as { metric: { name: string } }).metric.name,
+  latency: (c) => `Latency ${(c as { percentile: string }).percentile}`,
+  'error-rate': () => 'Error rate',
 };
 
 const VIEW: Record<CheckKind, DetailView> = {
@@ -79,6 +83,10 @@ const VIEW: Record<CheckKind, DetailView> = {
   'metric-by-segment': 'performance',
   'version-not-worse': 'versions',
   'multivariate-drift': 'drift',
+  cost: 'performance',
+  'custom-metric': 'performance',
+  latency: 'operations',
+  'error-rate': 'operations',
 };
 
 /** Metrics that are better when lower: a segment is worse when they grow. */
@@ -307,6 +315,14 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
         message: `worst ${c.segment} = ${worst.value}: ${c.metric} ${num(worst.current!)} vs reference ${num(worst.reference!)} (${worst.worse >= 0 ? 'worse' : 'better'} by ${pct(Math.abs(worst.worse))}, ${worst.nCurrent} labelled rows)${over > 1 ? `; ${over} segments beyond the tolerance` : ''}`,
       };
     }
+    case 'cost':
+      return bounded('cost per prediction', inputs.values[c.id], { max: c.max, warnMax: c.warn });
+    case 'custom-metric':
+      return bounded(c.metric.name, inputs.values[c.id], c);
+    case 'latency':
+      return bounded(`latency ${c.percentile}`, inputs.values[c.id], { max: c.max }, { relative: c.tolerance });
+    case 'error-rate':
+      return bounded('error rate', inputs.values[c.id], { max: c.max }, { absolute: c.margin }, pct);
     case 'attribution-drift': {
       const a = inputs.attribution;
       if (!a) return notEvaluated(inputs.model ? 'attribution was not computed' : 'needs a model file', `<= ${pct(c.max)}`);
@@ -343,6 +359,35 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
       };
     }
   }
+}
+
+/** Judged on one value: at most `max` (warn above `warn`), and/or within `rise` above the reference. */
+function bounded(
+  what: string,
+  v: CheckValue | Unavailable | undefined,
+  o: { min?: number | undefined; max?: number | undefined; warnMin?: number | undefined; warnMax?: number | undefined },
+  rise?: { relative?: number | undefined; absolute?: number | undefined },
+  show: (x: number) => string = num,
+): Verdict {
+  const parts = [o.min !== undefined ? `>= ${show(o.min)}` : '', o.max !== undefined ? `<= ${show(o.max)}` : ''];
+  if (rise?.relative !== undefined) parts.push(`at most ${pct(rise.relative)} above the reference`);
+  if (rise?.absolute !== undefined) parts.push(`at most ${show(rise.absolute)} above the reference`);
+  const threshold = parts.filter(Boolean).join(' and ');
+  if (!v) return notEvaluated('not computed', threshold);
+  if (isUnavailable(v)) return notEvaluated(v.unavailable, threshold);
+  if (v.value === null) return notEvaluated(`${what} is undefined on the current data`, threshold);
+  const value = v.value;
+  let fail = (o.min !== undefined && value < o.min) || (o.max !== undefined && value > o.max);
+  const warn = (o.warnMin !== undefined && value < o.warnMin) || (o.warnMax !== undefined && value > o.warnMax);
+  let vsRef = '';
+  if (rise && (rise.relative !== undefined || rise.absolute !== undefined)) {
+    if (v.reference === null) return notEvaluated(`${what} has no reference value to compare with`, threshold);
+    const ref = v.reference;
+    if (rise.relative !== undefined && value > ref * (1 + rise.relative)) fail = true;
+    if (rise.absolute !== undefined && value - ref > rise.absolute) fail = true;
+    vsRef = ` vs reference ${show(ref)}`;
+  }
+  return { status: fail ? 'fail' : warn ? 'warn' : 'pass', value, threshold, message: `${what} ${show(value)}${vsRef}` };
 }
 
 export function evaluateSuite(suite: Suite, inputs: CheckInputs): SuiteResult {

@@ -9,7 +9,10 @@ import { dataQuality, type QualityReport } from '../drift/quality';
 import { driftReport, type ColumnSetting, type DriftReport } from '../drift/report';
 import { compareSchemas, driftKindOf, type SchemaDiff } from '../drift/schemaDiff';
 import { driftBreakdown, type DriftBreakdown } from '../drift/breakdown';
+import { costsByQuery } from '../metrics/costViews';
+import { checkCustomMetric, customMetricsBy } from '../metrics/custom';
 import { flatMetrics, metricsByGroup, overallPerformance } from '../metrics/performance';
+import { opsReport } from '../ops/report';
 import { preparePerformance } from '../metrics/setup';
 import type { PerfSpec, Task } from '../metrics/spec';
 import { sliceDimensions } from '../slices/dimensions';
@@ -89,6 +92,13 @@ export interface CheckInputs {
   fromProfiles?: boolean;
   /** Keyed by multivariateKey(check). */
   multivariate?: Record<string, ReconstructionDrift | Unavailable>;
+  /** Values of the cost, custom-metric, latency and error-rate checks, by check id: current and reference. */
+  values: Record<string, CheckValue | Unavailable>;
+}
+
+export interface CheckValue {
+  value: number | null;
+  reference: number | null;
 }
 
 type MultivariateCheck = Extract<Check, { kind: 'multivariate-drift' }>;
@@ -143,7 +153,67 @@ export const segmentDriftKey = (c: { column: string; segments?: string[] | undef
 
 const DRIFT_KINDS = new Set<Check['kind']>(['drift-column', 'drift-share']);
 const QUALITY_KINDS = new Set<Check['kind']>(['missing-share', 'unseen-categories', 'out-of-range', 'duplicate-rows']);
-const PERF_KINDS = new Set<Check['kind']>(['metric', 'metric-vs-reference', 'slices', 'metric-by-segment']);
+const PERF_KINDS = new Set<Check['kind']>(['metric', 'metric-vs-reference', 'slices', 'metric-by-segment', 'cost', 'custom-metric']);
+
+/** A usage error (a bad column, a bad metric) makes the check not evaluated, with the reason; anything else is thrown. */
+async function unlessUsage(work: () => Promise<CheckValue>): Promise<CheckValue | Unavailable> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof LanternError && error.code === 'usage') return { unavailable: error.message };
+    throw error;
+  }
+}
+
+/** The values of the checks judged on one number each (costs, custom metrics, latency, error rate). */
+async function checkValues(db: Db, t: CheckTables, checks: readonly Check[], perf: CheckInputs['performance'], signal?: AbortSignal) {
+  const out: CheckInputs['values'] = {};
+  for (const c of checks) {
+    if (c.kind === 'cost' || c.kind === 'custom-metric') {
+      if (!perf || 'unavailable' in perf) {
+        out[c.id] = { unavailable: perf?.unavailable ?? 'needs labelled current data' };
+        continue;
+      }
+      const spec = perf.spec;
+      if (c.kind === 'cost')
+        out[c.id] =
+          spec.task === 'regression'
+            ? { unavailable: 'costs per outcome apply to classifiers; this model is a regression' }
+            : { value: (await costsByQuery(db, spec, c.costs, { signal })).at.perPrediction, reference: null };
+      else
+        out[c.id] = await unlessUsage(async () => {
+          await checkCustomMetric(db, spec.table, c.metric, signal);
+          const [g] = await customMetricsBy(db, spec, [c.metric], null, { signal });
+          const v = g?.values[c.metric.name];
+          return { value: v && v.defined ? v.value : null, reference: null };
+        });
+    } else if (c.kind === 'latency' || c.kind === 'error-rate') {
+      out[c.id] = await unlessUsage(async () => {
+        const r = await opsReport(
+          db,
+          {
+            table: t.current,
+            reference: t.reference,
+            ...(c.kind === 'latency'
+              ? { latency: c.latency ?? undefined }
+              : { status: c.status ?? undefined, errorValues: c.errorValues ?? null }),
+          },
+          signal,
+        );
+        if (c.kind === 'latency') {
+          if (!r.latency)
+            throw new LanternError('usage', 'the current data has no latency column (name it in the check, or mark it in the app)');
+          const key = `latency_${c.percentile}` as const;
+          return { value: r.overall[key], reference: r.reference?.[key] ?? null };
+        }
+        if (!r.status)
+          throw new LanternError('usage', 'the current data has no status column (name it in the check, or mark it in the app)');
+        return { value: r.overall.error_rate, reference: r.reference?.error_rate ?? null };
+      });
+    }
+  }
+  return out;
+}
 
 function perColumnSettings(checks: readonly Check[]): Record<string, ColumnSetting> {
   const out: Record<string, ColumnSetting> = {};
@@ -288,6 +358,7 @@ export async function computeCheckInputs(db: Db, t: CheckTables, suite: Suite, o
     schema: compareSchemas(referenceColumns, currentColumns),
     slices: {},
     model: Boolean(options.model),
+    values: {},
   };
   if (want(DRIFT_KINDS)) {
     progress('drift');
@@ -312,6 +383,8 @@ export async function computeCheckInputs(db: Db, t: CheckTables, suite: Suite, o
       else throw error;
     }
   }
+  progress('values');
+  inputs.values = await checkValues(db, t, suite.checks, inputs.performance, signal);
   const versionChecks = suite.checks.filter((c) => c.kind === 'version-not-worse');
   if (versionChecks.length) {
     progress('versions');

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { LanternError } from '../errors';
 import { DRIFT_METHODS } from '../drift/methods';
+import { costSettingsSchema } from '../metrics/costs';
+import { customMetricSchema } from '../metrics/custom';
 import { METRIC_NAMES } from '../metrics/performance';
 import { ROW_ERRORS, type RowErrorName } from '../slices/rowError';
 
@@ -131,6 +133,47 @@ export const checkSchema = z.discriminatedUnion('kind', [
     })
     .strict()
     .refine((c) => (c.timestamp === undefined) === (c.window === undefined), { message: 'timestamp and window go together' }),
+  /** The expected cost per labelled prediction at the suite's threshold: fail above `max`, warn above `warn`. */
+  z.object({ ...base, kind: z.literal('cost'), costs: costSettingsSchema, max: z.number(), warn: z.number().optional() }).strict(),
+  z
+    .object({
+      ...base,
+      kind: z.literal('custom-metric'),
+      metric: customMetricSchema,
+      min: z.number().optional(),
+      max: z.number().optional(),
+      warnMin: z.number().optional(),
+      warnMax: z.number().optional(),
+    })
+    .strict()
+    .refine((c) => c.min !== undefined || c.max !== undefined, { message: 'a custom metric check needs min or max' }),
+  /**
+   * A latency percentile of the current log: at most `max` (in the column's unit), and/or at most
+   * `tolerance` (relative) above the reference's. Latency and status columns are inferred as in the app.
+   */
+  z
+    .object({
+      ...base,
+      kind: z.literal('latency'),
+      percentile: z.enum(['p50', 'p95', 'p99']),
+      latency: name.optional(),
+      max: z.number().positive().optional(),
+      tolerance: z.number().positive().optional(),
+    })
+    .strict()
+    .refine((c) => c.max !== undefined || c.tolerance !== undefined, { message: 'a latency check needs max or tolerance' }),
+  /** The error rate of the current log: at most `max`, and/or at most `margin` (absolute) above the reference's. */
+  z
+    .object({
+      ...base,
+      kind: z.literal('error-rate'),
+      status: name.optional(),
+      errorValues: z.array(z.string()).min(1).optional(),
+      max: share.optional(),
+      margin: share.optional(),
+    })
+    .strict()
+    .refine((c) => c.max !== undefined || c.margin !== undefined, { message: 'an error-rate check needs max or margin' }),
 ]);
 
 /** Where the versions are in the current data, for version checks; read from its columns when left out. */

@@ -21,6 +21,8 @@ export const KIND_WEIGHT: Record<FindingKind, number> = {
   'attribution-drift': 0.7,
   'data-quality': 0.8,
   volume: 0.8,
+  // Slow or failing requests hurt the users of the model directly, but not its answers.
+  operations: 0.7,
 };
 
 export interface SeverityInput {

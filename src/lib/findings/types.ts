@@ -28,7 +28,9 @@ export type FindingKind =
   /** Data quality: repeated rows, labels that stopped coming, columns missing from the log. */
   | 'data-quality'
   /** A segment's share of the rows moved: a feed that stopped, or flooded. */
-  | 'volume';
+  | 'volume'
+  /** The service got slower or fails more often than in the reference period (latency, status columns). */
+  | 'operations';
 
 export interface SegmentCondition {
   column: string;
@@ -47,7 +49,7 @@ export interface FindingWindow {
 
 /** Where a finding opens: a view, filtered to the finding's rows. */
 export interface FindingLink {
-  view: 'drift' | 'performance' | 'data' | 'explain' | 'checks';
+  view: 'drift' | 'performance' | 'data' | 'explain' | 'checks' | 'operations';
   column?: string;
   segment?: SegmentCondition[];
   window?: FindingWindow | null;

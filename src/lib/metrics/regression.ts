@@ -165,7 +165,7 @@ export async function predictedVsActual(db: Db, spec: PerfSpec, bins = 50, signa
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
   const w = hi > lo ? (hi - lo) / bins : 1;
   const bin = (x: Sql) => num(sql`least(CAST(floor((${x} - ${lo}) / ${w}) AS INTEGER), ${bins - 1})`, 0);
-  const q = select({ actual: bin(y), predicted: bin(p), count: num(raw('count(*)::DOUBLE'), 0) }, sql`${from} GROUP BY 1, 2`);
+  const q = select({ actual: bin(y), predicted: bin(p), count: num(raw('count(*)::DOUBLE'), 0) }, sql`${from} GROUP BY 1, 2 ORDER BY 1, 2`);
   return (await rowsOf(db, q, { signal })).map((x) => ({
     actual: lo + (x.actual + 0.5) * w,
     predicted: lo + (x.predicted + 0.5) * w,

@@ -1,6 +1,8 @@
 import { binaryMetricsAt, type BinaryMetrics, type ThresholdFreeMetrics } from './binary';
 import { cbpeWindowsAt, type CbpeCounts, type CbpeWindow } from './cbpe';
 import type { Confusion } from './confusion';
+import { costsFromCounts, type CostReport } from './costViews';
+import type { CostSettings } from './costs';
 import { groupMetricsAt, type ScoreCountGroup } from './groupedScores';
 import type { AnyMetrics } from './performance';
 import { confusionAt, type ScoreTable } from './scoreTable';
@@ -35,6 +37,8 @@ export interface SliceRow {
 export interface ThresholdViewsWanted {
   dimension?: string | null;
   heat?: { x: string; y: string; metric: string } | null;
+  /** Costs per outcome: the expected cost, the cost-optimal threshold and costs by window and slice. */
+  costs?: CostSettings | null;
 }
 
 /** Every threshold-dependent result of the view at one threshold. */
@@ -45,6 +49,7 @@ export interface AtThreshold {
   overTime?: Pick<MetricsOverTime, 'windows' | 'reference' | 'unit'> & { cbpe: CbpeWindow[] | null };
   bySlice?: { dimension: string; rows: SliceRow[] };
   heat?: { x: string; y: string; metric: string; cells: HeatmapCell[] };
+  cost?: CostReport;
   /** Time spent computing all of the above in the engine, milliseconds. */
   ms: number;
 }
@@ -75,6 +80,14 @@ export function viewsAtThreshold(
   const dy = h && dims.find((d) => d.name === h.y);
   const heatGroups = h && cache.heat.get(heatKey(h.x, h.y));
   if (h && dx && dy && heatGroups) out.heat = { ...h, cells: heatmapCells(dx, dy, h.metric, groupMetricsAt(heatGroups, threshold)) };
+  if (wanted.costs)
+    out.cost = costsFromCounts(
+      wanted.costs,
+      threshold,
+      table,
+      cache.windows?.groups ?? null,
+      dim && sliceGroups ? { dim, groups: sliceGroups } : null,
+    );
   out.ms = performance.now() - start;
   return out;
 }

@@ -87,7 +87,13 @@ export function profileCheckInputs(reference: Profile, current: Profile, suite: 
   }
   const slices: CheckInputs['slices'] = {};
   for (const c of suite.checks) if (c.kind === 'slices') slices[sliceKey(c)] = { unavailable: NEEDS_ROWS };
+  // Costs, custom metrics, latency and error rate are read from rows; a profile does not keep them.
+  const values: CheckInputs['values'] = {};
+  for (const c of suite.checks)
+    if (c.kind === 'cost' || c.kind === 'custom-metric' || c.kind === 'latency' || c.kind === 'error-rate')
+      values[c.id] = { unavailable: NEEDS_ROWS };
   return {
+    values,
     referenceRows: ref.rows,
     currentRows: cur.rows,
     referenceColumns,

@@ -75,5 +75,7 @@ const NAME_REASON: Record<ColumnRole, string> = {
   score: 'its name says it is a score or probability',
   label: 'its name says it is the label',
   segment: 'its name says it groups rows (a segment)',
+  latency: 'its name says it is how long a request took',
+  status: "its name says it is a request's status",
   ignore: 'a type the analyses do not read',
 };

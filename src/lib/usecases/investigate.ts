@@ -35,6 +35,7 @@ import {
   type Measure,
 } from '../findings/measures';
 import { replayCounts, replayMismatch } from '../findings/replay';
+import { opsFindings } from '../findings/ops';
 import { fitScore } from '../findings/scoreFit';
 import { frozenFinding, frozenRuns, type FrozenRun } from '../findings/frozen';
 import { adjust, candidates, testRuns, type RunTest, type ScanContext } from '../findings/scan';
@@ -486,6 +487,16 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
       } catch (error) {
         if (!(error instanceof LanternError) || error.code === 'cancelled') throw error;
         steps.push({ step: 'attribution', status: 'skipped', reason: error.message });
+      }
+    }
+    if (reference && Object.values(logRoles).some((r) => r === 'latency' || r === 'status')) {
+      try {
+        const unit = investigation.windowUnit;
+        findings.push(...(await opsFindings(db, { current, reference, roles: logRoles, timestamp: ts.name, unit }, signal)));
+        steps.push({ step: 'operations', status: 'done' });
+      } catch (error) {
+        if (!(error instanceof LanternError) || error.code === 'cancelled') throw error;
+        steps.push({ step: 'operations', status: 'skipped', reason: error.message });
       }
     }
     steps.push({ step: 'segments and windows', status: 'done' });

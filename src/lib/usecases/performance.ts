@@ -7,7 +7,11 @@
 import { LanternError } from '../errors';
 import { binaryReport, type BinaryReport } from '../metrics/binary';
 import { cbpeWindowCounts, cbpeWindowsAt, fitCbpeCalibrator, type CbpeWindow } from '../metrics/cbpe';
+import { costsByQuery, costsFromCounts, type CostReport } from '../metrics/costViews';
+import type { CostSettings } from '../metrics/costs';
+import { checkCustomMetric, customMetricsBy, type CustomMetric, type MetricCheck } from '../metrics/custom';
 import { loadGroupedScoreCounts } from '../metrics/groupedScores';
+import type { MetricValue } from '../metrics/value';
 import { metricsByGroup, overallPerformance, type AnyMetrics, type OverallPerformance } from '../metrics/performance';
 import { preparePerformance, type PerfChoices, type PerfSetup } from '../metrics/setup';
 import type { PerfSpec, Task } from '../metrics/spec';
@@ -52,6 +56,8 @@ export interface PerformanceInput {
 
 export interface PerformanceSummary {
   spec: PerfSpec;
+  /** The joined analysis table (labels with the log): what custom metrics and the SQL console read. */
+  table: string;
   join: PerfSetup['join'];
   classes: string[];
   dimensions: { name: string; kind: Dimension['kind']; values: string[] }[];
@@ -106,6 +112,14 @@ export interface PlacePerformance {
 
 /** Windows of a place over time at most: the unit grows coarser until the log fits. */
 const PLACE_WINDOWS = 30;
+
+/** Custom metrics overall, per time window and per value of a slicing dimension (a segment, a model version). */
+export interface CustomMetricsResult {
+  metrics: CustomMetric[];
+  overall: { labelled: number; values: Record<string, MetricValue> };
+  windows: { start: number; labelled: number; values: Record<string, MetricValue> }[] | null;
+  slices: { dimension: string; rows: { value: string; labelled: number; values: Record<string, MetricValue> }[] } | null;
+}
 
 /** Where a slice search is: reading encoded rows from DuckDB, or counting passes of SliceLine's level. */
 export type SliceProgress = { phase: 'reading' } | ({ phase: 'searching' } & SliceSearchProgress);
@@ -182,6 +196,7 @@ export class PerformanceSession {
   ) {
     this.summary = {
       spec: setup.spec,
+      table,
       join: setup.join,
       classes: setup.profile.values.map((v) => v.value),
       dimensions: dims.map((d) => ({ name: d.name, kind: d.kind, values: d.values.map((v) => v.label) })),
@@ -413,6 +428,78 @@ export class PerformanceSession {
       });
     }
     return { place, task: spec.task, here: side(1), rest: side(0), reference, unit, windows };
+  }
+
+  /** Per-window score counts (and the reference's score table), for views of a binary classifier with scores. */
+  private async windowCounts(run: Run): Promise<void> {
+    const spec = this.spec;
+    if (this.cache.windows || !this.setup.timestampSql || !this.windowUnit || !spec.score) return;
+    if (this.reference && !this.reference.score) return;
+    this.cache.windows = await windowScoreCounts(run.db, spec, this.setup.timestampSql, {
+      unit: this.windowUnit,
+      signal: run.signal,
+      ...(this.reference ? { reference: this.reference } : {}),
+    });
+  }
+
+  /**
+   * Costs at a threshold: the expected cost per prediction, the cost-optimal threshold over every distinct
+   * score with the cost curve (binary with scores), and costs per window and per value of `dimension`.
+   */
+  async costs(run: Run, settings: CostSettings, threshold: number, dimension?: string | null): Promise<CostReport> {
+    const spec = this.at(threshold);
+    if (spec.task === 'regression') throw new LanternError('usage', 'Costs per outcome apply to classifiers; this model is a regression.');
+    const dim = dimension ? this.dims.find((d) => d.name === dimension) : undefined;
+    if (spec.task === 'binary' && spec.score) {
+      if (!this.cache.overall) await this.overall(run, threshold, { pointOnly: true });
+      await this.windowCounts(run);
+      let groups = dim ? this.cache.slices.get(dim.name) : undefined;
+      if (dim && !groups) this.cache.slices.set(dim.name, (groups = await loadGroupedScoreCounts(run.db, spec, [dim.codeSql], run)));
+      return costsFromCounts(
+        settings,
+        threshold,
+        this.cache.overall!.table,
+        this.cache.windows?.groups ?? null,
+        dim && groups ? { dim, groups } : null,
+      );
+    }
+    const ts = this.setup.timestampSql;
+    return costsByQuery(run.db, spec, settings, {
+      windowSql: ts && this.windowUnit ? windowSql(ts, this.windowUnit).text : undefined,
+      dim,
+      signal: run.signal,
+    });
+  }
+
+  /** Checks a custom metric against the joined table; throws a usage error naming the problem. */
+  checkCustomMetric(run: Run, metric: CustomMetric): Promise<MetricCheck> {
+    return checkCustomMetric(run.db, this.table, metric, run.signal);
+  }
+
+  /** Custom metrics over the labelled rows: overall, per window and per value of `dimension`. */
+  async customMetrics(run: Run, metrics: CustomMetric[], dimension?: string | null): Promise<CustomMetricsResult> {
+    for (const m of metrics) await checkCustomMetric(run.db, this.table, m, run.signal);
+    const spec = this.spec;
+    const [overall] = await customMetricsBy(run.db, spec, metrics, null, run);
+    const ts = this.setup.timestampSql;
+    const windows =
+      ts && this.windowUnit
+        ? (await customMetricsBy(run.db, spec, metrics, `epoch_ms(${windowSql(ts, this.windowUnit)})`, run)).map((g) => ({
+            start: Number(g.key),
+            labelled: g.rows,
+            values: g.values,
+          }))
+        : null;
+    const dim = dimension ? this.dims.find((d) => d.name === dimension) : undefined;
+    const slices = dim
+      ? {
+          dimension: dim.name,
+          rows: (await customMetricsBy(run.db, spec, metrics, dim.codeSql, run))
+            .filter((g) => Number(g.key) > 0)
+            .map((g) => ({ value: dim.values[Number(g.key) - 1]!.label, labelled: g.rows, values: g.values })),
+        }
+      : null;
+    return { metrics, overall: { labelled: overall?.rows ?? 0, values: overall?.values ?? {} }, windows, slices };
   }
 
   /** Drops the joined table this session created (a view when the labels were in the log). */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { costSettingsSchema, type CostSettings } from '../../lib/metrics/costs';
+import { customMetricSchema, type CustomMetric } from '../../lib/metrics/custom';
 import type { PerfChoices } from '../../lib/metrics/setup';
 import type { Task } from '../../lib/metrics/spec';
 import { ROW_ERRORS, type RowErrorName } from '../../lib/slices/rowError';
@@ -16,6 +18,9 @@ export const performanceSettingsSchema = z.object({
   slice: z.string().nullable().default(null),
   rowError: z.enum(ROW_ERROR_NAMES).nullable().default(null),
   maxDepth: z.number().int().min(1).max(4).default(2),
+  /** Costs per outcome (null: none set) and the team's custom metrics; added with defaults, so older saves still read. */
+  costs: costSettingsSchema.nullable().default(null),
+  customMetrics: z.array(customMetricSchema).max(50).default([]),
 });
 export type PerformanceSettings = z.infer<typeof performanceSettingsSchema>;
 
@@ -35,6 +40,8 @@ export interface PerformanceHolder<D extends DatasetLike> {
   sliceDimension: string | null;
   rowError: RowErrorName | null;
   maxDepth: number;
+  costs: CostSettings | null;
+  customMetrics: CustomMetric[];
   start(sources: PerfSourcesOf<D>, choices?: PerfChoices): Promise<void>;
   loadSlice(dimension?: string | null): Promise<void>;
   findSlices(): Promise<void>;
@@ -58,11 +65,16 @@ export function performanceArea<D extends DatasetLike>(): SettingsArea<Performan
         slice: h.sliceDimension,
         rowError: h.rowError,
         maxDepth: h.maxDepth,
+        costs: h.costs,
+        customMetrics: h.customMetrics,
       };
     },
     apply: (h, s, refs: DatasetRefs<D>) => {
       const data = resolve(refs, s.sources?.data);
       h.maxDepth = s.maxDepth;
+      // Before start(): its first refresh computes costs and custom metrics with these.
+      h.costs = s.costs;
+      h.customMetrics = s.customMetrics;
       if (!s.sources || !data) {
         // Nothing to start (the view was never opened, or a settings-only workspace without rows): the
         // choices are kept as they are, so saving the workspace again does not lose them.
@@ -92,6 +104,8 @@ export function performanceArea<D extends DatasetLike>(): SettingsArea<Performan
       h.task = h.positive = h.sliceDimension = h.rowError = null;
       h.threshold = 0.5;
       h.maxDepth = 2;
+      h.costs = null;
+      h.customMetrics = [];
     },
   };
 }
