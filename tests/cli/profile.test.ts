@@ -193,7 +193,7 @@ describe.runIf(testEngine() === 'native')('lantern profile', { timeout: 180_000 
     for (const c of files.results as { id: string; kind: string; status: string; value: number | null }[]) {
       const p = byId.get(c.id) as { status: string; value: number | null; message: string };
       expect(p, c.id).toBeDefined();
-      if (c.kind === 'duplicate-rows' || c.kind === 'slices') {
+      if (['duplicate-rows', 'slices', 'segment-drift', 'metric-by-segment'].includes(c.kind)) {
         expect(p.status, c.id).toBe('not-evaluated');
         continue;
       }

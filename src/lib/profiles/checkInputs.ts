@@ -3,7 +3,7 @@
  * so `evaluateSuite` judges profiles as it judges files. What a profile cannot give is said, never
  * guessed: duplicate rows, worst slices and attribution drift need rows, and are "not evaluated".
  */
-import { sliceKey, type CheckInputs } from '../checks/inputs';
+import { sliceKey, segmentDriftKey, type CheckInputs } from '../checks/inputs';
 import type { Check, Suite } from '../checks/suite';
 import type { ColumnSetting } from '../drift/report';
 import type { DriftMethod } from '../drift/methods';
@@ -88,12 +88,21 @@ export function profileCheckInputs(reference: Profile, current: Profile, suite: 
   const slices: CheckInputs['slices'] = {};
   for (const c of suite.checks) if (c.kind === 'slices') slices[sliceKey(c)] = { unavailable: NEEDS_ROWS };
   // Costs, custom metrics, latency and error rate are read from rows; a profile does not keep them.
+  // A segment's drift or metrics against the same segment of the reference need the rows of each segment.
+  const segmentDrift: NonNullable<CheckInputs['segmentDrift']> = {};
+  const segmentMetrics: NonNullable<CheckInputs['segmentMetrics']> = {};
+  for (const c of suite.checks) {
+    if (c.kind === 'segment-drift') segmentDrift[segmentDriftKey(c)] = { unavailable: NEEDS_ROWS };
+    if (c.kind === 'metric-by-segment') segmentMetrics[`${c.metric}|${c.segment}`] = { unavailable: NEEDS_ROWS };
+  }
   const values: CheckInputs['values'] = {};
   for (const c of suite.checks)
     if (c.kind === 'cost' || c.kind === 'custom-metric' || c.kind === 'latency' || c.kind === 'error-rate')
       values[c.id] = { unavailable: NEEDS_ROWS };
   return {
     values,
+    segmentDrift,
+    segmentMetrics,
     referenceRows: ref.rows,
     currentRows: cur.rows,
     referenceColumns,
