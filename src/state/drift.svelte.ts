@@ -199,7 +199,12 @@ export class DriftState {
         driftShare: this.driftShare,
       });
       const together = this.hasColumnsTogether ? this.multivariate.run(this.multivariateInputs()) : Promise.resolve();
-      void together.then(() => this.multivariate.runTexts(this.tables(), this.textColumns));
+      // The columns-together and free-text analyses run behind the report; a failure there is theirs to show.
+      void together
+        .then(() => this.multivariate.runTexts(this.tables(), this.textColumns))
+        .catch((error: unknown) => {
+          if (errorCode(error) !== 'cancelled') this.error = (error as Error).message;
+        });
       const id = current.columnsWithRole('id')[0];
       this.quality = await call.dataQuality(this.tables(), id);
     } catch (error) {

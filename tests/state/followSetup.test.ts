@@ -98,6 +98,7 @@ function deployment() {
     driftReport: () => ({
       columns: [{ name: 'distance_mi', kind: 'numerical', method: 'wasserstein', threshold: 0.1, score: 1.2, drifted: true }],
       outputs: [],
+      notTested: [],
     }),
     dataQuality: () => ({ issues: [] }),
     driftOverTime: () => [],
