@@ -23,7 +23,14 @@ export interface ProposedCheck extends VersionCheckVerdict {
  */
 export class VersionsState {
   data: Dataset | null = $state.raw(null);
-  labels: Dataset | null = $state.raw(null);
+  /**
+   * The labels file: the setup's, read when it is needed (a labels file dropped with the log, or after it,
+   * becomes the setup's labels only once every file is read, which can be after versions were detected).
+   */
+  get labels(): Dataset | null {
+    const data = this.data;
+    return data ? (this.datasets().find((x) => x !== data && x.part === 'labels') ?? null) : null;
+  }
   layout: VersionsLayout | null = $state.raw(null);
   detection: VersionsDetection | null = $state.raw(null);
   /** The label column; null: as the Performance view infers it. */
@@ -82,7 +89,6 @@ export class VersionsState {
         this.data = d;
         this.detection = found;
         this.layout = found.layout;
-        this.labels = all.find((x) => x !== d && x.part === 'labels') ?? null;
         this.label ??= this.guessLabel();
         return;
       } catch (error) {
@@ -141,7 +147,7 @@ export class VersionsState {
 
   reset(): void {
     this.controller?.abort();
-    this.data = this.labels = this.layout = this.detection = this.result = null;
+    this.data = this.layout = this.detection = this.result = null;
     this.label = null;
     this.threshold = null;
     this.error = null;
