@@ -55,10 +55,11 @@ export function binaryByGroupSql(spec: PerfSpec, keys: GroupKey[], where?: SqlLi
 ), grouped AS (
   SELECT ${keyList}s, pp, sum(y)::DOUBLE AS pos, (count(*) - sum(y))::DOUBLE AS neg FROM base GROUP BY ALL
 ), ranked AS (
+  -- Without a score every row has s NULL: pp orders the ties, so that the running sums are the same on every run.
   SELECT *,
-    coalesce(sum(neg) OVER (${part}ORDER BY s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS neg_below,
-    sum(pos) OVER (${part}ORDER BY s DESC ROWS UNBOUNDED PRECEDING) AS tp_cum,
-    sum(neg) OVER (${part}ORDER BY s DESC ROWS UNBOUNDED PRECEDING) AS fp_cum
+    coalesce(sum(neg) OVER (${part}ORDER BY s, pp ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS neg_below,
+    sum(pos) OVER (${part}ORDER BY s DESC, pp DESC ROWS UNBOUNDED PRECEDING) AS tp_cum,
+    sum(neg) OVER (${part}ORDER BY s DESC, pp DESC ROWS UNBOUNDED PRECEDING) AS fp_cum
   FROM grouped
 )`;
   const rest = k.length ? sql`FROM ranked GROUP BY ${k} ORDER BY ${k}` : raw('FROM ranked');
