@@ -28,9 +28,15 @@ export class VersionsState {
    * becomes the setup's labels only once every file is read, which can be after versions were detected).
    */
   get labels(): Dataset | null {
+    if (this.chosenLabels) return this.chosenLabels;
     const data = this.data;
     return data ? (this.datasets().find((x) => x !== data && x.part === 'labels') ?? null) : null;
   }
+  /** A labels file set by a saved workspace or a link. */
+  set labels(d: Dataset | null) {
+    this.chosenLabels = d;
+  }
+  private chosenLabels: Dataset | null = $state.raw(null);
   layout: VersionsLayout | null = $state.raw(null);
   detection: VersionsDetection | null = $state.raw(null);
   /** The label column; null: as the Performance view infers it. */
@@ -147,7 +153,7 @@ export class VersionsState {
 
   reset(): void {
     this.controller?.abort();
-    this.data = this.layout = this.detection = this.result = null;
+    this.data = this.chosenLabels = this.layout = this.detection = this.result = null;
     this.label = null;
     this.threshold = null;
     this.error = null;
