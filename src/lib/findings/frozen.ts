@@ -231,3 +231,31 @@ export function frozenFinding(runs: FrozenRun[], context: { rows: number; output
 }
 
 const previousDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Frozen runs as findings: runs a stuck-value finding of the grid already tells are left out, and outputs
+ * frozen over the same days (a fallback answer) are one finding.
+ */
+export async function frozenFindings(
+  db: Db,
+  input: FrozenInput,
+  context: { rows: number; outputs: string[]; existing: Finding[] },
+): Promise<Finding[]> {
+  const { outputs, existing } = context;
+  const fresh = (await frozenRuns(db, input)).filter(
+    (run) =>
+      !existing.some(
+        (f) =>
+          f.kind === 'stuck-value' &&
+          f.columns.includes(run.column) &&
+          !f.segment.length &&
+          (!f.window || (f.window.start < run.end && run.start < f.window.end)),
+      ),
+  );
+  const together = new Map<string, FrozenRun[]>();
+  for (const run of fresh) {
+    const key = `${run.start}|${run.end}|${outputs.includes(run.column)}`;
+    together.set(key, [...(together.get(key) ?? []), run]);
+  }
+  return [...together.values()].map((runs) => frozenFinding(runs, { rows: context.rows, output: outputs.includes(runs[0]!.column) }));
+}

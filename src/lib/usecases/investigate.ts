@@ -7,9 +7,7 @@
  * fails and what the model relies on, and returns one list of findings ranked on one severity scale. The
  * app's Overview and `lantern investigate` both run this.
  */
-import type { Db } from '../db';
 import { LanternError, throwIfAborted } from '../errors';
-import { categoricalColumnDrift, numericalColumnDrift } from '../drift/columnDrift';
 import { attributionInputs } from '../checks/attribution';
 import { timestampSql } from '../metrics/time';
 import type { TreeEnsemble } from '../model/ensemble';
@@ -37,18 +35,18 @@ import {
 import { replayCounts, replayMismatch } from '../findings/replay';
 import { opsFindings } from '../findings/ops';
 import { fitScore } from '../findings/scoreFit';
-import { frozenFinding, frozenRuns, type FrozenRun } from '../findings/frozen';
+import { frozenFindings } from '../findings/frozen';
+import { calendarColumns } from '../findings/calendar';
+import { confirm } from '../findings/confirm';
+import { roundingSteps } from '../findings/rounding';
+import { attributionFinding } from '../findings/attribution';
 import { adjust, candidates, testRuns, type RunTest, type ScanContext } from '../findings/scan';
-import { severity } from '../findings/severity';
-import { change, fmt, segmentText } from '../findings/text';
-import type { Finding, Investigation, InvestigationStep, SegmentCondition } from '../findings/types';
-import { investigationUnit, isoDay, minimumSupport, windowEnd } from '../findings/windows';
-import { labelledSql } from '../metrics/spec';
-import { worsenedWindowUnit } from '../slices/defaults';
-import type { SlicePredicate } from '../slices/dimensions';
+import type { Investigation, InvestigationStep } from '../findings/types';
+import { investigationUnit, minimumSupport } from '../findings/windows';
 import type { Setup } from '../setup/types';
 import { rowErrorSql, type RowErrorName } from '../slices/rowError';
 import type { SliceSearcher } from '../slices/search';
+import { failingSlices } from './failingSlices';
 import { openPerformance, type PerformanceSession } from './performance';
 import type { Run } from './run';
 
@@ -72,37 +70,9 @@ export interface InvestigateOptions {
 /** Segmenting columns searched at most, and values per column. */
 const MAX_DIMENSIONS = 24;
 const MAX_SEGMENT_VALUES = 30;
-/** Findings whose drift is confirmed with the exact statistics (the rest keep their screening numbers). */
-const CONFIRMED = 24;
 
 const rolesOf = (setup: Setup, table: string | null): RoleMap =>
   Object.fromEntries(Object.entries(setup.datasets.find((d) => d.table === table)?.roles ?? {}).map(([c, r]) => [c, r.role]));
-
-/** Integer columns equal to a part of the timestamp (hour, day of week, month...): their drift follows the calendar. */
-async function calendarColumns(
-  db: Db,
-  table: string,
-  ts: string,
-  columns: ColumnInfo[],
-  signal?: AbortSignal,
-): Promise<Map<string, string>> {
-  const parts = ['hour', 'isodow', 'dayofweek', 'day', 'month', 'week', 'dayofyear', 'quarter'];
-  const candidates = columns.filter((c) => c.kind === 'numeric');
-  const out = new Map<string, string>();
-  if (candidates.length === 0) return out;
-  const spec: Record<string, ReturnType<typeof num>> = {};
-  candidates.forEach((c, i) =>
-    parts.forEach((p, j) => {
-      spec[`c${i}_${j}`] = num(sql`avg(CASE WHEN CAST(${ident(c.name)} AS DOUBLE) = ${raw(p)}(${raw(ts)}) THEN 1.0 ELSE 0.0 END)`, 0);
-    }),
-  );
-  const r = await oneOf(db, select(spec, sql`FROM ${ident(table)} WHERE ${raw(ts)} IS NOT NULL`), { signal });
-  candidates.forEach((c, i) => {
-    const j = parts.findIndex((_, k) => r[`c${i}_${k}`]! >= 0.99);
-    if (j >= 0) out.set(c.name, parts[j]!);
-  });
-  return out;
-}
 
 /** The logit of a probability column, clipped away from 0 and 1. */
 function logitOf(column: string): Sql {
@@ -429,60 +399,21 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
         ].filter((c): c is string => Boolean(c)),
       ),
     ];
-    const frozen = await frozenRuns(db, {
-      table,
-      tsSql,
-      columns: [...numeric.filter((c) => !calendar.has(c)), ...outputs],
-      minRows: minSupport,
-      signal,
-    });
-    const fresh = frozen.filter(
-      (run) =>
-        !findings.some(
-          (f) =>
-            f.kind === 'stuck-value' &&
-            f.columns.includes(run.column) &&
-            !f.segment.length &&
-            (!f.window || (f.window.start < run.end && run.start < f.window.end)),
-        ),
+    findings.push(
+      ...(await frozenFindings(
+        db,
+        { table, tsSql, columns: [...numeric.filter((c) => !calendar.has(c)), ...outputs], minRows: minSupport, signal },
+        { rows, outputs, existing: findings },
+      )),
     );
-    const together = new Map<string, FrozenRun[]>();
-    for (const run of fresh) {
-      const key = `${run.start}|${run.end}|${outputs.includes(run.column)}`;
-      together.set(key, [...(together.get(key) ?? []), run]);
-    }
-    for (const runs of together.values()) findings.push(frozenFinding(runs, { rows, output: outputs.includes(runs[0]!.column) }));
 
     // 6. Slices where the model fails, and what the model relies on.
     progress('slices', 6);
     if (session && error) findings.push(...(await failingSlices(run, session, error, labelled, minSupport, findings, options.search)));
     if (input.model && reference) {
       try {
-        const a = await attributionInputs(db, input.model, { reference, current }, signal);
-        const moved = a.features.map((f, i) => ({ f, d: Math.abs(a.current[i]! - a.reference[i]!) / Math.max(a.referenceTotal, 1e-12) }));
-        const share = moved.reduce((s, x) => s + x.d, 0);
-        moved.sort((x, y) => y.d - x.d);
-        if (share >= 0.05)
-          findings.push({
-            id: 'attribution-drift',
-            kind: 'attribution-drift',
-            title: `What the model relies on moved: ${fmt(share * 100)}% of its mean |SHAP| shifted between features, most for ${moved
-              .slice(0, 3)
-              .map((m) => m.f)
-              .join(', ')}`,
-            severity: severity({ kind: 'attribution-drift', magnitude: share / 0.1, reach: 1, contrast: 3 }),
-            columns: moved.slice(0, 3).map((m) => m.f),
-            segment: [],
-            window: null,
-            evidence: {
-              moved_share: share,
-              top_feature: moved[0]?.f ?? null,
-              rows_reference: a.sampled.reference,
-              rows_current: a.sampled.current,
-            },
-            parts: [],
-            link: { view: 'explain' },
-          });
+        const finding = attributionFinding(await attributionInputs(db, input.model, { reference, current }, signal));
+        if (finding) findings.push(finding);
         steps.push({ step: 'attribution', status: 'done' });
       } catch (error) {
         if (!(error instanceof LanternError) || error.code === 'cancelled') throw error;
@@ -506,265 +437,4 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
   } finally {
     if (session) await session.dispose({ db }).catch(() => undefined);
   }
-}
-
-interface ConfirmInput {
-  table: string;
-  rows: number;
-  reference: string;
-  tsSql: string;
-  dims: GridDimension[];
-  numeric: string[];
-}
-
-/** SQL of a finding's rows in the log (its segment and window), and of its segment in the reference. */
-function placeSql(f: Finding, input: ConfirmInput): { current: string; reference: string } {
-  const seg = f.segment.map((s) => `CAST(${ident(s.column)} AS VARCHAR) = ${sql`${s.value}`.text}`).join(' AND ') || 'TRUE';
-  const when = f.window
-    ? `${input.tsSql} >= TIMESTAMP ${sql`${f.window.start}`.text} AND ${input.tsSql} < TIMESTAMP ${sql`${f.window.end}`.text}`
-    : 'TRUE';
-  return { current: `(${seg}) AND (${when})`, reference: seg };
-}
-
-/**
- * Replaces the screening effect of the strongest distribution findings by the exact statistics (the
- * normed Wasserstein distance or the Jensen-Shannon distance, with the KS or chi-square p-value), here and
- * in the rest of the log, and rescores them.
- */
-async function confirm(db: Db, findings: Finding[], input: ConfirmInput, signal?: AbortSignal): Promise<Finding[]> {
-  const t = { reference: input.reference, current: input.table };
-  let done = 0;
-  for (const f of findings) {
-    if (done >= CONFIRMED) break;
-    if (!['drift', 'output-drift', 'scale-change', 'label-drift'].includes(f.kind) || f.evidence['measure'] === 'replay') continue;
-    if (f.segment.some((s) => s.value === 'missing')) continue;
-    const column = f.columns[0]!;
-    const numericColumn = input.numeric.includes(column);
-    const where = placeSql(f, input);
-    throwIfAborted(signal);
-    const here = numericColumn
-      ? await numericalColumnDrift(db, t, column, { approxDistinct: 0 }, { method: 'wasserstein', where, signal })
-      : await categoricalColumnDrift(db, t, column, { method: 'jensenshannon', where, signal });
-    const else_ = numericColumn
-      ? await numericalColumnDrift(
-          db,
-          t,
-          column,
-          { approxDistinct: 0 },
-          { method: 'wasserstein', where: { current: `NOT (${where.current})` }, signal },
-        )
-      : await categoricalColumnDrift(db, t, column, { method: 'jensenshannon', where: { current: `NOT (${where.current})` }, signal });
-    done++;
-    if (here.score === null) continue;
-    const stats = here.stats as Record<string, unknown> | null;
-    const p = numericColumn ? (stats?.['ks_p_value'] as number) : (stats?.['chi2_p_value'] as number);
-    const elsewhere = else_.score;
-    f.evidence = {
-      ...f.evidence,
-      method: numericColumn ? 'wasserstein' : 'jensenshannon',
-      statistic: here.score,
-      elsewhere,
-      p_value: p ?? f.evidence['p_value'] ?? null,
-      ...(numericColumn ? { ks_statistic: (stats?.['ks_statistic'] as number) ?? null } : {}),
-      rows: here.nCur,
-      baseline_rows: here.nRef,
-    };
-    // The exact statistic replaces the screening effect; reach and contrast stay as the screening found them.
-    const contrast = typeof f.evidence['contrast'] === 'number' ? f.evidence['contrast'] : Number.POSITIVE_INFINITY;
-    const reach = typeof f.evidence['reach'] === 'number' ? f.evidence['reach'] : here.nCur / Math.max(1, input.rows);
-    // The exact statistic decides: it can confirm a screening effect or show it was the screening's artefact.
-    const drift = severity({
-      kind: f.kind,
-      magnitude: here.score / 0.1,
-      reach,
-      contrast,
-      ...(f.detail?.includes('follows the calendar') ? { expected: true } : {}),
-    });
-    // Where the model also got worse, both kinds of evidence count (as when the finding was built).
-    const perf = typeof f.evidence['performance_severity'] === 'number' ? f.evidence['performance_severity'] : 0;
-    f.severity = Math.round(1000 * (1 - (1 - drift / 100) * (1 - perf / 100))) / 10;
-    if (f.kind !== 'scale-change' && numericColumn)
-      f.title = f.title
-        .replace(/drift [^,;]*?(?= against| \(|$|;)/, `drift ${fmt(here.score)}`)
-        .replace(/against [^ ]+ elsewhere/, `against ${fmt(elsewhere ?? 0)} elsewhere`);
-  }
-  return findings.sort((a, b) => b.severity - a.severity);
-}
-
-/** A slice's conditions as a finding's segment: the value for "=", the bin's label otherwise. */
-function sliceSegment(predicates: SlicePredicate[], label: string): SegmentCondition[] {
-  const labels = label.split(' AND ');
-  return predicates.map((p, i) => ({
-    column: p.column,
-    value: p.op === '=' ? String(p.value) : p.op === 'is null' ? 'missing' : (labels[i] ?? String(p.value)),
-    ...(p.op !== '=' ? { op: p.op } : {}),
-  }));
-}
-
-/** The mean per-row error of a slice's rows in the reference, when its conditions can be read there. */
-async function referenceError(
-  run: Run,
-  session: PerformanceSession,
-  error: RowErrorName,
-  where: string,
-  predicates: SlicePredicate[],
-): Promise<{ n: number; mean: number } | null> {
-  const ref = session.reference;
-  if (!ref || predicates.some((p) => p.column.includes('.') && !ref.table)) return null;
-  // Conditions on parts of the log's timestamp (hour, weekday) need the same time column in the reference.
-  const ts = session.spec.timestamp;
-  if (ts && predicates.some((p) => p.column.startsWith(`${ts}.`))) {
-    const cols = await describeTable(run.db, ref.table);
-    if (!cols.some((c) => c.name === ts)) return null;
-  }
-  const e = raw(rowErrorSql(ref, error));
-  const q = select(
-    { n: num(raw('count(e)::DOUBLE'), 0), mean: num(raw('avg(e)')) },
-    sql`FROM (SELECT CAST(${e} AS DOUBLE) AS e FROM ${ident(ref.table)} WHERE ${raw(labelledSql(ref))} AND (${raw(where)})) WHERE isfinite(e)`,
-  );
-  return oneOf(run.db, q, { signal: run.signal });
-}
-
-/**
- * Slices of one or two conditions where the model fails more than in the rest of the log (the slice
- * search's ranking), judged against the same rows in the training data when it has them: a slice that
- * was as bad in training is a known weakness, not a new failure. And slices of two conditions that got
- * worse than in the reference from some window on.
- */
-async function failingSlices(
-  run: Run,
-  session: PerformanceSession,
-  error: { name: RowErrorName; title: string },
-  labelled: number,
-  minSupport: number,
-  existing: Finding[],
-  search?: SliceSearcher,
-): Promise<Finding[]> {
-  const found = await session.findSlices(run, { metric: error.name, threshold: session.spec.threshold }, undefined, search);
-  const out: Finding[] = [];
-  const timeParts = (predicates: SlicePredicate[]) =>
-    session.spec.timestamp !== undefined &&
-    predicates.some((p) => /\.(week|month)$/.test(p.column) && p.column.startsWith(`${session.spec.timestamp}.`));
-  const kept: { predicates: SlicePredicate[]; n: number; metric: number }[] = [];
-  const runs = found.worsenedRuns;
-  const unit = session.windowUnit ? worsenedWindowUnit(session.windowUnit) : null;
-  if (runs && runs.baseline === 'reference' && unit) {
-    for (const r of runs.runs) {
-      if (r.predicates.length < 2 || r.window === null || r.n < minSupport || timeParts(r.predicates)) continue;
-      const segment = sliceSegment(r.predicates, r.label);
-      const key = segmentText(segment);
-      if (existing.some((f) => f.kind === 'performance' && segmentText(f.segment) === key)) continue;
-      const relative = r.metric / Math.max(1e-12, r.baseline_metric) - 1;
-      const window = { start: isoDay(r.window), end: isoDay(windowEnd(r.window_end ?? r.window, unit)) };
-      out.push({
-        id: `performance|${key}|${window.start}`,
-        kind: 'performance',
-        title: `${error.title[0]!.toUpperCase()}${error.title.slice(1)} for ${key} from ${window.start}: ${fmt(r.metric)} against ${fmt(r.baseline_metric)} in the reference (${change(relative)})`,
-        severity: severity({ kind: 'performance', magnitude: relative / 0.1, reach: r.n / Math.max(1, labelled), contrast: 3 }),
-        columns: r.predicates.map((p) => p.column),
-        segment,
-        window,
-        evidence: {
-          metric: error.name,
-          value: r.metric,
-          baseline: r.baseline_metric,
-          rows: r.n,
-          baseline_rows: r.baseline_n,
-          p_value: r.p_value,
-          q_value: r.q_value,
-        },
-        parts: [],
-        link: { view: 'performance', segment, window },
-      });
-    }
-  }
-  for (const s of found.ranked.slices) {
-    // A week or a month of the year is a window: the windows' own findings tell it, with dates.
-    if (timeParts(s.predicates)) continue;
-    // Two slices on one shared condition and other conditions that pick nearly the same rows (evening and
-    // hour >= 18) are one finding.
-    const twin = kept.find(
-      (k) =>
-        k.predicates.some((p) => s.predicates.some((q) => q.column === p.column && JSON.stringify(q.value) === JSON.stringify(p.value))) &&
-        Math.abs(k.n - s.n) <= 0.3 * Math.max(k.n, s.n) &&
-        Math.abs(k.metric - s.metric) <= 0.1 * Math.max(k.metric, s.metric),
-    );
-    if (twin) continue;
-    kept.push({ predicates: s.predicates, n: s.n, metric: s.metric });
-    const segment = sliceSegment(s.predicates, s.label);
-    const key = segmentText(segment);
-    if ([...existing, ...out].some((f) => (f.kind === 'performance' || f.kind === 'failing-slice') && segmentText(f.segment) === key))
-      continue;
-    const rest = s.metric / Math.max(1e-12, s.rest_metric) - 1;
-    const ref = await referenceError(run, session, error.name, s.where, s.predicates);
-    const known = ref && ref.n >= minSupport ? s.metric / Math.max(1e-12, ref.mean) - 1 : null;
-    const relative = known === null ? rest : Math.min(rest, known);
-    if (relative <= 0) continue;
-    const inTraining = known === null ? '' : ` and ${fmt(ref!.mean)} for the same rows in the reference`;
-    out.push({
-      id: `failing-slice|${key}`,
-      kind: 'failing-slice',
-      title: `The model fails for ${key}: ${error.title} ${fmt(s.metric)} against ${fmt(s.rest_metric)} in the rest of the log${inTraining} (${fmt(s.n)} rows)`,
-      ...(known !== null && known < 0.1
-        ? { detail: 'The model was about as bad on these rows in the reference: a known weakness rather than a new failure.' }
-        : {}),
-      severity: severity({
-        kind: 'failing-slice',
-        magnitude: relative / 0.1,
-        reach: s.n / Math.max(1, labelled),
-        contrast: s.effect_size / 0.1,
-      }),
-      columns: s.predicates.map((p) => p.column),
-      segment,
-      window: null,
-      evidence: {
-        metric: error.name,
-        value: s.metric,
-        rest: s.rest_metric,
-        reference: ref && ref.n >= minSupport ? ref.mean : null,
-        reference_rows: ref?.n ?? null,
-        effect_size: s.effect_size,
-        excess_share: s.excess_share,
-        rows: s.n,
-        p_value: s.p_value,
-        q_value: s.q_value,
-      },
-      parts: [],
-      link: { view: 'performance', segment },
-    });
-  }
-  return out;
-}
-
-/** Most inputs the rounding measure reads: each adds a column to the grid. */
-const MAX_ROUNDED = 24;
-
-/**
- * The step to test each input's rounding at, from the reference (or the log): whole numbers for a column
- * whose values mostly have decimals; tens for a whole-number column over a range wide enough that tens
- * are a grid (a percentage, a count in the hundreds), when most values are not multiples of ten.
- */
-async function roundingSteps(db: Db, table: string, columns: string[], signal?: AbortSignal): Promise<Map<string, number>> {
-  const steps = new Map<string, number>();
-  const chosen = columns.slice(0, MAX_ROUNDED);
-  if (!chosen.length) return steps;
-  const shape = Object.fromEntries(
-    chosen.flatMap((c, i) => {
-      const x = sql`TRY_CAST(${ident(c)} AS DOUBLE)`;
-      return [
-        [`w${i}`, num(sql`avg(CAST(${x} = round(${x}) AS DOUBLE))`)],
-        [`t${i}`, num(sql`avg(CAST(${x} = round(${x} / 10) * 10 AS DOUBLE))`)],
-        [`r${i}`, num(sql`max(${x}) - min(${x})`)],
-      ];
-    }),
-  );
-  const row = (await oneOf(db, select(shape, sql`FROM ${ident(table)}`), { signal })) as Record<string, number>;
-  chosen.forEach((c, i) => {
-    const whole = row[`w${i}`]!;
-    const tens = row[`t${i}`]!;
-    const range = row[`r${i}`]!;
-    if (whole < 0.5) steps.set(c, 1);
-    else if (whole >= 0.99 && tens < 0.5 && range >= 50) steps.set(c, 10);
-  });
-  return steps;
 }
