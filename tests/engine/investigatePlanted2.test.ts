@@ -59,7 +59,26 @@ describe.skipIf(testEngine() === 'wasm')('the investigation on the second set of
     expect(hit!.rank).toBeLessThanOrEqual(10);
   });
 
+  it('names ratings swapped for one league as inputs that no longer move together, there and then', () => {
+    const inv = results.get('football-result')!;
+    const bug = plantedTruth('football-result').bugs.find((b) => b.id === 'epl-ratings-swapped')!;
+    const hit = found(inv, bug);
+    expect(hit?.finding.kind).toBe('joint-drift');
+    expect(hit!.finding.segment).toEqual([{ column: 'competition', value: 'English Premier League' }]);
+    // The relation that broke: each rating against its side's recent form.
+    expect(hit!.finding.columns.slice(0, 2).sort()).toEqual(['away_elo', 'home_elo']);
+    expect(hit!.finding.title).toMatch(/^The inputs no longer move together as in the reference for competition = English Premier League/);
+    // Each column keeps its distribution: no per-column finding of the ratings for the league.
+    const perColumn = inv.findings.filter(
+      (f) =>
+        f.kind !== 'joint-drift' &&
+        f.columns.some((c) => c.endsWith('_elo')) &&
+        f.segment.some((s) => s.value === 'English Premier League'),
+    );
+    expect(perColumn).toEqual([]);
+    expect(hit!.rank).toBeLessThanOrEqual(10);
+  });
+
   // Not found yet: what the investigation cannot see today.
-  it.todo('football-result: home and away ratings swapped for one league (each column keeps its distribution)');
   it.todo('rand-visits: labels flipped for a third of one group (error up only against labels the model cannot see)');
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/db';
 import { driftReport } from '../../src/lib/drift/report';
-import { componentsFor, fitReconstruction } from '../../src/lib/multivariate/reconstruction';
+import { componentsFor, fitReconstruction, rowErrorExpression } from '../../src/lib/multivariate/reconstruction';
 import { reconstructionDrift } from '../../src/lib/multivariate/reconstructionDrift';
 import { closeTo } from '../helpers/close';
 import { testDb } from '../helpers/db';
@@ -89,6 +89,14 @@ describe('reconstruction-error drift against scikit-learn', () => {
     fit.model.mean.forEach((m, j) => closeTo(m, e.mean[j]!, REL));
     fit.model.scale.forEach((s, j) => closeTo(s, e.scale[j]!, REL));
     e.explained.forEach((x, j) => closeTo(fit.model.explained[j], x, 1e-9, 1e-12));
+    // The same error written as one expression over a row's columns (the investigation's grid scans it).
+    for (const [table, expected] of [
+      [t.reference, e.reference_error],
+      [t.current, e.current_error],
+    ] as const) {
+      const [row] = await db.query(`SELECT avg(${rowErrorExpression(fit.model).text})::DOUBLE AS e FROM "${table}"`);
+      closeTo(Number(row!['e']), expected, REL);
+    }
   });
 
   it('finds joint drift that every per-column test misses', async () => {

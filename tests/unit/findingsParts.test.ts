@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeEdgeWindows, merge, without, type Moments } from '../../src/lib/findings/grid';
+import { mergeEdgeWindows, merge, without, type Grid, type Moments } from '../../src/lib/findings/grid';
+import { jointContrast, jointShift } from '../../src/lib/findings/measures';
 import { runsOf } from '../../src/lib/findings/scan';
 import { contrastFactor, magnitudeFactor, reachFactor, severity } from '../../src/lib/findings/severity';
 import { solve } from '../../src/lib/findings/scoreFit';
@@ -127,5 +128,32 @@ describe("the investigation's parts", () => {
     expect(x[1]).toBeCloseTo(0.1111111111111111, 12);
     expect(x[2]).toBeCloseTo(1.4444444444444444, 12);
     expect(solve([[0]], [1])).toBeNull();
+  });
+
+  it("compares a segment's reconstruction error with its reference, and with the rise of the other rows of its windows", () => {
+    const grid = {} as Grid;
+    const cur: Moments = { n: 50, mean: 2, m2: 50 * 0.25 };
+    const rest: Moments = { n: 400, mean: 1.2, m2: 400 * 0.16 };
+    const ref = (mean: number): Moments => ({ n: 1000, mean, m2: 1000 * 0.2 });
+    // Against the reference alone: +100%, Welch's test (scipy.stats.ttest_ind_from_stats, equal_var=False) against the reference.
+    const shift = jointShift(grid, 0, 'e').compare(cur, ref(1))!;
+    expect(shift.effect).toBeCloseTo(1, 12);
+    expect(shift.detail).toMatchObject({ error: 2, baselineError: 1 });
+    expect(jointShift(grid, 0, 'e').compare(ref(1), cur)).toMatchObject({ effect: 0, p: 1 });
+    // Against the other rows: they rose from 1.1 to 1.2 and the segment's reference is 0.9, so 0.9 x 1.2 / 1.1
+    // was expected; 2 is +103.7% past it. Welch's test against the rest scaled to that expectation:
+    // ttest_ind_from_stats(2, sqrt(12.5/49), 50, 0.98182, sqrt(64 r^2/399), 400, equal_var=False), r = 0.98182/1.2.
+    const contrast = jointContrast(grid, 0, 'e').compare({ log: cur, reference: ref(0.9) }, { log: rest, reference: ref(1.1) })!;
+    expect(contrast.detail['expected']).toBeCloseTo(0.9818181818181818, 12);
+    expect(contrast.effect).toBeCloseTo(1.0370370370370372, 12);
+    expect(contrast.p / 1.6241914420115735e-19).toBeCloseTo(1, 6);
+    // Same rise everywhere: nothing of the segment's own.
+    const same = jointContrast(grid, 0, 'e').compare(
+      { log: { ...cur, mean: 1.2 * 0.9 }, reference: ref(0.9) },
+      { log: rest, reference: ref(1) },
+    )!;
+    expect(same.effect).toBeCloseTo(0, 12);
+    // A reference without rows (or errors of zero) gives no comparison, never a division by zero.
+    expect(jointContrast(grid, 0, 'e').compare({ log: cur, reference: ref(0) }, { log: rest, reference: ref(1) })).toBeNull();
   });
 });

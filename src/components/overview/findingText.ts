@@ -16,6 +16,7 @@ export const KIND_LABEL: Record<FindingKind, string> = {
   performance: 'performance',
   'failing-slice': 'failing slice',
   'attribution-drift': 'attribution drift',
+  'joint-drift': 'columns together',
   'data-quality': 'data quality',
   volume: 'volume',
   operations: 'operations',

@@ -187,11 +187,13 @@ const ASPECT_PRIORITY: Record<string, number> = {
   volume: 0,
   repeats: 0,
   labels: 0,
+  rounded: 0,
   stuck: 0,
   missing: 1,
   unseen: 2,
   shift: 3,
   categories: 3,
+  joint: 3,
   error: 4,
 };
 
@@ -291,6 +293,17 @@ function title(s: Scored, ctx: BuildContext): string {
     case 'performance': {
       const name = ctx.errorName;
       return `${name[0]!.toUpperCase()}${name.slice(1)}${at(s)}: ${fmt(d['error']!)} against ${fmt(d['baselineError']!)} in the reference (${change(d['relative']!)})`;
+    }
+    case 'joint-drift': {
+      const rise = change(d['error']! / d['baselineError']! - 1);
+      // Against the other rows of the same time: how much of the rise is the segment's own.
+      const rest =
+        s.measure.baseline === 'rest-of-window'
+          ? `; the other rows of the same time ${change(d['expected']! / d['baselineError']! - 1)}`
+          : '';
+      return `The inputs no longer move together as in the reference${at(s)}: reconstruction error ${fmt(d['error']!)} against ${fmt(
+        d['baselineError']!,
+      )} in the reference (${rise}${rest})`;
     }
     case 'new-category': {
       const names = ctx.values.get(col) ?? [];

@@ -24,7 +24,7 @@ export interface ConfirmInput {
 }
 
 /** SQL of a finding's rows in the log (its segment and window), and of its segment in the reference. */
-function placeSql(f: Finding, input: ConfirmInput): { current: string; reference: string } {
+export function placeSql(f: Finding, input: { tsSql: string }): { current: string; reference: string } {
   const seg = f.segment.map((s) => `CAST(${ident(s.column)} AS VARCHAR) = ${sql`${s.value}`.text}`).join(' AND ') || 'TRUE';
   const when = f.window
     ? `${input.tsSql} >= TIMESTAMP ${sql`${f.window.start}`.text} AND ${input.tsSql} < TIMESTAMP ${sql`${f.window.end}`.text}`

@@ -17,6 +17,7 @@ export const KIND_WEIGHT: Record<FindingKind, number> = {
   // The score follows its inputs: its move is worth an input's, unless the model itself disagrees (replay).
   'output-drift': 0.55,
   drift: 0.6,
+  'joint-drift': 0.6,
   'label-drift': 0.6,
   'attribution-drift': 0.7,
   'data-quality': 0.8,

@@ -15,6 +15,8 @@ export type FindingKind =
   | 'stuck-value'
   /** Values never seen in training (and, for a rename, a known value that disappears). */
   | 'new-category'
+  /** Inputs that stopped moving together as in the reference (each may keep its own distribution). */
+  | 'joint-drift'
   /** The model's score or predictions moved. */
   | 'output-drift'
   /** The labels' distribution moved. */

@@ -144,8 +144,8 @@ function standardised(column: string, mean: number, scale: number): Sql {
  * Per-row reconstruction error of `table`'s rows: `SELECT g, e` where g is `key` (a window, a chunk; NULL
  * for none). The projection and the reconstruction are nested selects so that each term is written once.
  */
-export function rowErrorSql(model: ReconstructionModel, from: Sql, key: Sql): Sql {
-  const p = model.columns.length;
+/** Each row's squared residual per column (`r0`, `r1`, ...) after standardising and reconstructing, with its key `g`. */
+export function rowResidualsSql(model: ReconstructionModel, from: Sql, key: Sql): Sql {
   const k = model.weights.length;
   const zs = model.columns.map((c, i) => sql`${standardised(c, model.mean[i]!, model.scale[i]!)} AS ${ident(`z${i}`)}`);
   const ts = model.weights.map((w, c) => {
@@ -155,11 +155,38 @@ export function rowErrorSql(model: ReconstructionModel, from: Sql, key: Sql): Sq
   const residual = model.columns.map((_, j) => {
     const back = Array.from({ length: k }, (_, c) => sql`${dbl(model.weights[c]![j]!)} * ${ident(`t${c}`)}`);
     const recon = back.length ? sql`${dbl(model.centre[j]!)} + ${joinSql(back, ' + ')}` : dbl(model.centre[j]!);
-    return sql`power(${ident(`z${j}`)} - (${recon}), 2)`;
+    return sql`power(${ident(`z${j}`)} - (${recon}), 2) AS ${ident(`r${j}`)}`;
   });
   const inner = sql`SELECT ${key} AS g, ${zs} FROM ${from}`;
   const projected = k ? sql`SELECT *, ${ts} FROM (${inner})` : inner;
-  return sql`SELECT g, sqrt(${p ? joinSql(residual, ' + ') : raw('0')}) AS e FROM (${projected})`;
+  return sql`SELECT g, ${residual} FROM (${projected})`;
+}
+
+/**
+ * A row's reconstruction error as one expression over its own columns (for scans that add it to other
+ * aggregates): the residual is (I - W'W)(z - centre), written out over the columns.
+ */
+export function rowErrorExpression(model: ReconstructionModel): Sql {
+  const p = model.columns.length;
+  const k = model.weights.length;
+  const d = model.columns.map((c, i) => sql`(${standardised(c, model.mean[i]!, model.scale[i]!)} - ${dbl(model.centre[i]!)})`);
+  const squares = Array.from({ length: p }, (_, j) => {
+    const terms = d.map((di, i) => {
+      let projected = 0;
+      for (let c = 0; c < k; c++) projected += model.weights[c]![j]! * model.weights[c]![i]!;
+      const m = (i === j ? 1 : 0) - projected;
+      return sql`${dbl(m)} * ${di}`;
+    });
+    return sql`power(${joinSql(terms, ' + ')}, 2)`;
+  });
+  return sql`sqrt(${p ? joinSql(squares, ' + ') : raw('0')})`;
+}
+
+/** Each row's reconstruction error `e` (the Euclidean distance to its reconstruction), with its key `g`. */
+export function rowErrorSql(model: ReconstructionModel, from: Sql, key: Sql): Sql {
+  const p = model.columns.length;
+  const squares = model.columns.map((_, j) => ident(`r${j}`));
+  return sql`SELECT g, sqrt(${p ? joinSql(squares, ' + ') : raw('0')}) AS e FROM (${rowResidualsSql(model, from, key)})`;
 }
 
 function joinSql(parts: readonly Sql[], separator: string): Sql {

@@ -25,6 +25,8 @@ import {
   missingShare,
   numericShift,
   repeatedRows,
+  jointContrast,
+  jointShift,
   roundedValues,
   stuckValue,
   unexplainedScore,
@@ -39,7 +41,9 @@ import { frozenFindings } from '../findings/frozen';
 import { calendarColumns } from '../findings/calendar';
 import { confirm } from '../findings/confirm';
 import { roundingSteps } from '../findings/rounding';
+import { rowErrorExpression } from '../multivariate/reconstruction';
 import { attributionFinding } from '../findings/attribution';
+import { fitJoint, nameJointFindings } from '../findings/joint';
 import { adjust, candidates, testRuns, type RunTest, type ScanContext } from '../findings/scan';
 import type { Investigation, InvestigationStep } from '../findings/types';
 import { investigationUnit, minimumSupport } from '../findings/windows';
@@ -236,10 +240,22 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
     );
     const roundName = (c: string) => `\u0000round ${c}`;
     for (const [c] of rounding) screened.push(roundName(c));
+    // Rows that no longer look like the reference's: each row's reconstruction error from the reference's inputs.
+    const jointName = '\u0000joint';
+    const joint = reference
+      ? await fitJoint(
+          db,
+          reference,
+          numeric.filter((c) => !calendar.has(c) && refColumns.find((r) => r.name === c)?.kind === 'numeric'),
+          signal,
+        )
+      : null;
+    if (joint) screened.push(jointName);
     const repeatSql = (id: string) => sql`CAST(count(*) OVER (PARTITION BY ${ident(id)}) > 1 AND ${ident(id)} IS NOT NULL AS DOUBLE)`;
     const expressions: Record<string, Sql | { current: Sql; reference: Sql | null }> = {};
     if (probability) expressions[logitName] = logitOf(scoreCol!);
     for (const [c, step] of rounding) expressions[roundName(c)] = sql`CAST(${ident(c)} = round(${ident(c)} / ${step}) * ${step} AS DOUBLE)`;
+    if (joint) expressions[jointName] = rowErrorExpression(joint);
     if (repeats)
       expressions[repeatName] = { current: repeatSql(idColumn!), reference: inRef(idColumn!) && reference ? repeatSql(idColumn!) : null };
     // Labels joined from their own file: which rows still wait for theirs.
@@ -293,6 +309,11 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
     const rounded = new Map([...rounding.keys()].map((c) => [roundName(c), c]));
     screened.forEach((c, i) => {
       if (i === logitIndex) return;
+      if (c === jointName) {
+        measures.push(jointShift(grid, i, c) as Measure<unknown>);
+        measures.push(jointContrast(grid, i, c) as Measure<unknown>);
+        return;
+      }
       if (rounded.has(c)) {
         measures.push(roundedValues(grid, i, rounded.get(c)!) as Measure<unknown>);
         return;
@@ -406,6 +427,8 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
         { rows, outputs, existing: findings },
       )),
     );
+
+    if (joint && reference) findings = await nameJointFindings(db, findings, { model: joint, reference, current: table, tsSql }, signal);
 
     // 6. Slices where the model fails, and what the model relies on.
     progress('slices', 6);

@@ -1,0 +1,93 @@
+/**
+ * Inputs that stopped moving together: each column keeps its own distribution, so no per-column test sees
+ * it, but rows no longer look like the reference's (a feed joined to the wrong rows, two columns swapped
+ * for part of the traffic). The grid screens each row's reconstruction error (NannyML's, see
+ * src/lib/multivariate/reconstruction.ts: a PCA of the reference rebuilds the row) like any other number,
+ * per segment and window; here the reconstruction is fitted, and each finding is told which columns the
+ * reference's relations rebuild worst there, so the analyst knows which relation broke.
+ */
+import type { Db } from '../db';
+import { LanternError, throwIfAborted } from '../errors';
+import { fitReconstruction, rowResidualsSql, type ReconstructionModel } from '../multivariate/reconstruction';
+import { EXPLAINED_VARIANCE } from '../multivariate/reconstructionDrift';
+import { ident, raw, sql } from '../sql';
+import { placeSql } from './confirm';
+import type { Finding, FindingKind } from './types';
+
+/** Most columns fitted: the row's error is written out over pairs of columns. */
+const MAX_COLUMNS = 24;
+/** A joint finding whose rise comes mostly from columns with findings of their own says nothing new. */
+const TOLD_SHARE = 0.5;
+/** Findings about single columns that already tell a column's change. */
+const COLUMN_KINDS: FindingKind[] = ['drift', 'scale-change', 'missing-values', 'stuck-value', 'new-category', 'data-quality'];
+
+/** The reconstruction of the reference's numerical inputs, or null when it cannot show a broken relation. */
+export async function fitJoint(db: Db, reference: string, columns: string[], signal?: AbortSignal): Promise<ReconstructionModel | null> {
+  if (columns.length < 2) return null;
+  try {
+    const { model } = await fitReconstruction(db, reference, columns.slice(0, MAX_COLUMNS), EXPLAINED_VARIANCE, signal);
+    // As many components as columns rebuild every row exactly: there is no relation to break.
+    return model.columns.length >= 2 && model.weights.length < model.columns.length ? model : null;
+  } catch (error) {
+    if (error instanceof LanternError && error.code !== 'cancelled') return null;
+    throw error;
+  }
+}
+
+/** Mean squared residual per column of a table's rows that meet `where`. */
+async function meanResiduals(db: Db, model: ReconstructionModel, table: string, where: string, signal?: AbortSignal): Promise<number[]> {
+  const cols = model.columns.map((_, j) => sql`avg(${ident(`r${j}`)})::DOUBLE AS ${ident(`m${j}`)}`);
+  const from = sql`(SELECT * FROM ${ident(table)} WHERE ${raw(where)})`;
+  const [row] = await db.query(sql`SELECT ${cols} FROM (${rowResidualsSql(model, from, raw('NULL'))})`.text, { signal });
+  return model.columns.map((_, j) => Number(row?.[`m${j}`] ?? 0));
+}
+
+const overlapping = (a: Finding, b: Finding) => !a.window || !b.window || (a.window.start < b.window.end && b.window.start < a.window.end);
+const sameOrWider = (wide: Finding, f: Finding) =>
+  wide.segment.every((c) => f.segment.some((d) => d.column === c.column && d.value === c.value));
+
+/**
+ * Each joint finding named by the columns whose residual rose most at its place (against the same segment
+ * in the reference); dropped when most of its rise comes from columns that already have findings of
+ * their own there (a column that changed alone raises the error too).
+ */
+export async function nameJointFindings(
+  db: Db,
+  findings: Finding[],
+  input: { model: ReconstructionModel; reference: string; current: string; tsSql: string },
+  signal?: AbortSignal,
+): Promise<Finding[]> {
+  const out: Finding[] = [];
+  for (const f of findings) {
+    if (f.kind !== 'joint-drift') {
+      out.push(f);
+      continue;
+    }
+    throwIfAborted(signal);
+    const where = placeSql(f, input);
+    const here = await meanResiduals(db, input.model, input.current, where.current, signal);
+    const before = await meanResiduals(db, input.model, input.reference, where.reference, signal);
+    const rising = input.model.columns
+      .map((c, j) => ({ c, rise: here[j]! - before[j]! }))
+      .filter((r) => r.rise > 0)
+      .sort((a, b) => b.rise - a.rise);
+    const total = rising.reduce((s, r) => s + r.rise, 0);
+    const told = rising
+      .filter((r) =>
+        findings.some((g) => COLUMN_KINDS.includes(g.kind) && g.columns.includes(r.c) && overlapping(g, f) && sameOrWider(g, f)),
+      )
+      .reduce((s, r) => s + r.rise, 0);
+    if (!(total > 0) || told >= TOLD_SHARE * total) continue;
+    const top = rising.slice(0, 3).map((r) => r.c);
+    out.push({
+      ...f,
+      title: `${f.title}, most for ${top.join(', ')}`,
+      detail:
+        'Each column may keep its own distribution: what changed is how they relate (a feed joined to the wrong rows, values swapped between columns). The columns named are those the reference relations rebuild worst here.',
+      columns: top,
+      evidence: { ...f.evidence, method: 'pca_reconstruction', components: input.model.weights.length },
+      link: { ...f.link, column: top[0]! },
+    });
+  }
+  return out;
+}
