@@ -5,39 +5,13 @@ import { detectEmbeddings, vectorType } from '../../src/lib/multivariate/embeddi
 import type { ClassifierVerdict } from '../../src/lib/multivariate/verdict';
 import { kindOfType, type ColumnInfo } from '../../src/lib/schema';
 import { closeTo } from '../helpers/close';
-
-export interface EmbeddingCase {
-  name: string;
-  dims: number;
-  reference: number[][];
-  current: number[][];
-  expected: {
-    distance: number;
-    gamma: number;
-    mmd: number;
-    explained: [number, number];
-    reference_xy: [number, number][];
-    current_xy: [number, number][];
-    auc: number;
-    test_rows: number;
-  };
-}
+import { expectProjection, type EmbeddingCase } from '../helpers/embeddings';
 
 // numpy / scikit-learn (scripts/fixtures/embeddings.py): unit-length embeddings of Seattle's daily weather,
 // 2012-13 days against other 2012-13 days (no drift) and against 2014-15 days, part of them moved.
 const fx = JSON.parse(readFileSync(new URL('../fixtures/multivariate/embeddings.json', import.meta.url), 'utf8')) as {
   cases: EmbeddingCase[];
 };
-
-/** Each axis of a projection equals the reference's up to its sign (PCA's signs are arbitrary). */
-export function expectProjection(p: EmbeddingProjection, e: EmbeddingCase['expected'], tolerance: number): void {
-  for (const axis of [0, 1] as const) {
-    const key = axis === 0 ? 'x' : 'y';
-    const sign = Math.sign(p.reference[key][0]!) === Math.sign(e.reference_xy[0]![axis]) ? 1 : -1;
-    e.reference_xy.forEach((xy, i) => closeTo(sign * p.reference[key][i]!, xy[axis], 0, tolerance));
-    e.current_xy.forEach((xy, i) => closeTo(sign * p.current[key][i]!, xy[axis], 0, tolerance));
-  }
-}
 
 describe.each(fx.cases.map((c) => [c.name, c] as const))('embedding drift (%s) against numpy and scikit-learn', (name, c) => {
   const sides = { dims: c.dims, reference: Float64Array.from(c.reference.flat()), current: Float64Array.from(c.current.flat()) };

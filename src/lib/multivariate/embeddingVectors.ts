@@ -22,6 +22,8 @@ export interface EmbeddingRequest {
 }
 
 export interface EmbeddingColumnOptions extends EmbeddingRequest {
+  /** Numbers a side moved without a sample (MAX_VECTOR_VALUES). */
+  maxValues?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -66,13 +68,13 @@ async function listDims(db: Db, tables: { reference: string; current: string }, 
     sql`FROM (${side(tables.reference)} UNION ALL ${side(tables.current)})`,
   );
   const { lo, hi } = await oneOf(db, q, { signal });
-  if (!Number.isFinite(lo)) throw new LanternError('bad-input', `"${e.name}" has no vectors on either side.`);
+  if (!Number.isFinite(lo)) throw new LanternError('no-rows', `"${e.name}" has no vectors on either side.`);
   if (lo !== hi)
     throw new LanternError(
-      'bad-input',
+      'usage',
       `The vectors of "${e.name}" have ${lo} to ${hi} numbers: an embedding has the same number in every row.`,
     );
-  if (lo < 1) throw new LanternError('bad-input', `The vectors of "${e.name}" are empty.`);
+  if (lo < 1) throw new LanternError('usage', `The vectors of "${e.name}" are empty.`);
   return lo;
 }
 
@@ -125,8 +127,9 @@ export async function embeddingColumnDrift(
   const cur = await counts(db, tables.current, embedding, dims, signal);
   if (sample === undefined) {
     const most = Math.max(ref.kept, cur.kept);
-    if (most * dims > MAX_VECTOR_VALUES) {
-      const fits = Math.floor(MAX_VECTOR_VALUES / dims);
+    const max = options.maxValues ?? MAX_VECTOR_VALUES;
+    if (most * dims > max) {
+      const fits = Math.floor(max / dims);
       throw new LanternError(
         'too-large',
         `"${embedding.name}" has ${most.toLocaleString('en-US')} vectors of ${dims} numbers on one side, more than this tab moves at once: sample at most ${fits.toLocaleString('en-US')} vectors a side to compare them.`,

@@ -1,0 +1,31 @@
+import type { EmbeddingProjection } from '../../src/lib/multivariate/embeddingDrift';
+import { closeTo } from './close';
+
+/** A case of tests/fixtures/multivariate/embeddings.json (scripts/fixtures/embeddings.py). */
+export interface EmbeddingCase {
+  name: string;
+  dims: number;
+  reference: number[][];
+  current: number[][];
+  expected: {
+    distance: number;
+    gamma: number;
+    mmd: number;
+    explained: [number, number];
+    reference_xy: [number, number][];
+    current_xy: [number, number][];
+    auc: number;
+    test_rows: number;
+  };
+}
+
+/** Each axis of a projection equals the reference's up to its sign (PCA's signs are arbitrary). */
+export function expectProjection(p: EmbeddingProjection, e: EmbeddingCase['expected'], tolerance: number): void {
+  for (const axis of [0, 1] as const) {
+    const key = axis === 0 ? 'x' : 'y';
+    const sign = Math.sign(p.reference[key][0]!) === Math.sign(e.reference_xy[0]![axis]) ? 1 : -1;
+    e.reference_xy.forEach((xy, i) => closeTo(sign * p.reference[key][i]!, xy[axis], 0, tolerance));
+    e.current_xy.forEach((xy, i) => closeTo(sign * p.current[key][i]!, xy[axis], 0, tolerance));
+  }
+}
+
