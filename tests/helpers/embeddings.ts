@@ -1,3 +1,5 @@
+import { Field, Float64, List, Table, tableToIPC, vectorFromArray } from 'apache-arrow';
+import { Table as WasmTable, writeParquet } from 'parquet-wasm';
 import type { EmbeddingProjection } from '../../src/lib/multivariate/embeddingDrift';
 import { closeTo } from './close';
 
@@ -29,3 +31,21 @@ export function expectProjection(p: EmbeddingProjection, e: EmbeddingCase['expec
   }
 }
 
+
+/** The vectors as 24 numbered columns `emb_0..` beside a `reading` feature (the first number scaled), in CSV. */
+export function prefixCsv(rows: number[][]): string {
+  const dims = rows[0]!.length;
+  const header = ['reading', ...Array.from({ length: dims }, (_, j) => `emb_${j}`)].join(',');
+  return [header, ...rows.map((r) => [Math.round(r[0]! * 1000), ...r].join(','))].join('\n') + '\n';
+}
+
+/** The vectors as a list column `vec` beside the same `reading` feature, in Parquet (parquet-wasm). */
+export function listParquet(rows: number[][]): Uint8Array {
+  const vec = vectorFromArray(
+    rows.map((r) => Float64Array.from(r)),
+    new List(new Field('item', new Float64(), true)),
+  );
+  const reading = vectorFromArray(Float64Array.from(rows, (r) => Math.round(r[0]! * 1000)));
+  const table = new Table({ reading, vec });
+  return writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')));
+}
