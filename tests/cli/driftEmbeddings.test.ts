@@ -109,4 +109,51 @@ describe('lantern drift on embeddings', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--embedding-sample must be a whole number of at least 2/);
   });
+
+  it('runs as a check by each method, and the report carries the three results', async () => {
+    const suite = file(
+      'suite.json',
+      JSON.stringify({
+        format: 'lantern-check-suite',
+        version: 1,
+        checks: [
+          { id: 'model', kind: 'embedding-drift' },
+          { id: 'distance', kind: 'embedding-drift', embedding: 'vec', method: 'distance' },
+          { id: 'mmd', kind: 'embedding-drift', embedding: 'vec', method: 'mmd' },
+          { id: 'missing', kind: 'embedding-drift', embedding: 'emb_*' },
+          { id: 'column', kind: 'drift-column', column: 'reading' },
+        ],
+      }),
+    );
+    type Result = { id: string; status: string; value: number | null; message: string };
+    const results = (out: string) => Object.fromEntries((JSON.parse(out) as { results: Result[] }).results.map((r) => [r.id, r]));
+    const moved = await run(['check', '--suite', suite, '--reference', parquet.ref, '--current', parquet.cur, '--json']);
+    expect(moved.err).toBe('');
+    expect(moved.code).toBe(1);
+    const m = results(moved.out);
+    expect([m['model']!.status, m['distance']!.status, m['mmd']!.status]).toEqual(['fail', 'fail', 'fail']);
+    closeTo(m['model']!.value!, shift.expected.auc, 1e-9);
+    closeTo(m['distance']!.value!, shift.expected.distance, 1e-12);
+    expect(m['missing']!.status).toBe('not-evaluated');
+    expect(m['missing']!.message).toMatch(/no embedding "emb_\*" in both files \(found: vec\)/);
+    const calm = results((await run(['check', '--suite', suite, '--reference', parquet.ref, '--current', control, '--json'])).out);
+    expect([calm['model']!.status, calm['distance']!.status, calm['mmd']!.status]).toEqual(['pass', 'pass', 'pass']);
+    closeTo(calm['distance']!.value!, same.expected.distance, 1e-12);
+
+    const data = join(dir, 'report.json');
+    const report = await run(['report', '--suite', suite, '--reference', parquet.ref, '--current', parquet.cur, '--out', join(dir, 'r.html'), '--json', data]);
+    expect(report.err).toBe('');
+    const tables = (JSON.parse(readFileSync(data, 'utf8')) as { tables: { title: string; rows: (string | number | boolean | null)[][] }[] }).tables;
+    const table = tables.find((t) => t.title.startsWith('Embedding vec: drift'))!;
+    closeTo(table.rows[0]![1] as number, shift.expected.auc, 1e-9);
+    closeTo(table.rows[1]![1] as number, shift.expected.distance, 1e-12);
+    expect(readFileSync(join(dir, 'r.html'), 'utf8')).toContain('Embedding vec');
+  });
+
+  it('a check names a numbered column: it is tested on its own', async () => {
+    const suite = file('suite2.json', JSON.stringify({ format: 'lantern-check-suite', version: 1, checks: [{ id: 'c', kind: 'drift-column', column: 'emb_3' }] }));
+    const r = await run(['check', '--suite', suite, '--reference', csv.ref, '--current', csv.cur, '--json']);
+    const [result] = (JSON.parse(r.out) as { results: { status: string }[] }).results;
+    expect(result!.status).not.toBe('not-evaluated');
+  });
 });

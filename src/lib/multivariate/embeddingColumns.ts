@@ -85,6 +85,12 @@ export function detectEmbeddings(
   return found.sort((a, b) => a.at - b.at).map((f) => f.column);
 }
 
+/** The prefix group a numbered column would belong to (`emb_3` -> `emb_*`), or null. */
+export function prefixGroupOf(column: string): string | null {
+  const m = NUMBERED.exec(column);
+  return m ? `${m[1]!}*` : null;
+}
+
 /** Why a column is left out of the per-column tests when it belongs to an embedding. */
 export function embeddingReason(e: EmbeddingColumn): string {
   return e.source === 'prefix'
