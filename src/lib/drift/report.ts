@@ -83,14 +83,17 @@ export async function driftReport(db: Db, t: DriftTables, options: DriftOptions 
   const candidates = options.columns ? [...options.columns] : schema.shared;
   // Columns the user named are tested as asked: only a list among them is an embedding (it cannot be
   // tested otherwise); without a choice, numbered features are grouped too, never ids or model outputs.
+  const byName = inferRoles(refCols);
   const embeddings = detectEmbeddings(
     options.columns ? refCols.filter((c) => options.columns!.includes(c.name)) : refCols,
     curCols,
     options.columns
       ? { minColumns: Number.POSITIVE_INFINITY }
       : {
+          // Roles by name only (ids, times, model outputs such as prob_0..prob_9): a guess from the data, such
+          // as one of 24 numbered columns taken for the label, does not break a group (the user can ungroup).
           // Nested columns are "ignore" by role (nothing else reads them): a list of numbers is still an embedding.
-          skip: new Set(refCols.filter((c) => !embeddingRole(roles[c.name] ?? 'feature', c.type)).map((c) => c.name)),
+          skip: new Set(refCols.filter((c) => !embeddingRole(byName[c.name] ?? 'feature', c.type)).map((c) => c.name)),
           ...(options.ungroupEmbeddings ? { ungroup: options.ungroupEmbeddings } : {}),
         },
   );
