@@ -61,7 +61,7 @@ describe('embedding drift in the drift view', () => {
     await page.getByRole('tab', { name: 'Drift' }).click();
     await page.getByTestId('drift-run').click();
     await page.getByTestId('drift-summary').waitFor({ timeout: 120_000 });
-    expect(await page.getByTestId('drift-table').getByTestId('drift-row').count()).toBe(1);
+    expect(await page.getByTestId('drift-row').count()).toBe(1);
     const embedding = page.locator('[data-testid=embedding][data-embedding="emb_*"]');
     expect(await embedding.getByTestId('embedding-grouped').textContent()).toContain('24 numbered columns (emb_0 … emb_23) are grouped');
     await embedding.getByTestId('embedding-verdict').waitFor({ timeout: 90_000 });
@@ -69,11 +69,13 @@ describe('embedding drift in the drift view', () => {
 
     await embedding.getByTestId('embedding-ungroup').focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('drift-table').getByTestId('drift-row').count(), { timeout: 120_000 }).toBe(25);
+    // Every column tested on its own again (the setup's guesses of a label and a prediction among them
+    // are listed apart, with the model's outputs).
+    await expect.poll(() => page.getByTestId('drift-row').count(), { timeout: 120_000 }).toBe(25);
     expect(await page.locator('[data-testid=embedding][data-embedding="emb_*"]').count()).toBe(0);
     await page.getByTestId('embedding-regroup').focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('drift-table').getByTestId('drift-row').count(), { timeout: 120_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('drift-row').count(), { timeout: 120_000 }).toBe(1);
     await page.locator('[data-testid=embedding][data-embedding="emb_*"]').getByTestId('embedding-verdict').waitFor({ timeout: 90_000 });
     expect(errors).toEqual([]);
   }, 240_000);
