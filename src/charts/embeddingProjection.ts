@@ -14,8 +14,7 @@ export interface ProjectedPoint {
 /** Both sides' points, reference first (drawn under the current points). */
 export function projectedPoints(p: EmbeddingProjection): ProjectedPoint[] {
   const out: ProjectedPoint[] = [];
-  for (const side of ['reference', 'current'] as const)
-    p[side].x.forEach((x, i) => out.push({ side, x, y: p[side].y[i]! }));
+  for (const side of ['reference', 'current'] as const) p[side].x.forEach((x, i) => out.push({ side, x, y: p[side].y[i]! }));
   return out;
 }
 
@@ -41,9 +40,7 @@ export function embeddingProjectionChart(
     ariaLabel: `Embedding ${name}: reference and current vectors on the reference's first two principal components`,
     caption: captionOf([
       `Slate: ${formatCount(shown.reference)} reference vectors; amber: ${formatCount(shown.current)} current vectors.`,
-      partly && o.totals
-        ? `Drawn: evenly spaced rows of ${formatCount(o.totals.reference)} and ${formatCount(o.totals.current)}.`
-        : null,
+      partly && o.totals ? `Drawn: evenly spaced rows of ${formatCount(o.totals.reference)} and ${formatCount(o.totals.current)}.` : null,
       `Axes: the reference's first two principal components (${share(p.explained[0])} and ${share(p.explained[1])} of its variance).`,
     ]),
     x: { label: `component 1 (${share(p.explained[0])})`, grid: true, nice: true },

@@ -183,7 +183,8 @@ export class DriftState {
 
   /** Shows a prefix group's columns one by one in the table (or groups them again), and compares anew. */
   setGrouped(name: string, grouped: boolean): Promise<void> {
-    this.ungrouped = grouped ? this.ungrouped.filter((n) => n !== name) : [...new Set([...this.ungrouped, name])];
+    const others = this.ungrouped.filter((n) => n !== name);
+    this.ungrouped = grouped ? others : [...others, name];
     return this.run();
   }
 

@@ -193,7 +193,8 @@ export class MultivariateState {
   async runEmbeddings(tables: MultivariateInputs['tables'], embeddings: readonly EmbeddingColumn[], sample?: number): Promise<void> {
     this.embeddingController?.abort();
     for (const run of Object.values(this.embeddings))
-      if (run.running) Object.assign(run, { running: false, progress: null, error: 'Stopped before it finished: compare again to see it.' });
+      if (run.running)
+        Object.assign(run, { running: false, progress: null, error: 'Stopped before it finished: compare again to see it.' });
     const controller = (this.embeddingController = new AbortController());
     const fresh = (): EmbeddingRun => ({ result: null, running: true, error: null, needsSample: false, progress: null });
     if (sample === undefined) this.embeddings = Object.fromEntries(embeddings.map((e) => [e.name, fresh()]));

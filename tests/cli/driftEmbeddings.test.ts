@@ -141,9 +141,22 @@ describe('lantern drift on embeddings', () => {
     closeTo(calm['distance']!.value!, same.expected.distance, 1e-12);
 
     const data = join(dir, 'report.json');
-    const report = await run(['report', '--suite', suite, '--reference', parquet.ref, '--current', parquet.cur, '--out', join(dir, 'r.html'), '--json', data]);
+    const report = await run([
+      'report',
+      '--suite',
+      suite,
+      '--reference',
+      parquet.ref,
+      '--current',
+      parquet.cur,
+      '--out',
+      join(dir, 'r.html'),
+      '--json',
+      data,
+    ]);
     expect(report.err).toBe('');
-    const tables = (JSON.parse(readFileSync(data, 'utf8')) as { tables: { title: string; rows: (string | number | boolean | null)[][] }[] }).tables;
+    const tables = (JSON.parse(readFileSync(data, 'utf8')) as { tables: { title: string; rows: (string | number | boolean | null)[][] }[] })
+      .tables;
     const table = tables.find((t) => t.title.startsWith('Embedding vec: drift'))!;
     closeTo(table.rows[0]![1] as number, shift.expected.auc, 1e-9);
     closeTo(table.rows[1]![1] as number, shift.expected.distance, 1e-12);
@@ -151,7 +164,10 @@ describe('lantern drift on embeddings', () => {
   });
 
   it('a check names a numbered column: it is tested on its own', async () => {
-    const suite = file('suite2.json', JSON.stringify({ format: 'lantern-check-suite', version: 1, checks: [{ id: 'c', kind: 'drift-column', column: 'emb_3' }] }));
+    const suite = file(
+      'suite2.json',
+      JSON.stringify({ format: 'lantern-check-suite', version: 1, checks: [{ id: 'c', kind: 'drift-column', column: 'emb_3' }] }),
+    );
     const r = await run(['check', '--suite', suite, '--reference', csv.ref, '--current', csv.cur, '--json']);
     const [result] = (JSON.parse(r.out) as { results: { status: string }[] }).results;
     expect(result!.status).not.toBe('not-evaluated');

@@ -38,11 +38,15 @@ describe('embedding drift in the drift view', () => {
     expect(await embedding.getByTestId('embedding-auc').textContent()).toBe(formatStat(shift.expected.auc));
     expect(await embedding.getByTestId('embedding-distance').textContent()).toBe(formatStat(shift.expected.distance));
     expect(await embedding.getByTestId('embedding-mmd').textContent()).toMatch(new RegExp(`^${formatStat(shift.expected.mmd)} \\(p = `));
-    expect(await embedding.getByTestId('embedding-verdict-line').textContent()).toContain('300 reference and 300 current vectors of 24 numbers');
+    expect(await embedding.getByTestId('embedding-verdict-line').textContent()).toContain(
+      '300 reference and 300 current vectors of 24 numbers',
+    );
     // The list column is compared as vectors, not listed as untested.
     expect(await page.getByTestId('drift-not-tested').count()).toBe(0);
 
-    const chart = page.getByRole('figure', { name: "Embedding vec: reference and current vectors on the reference's first two principal components" });
+    const chart = page.getByRole('figure', {
+      name: "Embedding vec: reference and current vectors on the reference's first two principal components",
+    });
     await chart.locator('svg').first().waitFor();
     expect(await chart.locator('svg circle').count()).toBe(600);
     expect(await chart.locator('figcaption').textContent()).toContain(

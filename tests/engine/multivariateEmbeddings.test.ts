@@ -57,7 +57,10 @@ describe('embedding drift read from DuckDB', () => {
     const listed = await driftReport(db, tables('shift', '_list'));
     expect(listed.embeddings).toEqual([list]);
     expect(listed.notTested).toEqual([{ name: 'vec', reason: 'an embedding, compared as vectors' }]);
-    const arrays = detectEmbeddings(await describeTable(db, 'emb_shift_reference_array'), await describeTable(db, 'emb_shift_current_array'));
+    const arrays = detectEmbeddings(
+      await describeTable(db, 'emb_shift_reference_array'),
+      await describeTable(db, 'emb_shift_current_array'),
+    );
     expect(arrays).toEqual([{ name: 'vec', source: 'array', columns: ['vec'], dims: DIMS }]);
   });
 
@@ -89,14 +92,28 @@ describe('embedding drift read from DuckDB', () => {
   it('leaves out NULL vectors and vectors with a NULL, NaN or infinite number, and says how many', async () => {
     await db.query(`CREATE OR REPLACE TABLE emb_holes AS SELECT * FROM emb_shift_current_list`);
     await db.query(`INSERT INTO emb_holes VALUES (1, NULL), (2, [${Array(DIMS).fill('0.1').join(',')}]::DOUBLE[])`);
-    await db.query(`INSERT INTO emb_holes SELECT 3, list_transform(vec, (x, i) -> CASE WHEN i = 5 THEN 'NaN'::DOUBLE ELSE x END) FROM emb_shift_reference_list LIMIT 2`);
-    await db.query(`INSERT INTO emb_holes SELECT 4, [${Array(DIMS - 1).fill('0.2').join(',')}, NULL]::DOUBLE[]`);
-    await db.query(`INSERT INTO emb_holes SELECT 5, [${Array(DIMS - 1).fill('0.2').join(',')}, 'inf'::DOUBLE]::DOUBLE[]`);
+    await db.query(
+      `INSERT INTO emb_holes SELECT 3, list_transform(vec, (x, i) -> CASE WHEN i = 5 THEN 'NaN'::DOUBLE ELSE x END) FROM emb_shift_reference_list LIMIT 2`,
+    );
+    await db.query(
+      `INSERT INTO emb_holes SELECT 4, [${Array(DIMS - 1)
+        .fill('0.2')
+        .join(',')}, NULL]::DOUBLE[]`,
+    );
+    await db.query(
+      `INSERT INTO emb_holes SELECT 5, [${Array(DIMS - 1)
+        .fill('0.2')
+        .join(',')}, 'inf'::DOUBLE]::DOUBLE[]`,
+    );
     const r = await embeddingColumnDrift(db, { reference: 'emb_shift_reference_list', current: 'emb_holes' }, list, { permutations: 10 });
     expect([r.currentRows, r.skipped.current]).toEqual([301, 5]);
     const c = fx.cases.find((x) => x.name === 'planted shift')!;
     const direct = embeddingDriftStats(
-      { dims: DIMS, reference: Float64Array.from(c.reference.flat()), current: Float64Array.from([...c.current.flat(), ...Array(DIMS).fill(0.1)]) },
+      {
+        dims: DIMS,
+        reference: Float64Array.from(c.reference.flat()),
+        current: Float64Array.from([...c.current.flat(), ...Array(DIMS).fill(0.1)]),
+      },
       { permutations: 10 },
     );
     closeTo(r.distance.value, direct.distance.value, 1e-12);
@@ -121,6 +138,8 @@ describe('embedding drift read from DuckDB', () => {
     );
     const controller = new AbortController();
     controller.abort();
-    await expect(embeddingColumnDrift(db, tables('shift'), prefix, { signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(embeddingColumnDrift(db, tables('shift'), prefix, { signal: controller.signal })).rejects.toMatchObject({
+      code: 'cancelled',
+    });
   });
 });

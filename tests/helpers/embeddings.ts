@@ -31,7 +31,6 @@ export function expectProjection(p: EmbeddingProjection, e: EmbeddingCase['expec
   }
 }
 
-
 /** The vectors as 24 numbered columns `emb_0..` beside a `reading` feature (the first number scaled), in CSV. */
 export function prefixCsv(rows: number[][]): string {
   const dims = rows[0]!.length;

@@ -58,7 +58,14 @@ describe('finding embedding columns in a schema', () => {
   });
 
   it('groups numbered columns with a common prefix, lists and arrays, in the reference order', () => {
-    const ref = [info('id', 'BIGINT'), ...emb, info('vec', 'FLOAT[]'), info('fixed', 'FLOAT[4]'), info('x1', 'DOUBLE'), info('x2', 'DOUBLE')];
+    const ref = [
+      info('id', 'BIGINT'),
+      ...emb,
+      info('vec', 'FLOAT[]'),
+      info('fixed', 'FLOAT[4]'),
+      info('x1', 'DOUBLE'),
+      info('x2', 'DOUBLE'),
+    ];
     const found = detectEmbeddings(ref, [...ref].reverse());
     expect(found.map((f) => [f.name, f.source, f.dims])).toEqual([
       ['emb_*', 'prefix', 10],

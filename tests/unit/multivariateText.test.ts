@@ -84,8 +84,7 @@ describe.each(fx.cases.map((c) => [c.name, c] as const))('text drift on %s again
       closeTo(w.weight, coef.get(w.word)!, 0, 1e-5);
       closeTo(w.weight, strongest[strongest.length - 1 - i]!, 0, 1e-5);
     });
-    if (c.name === 'identical texts')
-      for (const d of r.descriptors) expect(d.drift.drifted, d.name).toBe(false);
+    if (c.name === 'identical texts') for (const d of r.descriptors) expect(d.drift.drifted, d.name).toBe(false);
     if (c.name === 'movie titles by era') expect(r.classifier!.currentWords.slice(0, 5).map((w) => w.word)).toEqual(e.current_words);
     // Evidently's rule for a small reference: beat the 95th percentile of a guessing classifier.
     expect(r.classifier!.thresholdRule).toBe('random-classifier');

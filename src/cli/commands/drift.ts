@@ -233,7 +233,7 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
   const textDrift = texts.some((t) => t.classifier?.drifted);
-  const embeddingDrift = embeddings.some((e) => !("unavailable" in e) && e.drifted);
+  const embeddingDrift = embeddings.some((e) => !('unavailable' in e) && e.drifted);
   const classifierDrift = classifier !== null && !('unavailable' in classifier) && classifier.drifted;
   return values['fail-on-drift'] && (report.dataset.drifted || together?.drifted || textDrift || embeddingDrift || classifierDrift) ? 1 : 0;
 }

@@ -6,7 +6,15 @@ import { embeddingColumnDrift, type EmbeddingColumnDrift, type EmbeddingRequest 
 import type { EmbeddingColumn } from '../../lib/multivariate/embeddingColumns';
 import { callKey, type CallContext, type Scheduler } from '../scheduler';
 
-export type { ReconstructionDrift, TextColumnDrift, DomainClassifierDrift, DomainRequest, EmbeddingColumn, EmbeddingColumnDrift, EmbeddingRequest };
+export type {
+  ReconstructionDrift,
+  TextColumnDrift,
+  DomainClassifierDrift,
+  DomainRequest,
+  EmbeddingColumn,
+  EmbeddingColumnDrift,
+  EmbeddingRequest,
+};
 export type ReconstructionRequest = Omit<ReconstructionDriftOptions, 'signal' | 'onProgress'>;
 
 /**

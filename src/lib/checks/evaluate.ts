@@ -71,7 +71,8 @@ const DEFAULT_TITLES: Record<CheckKind, (c: Check) => string> = {
   'metric-by-segment': (c) => `${(c as { metric: string }).metric} in every ${(c as { segment: string }).segment} against the reference`,
   'version-not-worse': (c) => versionCheckTitle(c as VersionCheck),
   'multivariate-drift': () => 'Columns keep moving together (reconstruction error)',
-  'embedding-drift': (c) => `No drift in the embedding${(c as { embedding?: string }).embedding ? ` ${(c as { embedding?: string }).embedding}` : 's'}`,
+  'embedding-drift': (c) =>
+    `No drift in the embedding${(c as { embedding?: string }).embedding ? ` ${(c as { embedding?: string }).embedding}` : 's'}`,
   cost: () => 'Expected cost per prediction',
   'custom-metric': (c) => (c as { metric: { name: string } }).metric.name,
   latency: (c) => `Latency ${(c as { percentile: string }).percentile}`,
@@ -378,7 +379,10 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
 type EmbeddingMethod = 'model' | 'distance' | 'mmd';
 
 /** One embedding by one method: the number, the rule and the verdict, or why there is none. */
-function embeddingVerdict(r: EmbeddingColumnDrift, method: EmbeddingMethod): { value: number; rule: string; drifted: boolean; what: string } | Unavailable {
+function embeddingVerdict(
+  r: EmbeddingColumnDrift,
+  method: EmbeddingMethod,
+): { value: number; rule: string; drifted: boolean; what: string } | Unavailable {
   if (method === 'model') {
     const m = r.model;
     if ('unavailable' in m) return m;
@@ -386,7 +390,12 @@ function embeddingVerdict(r: EmbeddingColumnDrift, method: EmbeddingMethod): { v
   }
   if (method === 'distance') {
     const d = r.distance;
-    return { value: d.value, rule: `distance <= ${num(d.threshold)}`, drifted: d.drifted, what: `distance between the mean vectors ${num(d.value)}` };
+    return {
+      value: d.value,
+      rule: `distance <= ${num(d.threshold)}`,
+      drifted: d.drifted,
+      what: `distance between the mean vectors ${num(d.value)}`,
+    };
   }
   if ('unavailable' in r.mmd) return r.mmd;
   return {
@@ -406,7 +415,9 @@ function judgeEmbeddings(method: EmbeddingMethod, r: NonNullable<CheckInputs['em
     const x = e as EmbeddingColumnDrift;
     return { name: x.embedding.name, v: embeddingVerdict(x, method) };
   });
-  const done = judged.filter((j): j is { name: string; v: Exclude<ReturnType<typeof embeddingVerdict>, Unavailable> } => !isUnavailable(j.v));
+  const done = judged.filter(
+    (j): j is { name: string; v: Exclude<ReturnType<typeof embeddingVerdict>, Unavailable> } => !isUnavailable(j.v),
+  );
   const missing = judged.filter((j) => isUnavailable(j.v)).map((j) => `${j.name}: ${(j.v as Unavailable).unavailable}`);
   if (!done.length) return notEvaluated(missing.join('; '));
   const drifted = done.filter((j) => j.v.drifted);

@@ -493,7 +493,11 @@ export async function computeCheckInputs(db: Db, t: CheckTables, suite: Suite, o
     (c): c is EmbeddingCheck => c.kind === 'embedding-drift',
   );
   // The report shows every embedding the data has, compared whole (or said to need a sample).
-  if (options.everything && inputs.drift?.embeddings.length && !embeddingChecks.some((c) => c.embedding === undefined && c.sample === undefined))
+  if (
+    options.everything &&
+    inputs.drift?.embeddings.length &&
+    !embeddingChecks.some((c) => c.embedding === undefined && c.sample === undefined)
+  )
     embeddingChecks.push({});
   for (const c of embeddingChecks) {
     if (!inputs.drift || inputs.embeddings?.[embeddingKey(c)]) continue;

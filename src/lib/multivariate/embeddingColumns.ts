@@ -19,7 +19,8 @@ export interface EmbeddingColumn {
 /** A prefix group needs this many columns: fewer are ordinary numbered features (`x1`, `x2`, `x3`). */
 export const MIN_PREFIX_COLUMNS = 8;
 
-const NUMBER_TYPE = '(?:TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL\\(\\d+,\\s*\\d+\\))';
+const NUMBER_TYPE =
+  '(?:TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL\\(\\d+,\\s*\\d+\\))';
 const VECTOR_TYPE = new RegExp(`^${NUMBER_TYPE}\\[(\\d*)\\]$`);
 /** A name that ends in a number after something that is not a digit: the prefix and the number. */
 const NUMBERED = /^(.*\D)(\d+)$/s;
@@ -62,7 +63,10 @@ export function detectEmbeddings(
     const cv = vectorType(c.type);
     if (rv && cv) {
       const dims = rv.dims !== null && rv.dims === cv.dims ? rv.dims : null;
-      found.push({ at, column: { name: r.name, source: rv.source === 'array' && cv.source === 'array' ? 'array' : 'list', columns: [r.name], dims } });
+      found.push({
+        at,
+        column: { name: r.name, source: rv.source === 'array' && cv.source === 'array' ? 'array' : 'list', columns: [r.name], dims },
+      });
       return;
     }
     if (r.kind !== 'numeric' || c.kind !== 'numeric') return;

@@ -41,8 +41,7 @@ export interface EmbeddingColumnDrift extends EmbeddingDriftStats {
 /** The d numbers of a row as columns d0..d(n-1), and the condition that all are finite. */
 function dimensions(e: EmbeddingColumn, dims: number): { values: Sql[]; from: Sql } {
   const alias = (j: number) => ident(`d${j}`);
-  if (e.source === 'prefix')
-    return { values: e.columns.map((c, j) => sql`CAST(${ident(c)} AS DOUBLE) AS ${alias(j)}`), from: sql`` };
+  if (e.source === 'prefix') return { values: e.columns.map((c, j) => sql`CAST(${ident(c)} AS DOUBLE) AS ${alias(j)}`), from: sql`` };
   const v = ident(e.columns[0]!);
   return {
     values: Array.from({ length: dims }, (_, j) => sql`CAST(${v}[${j + 1}] AS DOUBLE) AS ${alias(j)}`),
@@ -94,7 +93,8 @@ async function vectors(
   signal?: AbortSignal,
 ): Promise<Float64Array> {
   const inner = vectorsSql(table, e, dims);
-  const q = sample === undefined ? inner : sql`SELECT * FROM (${inner}) USING SAMPLE reservoir(${Math.floor(sample)} ROWS) REPEATABLE (${seed})`;
+  const q =
+    sample === undefined ? inner : sql`SELECT * FROM (${inner}) USING SAMPLE reservoir(${Math.floor(sample)} ROWS) REPEATABLE (${seed})`;
   const arrow = tableFromIPC(await db.queryArrow(q.text, { signal }));
   const rows = arrow.numRows;
   const out = new Float64Array(rows * dims);

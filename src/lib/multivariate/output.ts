@@ -210,7 +210,10 @@ export interface EmbeddingUnavailable {
 
 export function embeddingColumnText(r: EmbeddingColumnDrift | EmbeddingUnavailable): string {
   const e = r.embedding;
-  const what = e.source === 'prefix' ? `${e.columns.length} numbered columns ${e.columns[0]}..${e.columns[e.columns.length - 1]}` : `${e.source} column`;
+  const what =
+    e.source === 'prefix'
+      ? `${e.columns.length} numbered columns ${e.columns[0]}..${e.columns[e.columns.length - 1]}`
+      : `${e.source} column`;
   if ('unavailable' in r) return `Embedding ${e.name} (${what}): not compared (${r.unavailable})`;
   const m = r.model;
   const lines = [
@@ -223,6 +226,7 @@ export function embeddingColumnText(r: EmbeddingColumnDrift | EmbeddingUnavailab
       ? `  MMD: not computed (${r.mmd.unavailable})`
       : `  MMD^2              ${fmt(r.mmd.value)}  p ${fmt(r.mmd.pValue)} (${r.mmd.permutations} permutations)  ${r.mmd.drifted ? 'DRIFT' : 'ok'}`,
   ];
-  if (r.skipped.reference + r.skipped.current) lines.push(`  left out: ${r.skipped.reference} reference and ${r.skipped.current} current rows without a whole vector`);
+  if (r.skipped.reference + r.skipped.current)
+    lines.push(`  left out: ${r.skipped.reference} reference and ${r.skipped.current} current rows without a whole vector`);
   return lines.join('\n');
 }
