@@ -16,7 +16,9 @@ describe('embedding projection chart', () => {
     const dots = marks(chart, 'dot')[0]!.querySelectorAll('circle');
     expect(dots).toHaveLength(5);
     expect(dots[0]!.getAttribute('fill')).not.toBe(dots[4]!.getAttribute('fill'));
-    expect(chart.outerHTML).toContain("aria-label=\"Embedding emb_*: reference and current vectors on the reference's first two principal components\"");
+    expect(chart.outerHTML).toContain(
+      'aria-label="Embedding emb_*: reference and current vectors on the reference\'s first two principal components"',
+    );
     const caption = chart.querySelector('figcaption')?.textContent ?? '';
     expect(caption).toContain('Drawn: evenly spaced rows of 30 and 2.');
     expect(caption).toContain('(60.0% and 25.0% of its variance)');
