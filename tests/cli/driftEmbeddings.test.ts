@@ -172,4 +172,18 @@ describe('lantern drift on embeddings', () => {
     const [result] = (JSON.parse(r.out) as { results: { status: string }[] }).results;
     expect(result!.status).not.toBe('not-evaluated');
   });
+
+  it('the preset checks an embedding as one, not each of its numbered columns', async () => {
+    const preset = join(dir, 'preset.json');
+    const made = await run(['check', '--preset', '--reference', csv.ref, '--current', csv.cur, '--out', preset]);
+    expect(made.err).toBe('');
+    const r = await run(['check', '--suite', preset, '--reference', csv.ref, '--current', csv.cur, '--json']);
+    expect(r.err).toBe('');
+    const results = (JSON.parse(r.out) as { results: { id: string; status: string; value: number | null }[] }).results;
+    const embedding = results.find((x) => x.id === 'embedding-drift:emb__')!;
+    expect(embedding.status).toBe('fail');
+    closeTo(embedding.value!, shift.expected.auc, 1e-9);
+    expect(results.some((x) => x.id === 'drift:emb_3')).toBe(false);
+    expect(results.find((x) => x.id === 'drift:reading')?.status).toBe('pass');
+  });
 });
