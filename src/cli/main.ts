@@ -81,7 +81,8 @@ Commands:
                             what is wrong with the model, where and since when: ranked findings
   inspect <file> [--json]   rows, columns, types and inferred roles of a data file
   drift --reference <file> --current <file> [--columns a,b] [--json]
-                            per-column and dataset drift, Evidently's methods, scipy's numbers
+                            per-column and dataset drift, Evidently's methods, scipy's numbers;
+                            free text and embeddings (list columns, emb_0..emb_n) compared whole
   metrics --data <file> ... model performance on labelled rows, overall and --by a column;
                             --cost fp=5,fn=50 adds costs, --metric 'name=<SQL aggregate>' custom metrics
   slices --data <file> ...  the slices where the model fails most, and slices that got worse

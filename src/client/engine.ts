@@ -51,6 +51,9 @@ export type { HistoryReport, HistorySettings, NamedProfile, Profile } from '../e
 export type {
   DomainClassifierDrift,
   DomainRequest,
+  EmbeddingColumn,
+  EmbeddingColumnDrift,
+  EmbeddingRequest,
   ReconstructionDrift,
   ReconstructionRequest,
   TextColumnDrift,

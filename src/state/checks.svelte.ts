@@ -51,6 +51,7 @@ export const EDITABLE: Partial<Record<Check['kind'], string[]>> = {
   'metric-by-segment': ['tolerance', 'warn', 'minRows'],
   'version-not-worse': ['margin'],
   'multivariate-drift': ['explainedVariance', 'sigmas'],
+  'embedding-drift': ['sample'],
   cost: ['max', 'warn'],
   'custom-metric': ['min', 'max', 'warnMin', 'warnMax'],
   latency: ['max', 'tolerance'],

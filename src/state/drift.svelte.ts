@@ -17,7 +17,7 @@ import { byScore } from '../lib/drift/output';
 import { errorCode } from '../rpc/errors';
 import type { Dataset } from './dataset.svelte';
 import { FREE_TEXT_REASON } from '../lib/drift/freeText';
-import { MultivariateState, TEXT_SAMPLE, type MultivariateInputs } from './multivariate.svelte';
+import { EMBEDDING_SAMPLE, MultivariateState, TEXT_SAMPLE, type EmbeddingColumn, type MultivariateInputs } from './multivariate.svelte';
 
 export type WindowChoice = 'hour' | 'day' | 'week' | 'month' | 'chunks';
 
@@ -50,6 +50,8 @@ export class DriftState {
   /** The user's method / threshold per column, and the share of drifted columns that makes dataset drift. */
   settings: Record<string, ColumnSetting> = $state({});
   driftShare = $state(0.5);
+  /** Prefix groups (`emb_*`) the user asked to see column by column instead of as one embedding. */
+  ungrouped: string[] = $state([]);
   /** When reference and current are the same dataset: the time (epoch ms) that splits it. */
   splitMs: number | null = $state(null);
   /** Drift of the columns together (reconstruction error), run with each report. */
@@ -162,6 +164,30 @@ export class DriftState {
     return this.report?.notTested.filter((n) => n.reason === FREE_TEXT_REASON).map((n) => n.name) ?? [];
   }
 
+  /** Embeddings the report set apart: list and array columns, numbered columns grouped by prefix. */
+  get embeddingColumns(): EmbeddingColumn[] {
+    return this.report?.embeddings ?? [];
+  }
+
+  /** Compares one embedding on a sample the user asked for (too many numbers, or the MMD's pairs). */
+  sampleEmbedding(name: string, size = EMBEDDING_SAMPLE): Promise<void> {
+    const embedding = this.embeddingColumns.find((e) => e.name === name);
+    return embedding ? this.multivariate.runEmbeddings(this.tables(), [embedding], size) : Promise.resolve();
+  }
+
+  /** Compares one embedding again, whole (after a cancel or a failure). */
+  compareEmbedding(name: string): Promise<void> {
+    const embedding = this.embeddingColumns.find((e) => e.name === name);
+    return embedding ? this.multivariate.runEmbeddings(this.tables(), [embedding]) : Promise.resolve();
+  }
+
+  /** Shows a prefix group's columns one by one in the table (or groups them again), and compares anew. */
+  setGrouped(name: string, grouped: boolean): Promise<void> {
+    const others = this.ungrouped.filter((n) => n !== name);
+    this.ungrouped = grouped ? others : [...others, name];
+    return this.run();
+  }
+
   /** Compares one free-text column on a sample, for a column with too many texts to move whole. */
   sampleText(column: string): Promise<void> {
     return this.multivariate.runTexts(this.tables(), [column], TEXT_SAMPLE);
@@ -197,11 +223,13 @@ export class DriftState {
         roles: { ...reference.roles },
         perColumn: $state.snapshot(this.settings),
         driftShare: this.driftShare,
+        ...(this.ungrouped.length ? { ungroupEmbeddings: $state.snapshot(this.ungrouped) } : {}),
       });
       const together = this.hasColumnsTogether ? this.multivariate.run(this.multivariateInputs()) : Promise.resolve();
       // The columns-together and free-text analyses run behind the report; a failure there is theirs to show.
       void together
         .then(() => this.multivariate.runTexts(this.tables(), this.textColumns))
+        .then(() => this.multivariate.runEmbeddings(this.tables(), this.embeddingColumns))
         .catch((error: unknown) => {
           if (errorCode(error) !== 'cancelled') this.error = (error as Error).message;
         });

@@ -1,6 +1,8 @@
 import {
   proxy,
   type DomainClassifierDrift,
+  type EmbeddingColumn,
+  type EmbeddingColumnDrift,
   type Engine,
   type ReconstructionDrift,
   type ReconstructionRequest,
@@ -8,7 +10,17 @@ import {
 } from '../client/engine';
 import { errorCode } from '../rpc/errors';
 
-export type { DomainClassifierDrift, ReconstructionDrift, TextColumnDrift };
+export type { DomainClassifierDrift, EmbeddingColumn, EmbeddingColumnDrift, ReconstructionDrift, TextColumnDrift };
+
+/** One embedding's comparison: its result, or why there is none yet. */
+export interface EmbeddingRun {
+  result: EmbeddingColumnDrift | null;
+  running: boolean;
+  error: string | null;
+  /** The engine asks for a sample: the embedding has too many numbers to move whole. */
+  needsSample: boolean;
+  progress: { done: number; total: number } | null;
+}
 
 /** One free-text column's comparison: its result, or why there is none yet. */
 export interface TextColumnRun {
@@ -21,6 +33,8 @@ export interface TextColumnRun {
 
 /** Texts a side when the user asks for a sample. */
 export const TEXT_SAMPLE = 20_000;
+/** Vectors a side when the user asks for a sample: the MMD compares every pair, up to 3,000 rows in all. */
+export const EMBEDDING_SAMPLE = 1500;
 /** Rows a side when the user asks the domain classifier for a sample. */
 export const CLASSIFIER_SAMPLE = 50_000;
 
@@ -55,6 +69,9 @@ export class MultivariateState {
   texts: Record<string, TextColumnRun> = $state({});
   private controller: AbortController | null = null;
   private textController: AbortController | null = null;
+  /** Embeddings by name (a list column's name, or a prefix group's `emb_*`). */
+  embeddings: Record<string, EmbeddingRun> = $state({});
+  private embeddingController: AbortController | null = null;
   private last: MultivariateInputs | null = null;
 
   constructor(private readonly engine: Engine) {}
@@ -172,7 +189,51 @@ export class MultivariateState {
     }
   }
 
+  /** Compares each embedding in turn (a sample only when the user asked for one), with progress. */
+  async runEmbeddings(tables: MultivariateInputs['tables'], embeddings: readonly EmbeddingColumn[], sample?: number): Promise<void> {
+    this.embeddingController?.abort();
+    for (const run of Object.values(this.embeddings))
+      if (run.running)
+        Object.assign(run, { running: false, progress: null, error: 'Stopped before it finished: compare again to see it.' });
+    const controller = (this.embeddingController = new AbortController());
+    const fresh = (): EmbeddingRun => ({ result: null, running: true, error: null, needsSample: false, progress: null });
+    if (sample === undefined) this.embeddings = Object.fromEntries(embeddings.map((e) => [e.name, fresh()]));
+    const call = this.engine.with({ signal: controller.signal, priority: 'user' });
+    for (const embedding of embeddings) {
+      if (controller !== this.embeddingController) return;
+      const name = embedding.name;
+      this.embeddings[name] = fresh();
+      const onProgress = proxy((done: number, total: number) => {
+        const run = this.embeddings[name];
+        if (controller === this.embeddingController && run?.running) run.progress = { done, total };
+      });
+      try {
+        const result = await call.embeddingDrift(tables, $state.snapshot(embedding), sample === undefined ? {} : { sample }, onProgress);
+        if (controller === this.embeddingController)
+          this.embeddings[name] = { result, running: false, error: null, needsSample: false, progress: null };
+      } catch (error) {
+        if (controller !== this.embeddingController || errorCode(error) === 'cancelled') return;
+        this.embeddings[name] = {
+          result: null,
+          running: false,
+          error: (error as Error).message,
+          needsSample: errorCode(error) === 'too-large',
+          progress: null,
+        };
+      }
+    }
+  }
+
+  /** Stops the embeddings' comparison; what finished stays. */
+  cancelEmbeddings(): void {
+    this.embeddingController?.abort();
+    this.embeddingController = null;
+    for (const run of Object.values(this.embeddings))
+      if (run.running) Object.assign(run, { running: false, progress: null, error: 'Stopped: compare again to see it.' });
+  }
+
   cancel(): void {
+    this.cancelEmbeddings();
     this.controller?.abort();
     this.controller = null;
     this.running = false;

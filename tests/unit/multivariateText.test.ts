@@ -37,7 +37,7 @@ describe.each(fx.cases.map((c) => [c.name, c] as const))('text drift on %s again
   it('describes every text as the definitions in Python do', () => {
     const vocabulary = vocabularyOf(c.reference);
     for (const side of ['reference', 'current'] as const) {
-      const got = describeTexts(c[side], vocabulary);
+      const got = describeTexts(c[side], vocabulary, side);
       e.descriptors[side].forEach((want, i) => {
         for (const [key, field] of Object.entries(KEYS)) {
           const w = want[key as keyof Descriptor];
@@ -84,6 +84,7 @@ describe.each(fx.cases.map((c) => [c.name, c] as const))('text drift on %s again
       closeTo(w.weight, coef.get(w.word)!, 0, 1e-5);
       closeTo(w.weight, strongest[strongest.length - 1 - i]!, 0, 1e-5);
     });
+    if (c.name === 'identical texts') for (const d of r.descriptors) expect(d.drift.drifted, d.name).toBe(false);
     if (c.name === 'movie titles by era') expect(r.classifier!.currentWords.slice(0, 5).map((w) => w.word)).toEqual(e.current_words);
     // Evidently's rule for a small reference: beat the 95th percentile of a guessing classifier.
     expect(r.classifier!.thresholdRule).toBe('random-classifier');
@@ -92,6 +93,24 @@ describe.each(fx.cases.map((c) => [c.name, c] as const))('text drift on %s again
 });
 
 describe('text edge cases', () => {
+  it('judges a text without itself: a word only its own text uses is out of the vocabulary', () => {
+    const reference = ['red apple', 'red pear', 'green apple', 'red apple'];
+    const vocabulary = vocabularyOf(reference);
+    // "pear" and "green" are used by one reference text each; "red" and "apple" by several.
+    expect(Array.from(describeTexts(reference, vocabulary, 'reference').oovShare)).toEqual([0, 0.5, 0.5, 0]);
+    // A copy of a reference text is that text (one copy each); other texts meet the whole vocabulary.
+    const current = ['red pear', 'red pear', 'blue pear'];
+    expect(Array.from(describeTexts(current, vocabulary, 'current').oovShare)).toEqual([0.5, 0, 0.5]);
+  });
+
+  it('finds no out-of-vocabulary drift when the current texts are the reference texts', () => {
+    const reference = Array.from({ length: 80 }, (_, i) => `note ${i % 7 === 0 ? 'rare' + i : 'common'} words ${i % 3}`);
+    const r = textDriftStats(reference, [...reference].reverse());
+    const oov = r.descriptors.find((d) => d.name === 'oov_share')!.drift;
+    expect(oov.drifted).toBe(false);
+    expect(oov.score).toBe(1);
+  });
+
   it("splits words as scikit-learn's default token pattern", () => {
     expect(words('Hello, World! a b_c 12 x')).toEqual(['hello', 'world', 'b_c', '12']);
   });

@@ -44,6 +44,7 @@ function driftHolder(): DriftHolder & { calls: string[] } {
     quality: null,
     overTime: null,
     userPicked: false,
+    ungrouped: [],
     breakdown: null,
     focus: null,
     place: null,
@@ -73,6 +74,7 @@ describe('drift settings', () => {
       chunks: 9,
       selectedColumn: 'amount',
       userPicked: true,
+      ungrouped: ['emb_*'],
       report: { columns: [] },
     });
     return h;
@@ -90,6 +92,7 @@ describe('drift settings', () => {
       column: 'amount',
       compared: true,
       picked: true,
+      ungrouped: ['emb_*'],
     });
     const h = driftHolder();
     driftArea.apply(h, driftArea.schema.parse(saved), byTable);
@@ -126,6 +129,7 @@ describe('drift settings', () => {
       column: null,
       compared: false,
       picked: false,
+      ungrouped: [],
     });
   });
 

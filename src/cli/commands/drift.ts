@@ -12,12 +12,17 @@ import { domainClassifierFor, MAX_CLASSIFIER_ROWS, type DomainClassifierDrift } 
 import {
   domainClassifierJson,
   domainClassifierText,
+  embeddingColumnJson,
+  embeddingColumnText,
+  type EmbeddingUnavailable,
   multivariateJson,
   multivariateText,
   textColumnJson,
   textColumnText,
 } from '../../lib/multivariate/output';
 import { textColumnDrift, type TextColumnDrift } from '../../lib/multivariate/textColumn';
+import { embeddingColumnDrift, type EmbeddingColumnDrift } from '../../lib/multivariate/embeddingVectors';
+import { MMD_MAX_ROWS } from '../../lib/multivariate/embeddingDrift';
 import { reconstructionDrift, type ReconstructionDrift } from '../../lib/multivariate/reconstructionDrift';
 import { parseCommandArgs } from '../args';
 import { driftFromProfiles } from '../profileInput';
@@ -25,7 +30,7 @@ import type { CliIo } from '../io';
 import { cliEngineKind, openCommandDb, openInput } from '../engine';
 
 export const usage =
-  'Usage: lantern drift --reference <file> --current <file> [--columns a,b] [--method col=ks] [--threshold col=0.1] [--drift-share 0.5] [--multivariate [--timestamp <col> --window day|week|month] [--chunks 10] [--explained-variance 0.65] [--sigmas 3] [--classifier-sample N]] [--text-sample N] [--fail-on-drift] [--json]';
+  'Usage: lantern drift --reference <file> --current <file> [--columns a,b] [--method col=ks] [--threshold col=0.1] [--drift-share 0.5] [--multivariate [--timestamp <col> --window day|week|month] [--chunks 10] [--explained-variance 0.65] [--sigmas 3] [--classifier-sample N]] [--text-sample N] [--embedding-sample N] [--ungroup-embedding emb_*] [--fail-on-drift] [--json]';
 
 const WINDOWS: readonly WindowUnit[] = ['hour', 'day', 'week', 'month'];
 
@@ -57,6 +62,8 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
       sigmas: { type: 'string' },
       'text-sample': { type: 'string' },
       'classifier-sample': { type: 'string' },
+      'embedding-sample': { type: 'string' },
+      'ungroup-embedding': { type: 'string', multiple: true },
       json: { type: 'boolean' },
     },
     usage,
@@ -100,6 +107,12 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
     if (!(Number.isInteger(textSample) && textSample >= 2))
       throw new LanternError('usage', `--text-sample must be a whole number of at least 2, got "${values['text-sample']}".`);
   }
+  let embeddingSample: number | undefined;
+  if (values['embedding-sample'] !== undefined) {
+    embeddingSample = Number(values['embedding-sample']);
+    if (!(Number.isInteger(embeddingSample) && embeddingSample >= 2))
+      throw new LanternError('usage', `--embedding-sample must be a whole number of at least 2, got "${values['embedding-sample']}".`);
+  }
 
   const db = await openCommandDb({ fresh: true });
   const [refSource, curSource] = [await openInput(db, values.reference), await openInput(db, values.current)];
@@ -112,7 +125,13 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
   const report = await driftReport(
     db,
     { reference: 'reference', current: 'current' },
-    { columns, perColumn: settings, driftShare, ...(stats ? { runNumericalBatch: stats.run } : {}) },
+    {
+      columns,
+      perColumn: settings,
+      driftShare,
+      ...(stats ? { runNumericalBatch: stats.run } : {}),
+      ...(values['ungroup-embedding'] ? { ungroupEmbeddings: values['ungroup-embedding'] } : {}),
+    },
   ).finally(() => stats?.close());
   // Free text, which the per-column tests leave out, is compared by its descriptors and a domain classifier.
   const textColumns = report.notTested.filter((n) => n.reason === FREE_TEXT_REASON && (!columns || columns.includes(n.name)));
@@ -126,9 +145,31 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
         textSample !== undefined ? { sample: textSample } : {},
       ),
     );
+  // Embeddings (list columns, numbered columns grouped by prefix) are compared as vectors; one too large
+  // to move whole is reported with what to do rather than failing the other columns.
+  const embeddings: (EmbeddingColumnDrift | EmbeddingUnavailable)[] = [];
+  for (const embedding of report.embeddings) {
+    try {
+      embeddings.push(
+        await embeddingColumnDrift(
+          db,
+          { reference: 'reference', current: 'current' },
+          embedding,
+          embeddingSample !== undefined ? { sample: embeddingSample } : {},
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof LanternError) || error.code === 'cancelled') throw error;
+      embeddings.push({ embedding, unavailable: error.code === 'too-large' ? `${error.message} (--embedding-sample N)` : error.message });
+    }
+  }
   if (columns) {
     for (const name of columns)
-      if (!report.columns.some((c) => c.name === name) && !texts.some((t) => t.column === name)) {
+      if (
+        !report.columns.some((c) => c.name === name) &&
+        !texts.some((t) => t.column === name) &&
+        !report.embeddings.some((e) => e.columns.includes(name))
+      ) {
         const reason = report.notTested.find((n) => n.name === name)?.reason ?? 'not testable';
         throw new LanternError('usage', `Column "${name}" cannot be tested for drift: ${reason}.`);
       }
@@ -163,7 +204,7 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
     io.out(
       JSON.stringify({
         ...json,
-        columns: [...json.columns, ...texts.map(textColumnJson)],
+        columns: [...json.columns, ...texts.map(textColumnJson), ...embeddings.map(withMmdHint).map(embeddingColumnJson)],
         ...(together
           ? {
               multivariate: {
@@ -179,6 +220,7 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
       [
         driftText(report),
         ...texts.map(textColumnText),
+        ...embeddings.map(withMmdHint).map(embeddingColumnText),
         ...(together ? [multivariateText(together)] : []),
         ...(classifier ? [domainClassifierText(classifier)] : []),
       ].join('\n\n'),
@@ -191,8 +233,15 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
   const textDrift = texts.some((t) => t.classifier?.drifted);
+  const embeddingDrift = embeddings.some((e) => !('unavailable' in e) && e.drifted);
   const classifierDrift = classifier !== null && !('unavailable' in classifier) && classifier.drifted;
-  return values['fail-on-drift'] && (report.dataset.drifted || together?.drifted || textDrift || classifierDrift) ? 1 : 0;
+  return values['fail-on-drift'] && (report.dataset.drifted || together?.drifted || textDrift || embeddingDrift || classifierDrift) ? 1 : 0;
+}
+
+/** The MMD's message names the flag that gives it a sample. */
+function withMmdHint<T extends EmbeddingColumnDrift | EmbeddingUnavailable>(r: T): T {
+  if ('unavailable' in r || !('unavailable' in r.mmd)) return r;
+  return { ...r, mmd: { unavailable: `${r.mmd.unavailable} (--embedding-sample ${MMD_MAX_ROWS / 2})` } };
 }
 
 /** The multivariate flags, checked before any file is read. */

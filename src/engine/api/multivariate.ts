@@ -2,14 +2,25 @@ import { reconstructionDrift, type ReconstructionDrift, type ReconstructionDrift
 import type { DriftTables } from '../../lib/drift/sql';
 import { textColumnDrift, type TextColumnDrift } from '../../lib/multivariate/textColumn';
 import { domainClassifierFor, type DomainClassifierDrift, type DomainRequest } from '../../lib/multivariate/domainClassifier';
+import { embeddingColumnDrift, type EmbeddingColumnDrift, type EmbeddingRequest } from '../../lib/multivariate/embeddingVectors';
+import type { EmbeddingColumn } from '../../lib/multivariate/embeddingColumns';
 import { callKey, type CallContext, type Scheduler } from '../scheduler';
 
-export type { ReconstructionDrift, TextColumnDrift, DomainClassifierDrift, DomainRequest };
+export type {
+  ReconstructionDrift,
+  TextColumnDrift,
+  DomainClassifierDrift,
+  DomainRequest,
+  EmbeddingColumn,
+  EmbeddingColumnDrift,
+  EmbeddingRequest,
+};
 export type ReconstructionRequest = Omit<ReconstructionDriftOptions, 'signal' | 'onProgress'>;
 
 /**
  * Drift beyond single columns: the columns together (the reconstruction error of a PCA fitted on the
- * reference) and free text (descriptors and a domain classifier on TF-IDF).
+ * reference), free text (descriptors and a domain classifier on TF-IDF) and embeddings (a domain
+ * classifier, the distance between mean vectors, MMD, and a 2-D projection).
  */
 export function multivariateApi(scheduler: Scheduler) {
   return {
@@ -51,6 +62,21 @@ export function multivariateApi(scheduler: Scheduler) {
         ({ db, signal }) =>
           textColumnDrift(db, t, column, { ...request, signal, onProgress: (done, total) => void onProgress?.(done, total) }),
         { key: callKey('textColumnDrift', t, column, request), cache: true, tables: [t.reference, t.current] },
+      );
+    },
+
+    embeddingDrift(
+      ctx: CallContext,
+      t: DriftTables,
+      embedding: EmbeddingColumn,
+      request: EmbeddingRequest = {},
+      onProgress?: (done: number, total: number) => void,
+    ): Promise<EmbeddingColumnDrift> {
+      return scheduler.run(
+        ctx,
+        ({ db, signal }) =>
+          embeddingColumnDrift(db, t, embedding, { ...request, signal, onProgress: (done, total) => void onProgress?.(done, total) }),
+        { key: callKey('embeddingDrift', t, embedding, request), cache: true, tables: [t.reference, t.current] },
       );
     },
   };

@@ -4,7 +4,17 @@
  */
 import { isPValueMethod } from '../drift/methods';
 import { attributionDrift } from './attribution';
-import { isUnavailable, multivariateKey, segmentDriftKey, sliceKey, type CheckInputs, type CheckValue, type Unavailable } from './inputs';
+import {
+  embeddingKey,
+  isUnavailable,
+  multivariateKey,
+  segmentDriftKey,
+  sliceKey,
+  type CheckInputs,
+  type CheckValue,
+  type Unavailable,
+} from './inputs';
+import type { EmbeddingColumnDrift } from '../multivariate/embeddingVectors';
 import type { Check, CheckKind, Suite } from './suite';
 import { judgeVersionCheck, versionCheckTitle, type VersionCheck } from '../versions/checks';
 
@@ -61,6 +71,8 @@ const DEFAULT_TITLES: Record<CheckKind, (c: Check) => string> = {
   'metric-by-segment': (c) => `${(c as { metric: string }).metric} in every ${(c as { segment: string }).segment} against the reference`,
   'version-not-worse': (c) => versionCheckTitle(c as VersionCheck),
   'multivariate-drift': () => 'Columns keep moving together (reconstruction error)',
+  'embedding-drift': (c) =>
+    `No drift in the embedding${(c as { embedding?: string }).embedding ? ` ${(c as { embedding?: string }).embedding}` : 's'}`,
   cost: () => 'Expected cost per prediction',
   'custom-metric': (c) => (c as { metric: { name: string } }).metric.name,
   latency: (c) => `Latency ${(c as { percentile: string }).percentile}`,
@@ -83,6 +95,7 @@ const VIEW: Record<CheckKind, DetailView> = {
   'metric-by-segment': 'performance',
   'version-not-worse': 'versions',
   'multivariate-drift': 'drift',
+  'embedding-drift': 'drift',
   cost: 'performance',
   'custom-metric': 'performance',
   latency: 'operations',
@@ -344,6 +357,8 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
     }
     case 'version-not-worse':
       return judgeVersionCheck(c, inputs.versions);
+    case 'embedding-drift':
+      return judgeEmbeddings(c.method ?? 'model', inputs.embeddings?.[embeddingKey(c)]);
     case 'multivariate-drift': {
       const r = inputs.multivariate?.[multivariateKey(c)];
       if (!r) return notEvaluated('the multivariate drift was not computed');
@@ -359,6 +374,63 @@ function judge(c: Check, inputs: CheckInputs): Verdict {
       };
     }
   }
+}
+
+type EmbeddingMethod = 'model' | 'distance' | 'mmd';
+
+/** One embedding by one method: the number, the rule and the verdict, or why there is none. */
+function embeddingVerdict(
+  r: EmbeddingColumnDrift,
+  method: EmbeddingMethod,
+): { value: number; rule: string; drifted: boolean; what: string } | Unavailable {
+  if (method === 'model') {
+    const m = r.model;
+    if ('unavailable' in m) return m;
+    return { value: m.auc, rule: `ROC AUC <= ${num(m.threshold)}`, drifted: m.drifted, what: `domain classifier ROC AUC ${num(m.auc)}` };
+  }
+  if (method === 'distance') {
+    const d = r.distance;
+    return {
+      value: d.value,
+      rule: `distance <= ${num(d.threshold)}`,
+      drifted: d.drifted,
+      what: `distance between the mean vectors ${num(d.value)}`,
+    };
+  }
+  if ('unavailable' in r.mmd) return r.mmd;
+  return {
+    value: r.mmd.pValue,
+    rule: `MMD p >= ${num(r.mmd.threshold)}`,
+    drifted: r.mmd.drifted,
+    what: `MMD^2 ${num(r.mmd.value)}, permutation p ${num(r.mmd.pValue)}`,
+  };
+}
+
+/** Fails when any embedding drifts by the chosen method; the value is the first drifted one's (else the first's). */
+function judgeEmbeddings(method: EmbeddingMethod, r: NonNullable<CheckInputs['embeddings']>[string] | undefined): Verdict {
+  if (!r) return notEvaluated('the embedding drift was not computed');
+  if (isUnavailable(r)) return notEvaluated(r.unavailable);
+  const judged = r.map((e) => {
+    if ('unavailable' in e && !('embedding' in e)) return { name: e.name, v: e as Unavailable };
+    const x = e as EmbeddingColumnDrift;
+    return { name: x.embedding.name, v: embeddingVerdict(x, method) };
+  });
+  const done = judged.filter(
+    (j): j is { name: string; v: Exclude<ReturnType<typeof embeddingVerdict>, Unavailable> } => !isUnavailable(j.v),
+  );
+  const missing = judged.filter((j) => isUnavailable(j.v)).map((j) => `${j.name}: ${(j.v as Unavailable).unavailable}`);
+  if (!done.length) return notEvaluated(missing.join('; '));
+  const drifted = done.filter((j) => j.v.drifted);
+  const shown = drifted[0] ?? done[0]!;
+  return {
+    status: drifted.length ? 'fail' : 'pass',
+    value: shown.v.value,
+    threshold: shown.v.rule,
+    message: [
+      ...done.map((j) => `${j.name}: ${j.v.what}, ${j.v.drifted ? 'drift' : 'no drift'}`),
+      ...missing.map((m) => `not evaluated ${m}`),
+    ].join('; '),
+  };
 }
 
 /** Judged on one value: at most `max` (warn above `warn`), and/or within `rise` above the reference. */

@@ -24,6 +24,8 @@ import { inferRoles, type RoleMap } from '../roles';
 import { ident, sql } from '../sql';
 import type { TreeEnsemble } from '../model/ensemble';
 import { reconstructionDrift, type ReconstructionDrift } from '../multivariate/reconstructionDrift';
+import { prefixGroupOf } from '../multivariate/embeddingColumns';
+import { embeddingColumnDrift, type EmbeddingColumnDrift } from '../multivariate/embeddingVectors';
 import { attributionInputs, type AttributionInputs } from './attribution';
 import type { Check, Suite, SuiteSettings } from './suite';
 import { worstSlices, type WorstSlices } from './worstSlices';
@@ -92,6 +94,8 @@ export interface CheckInputs {
   fromProfiles?: boolean;
   /** Keyed by multivariateKey(check). */
   multivariate?: Record<string, ReconstructionDrift | Unavailable>;
+  /** Keyed by embeddingKey(check): each embedding compared (one when the check names it), or why none was. */
+  embeddings?: Record<string, (EmbeddingColumnDrift | (Unavailable & { name: string }))[] | Unavailable>;
   /** Values of the cost, custom-metric, latency and error-rate checks, by check id: current and reference. */
   values: Record<string, CheckValue | Unavailable>;
 }
@@ -112,6 +116,43 @@ export function multivariateKey(c: MultivariateCheck): string {
     c.window ?? null,
     c.chunks ?? null,
   ]);
+}
+
+type EmbeddingCheck = Extract<Check, { kind: 'embedding-drift' }>;
+
+export function embeddingKey(c: { embedding?: string | undefined; sample?: number | undefined }): string {
+  return JSON.stringify([c.embedding ?? null, c.sample ?? null]);
+}
+
+/**
+ * The embeddings the drift report set apart (the named one, or all), each compared as vectors. One that
+ * is too large to move whole is not evaluated with what to do; the others still are.
+ */
+async function embeddingInputs(
+  db: Db,
+  t: CheckTables,
+  c: Pick<EmbeddingCheck, 'embedding' | 'sample'>,
+  report: DriftReport,
+  signal?: AbortSignal,
+): Promise<NonNullable<CheckInputs['embeddings']>[string]> {
+  const chosen = c.embedding === undefined ? report.embeddings : report.embeddings.filter((e) => e.name === c.embedding);
+  if (!chosen.length)
+    return {
+      unavailable:
+        c.embedding === undefined
+          ? 'the data has no embedding (a list of numbers, or 8 or more numbered columns with a common prefix)'
+          : `no embedding "${c.embedding}" in both files${report.embeddings.length ? ` (found: ${report.embeddings.map((e) => e.name).join(', ')})` : ''}`,
+    };
+  const out: (EmbeddingColumnDrift | (Unavailable & { name: string }))[] = [];
+  for (const e of chosen) {
+    try {
+      out.push(await embeddingColumnDrift(db, t, e, { ...(c.sample !== undefined ? { sample: c.sample } : {}), signal }));
+    } catch (error) {
+      if (!(error instanceof LanternError) || error.code === 'cancelled') throw error;
+      out.push({ name: e.name, unavailable: error.message });
+    }
+  }
+  return out;
 }
 
 async function multivariateInputs(
@@ -360,9 +401,15 @@ export async function computeCheckInputs(db: Db, t: CheckTables, suite: Suite, o
     model: Boolean(options.model),
     values: {},
   };
-  if (want(DRIFT_KINDS)) {
+  if (want(DRIFT_KINDS) || kinds.has('embedding-drift')) {
     progress('drift');
-    inputs.drift = await driftReport(db, t, { perColumn: perColumnSettings(suite.checks), driftShare: suite.settings?.driftShare, signal });
+    inputs.drift = await driftReport(db, t, {
+      perColumn: perColumnSettings(suite.checks),
+      driftShare: suite.settings?.driftShare,
+      // A column a check names is tested on its own, even when it is numbered like an embedding's.
+      ungroupEmbeddings: suite.checks.flatMap((c) => (c.kind === 'drift-column' ? (prefixGroupOf(c.column) ?? []) : [])),
+      signal,
+    });
   }
   throwIfAborted(signal);
   if (want(QUALITY_KINDS)) {
@@ -441,6 +488,21 @@ export async function computeCheckInputs(db: Db, t: CheckTables, suite: Suite, o
         inputs.segmentMetrics[key] = await segmentMetrics(db, perf, c.metric, c.segment, signal);
       }
     }
+  }
+  const embeddingChecks: Pick<EmbeddingCheck, 'embedding' | 'sample'>[] = suite.checks.filter(
+    (c): c is EmbeddingCheck => c.kind === 'embedding-drift',
+  );
+  // The report shows every embedding the data has, compared whole (or said to need a sample).
+  if (
+    options.everything &&
+    inputs.drift?.embeddings.length &&
+    !embeddingChecks.some((c) => c.embedding === undefined && c.sample === undefined)
+  )
+    embeddingChecks.push({});
+  for (const c of embeddingChecks) {
+    if (!inputs.drift || inputs.embeddings?.[embeddingKey(c)]) continue;
+    progress('embedding drift');
+    (inputs.embeddings ??= {})[embeddingKey(c)] = await embeddingInputs(db, t, c, inputs.drift, signal);
   }
   for (const c of suite.checks) {
     if (c.kind !== 'multivariate-drift' || inputs.multivariate?.[multivariateKey(c)]) continue;

@@ -11,6 +11,7 @@ import { DEFAULT_DATASET_DRIFT_SHARE } from '../drift/methods';
 import { flatMetrics, overallPerformance } from '../metrics/performance';
 import { preparePerformance } from '../metrics/setup';
 import type { Task } from '../metrics/spec';
+import { detectEmbeddings, vectorType } from '../multivariate/embeddingColumns';
 import { inferRoles, type ColumnRole, type RoleMap } from '../roles';
 import { describeTable, type ColumnInfo } from '../schema';
 import type { Setup } from '../setup/types';
@@ -132,6 +133,13 @@ export async function presetFromReference(db: Db, reference: string, options: Pr
   };
 
   add({ id: 'schema', kind: 'schema', columns: columns.filter((c) => SCHEMA_ROLES.has(roles[c.name] ?? 'feature')).map((c) => c.name) });
+  // An embedding's numbers drift together: one embedding check, not a drift check per numbered column
+  // (which would also make the drift report test them one by one).
+  const byName = inferRoles(columns);
+  const embeddings = detectEmbeddings(columns, columns, {
+    skip: new Set(columns.filter((c) => byName[c.name] !== 'feature' && vectorType(c.type) === null).map((c) => c.name)),
+  });
+  const grouped = new Set(embeddings.flatMap((e) => e.columns));
   const missing = await missingCounts(db, reference, checked, signal);
   const rows = missing.rows;
   for (const [i, c] of checked.entries()) {
@@ -147,8 +155,9 @@ export async function presetFromReference(db: Db, reference: string, options: Pr
     if (driftKindOf(c) === 'numerical' && c.kind === 'numeric')
       add({ id: idOf('range', c.name), kind: 'out-of-range', column: c.name, max: OUT_OF_RANGE_FAIL, warn: OUT_OF_RANGE_WARN });
     else add({ id: idOf('categories', c.name), kind: 'unseen-categories', column: c.name, max: 0 });
-    add({ id: idOf('drift', c.name), kind: 'drift-column', column: c.name });
+    if (!grouped.has(c.name)) add({ id: idOf('drift', c.name), kind: 'drift-column', column: c.name });
   }
+  for (const e of embeddings) add({ id: idOf('embedding-drift', e.name), kind: 'embedding-drift', embedding: e.name });
   if (checked.length) add({ id: 'drift-share', kind: 'drift-share', max: DEFAULT_DATASET_DRIFT_SHARE });
   // Drift concentrated in one segment: what a feed broken for one airport or one region looks like.
   const segments = await segmentColumns(db, reference, checked, signal);

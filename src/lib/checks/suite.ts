@@ -133,6 +133,18 @@ export const checkSchema = z.discriminatedUnion('kind', [
     })
     .strict()
     .refine((c) => (c.timestamp === undefined) === (c.window === undefined), { message: 'timestamp and window go together' }),
+  z
+    .object({
+      ...base,
+      kind: z.literal('embedding-drift'),
+      /** A list column's name or a prefix group's (`emb_*`); every embedding the data has when left out. */
+      embedding: name.optional(),
+      /** The result that decides: the domain classifier (Evidently's default), the mean vectors' distance, or the MMD. */
+      method: z.enum(['model', 'distance', 'mmd']).optional(),
+      /** At most this many vectors a side, drawn with a seed (large embeddings, or the MMD above 1,500 a side). */
+      sample: z.number().int().min(2).optional(),
+    })
+    .strict(),
   /** The expected cost per labelled prediction at the suite's threshold: fail above `max`, warn above `warn`. */
   z.object({ ...base, kind: z.literal('cost'), costs: costSettingsSchema, max: z.number(), warn: z.number().optional() }).strict(),
   z

@@ -14,6 +14,7 @@ import { compareSchemas, driftKindOf, type SchemaDiff } from './schemaDiff';
 import { BatchScheduler, type NumericalBatchRunner } from './numericalBatch';
 import { columnsPerQuery, numericColumnsSql, rowCountSql } from './sides';
 import type { DriftTables } from './sql';
+import { detectEmbeddings, embeddingReason, vectorType, type EmbeddingColumn } from '../multivariate/embeddingColumns';
 
 export interface ColumnSetting {
   method?: DriftMethod;
@@ -33,6 +34,8 @@ export interface DriftOptions {
   batchValues?: number;
   /** Where the statistics of a batch of numerical columns run (default: this thread). */
   runNumericalBatch?: NumericalBatchRunner;
+  /** Prefix groups (`emb_*`) to test column by column rather than as one embedding. */
+  ungroupEmbeddings?: readonly string[];
 }
 
 export interface NotTested {
@@ -52,6 +55,11 @@ export interface DriftReport {
   dataset: { driftedColumns: number; testedColumns: number; share: number; threshold: number; drifted: boolean };
   /** Drift of the prediction, score and label columns, reported apart from the features. */
   outputs: ColumnDrift[];
+  /**
+   * Embeddings (a list or array column, or numbered columns grouped by prefix): left out of the
+   * per-column tests, each of their columns in `notTested`, compared as vectors by the embedding drift.
+   */
+  embeddings: EmbeddingColumn[];
   /** NULLs and NaN/±inf per column and side, dropped before the tests. */
   dropped: Record<string, { refNulls: number; curNulls: number; refNonFinite: number; curNonFinite: number }>;
 }
@@ -73,13 +81,32 @@ export async function driftReport(db: Db, t: DriftTables, options: DriftOptions 
   }
   const notTested: NotTested[] = [];
   const candidates = options.columns ? [...options.columns] : schema.shared;
+  // Columns the user named are tested as asked: only a list among them is an embedding (it cannot be
+  // tested otherwise); without a choice, numbered features are grouped too, never ids or model outputs.
+  const byName = inferRoles(refCols);
+  const embeddings = detectEmbeddings(
+    options.columns ? refCols.filter((c) => options.columns!.includes(c.name)) : refCols,
+    curCols,
+    options.columns
+      ? { minColumns: Number.POSITIVE_INFINITY }
+      : {
+          // Roles by name only (ids, times, model outputs such as prob_0..prob_9): a guess from the data, such
+          // as one of 24 numbered columns taken for the label, does not break a group (the user can ungroup).
+          // Nested columns are "ignore" by role (nothing else reads them): a list of numbers is still an embedding.
+          skip: new Set(refCols.filter((c) => !embeddingRole(byName[c.name] ?? 'feature', c.type)).map((c) => c.name)),
+          ...(options.ungroupEmbeddings ? { ungroup: options.ungroupEmbeddings } : {}),
+        },
+  );
+  const embeddingOf = new Map(embeddings.flatMap((e) => e.columns.map((c) => [c, e] as const)));
   const tested: { name: string; numeric: boolean }[] = [];
   for (const name of candidates) {
     const r = refByName.get(name)!;
     const c = curByName.get(name)!;
     const kind = driftKindOf(r);
     const role = roles[name] ?? 'feature';
-    if (!options.columns && !TESTED_ROLES.has(role)) notTested.push({ name, reason: `role ${role}` });
+    const embedding = embeddingOf.get(name);
+    if (embedding) notTested.push({ name, reason: embeddingReason(embedding) });
+    else if (!options.columns && !TESTED_ROLES.has(role)) notTested.push({ name, reason: `role ${role}` });
     else if (kind === null) notTested.push({ name, reason: `${r.type} columns are reported, not tested` });
     else if (driftKindOf(c) !== kind) notTested.push({ name, reason: `type changed from ${r.type} to ${c.type}` });
     else tested.push({ name, numeric: kind === 'numerical' });
@@ -155,8 +182,13 @@ export async function driftReport(db: Db, t: DriftTables, options: DriftOptions 
     notTested,
     dataset: { driftedColumns, testedColumns: columns.length, share, threshold, drifted: columns.length > 0 && share >= threshold },
     outputs: columns.filter((c) => OUTPUT_ROLES.has(testedRoles[c.name]!)),
+    embeddings,
     dropped: droppedInOrder,
   };
+}
+
+function embeddingRole(role: ColumnRole, type: string): boolean {
+  return role === 'feature' || (role === 'ignore' && vectorType(type) !== null);
 }
 
 async function rowCount(db: Db, table: string, signal?: AbortSignal): Promise<number> {

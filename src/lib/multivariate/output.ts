@@ -5,6 +5,8 @@
 import type { DriftWindow, ReconstructionDrift } from './reconstructionDrift';
 import type { TextColumnDrift } from './textColumn';
 import type { DomainClassifierDrift } from './domainClassifier';
+import type { EmbeddingColumn } from './embeddingColumns';
+import type { EmbeddingColumnDrift } from './embeddingVectors';
 
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
@@ -152,4 +154,79 @@ export function domainClassifierText(r: DomainClassifierDrift | { unavailable: s
     .map((f) => `${f.name} ${(100 * f.importance).toFixed(1)}%`)
     .join(', ');
   return `Domain classifier: ${r.drifted ? 'YES' : 'no'} (cross-validated ROC AUC ${fmt(r.auc)}, threshold ${r.threshold}${r.sampled ? `, ${r.sampled} rows a side sampled` : ''}); separating most: ${top}`;
+}
+
+/** An embedding as an entry of the drift JSON's `columns` (`kind: "embedding"`): Evidently's verdict first. */
+export function embeddingColumnJson(r: EmbeddingColumnDrift | EmbeddingUnavailable) {
+  const e = r.embedding;
+  const base = { name: e.name, kind: 'embedding' as const, method: 'embedding_domain_classifier' };
+  const about = { source: e.source, columns: e.columns, dims: e.dims };
+  if ('unavailable' in r) return { ...base, score: null, threshold: null, drifted: false, stats: { ...about, unavailable: r.unavailable } };
+  const model = r.model;
+  return {
+    ...base,
+    score: 'unavailable' in model ? null : finite(model.auc),
+    threshold: 'unavailable' in model ? null : model.threshold,
+    drifted: r.drifted,
+    stats: {
+      ...about,
+      reference_vectors: r.referenceRows,
+      current_vectors: r.currentRows,
+      sampled: r.sampled,
+      skipped: r.skipped,
+      domain_classifier:
+        'unavailable' in model
+          ? { unavailable: model.unavailable }
+          : {
+              auc: finite(model.auc),
+              threshold: model.threshold,
+              threshold_rule: model.thresholdRule,
+              drifted: model.drifted,
+              train_rows: model.trainRows,
+              test_rows: model.testRows,
+            },
+      distance: { value: finite(r.distance.value), threshold: r.distance.threshold, drifted: r.distance.drifted },
+      mmd:
+        'unavailable' in r.mmd
+          ? { unavailable: r.mmd.unavailable }
+          : {
+              value: r.mmd.value,
+              p_value: r.mmd.pValue,
+              permutations: r.mmd.permutations,
+              gamma: r.mmd.gamma,
+              threshold: r.mmd.threshold,
+              drifted: r.mmd.drifted,
+            },
+      projection_explained: 'unavailable' in r.projection ? null : r.projection.explained,
+    },
+  };
+}
+
+/** An embedding that could not be compared, and why. */
+export interface EmbeddingUnavailable {
+  embedding: EmbeddingColumn;
+  unavailable: string;
+}
+
+export function embeddingColumnText(r: EmbeddingColumnDrift | EmbeddingUnavailable): string {
+  const e = r.embedding;
+  const what =
+    e.source === 'prefix'
+      ? `${e.columns.length} numbered columns ${e.columns[0]}..${e.columns[e.columns.length - 1]}`
+      : `${e.source} column`;
+  if ('unavailable' in r) return `Embedding ${e.name} (${what}): not compared (${r.unavailable})`;
+  const m = r.model;
+  const lines = [
+    `Embedding ${e.name} (${what}, ${r.dims} numbers): ${r.drifted ? 'DRIFT' : 'no drift'}, ${r.referenceRows} reference and ${r.currentRows} current vectors${r.sampled ? `, ${r.sampled} a side sampled` : ''}`,
+    'unavailable' in m
+      ? `  domain classifier: not trained (${m.unavailable})`
+      : `  domain classifier  ROC AUC ${fmt(m.auc)}  threshold ${fmt(m.threshold)}  ${m.drifted ? 'DRIFT' : 'ok'}`,
+    `  distance           ${fmt(r.distance.value)}  threshold ${fmt(r.distance.threshold)}  ${r.distance.drifted ? 'DRIFT' : 'ok'}`,
+    'unavailable' in r.mmd
+      ? `  MMD: not computed (${r.mmd.unavailable})`
+      : `  MMD^2              ${fmt(r.mmd.value)}  p ${fmt(r.mmd.pValue)} (${r.mmd.permutations} permutations)  ${r.mmd.drifted ? 'DRIFT' : 'ok'}`,
+  ];
+  if (r.skipped.reference + r.skipped.current)
+    lines.push(`  left out: ${r.skipped.reference} reference and ${r.skipped.current} current rows without a whole vector`);
+  return lines.join('\n');
 }

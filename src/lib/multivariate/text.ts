@@ -36,7 +36,7 @@ export interface Descriptors {
   length: Float64Array;
   /** Words, as scikit-learn's analyzer splits them. */
   wordCount: Float64Array;
-  /** Share of a text's words that the reference never used; NaN for a text without words. */
+  /** Share of a text's words that no reference text other than itself uses; NaN for a text without words. */
   oovShare: Float64Array;
   /** Share of characters that are neither letters nor white space; NaN for an empty text. */
   nonLetterShare: Float64Array;
@@ -45,14 +45,36 @@ export interface Descriptors {
 export const DESCRIPTOR_NAMES = ['length', 'word_count', 'oov_share', 'non_letter_share'] as const;
 export type DescriptorName = (typeof DESCRIPTOR_NAMES)[number];
 
-/** Every word the reference texts use (scikit-learn's CountVectorizer().fit(reference).vocabulary_). */
-export function vocabularyOf(texts: readonly string[]): Set<string> {
-  const vocabulary = new Set<string>();
-  for (const t of texts) for (const w of words(t)) vocabulary.add(w);
-  return vocabulary;
+/**
+ * The reference's words with the number of reference texts that use each (its document frequency), and
+ * how many times each whole text occurs: what the out-of-vocabulary share needs to leave a text out of
+ * the vocabulary it is judged against.
+ */
+export interface Vocabulary {
+  documents: Map<string, number>;
+  texts: Map<string, number>;
 }
 
-export function describeTexts(texts: readonly string[], vocabulary: ReadonlySet<string>): Descriptors {
+/** The reference's vocabulary (scikit-learn's CountVectorizer().fit(reference).vocabulary_, with counts). */
+export function vocabularyOf(texts: readonly string[]): Vocabulary {
+  const documents = new Map<string, number>();
+  const counts = new Map<string, number>();
+  for (const t of texts) {
+    for (const w of new Set(words(t))) documents.set(w, (documents.get(w) ?? 0) + 1);
+    counts.set(t, (counts.get(t) ?? 0) + 1);
+  }
+  return { documents, texts: counts };
+}
+
+/**
+ * Descriptors of the reference (`side` 'reference') or of the current data judged against the reference's
+ * vocabulary. The out-of-vocabulary share leaves the text itself out (decision 0970): a reference text's
+ * word is unknown when no other reference text uses it; a current text that is a copy of a reference text
+ * is judged as that reference text (one copy each, so a current side identical to the reference has the
+ * reference's shares exactly), any other current text against the whole vocabulary. Judged in-sample,
+ * the reference's own words would always be known and any current text would look drifted.
+ */
+export function describeTexts(texts: readonly string[], vocabulary: Vocabulary, side: 'reference' | 'current'): Descriptors {
   const n = texts.length;
   const out: Descriptors = {
     length: new Float64Array(n),
@@ -60,6 +82,8 @@ export function describeTexts(texts: readonly string[], vocabulary: ReadonlySet<
     oovShare: new Float64Array(n),
     nonLetterShare: new Float64Array(n),
   };
+  // Reference copies not yet matched by a current text.
+  const unmatched = side === 'current' ? new Map(vocabulary.texts) : null;
   texts.forEach((text, i) => {
     let length = 0;
     let other = 0;
@@ -68,8 +92,14 @@ export function describeTexts(texts: readonly string[], vocabulary: ReadonlySet<
       if (!LETTER.test(ch) && !SPACE.test(ch)) other++;
     }
     const ws = words(text);
+    let self = side === 'reference' ? 1 : 0;
+    const copies = unmatched?.get(text) ?? 0;
+    if (unmatched && copies > 0) {
+      unmatched.set(text, copies - 1);
+      self = 1;
+    }
     let unknown = 0;
-    for (const w of ws) if (!vocabulary.has(w)) unknown++;
+    for (const w of ws) if ((vocabulary.documents.get(w) ?? 0) - self < 1) unknown++;
     out.length[i] = length;
     out.wordCount[i] = ws.length;
     out.oovShare[i] = ws.length ? unknown / ws.length : Number.NaN;

@@ -61,8 +61,8 @@ export function textDriftStats(reference: readonly string[], current: readonly s
   const seed = options.seed ?? TEXT_SEED;
   const progress = (done: number) => options.onProgress?.(done, 3);
   const vocabulary = vocabularyOf(reference);
-  const ref = describeTexts(reference, vocabulary);
-  const cur = describeTexts(current, vocabulary);
+  const ref = describeTexts(reference, vocabulary, 'reference');
+  const cur = describeTexts(current, vocabulary, 'current');
   const descriptors = DESCRIPTOR_NAMES.map((name) => ({
     name,
     drift: numericalDriftFromSorted(name, finiteSorted(descriptorValues(ref, name)), finiteSorted(descriptorValues(cur, name))),

@@ -170,6 +170,8 @@ export function profileDriftReport(reference: Profile, current: Profile, options
     notTested,
     dataset: { driftedColumns, testedColumns: columns.length, share, threshold, drifted: columns.length > 0 && share >= threshold },
     outputs: columns.filter((c) => OUTPUT_ROLES.has(testedRoles[c.name]!)),
+    // A profile keeps each column's sketch, not the rows' vectors: numbered columns stay columns.
+    embeddings: [],
     dropped,
     approximate: Object.values(approximation).some((a) => !a.exact),
     approximation,

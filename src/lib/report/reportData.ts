@@ -202,6 +202,47 @@ export function buildReportData(
         ],
       });
   }
+  const embeddings = Object.values(inputs.embeddings ?? {}).flatMap((x) => (isUnavailable(x) ? [] : x));
+  const seen = new Set<string>();
+  for (const e of embeddings) {
+    if ('unavailable' in e && !('embedding' in e)) continue;
+    const r = e as Exclude<typeof e, { unavailable: string; name: string }>;
+    const key = `${r.embedding.name}|${r.sampled}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const p = r.projection;
+    const centre = (side: 'reference' | 'current') => {
+      if ('unavailable' in p || p[side].x.length === 0) return null;
+      let x = 0;
+      let y = 0;
+      p[side].x.forEach((v, i) => ((x += v), (y += p[side].y[i]!)));
+      return `(${(x / p[side].x.length).toPrecision(4)}, ${(y / p[side].x.length).toPrecision(4)})`;
+    };
+    tables.push({
+      id: `embedding-${tables.length}`,
+      title: `Embedding ${r.embedding.name}: ${r.drifted ? 'drift' : 'no drift'} (${r.referenceRows} reference and ${r.currentRows} current vectors of ${r.dims} numbers${r.sampled ? `, a sample of ${r.sampled} a side` : ''})`,
+      header: ['method', 'value', 'threshold', 'drift'],
+      rows: [
+        'unavailable' in r.model
+          ? ['domain classifier ROC AUC', null, r.model.unavailable, null]
+          : ['domain classifier ROC AUC', finiteOrNull(r.model.auc), r.model.threshold, r.model.drifted],
+        ['distance between the mean vectors', finiteOrNull(r.distance.value), r.distance.threshold, r.distance.drifted],
+        'unavailable' in r.mmd
+          ? ['MMD^2 (permutation p-value)', null, r.mmd.unavailable, null]
+          : [`MMD^2 ${r.mmd.value.toPrecision(4)} (permutation p-value)`, r.mmd.pValue, r.mmd.threshold, r.mmd.drifted],
+        ...('unavailable' in p
+          ? []
+          : [
+              [
+                `centre on the reference's first two principal components (${(100 * p.explained[0]).toFixed(1)}% and ${(100 * p.explained[1]).toFixed(1)}% of its variance): reference ${centre('reference')}, current ${centre('current')}`,
+                null,
+                null,
+                null,
+              ],
+            ]),
+      ],
+    });
+  }
   const a = inputs.attribution;
   if (a && !isUnavailable(a)) {
     tables.push({

@@ -26,6 +26,8 @@ export const driftSettingsSchema = z.object({
   compared: z.boolean().default(false),
   /** The user picked the pair: the workspace's setup no longer moves it. */
   picked: z.boolean().default(false),
+  /** Numbered-column groups (`emb_*`) the user tests column by column rather than as one embedding. */
+  ungrouped: z.array(z.string()).default([]),
 });
 export type DriftSettings = z.infer<typeof driftSettingsSchema>;
 
@@ -40,6 +42,7 @@ export interface DriftHolder {
   chunks: number;
   selectedColumn: string | null;
   userPicked: boolean;
+  ungrouped: string[];
   report: unknown;
   quality: unknown;
   overTime: unknown;
@@ -75,6 +78,7 @@ export const driftArea: SettingsArea<DriftSettings, DriftHolder> = {
     column: h.selectedColumn,
     compared: h.report !== null,
     picked: h.userPicked,
+    ungrouped: [...h.ungrouped],
   }),
   apply: (h, s, refs: DatasetRefs) => {
     clearResults(h);
@@ -86,6 +90,7 @@ export const driftArea: SettingsArea<DriftSettings, DriftHolder> = {
     h.windowChoice = s.windows.unit;
     h.chunks = s.windows.chunks;
     h.userPicked = s.picked;
+    h.ungrouped = [...s.ungrouped];
     if (s.compared && h.referenceTable && h.currentTable)
       void h.run().then(() => (s.column && h.report ? h.selectColumn(s.column) : undefined));
   },
@@ -98,5 +103,6 @@ export const driftArea: SettingsArea<DriftSettings, DriftHolder> = {
     h.windowChoice = 'week';
     h.chunks = 6;
     h.userPicked = false;
+    h.ungrouped = [];
   },
 };
