@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { EmbeddingCase } from '../helpers/embeddings';
 import { inferSetup } from '../../src/lib/setup/infer';
 import type { Setup } from '../../src/lib/setup/types';
 import { testDb } from '../helpers/db';
@@ -91,5 +93,28 @@ describe('the setup of files dropped together, from their structure', () => {
     expect(setup.label).toBeNull();
     expect(setup.notes.join(' ')).toMatch(/drop the file of labels|mark the label column in the Data view/);
     expect(setup.notes.join(' ')).not.toMatch(/--\w/);
+  });
+
+  it('never takes the numbers of an embedding for a label and its estimate', async () => {
+    const db = await testDb();
+    const fx = JSON.parse(readFileSync(new URL('../fixtures/multivariate/embeddings.json', import.meta.url), 'utf8')) as {
+      cases: EmbeddingCase[];
+    };
+    const c = fx.cases[0]!;
+    for (const [table, rows] of [
+      ['su_emb_ref', c.reference],
+      ['su_emb_cur', c.current],
+    ] as const) {
+      const cols = rows[0]!.map((_, j) => `emb_${j}`);
+      await db.query(`CREATE OR REPLACE TABLE ${table} (${cols.map((x) => `${x} DOUBLE`).join(', ')})`);
+      await db.query(`INSERT INTO ${table} VALUES ${rows.map((r) => `(${r.join(', ')})`).join(', ')}`);
+    }
+    const setup = await inferSetup(db, [
+      { table: 'su_emb_ref', name: 'reference.csv' },
+      { table: 'su_emb_cur', name: 'current.csv' },
+    ]);
+    expect(setup.label).toBeNull();
+    expect(setup.prediction).toBeNull();
+    expect(setup.notes.join(' ')).toMatch(/No label found/);
   });
 });

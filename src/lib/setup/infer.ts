@@ -17,6 +17,7 @@ import { throwIfAborted } from '../errors';
 import { inferPositiveClass } from '../labels/task';
 import type { ColumnRole } from '../roles';
 import { ident, num, oneOf, raw, select, sql } from '../sql';
+import { detectEmbeddings } from '../multivariate/embeddingColumns';
 import { looksLikeId, looksLikeTime, ownRoles } from './columns';
 import { findOutputPair } from './pairs';
 import { tableFacts, type ColumnFacts, type TableFacts } from './facts';
@@ -271,8 +272,10 @@ export async function inferSetup(
     // Kept in the same files under names that say neither: a column and the model's estimate of it.
     const fit = reference ?? log;
     const shared = (c: string) => col(log!, c) && col(fit, c);
+    // The numbers of an embedding (emb_0, emb_1, ...) move together by construction: never a label and its estimate.
+    const embedded = new Set(detectEmbeddings(fit.facts.columns, log.facts.columns).flatMap((e) => e.columns));
     const numeric = dataColumns(fit)
-      .filter((c) => shared(c) && fit.roles[c]?.role !== 'score')
+      .filter((c) => shared(c) && fit.roles[c]?.role !== 'score' && !embedded.has(c))
       .map((c) => col(fit, c)!);
     // A model answers every request: its output is filled in every row of the log.
     const always = numeric.filter((c) => {
