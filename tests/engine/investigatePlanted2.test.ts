@@ -82,3 +82,21 @@ describe.skipIf(testEngine() === 'wasm')('the investigation on the second set of
   // Not found yet: what the investigation cannot see today.
   it.todo('rand-visits: labels flipped for a third of one group (error up only against labels the model cannot see)');
 });
+
+describe.skipIf(testEngine() === 'wasm')('the investigation of a log without a time column', () => {
+  it('without a time column, still finds where: the segments of the whole log', async () => {
+    const inv = await investigatePlanted('flights-late', true, true);
+    expect(inv.windowUnit).toBeNull();
+    expect(inv.steps).toContainEqual({
+      step: 'windows',
+      status: 'skipped',
+      reason: 'No time column in the log: mark one in the Data view to see since when.',
+    });
+    const titles = inv.findings.slice(0, 5).map((f) => f.title);
+    expect(titles[0]).toMatch(/^origin_recent_delay_min is missing for origin = ATL: /);
+    expect(titles.some((t) => /^distance_mi for origin = DEN: /.test(t))).toBe(true);
+    expect(titles.some((t) => /^The score p_late is not what late_model\.json gives/.test(t))).toBe(true);
+    // The screening has one window (the slice search reads time on its own, from the labelled rows).
+    for (const f of inv.findings.filter((x) => x.kind !== 'performance')) expect(f.window, f.title).toBeNull();
+  }, 120_000);
+});

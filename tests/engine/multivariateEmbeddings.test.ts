@@ -7,6 +7,8 @@ import { detectEmbeddings, type EmbeddingColumn } from '../../src/lib/multivaria
 import { embeddingColumnDrift } from '../../src/lib/multivariate/embeddingVectors';
 import type { ClassifierVerdict } from '../../src/lib/multivariate/verdict';
 import { describeTable } from '../../src/lib/schema';
+import { inferSetup } from '../../src/lib/setup/infer';
+import { investigate } from '../../src/lib/usecases/investigate';
 import { closeTo } from '../helpers/close';
 import { testDb } from '../helpers/db';
 import { createTable } from '../helpers/tables';
@@ -141,5 +143,47 @@ describe('embedding drift read from DuckDB', () => {
     await expect(embeddingColumnDrift(db, tables('shift'), prefix, { signal: controller.signal })).rejects.toMatchObject({
       code: 'cancelled',
     });
+  });
+});
+
+describe('embedding drift in the investigation', () => {
+  const investigateSides = async (key: 'same' | 'shift', shape: '' | '_list') => {
+    const reference = `emb_${key}_reference${shape}`;
+    const current = `emb_${key}_current${shape}`;
+    const setup = await inferSetup(
+      db,
+      [
+        { table: reference, name: 'reference.csv' },
+        { table: current, name: 'current.csv' },
+      ],
+      { hints: { reference, current } },
+    );
+    return investigate({ db }, { setup });
+  };
+
+  it.each(['', '_list'] as const)('finds the planted shift as one drifted embedding, not as numbered columns (%s)', async (shape) => {
+    const inv = await investigateSides('shift', shape);
+    const shifted = inv.findings.filter((f) => f.id.startsWith('embedding-drift|'));
+    expect(shifted).toHaveLength(1);
+    const name = shape ? 'vec' : 'emb_*';
+    expect(shifted[0]!.title).toMatch(
+      new RegExp(
+        `^The embedding ${name.replace('*', '\\*')} \\(24 numbers a row\\) drifted: a classifier tells log rows from reference rows with ROC AUC 0\\.\\d+`,
+      ),
+    );
+    // The same classifier as the Drift view's, on the same rows (fewer than the sample): its AUC.
+    const direct = await embeddingColumnDrift(
+      db,
+      { reference: `emb_shift_reference${shape}`, current: `emb_shift_current${shape}` },
+      detectEmbeddings(await describeTable(db, `emb_shift_reference${shape}`), await describeTable(db, `emb_shift_current${shape}`))[0]!,
+      { sample: 2000 },
+    );
+    expect(shifted[0]!.evidence['statistic']).toBe((direct.model as ClassifierVerdict).auc);
+    expect(inv.findings.some((f) => f.columns.some((c) => /^emb_\d+$/.test(c)))).toBe(false);
+  });
+
+  it('says nothing of an embedding that did not move', async () => {
+    const inv = await investigateSides('same', '');
+    expect(inv.findings.filter((f) => f.id.startsWith('embedding-drift|'))).toEqual([]);
   });
 });

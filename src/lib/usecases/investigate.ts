@@ -44,6 +44,8 @@ import { roundingSteps } from '../findings/rounding';
 import { rowErrorExpression } from '../multivariate/reconstruction';
 import { attributionFinding } from '../findings/attribution';
 import { fitJoint, nameJointFindings } from '../findings/joint';
+import { embeddingFindings } from '../findings/embedding';
+import { detectEmbeddings } from '../multivariate/embeddingColumns';
 import { adjust, candidates, testRuns, type RunTest, type ScanContext } from '../findings/scan';
 import type { Investigation, InvestigationStep } from '../findings/types';
 import { investigationUnit, minimumSupport } from '../findings/windows';
@@ -157,26 +159,30 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
     };
 
     const ts = setup.timestamp ? columns.find((c) => c.name === setup.timestamp) : undefined;
-    if (!ts) {
+    // Without a time column the log is one window: segments are still screened, but nothing says since when.
+    if (!ts)
       steps.push({
-        step: 'segments and windows',
+        step: 'windows',
         status: 'skipped',
         reason: 'No time column in the log: mark one in the Data view to see since when.',
       });
-      return investigation;
-    }
-    const tsSql = timestampSql(ts.name, ts.kind);
-    const [span] = await db.query(
-      `SELECT (epoch_ms(max(${tsSql})) - epoch_ms(min(${tsSql})))::DOUBLE AS s FROM ${ident(table)} WHERE ${tsSql} IS NOT NULL`,
-      { signal },
-    );
+    const tsSql = ts ? timestampSql(ts.name, ts.kind) : "TIMESTAMP '2000-01-01 00:00:00'";
+    const [span] = ts
+      ? await db.query(
+          `SELECT (epoch_ms(max(${tsSql})) - epoch_ms(min(${tsSql})))::DOUBLE AS s FROM ${ident(table)} WHERE ${tsSql} IS NOT NULL`,
+          { signal },
+        )
+      : [{ s: 0 }];
     const unit = investigationUnit(Number(span?.['s'] ?? 0), rows, minSupport) ?? 'day';
-    investigation.windowUnit = unit === 'quarter' || unit === 'year' ? 'month' : unit;
+    if (ts) investigation.windowUnit = unit === 'quarter' || unit === 'year' ? 'month' : unit;
 
     // 2. What is screened: inputs (in both files when there is a reference), the outputs, the label.
     const roleOf = (c: string) => logRoles[c] ?? (c === setup.label?.column ? 'label' : 'feature');
     const isInput = (c: ColumnInfo) => (roleOf(c.name) === 'feature' || roleOf(c.name) === 'segment') && inRef(c.name);
-    const numeric = columns.filter((c) => isInput(c) && c.kind === 'numeric').map((c) => c.name);
+    // An embedding is one input (compared as vectors below), not dozens of numbered columns.
+    const embeddings = detectEmbeddings(reference ? refColumns : columns, columns);
+    const embedded = new Set(embeddings.flatMap((e) => (e.source === 'prefix' ? e.columns : [])));
+    const numeric = columns.filter((c) => isInput(c) && c.kind === 'numeric' && !embedded.has(c.name)).map((c) => c.name);
     const categorical = columns.filter((c) => isInput(c) && (c.kind === 'string' || c.kind === 'boolean')).map((c) => c.name);
     const scoreCol = setup.score && inRef(setup.score) && columns.some((c) => c.name === setup.score) ? setup.score : undefined;
     // A predicted class is a category (its share of each class moves), a predicted number (regression) a number.
@@ -188,15 +194,18 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
 
     progress('segments', 1);
     const sliceRoles: RoleMap = Object.fromEntries(columns.map((c) => [c.name, isInput(c) ? 'segment' : 'ignore']));
-    const calendar = await calendarColumns(
-      db,
-      table,
-      tsSql,
-      columns.filter((c) => numeric.includes(c.name)),
-      signal,
-    );
+    const calendar = ts
+      ? await calendarColumns(
+          db,
+          table,
+          tsSql,
+          columns.filter((c) => numeric.includes(c.name)),
+          signal,
+        )
+      : new Map<string, string>();
     // A column that follows the calendar (an hour, a weekday) cut by calendar windows gives cells of a few days: not a segment.
     for (const c of calendar.keys()) sliceRoles[c] = 'ignore';
+    for (const c of embedded) sliceRoles[c] = 'ignore';
     const textFirst = (name: string) => {
       const kind = columns.find((c) => c.name === name)?.kind;
       return kind === 'string' || kind === 'boolean' ? 0 : 1;
@@ -420,15 +429,18 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
         ].filter((c): c is string => Boolean(c)),
       ),
     ];
-    findings.push(
-      ...(await frozenFindings(
-        db,
-        { table, tsSql, columns: [...numeric.filter((c) => !calendar.has(c)), ...outputs], minRows: minSupport, signal },
-        { rows, outputs, existing: findings },
-      )),
-    );
+    if (ts)
+      findings.push(
+        ...(await frozenFindings(
+          db,
+          { table, tsSql, columns: [...numeric.filter((c) => !calendar.has(c)), ...outputs], minRows: minSupport, signal },
+          { rows, outputs, existing: findings },
+        )),
+      );
 
     if (joint && reference) findings = await nameJointFindings(db, findings, { model: joint, reference, current: table, tsSql }, signal);
+
+    if (reference && embeddings.length) findings.push(...(await embeddingFindings(db, { reference, current: table, embeddings }, signal)));
 
     // 6. Slices where the model fails, and what the model relies on.
     progress('slices', 6);
@@ -443,7 +455,7 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
         steps.push({ step: 'attribution', status: 'skipped', reason: error.message });
       }
     }
-    if (reference && Object.values(logRoles).some((r) => r === 'latency' || r === 'status')) {
+    if (ts && reference && Object.values(logRoles).some((r) => r === 'latency' || r === 'status')) {
       try {
         const unit = investigation.windowUnit;
         findings.push(...(await opsFindings(db, { current, reference, roles: logRoles, timestamp: ts.name, unit }, signal)));
