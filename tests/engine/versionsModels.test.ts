@@ -142,10 +142,13 @@ describe('two model files as two versions (seattle-weather 2014-2015, two xgboos
   it('says which features a model misses instead of scoring', async () => {
     await db.query(`CREATE OR REPLACE TABLE m_no_doy AS SELECT * EXCLUDE (doy) FROM m_log`);
     await expect(
-      compareVersions({ db }, { data: 'm_no_doy', labels: 'm_labels', models: [A, B], choices: { id: 'date', label: 'rain' }, out: 'm_bad' }),
+      compareVersions(
+        { db },
+        { data: 'm_no_doy', labels: 'm_labels', models: [A, B], choices: { id: 'date', label: 'rain' }, out: 'm_bad' },
+      ),
     ).rejects.toThrow(/"challenger.json": The model does not fit this data: the data has no column for model feature "doy"/);
-    await expect(
-      compareVersions({ db }, { data: 'm_log', models: [A], choices: { label: 'rain' }, out: 'm_one' }),
-    ).rejects.toThrow(/takes two of them/);
+    await expect(compareVersions({ db }, { data: 'm_log', models: [A], choices: { label: 'rain' }, out: 'm_one' })).rejects.toThrow(
+      /takes two of them/,
+    );
   });
 });

@@ -76,9 +76,12 @@ export async function scoreWithModels(
   const numbered = `${out}_numbered`;
   const scores = `${out}_scores`;
   try {
-    await db.query(sql`CREATE OR REPLACE TABLE ${ident(numbered)} AS SELECT row_number() OVER () AS ${ident(ROW)}, * FROM ${ident(table)}`.text, {
-      signal,
-    });
+    await db.query(
+      sql`CREATE OR REPLACE TABLE ${ident(numbered)} AS SELECT row_number() OVER () AS ${ident(ROW)}, * FROM ${ident(table)}`.text,
+      {
+        signal,
+      },
+    );
     const [count] = await db.query(sql`SELECT count(*)::DOUBLE AS n FROM ${ident(numbered)}`.text, { signal });
     const rows = Number(count?.['n'] ?? 0);
     for (let from = 0; from === 0 || from < rows; from += BATCH_ROWS) {
@@ -98,7 +101,10 @@ export async function scoreWithModels(
         columns[ROW] ??= position;
         columns[`s${i}`] = marginToPrediction(model, predictMargin(model, X, m.rows));
       }
-      await db.insertArrowStream(scores, tableToIPC(tableFromArrays(columns), 'stream'), { append: from > 0, ...(signal ? { signal } : {}) });
+      await db.insertArrowStream(scores, tableToIPC(tableFromArrays(columns), 'stream'), {
+        append: from > 0,
+        ...(signal ? { signal } : {}),
+      });
     }
     const added = join(
       names.map((n, i) => sql`s.${ident(`s${i}`)} AS ${ident(n)}`),
