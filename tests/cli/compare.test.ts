@@ -161,7 +161,7 @@ describe('version checks in lantern check (CI)', () => {
       '--labels',
       versionsPath('models/labels.csv'),
       '--id',
-      'date',
+      'prediction_id',
       '--label',
       'rain',
     ];
