@@ -66,7 +66,13 @@ describe('two model files as two versions (seattle-weather 2014-2015, two xgboos
   it('compares them paired on the labelled rows: every metric equals sklearn, McNemar and DeLong scipy/numpy', async () => {
     const c = await compareVersions(
       { db },
-      { data: 'm_log', labels: 'm_labels', models: [A, B], choices: { id: 'prediction_id', label: 'rain', threshold: fx.threshold }, out: 'm_cmp' },
+      {
+        data: 'm_log',
+        labels: 'm_labels',
+        models: [A, B],
+        choices: { id: 'prediction_id', label: 'rain', threshold: fx.threshold },
+        out: 'm_cmp',
+      },
     );
     expect(c.mode).toBe('paired');
     expect(c.layout).toEqual({ mode: 'paired', champion: 'champion.json', challenger: 'challenger.json' });
@@ -101,7 +107,13 @@ describe('two model files as two versions (seattle-weather 2014-2015, two xgboos
   it('swaps champion and challenger: the tests turn around', async () => {
     const c = await compareVersions(
       { db },
-      { data: 'm_log', labels: 'm_labels', models: [B, A], choices: { id: 'prediction_id', label: 'rain', threshold: fx.threshold }, out: 'm_swap' },
+      {
+        data: 'm_log',
+        labels: 'm_labels',
+        models: [B, A],
+        choices: { id: 'prediction_id', label: 'rain', threshold: fx.threshold },
+        out: 'm_swap',
+      },
     );
     expect(c.comparisons[0]!.champion).toBe('challenger.json');
     sameMetrics(c.versions[0]!.flat, fx.models['challenger.json']!.metrics, 'champion');
@@ -113,7 +125,13 @@ describe('two model files as two versions (seattle-weather 2014-2015, two xgboos
   it('with one class labelled: no AUC and no DeLong test, McNemar still equals scipy', async () => {
     const c = await compareVersions(
       { db },
-      { data: 'm_log', labels: 'm_dry', models: [A, B], choices: { id: 'prediction_id', label: 'rain', threshold: fx.threshold }, out: 'm_dry_cmp' },
+      {
+        data: 'm_log',
+        labels: 'm_dry',
+        models: [A, B],
+        choices: { id: 'prediction_id', label: 'rain', threshold: fx.threshold },
+        out: 'm_dry_cmp',
+      },
     );
     expect(c.versions[0]!.n).toBe(fx.one_class.rows);
     expect(c.versions[0]!.flat['roc_auc']).toBeNull();
@@ -129,7 +147,13 @@ describe('two model files as two versions (seattle-weather 2014-2015, two xgboos
   it('the same model file twice: b + c = 0, the same ranking (DeLong z = 0, p = 1), no disagreement, hold', async () => {
     const c = await compareVersions(
       { db },
-      { data: 'm_log', labels: 'm_labels', models: [A, A], choices: { id: 'prediction_id', label: 'rain', threshold: fx.threshold }, out: 'm_same' },
+      {
+        data: 'm_log',
+        labels: 'm_labels',
+        models: [A, A],
+        choices: { id: 'prediction_id', label: 'rain', threshold: fx.threshold },
+        out: 'm_same',
+      },
     );
     expect(c.layout).toEqual({ mode: 'paired', champion: 'champion.json', challenger: 'champion.json (2)' });
     const cmp = c.comparisons[0]!;
