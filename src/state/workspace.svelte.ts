@@ -165,8 +165,12 @@ export class Workspace {
       } else if (await this.explain.isModelFile(file)) {
         await this.explain.loadModelFile(file, file.name);
         // Two model files are two versions: the Versions view compares them on the log.
-        if (this.explain.modelFile?.name === file.name)
+        if (this.explain.modelFile?.name === file.name) {
           void this.versions.addModel({ bytes: this.explain.modelFile.bytes, name: file.name });
+          const [champion, challenger] = this.versions.models;
+          if (champion && challenger)
+            this.notify('info', `Two model files: the Versions view compares "${challenger.name}" against "${champion.name}" on the log.`);
+        }
         // The model adds what it relies on to the findings.
         if (this.setup && this.explain.modelFile) void this.investigation.run(this.setup, true);
       } else if (await this.addFile(file, file.name)) loaded++;

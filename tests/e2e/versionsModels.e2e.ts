@@ -31,6 +31,10 @@ describe('two model files dropped as champion and challenger', () => {
     // The log and both model files together (the challenger listed first); the labels come later.
     await dropFiles(page, [file('models/log.csv'), file('models/challenger.json'), file('models/champion.json')]);
     await expect.poll(() => page.getByTestId('dataset-item').count(), { timeout: 90_000 }).toBe(1);
+    // The champion by its name, although dropped second.
+    await expect
+      .poll(() => page.getByTestId('notice-info').allTextContents(), { timeout: 60_000 })
+      .toContainEqual(expect.stringContaining('the Versions view compares "challenger.json" against "champion.json"'));
     await page.getByRole('tab', { name: 'Overview' }).click();
     await page.getByTestId('versions-verdict').waitFor({ timeout: 90_000 });
     // Without labels there is nothing to judge yet: no verdict.
