@@ -62,6 +62,25 @@ describe('two model files as two versions (seattle-weather 2014-2015, two xgboos
       expect(Math.abs((r['b'] as number) - pb[i]!)).toBeLessThan(1e-12);
     });
     await db.query('DROP TABLE m_scored');
+    // In batches of 100 rows (8 batches, the last one short): the same outputs in the same order.
+    await scoreWithModels(db, 'm_log', [A, B], 'm_batched', undefined, 100);
+    const batched = await db.query(`SELECT "date", "champion.json" AS a, "challenger.json" AS b FROM m_batched`);
+    expect(batched).toEqual(rows);
+    const left = await db.query(`SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'm_batched_%'`);
+    expect(left).toEqual([]);
+    await db.query('DROP TABLE m_batched');
+    // An empty log: an empty table with both output columns, and a comparison that says there is nothing to compare.
+    await db.query('CREATE OR REPLACE TABLE m_empty AS SELECT * FROM m_log LIMIT 0');
+    await scoreWithModels(db, 'm_empty', [A, B], 'm_empty_scored');
+    expect(await db.query('SELECT count(*)::INTEGER AS n, count("challenger.json")::INTEGER AS s FROM m_empty_scored')).toEqual([
+      { n: 0, s: 0 },
+    ]);
+    await expect(
+      compareVersions(
+        { db },
+        { data: 'm_empty', labels: 'm_labels', models: [A, B], choices: { id: 'prediction_id', label: 'rain' }, out: 'm_e' },
+      ),
+    ).rejects.toThrow(/No prediction has a label yet/);
   });
 
   // The champion's 730 scores take 195 values only (a shallow tree ensemble): AUC and DeLong meet ties by midranks.

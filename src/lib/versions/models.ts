@@ -67,6 +67,7 @@ export async function scoreWithModels(
   models: readonly VersionModel[],
   out: string,
   signal?: AbortSignal,
+  batchRows = BATCH_ROWS,
 ): Promise<string[]> {
   const inputs = await modelColumns(db, table, models);
   const names = outputColumns(
@@ -84,8 +85,8 @@ export async function scoreWithModels(
     );
     const [count] = await db.query(sql`SELECT count(*)::DOUBLE AS n FROM ${ident(numbered)}`.text, { signal });
     const rows = Number(count?.['n'] ?? 0);
-    for (let from = 0; from === 0 || from < rows; from += BATCH_ROWS) {
-      const where = sql`FROM ${ident(numbered)} WHERE ${ident(ROW)} > ${from} AND ${ident(ROW)} <= ${from + BATCH_ROWS} ORDER BY ${ident(ROW)}`;
+    for (let from = 0; from === 0 || from < rows; from += batchRows) {
+      const where = sql`FROM ${ident(numbered)} WHERE ${ident(ROW)} > ${from} AND ${ident(ROW)} <= ${from + batchRows} ORDER BY ${ident(ROW)}`;
       const columns: Record<string, Float64Array> = {};
       for (const [i, { model }] of models.entries()) {
         const list = inputs[i]!.map((c, f) => sql`COALESCE(TRY_CAST(${ident(c)} AS DOUBLE), 'NaN'::DOUBLE) AS ${ident(`f${f}`)}`);
