@@ -18,6 +18,7 @@ interface ModelsFixture {
   tests: { mcnemar: Num; delong: Num };
   swapped: { mcnemar: Num; delong: Num };
   one_class: { rows: number; champion: Metrics; challenger: Metrics; mcnemar: Num };
+  regression: { champion: Metrics; challenger: Metrics; tests: Record<string, Num> };
   disagreement: { count: number };
 }
 const fx = readVersionsFixture<ModelsFixture>('models/models.json');
@@ -43,6 +44,7 @@ beforeAll(async () => {
   db = await testDb();
   await load('models/log.csv', 'm_log');
   await load('models/labels.csv', 'm_labels');
+  await load('models/precipitation.csv', 'm_precipitation');
   await db.query(`CREATE OR REPLACE TABLE m_dry AS SELECT * FROM m_labels WHERE rain = 1`);
 });
 
@@ -195,5 +197,38 @@ describe('two model files as two versions (seattle-weather 2014-2015, two xgboos
     await expect(compareVersions({ db }, { data: 'm_log', models: [A], choices: { label: 'rain' }, out: 'm_one' })).rejects.toThrow(
       /takes two of them/,
     );
+  });
+
+  it('two regressors: every metric equals sklearn, the paired t-test and Wilcoxon on the errors scipy', async () => {
+    const c = await compareVersions(
+      { db },
+      {
+        data: 'm_log',
+        labels: 'm_precipitation',
+        models: [model('rain_v1.json'), model('rain_v2.json')],
+        choices: { id: 'prediction_id', label: 'precipitation' },
+        out: 'm_reg',
+      },
+    );
+    expect(c.task).toBe('regression');
+    const e = fx.regression;
+    for (const [i, side] of (['champion', 'challenger'] as const).entries()) {
+      expect(c.versions[i]!.flat['n']).toBe(e[side]['n']);
+      for (const k of ['mae', 'rmse', 'r2', 'mean_error', 'max_error'])
+        expectClose(c.versions[i]!.flat[k], e[side][k]!, 1e-9, `${side}.${k}`);
+    }
+    const errors = c.comparisons[0]!.tests.errors!;
+    for (const name of ['absolute_error', 'squared_error'] as const) {
+      const ref = e.tests[name]!;
+      const t = errors[name].t as unknown as Num;
+      const w = errors[name].wilcoxon as unknown as Num;
+      expectClose(t['mean_difference'], ref['mean_difference']!, 1e-9, `${name}.mean_difference`);
+      expectClose(t['t'], ref['t']!, 1e-9, `${name}.t`);
+      expectClose(t['p_value'], ref['t_p_value']!, 1e-6, `${name}.t p`);
+      expectClose(w['statistic'], ref['wilcoxon_statistic']!, 1e-9, `${name}.wilcoxon`);
+      expectClose(w['p_value'], ref['wilcoxon_p_value']!, 1e-6, `${name}.wilcoxon p`);
+    }
+    // The challenger's absolute errors are significantly lower (p = 0.007): promote unless worse somewhere.
+    expect(c.comparisons[0]!.verdict.reasons.join(' ')).toMatch(/mae/);
   });
 });

@@ -54,6 +54,8 @@ export interface CompareInput {
    * shadow log (the layout is then theirs), and their SHAP importance is measured on the same rows.
    */
   models?: readonly VersionModel[] | undefined;
+  /** What the outputs are when known (model files say it): otherwise read from the values. */
+  outputs?: 'probability' | 'value' | undefined;
 }
 
 /** The defaults the app and the CLI share. */
@@ -133,6 +135,8 @@ async function compareModels(run: Run, input: CompareInput, models: readonly Ver
       models: undefined,
       data: scored,
       layout: { mode: 'paired', champion: champion!, challenger: challenger! },
+      // A classifier's output is a probability even when every row is scored 0 or 1; a regressor's never is.
+      outputs: models.every((m) => m.model.link === 'logistic') ? 'probability' : 'value',
     });
     const importance = await modelImportance(run.db, input.data, models, signal);
     return { ...c, models: importance, ms: performance.now() - started };
@@ -163,7 +167,10 @@ async function compareColumns(run: Run, input: CompareInput): Promise<Comparison
     has(layout.version, 'version');
     has(layout.output, 'score or prediction');
   }
-  const probability = columns.find((c) => c.name === first)!.kind === 'numeric' && (await isProbability(db, input.data, first, signal));
+  const probability =
+    input.outputs !== undefined
+      ? input.outputs === 'probability'
+      : columns.find((c) => c.name === first)!.kind === 'numeric' && (await isProbability(db, input.data, first, signal));
   const joined = `${input.out}_joined`;
   const rowsView = `${input.out}_rows`;
   const made: string[] = [joined];
