@@ -88,7 +88,7 @@ Commands:
   slices --data <file> ...  the slices where the model fails most, and slices that got worse
   check --suite <suite.json> --reference <file> --current <file> [--labels <file>] [--junit <out.xml>]
                             run a check suite (CI); check --preset --reference <file> writes one
-  compare --data <log> [--champion <col> --challenger <col> | --score <col> --version <col>] [--json]
+  compare --data <log> [--champion <col> --challenger <col> | --score <col> --version <col> | --model <file> --model <file>] [--json]
                             champion against challenger: metrics, tests, slices, windows, verdict
   report --reference <file> --current <file> --out <report.html>
                             self-contained HTML report (aggregates and charts only)

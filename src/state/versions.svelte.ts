@@ -7,9 +7,16 @@ import {
   type VersionCheck,
   type VersionCheckVerdict,
 } from '../lib/versions/checks';
+import { championFirstNames } from '../lib/versions/detect';
 import type { VersionsLayout } from '../lib/versions/types';
 import { errorCode } from '../rpc/errors';
 import type { Dataset } from './dataset.svelte';
+
+/** A model file dropped into the workspace: two of them are two versions. */
+export interface VersionModelFile {
+  bytes: Uint8Array;
+  name: string;
+}
 
 export interface ProposedCheck extends VersionCheckVerdict {
   check: VersionCheck;
@@ -48,11 +55,18 @@ export class VersionsState {
   error: string | null = $state(null);
   /** Whether the loaded datasets were searched for versions (the Overview asks once). */
   searched = $state(false);
+  /** The last two model files dropped, the champion first. */
+  models: VersionModelFile[] = $state.raw([]);
+  /** Whether the versions are the two model files (the log scored with each) rather than the log's columns. */
+  fromModels = $state(false);
+  /** What the last comparison was run on: a change of log, labels, label or models runs it again. */
+  private ranOn: string | null = null;
 
   readonly comparison = $derived(this.result?.comparisons[0] ?? null);
   readonly verdict = $derived(this.comparison?.verdict ?? null);
   readonly checks: ProposedCheck[] = $derived(
-    this.result
+    // Checks judge the log's columns in CI; the model files' outputs are not columns of the log.
+    this.result && !this.fromModels
       ? proposedVersionChecks(this.result).map((check) => ({
           check,
           title: versionCheckTitle(check),
@@ -79,8 +93,81 @@ export class VersionsState {
   /** First visit (the Versions view or the Overview): find versions in the loaded datasets and compare them. */
   async ensure(): Promise<void> {
     if (this.busy || this.result || this.searched) return;
-    await this.detect();
+    if (this.models.length === 2) {
+      this.searched = true;
+      this.useModels();
+    } else await this.detect();
     if (this.layout && this.data) await this.run();
+  }
+
+  /**
+   * A model file was dropped: the last two are the two versions, the champion first by name (champion,
+   * v1, ...), else the one dropped first. With a log loaded they are compared at once.
+   */
+  async addModel(file: VersionModelFile): Promise<void> {
+    const kept = [...this.models.filter((m) => m.name !== file.name || m.bytes.length !== file.bytes.length), file].slice(-2);
+    if (kept.length === 2) {
+      const [a] = championFirstNames(kept[0]!.name, kept[1]!.name);
+      this.models = a === kept[0]!.name ? kept : [kept[1]!, kept[0]!];
+    } else this.models = kept;
+    if (this.models.length < 2) return;
+    this.useModels();
+    if (this.data) await this.run();
+  }
+
+  /** Compares the two model files: the log is the log of the setup (else the last dataset that is not labels). */
+  useModels(): void {
+    if (this.models.length !== 2) return;
+    const [a, b] = this.models as [VersionModelFile, VersionModelFile];
+    this.fromModels = true;
+    this.detection = null;
+    this.layout = { mode: 'paired', champion: a.name, challenger: b.name };
+    if (!this.data || this.data.part === 'labels') this.data = this.logFor();
+    this.label ??= this.guessLabel();
+  }
+
+  private logFor(): Dataset | null {
+    const all = this.datasets();
+    return all.find((d) => d.part === 'current') ?? all.filter((d) => d.part !== 'labels' && d.part !== 'reference').at(-1) ?? null;
+  }
+
+  /** The challenger becomes the champion and the other way round; compared again. */
+  async swapModels(): Promise<void> {
+    if (this.models.length !== 2) return;
+    this.models = [this.models[1]!, this.models[0]!];
+    this.useModels();
+    await this.run();
+  }
+
+  /** Back to versions in the log's columns (read from them again). */
+  async useColumns(): Promise<void> {
+    this.fromModels = false;
+    this.layout = null;
+    this.result = null;
+    if (this.data) await this.choose(this.data);
+  }
+
+  /**
+   * The workspace's setup changed (a file loaded, removed, or roles changed): a comparison made on other
+   * files, or before its labels file was read, is made again; model files waiting for a log get it.
+   */
+  followSetup(): void {
+    if (this.fromModels && (!this.data || !this.datasets().includes(this.data))) this.data = null;
+    if (this.fromModels) this.useModels();
+    if (!this.layout || !this.data || !(this.searched || this.fromModels)) return;
+    this.label ??= this.guessLabel();
+    if (this.ranOn !== this.runKey()) void this.run();
+  }
+
+  private runKey(): string {
+    return JSON.stringify([
+      this.data?.table,
+      this.labels?.table,
+      this.label,
+      this.threshold,
+      $state.snapshot(this.layout),
+      this.fromModels ? this.models.map((m) => m.name) : null,
+    ]);
   }
 
   /** Looks for versions in each dataset, the log first; the labels file is the setup's. */
@@ -107,6 +194,10 @@ export class VersionsState {
   async choose(data: Dataset): Promise<void> {
     this.data = data;
     this.result = null;
+    if (this.fromModels) {
+      this.label ??= this.guessLabel();
+      return;
+    }
     try {
       this.detection = await this.engine.detectVersions(data.table);
       this.layout = this.detection?.layout ?? null;
@@ -117,6 +208,7 @@ export class VersionsState {
   }
 
   setLayout(layout: VersionsLayout): void {
+    this.fromModels = false;
     this.layout = layout;
   }
 
@@ -127,11 +219,15 @@ export class VersionsState {
     const controller = (this.controller = new AbortController());
     this.busy = true;
     this.error = null;
+    this.ranOn = this.runKey();
+    const models = this.fromModels && this.models.length === 2 ? this.models : null;
     try {
       const result = await this.engine.with({ signal: controller.signal }).compareVersions({
         data: data.table,
         labels: this.labels?.table,
-        layout: $state.snapshot(layout) as VersionsLayout,
+        ...(models
+          ? { modelFiles: models.map((m) => ({ bytes: m.bytes.slice(), name: m.name })) }
+          : { layout: $state.snapshot(layout) as VersionsLayout }),
         choices: { ...(this.label ? { label: this.label } : {}), ...(this.threshold !== null ? { threshold: this.threshold } : {}) },
       });
       if (controller === this.controller) this.result = result;
@@ -147,7 +243,7 @@ export class VersionsState {
 
   /** The proposed checks and the layout, as a suite's checks and settings (added to the Checks view's suite). */
   suiteAddition(): { checks: Check[]; versions: VersionsLayout } | null {
-    if (!this.layout || !this.result) return null;
+    if (!this.layout || !this.result || this.fromModels) return null;
     return { checks: this.checks.map((c) => c.check), versions: $state.snapshot(this.layout) as VersionsLayout };
   }
 
@@ -159,5 +255,8 @@ export class VersionsState {
     this.error = null;
     this.busy = false;
     this.searched = false;
+    this.models = [];
+    this.fromModels = false;
+    this.ranOn = null;
   }
 }

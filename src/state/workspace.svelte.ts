@@ -164,6 +164,13 @@ export class Workspace {
         if (await this.history.addProfileFile(file, file.name)) this.view = 'history';
       } else if (await this.explain.isModelFile(file)) {
         await this.explain.loadModelFile(file, file.name);
+        // Two model files are two versions: the Versions view compares them on the log.
+        if (this.explain.modelFile?.name === file.name) {
+          void this.versions.addModel({ bytes: this.explain.modelFile.bytes, name: file.name });
+          const [champion, challenger] = this.versions.models;
+          if (champion && challenger)
+            this.notify('info', `Two model files: the Versions view compares "${challenger.name}" against "${champion.name}" on the log.`);
+        }
         // The model adds what it relies on to the findings.
         if (this.setup && this.explain.modelFile) void this.investigation.run(this.setup, true);
       } else if (await this.addFile(file, file.name)) loaded++;
@@ -292,6 +299,7 @@ export class Workspace {
       // Every view reads the same roles: each analysis follows the new setup.
       this.drift.followSetup(setup);
       this.performance.followSetup(setup);
+      this.versions.followSetup();
       void this.checks.followSetup(setup, this.datasets);
     } catch (error) {
       if (errorCode(error) !== 'cancelled' && controller === this.setupController) this.notify('error', (error as Error).message);

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main';
 import { expectClose } from '../helpers/close';
@@ -145,5 +148,84 @@ describe('version checks in lantern check (CI)', () => {
     expect(r.results[0].title).toBe('Challenger not worse than champion on accuracy by more than 0.01');
     expect(r.results[0].view).toBe('versions');
     expect(code).toBe(1);
+  });
+  it('compares two model files (--model twice, the champion first) with the paired JSON and SHAP importance side by side', async () => {
+    type M = { metrics: Record<string, number>; mean_abs_shap: Record<string, number> };
+    const fx = readVersionsFixture<{
+      models: Record<string, M>;
+      tests: { mcnemar: Record<string, number>; delong: Record<string, number> };
+    }>('models/models.json');
+    const args = [
+      '--data',
+      versionsPath('models/log.csv'),
+      '--labels',
+      versionsPath('models/labels.csv'),
+      '--id',
+      'prediction_id',
+      '--label',
+      'rain',
+    ];
+    const models = ['--model', versionsPath('models/champion.json'), '--model', versionsPath('models/challenger.json')];
+    const { code, out, err } = await run(['compare', ...args, ...models, '--json']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const r = JSON.parse(out);
+    expect(r.mode).toBe('paired');
+    expect(r.columns).toEqual({ mode: 'paired', champion: 'champion.json', challenger: 'challenger.json' });
+    for (const m of METRICS) {
+      expectClose(r.champion[m], fx.models['champion.json']!.metrics[m]!, 1e-9, `champion.${m}`);
+      expectClose(r.challenger[m], fx.models['challenger.json']!.metrics[m]!, 1e-9, `challenger.${m}`);
+    }
+    for (const k of ['b', 'c', 'statistic', 'p_value', 'exact_p_value']) near(r.tests.mcnemar[k], fx.tests.mcnemar[k]!, `mcnemar.${k}`);
+    for (const k of ['auc_champion', 'auc_challenger', 'difference', 'z', 'p_value'])
+      near(r.tests.delong[k], fx.tests.delong[k]!, `delong.${k}`);
+    expect(r.models.champion).toBe('champion.json');
+    const doy = r.models.importance.features.find((f: { feature: string }) => f.feature === 'doy');
+    expect(doy.champion).toBeNull();
+    expectClose(doy.challenger, fx.models['challenger.json']!.mean_abs_shap['doy']!, 1e-5, 'doy');
+    // The same JSON as a shadow log holding both models' outputs as columns, plus the models.
+    const log = readFileSync(versionsPath('models/log.csv'), 'utf8').trim().split('\n');
+    const pa = (fx.models['champion.json'] as M & { probability: number[] }).probability;
+    const pb = (fx.models['challenger.json'] as M & { probability: number[] }).probability;
+    const shadow = join(mkdtempSync(join(tmpdir(), 'lantern-compare-')), 'shadow.csv');
+    writeFileSync(
+      shadow,
+      log.map((line, i) => (i === 0 ? `${line},champion.json,challenger.json` : `${line},${pa[i - 1]},${pb[i - 1]}`)).join('\n'),
+    );
+    const paired = await run([
+      'compare',
+      ...args.slice(2),
+      '--data',
+      shadow,
+      '--champion',
+      'champion.json',
+      '--challenger',
+      'challenger.json',
+      '--json',
+    ]);
+    // Equal to 12 significant digits: score means are summed in another order.
+    const rounded = (x: unknown) =>
+      JSON.parse(JSON.stringify(x, (_k, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(12)) : v)));
+    const { models: _models, ...rest } = r;
+    expect(rounded(rest)).toEqual(rounded(JSON.parse(paired.out)));
+  });
+
+  it('says what is wrong with --model', async () => {
+    const one = await run(['compare', '--data', versionsPath('models/log.csv'), '--model', versionsPath('models/champion.json')]);
+    expect(one.code).toBe(2);
+    expect(one.err).toMatch(/--model takes two model files/);
+    const mixed = await run([
+      'compare',
+      '--data',
+      versionsPath('models/log.csv'),
+      '--model',
+      versionsPath('models/champion.json'),
+      '--model',
+      versionsPath('models/challenger.json'),
+      '--champion',
+      'x',
+    ]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.err).toMatch(/does not go with --champion/);
   });
 });

@@ -61,4 +61,26 @@ describe('model versions, as a user drops the logs', () => {
     await expect.poll(() => page.getByTestId('versions-decision').textContent(), { timeout: 60_000 }).toBe('roll back');
     expect(errors).toEqual([]);
   });
+  it("follows a labels file dropped after the shadow log: the Overview's verdict is made on the labelled rows", async () => {
+    const { page, errors } = await openApp(browser);
+    await dropFiles(page, [file('paired_log.csv')]);
+    await expect.poll(() => page.getByTestId('dataset-item').count(), { timeout: 90_000 }).toBe(1);
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    // The log alone holds no label: the card says so, with no verdict.
+    await expect.poll(() => page.getByTestId('versions-verdict').textContent(), { timeout: 90_000 }).toMatch(/label/i);
+    expect(await page.getByTestId('versions-decision').count()).toBe(0);
+    await dropFiles(page, [file('paired_labels.csv')]);
+    await expect.poll(() => page.getByTestId('dataset-item').count(), { timeout: 90_000 }).toBe(2);
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    await expect
+      .poll(() => page.getByTestId('versions-decision').textContent(), { timeout: 120_000 })
+      .toMatch(/^(promote|hold|roll back)$/);
+    // The verdict is the labelled rows' (all of them that the labels file covers).
+    const fx = JSON.parse(readFileSync(versionsPath('paired.json'), 'utf8')) as { labelled: number };
+    await page.getByTestId('versions-open').click();
+    await expect
+      .poll(() => page.locator('[data-testid="versions-metrics"] tbody tr').first().textContent(), { timeout: 60_000 })
+      .toBe(`n${fx.labelled}${fx.labelled}`);
+    expect(errors).toEqual([]);
+  });
 });

@@ -1,9 +1,13 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { nodeParquet, openNodeDb, PathSource } from '../../engine/node';
 import { LanternError } from '../../lib/errors';
 import { loadDataset } from '../../lib/ingest';
 import { METRIC_NAMES } from '../../lib/metrics/performance';
 import type { Task } from '../../lib/metrics/spec';
 import { compareVersions } from '../../lib/usecases/compare';
+import { parseModel } from '../../lib/model/load';
+import type { VersionModel } from '../../lib/versions/models';
 import { comparisonJson } from '../../lib/versions/report';
 import type { VersionsLayout } from '../../lib/versions/types';
 import { parseCommandArgs } from '../args';
@@ -13,7 +17,8 @@ import { fmt } from '../perfInput';
 export const usage =
   'Usage: lantern compare --data <log> [--labels <file> --id <col>] [--label <col>] --champion <col> --challenger <col> [--json]\n' +
   '       lantern compare --data <log> [--labels <file> --id <col>] [--label <col>] --score <col> --version <col> [--baseline <value>] [--json]\n' +
-  '       (without --champion or --version the versions are read from the columns)\n' +
+  '       lantern compare --data <log> [--labels <file> --id <col>] [--label <col>] --model <champion file> --model <challenger file> [--json]\n' +
+  '       (without --champion, --version or --model the versions are read from the columns)\n' +
   '       [--timestamp <col>] [--task binary|multiclass|regression] [--positive <class>] [--threshold <t>]';
 
 const OPTIONS = {
@@ -31,10 +36,26 @@ const OPTIONS = {
   task: { type: 'string' },
   positive: { type: 'string' },
   threshold: { type: 'string' },
+  model: { type: 'string', multiple: true },
   json: { type: 'boolean' },
 } as const;
 
-function layoutOf(values: Record<string, string | boolean | undefined>): VersionsLayout | undefined {
+/** `--model a --model b`: two model files, the first the champion; the log is scored with each. */
+async function modelsOf(paths: string[] | undefined, values: Record<string, unknown>): Promise<VersionModel[] | undefined> {
+  if (!paths) return undefined;
+  if (paths.length !== 2)
+    throw new LanternError('usage', `--model takes two model files, the champion's then the challenger's (got ${paths.length}).\n${usage}`);
+  for (const k of ['champion', 'challenger', 'version', 'score', 'prediction', 'baseline'])
+    if (values[k] !== undefined) throw new LanternError('usage', `--model compares two model files; it does not go with --${k}.\n${usage}`);
+  return Promise.all(
+    paths.map(async (path) => {
+      const name = basename(path);
+      return { name, model: parseModel(new Uint8Array(await readFile(path)), name) };
+    }),
+  );
+}
+
+function layoutOf(values: Record<string, unknown>): VersionsLayout | undefined {
   const s = (k: string) => values[k] as string | undefined;
   if (s('champion') || s('challenger')) {
     if (!s('champion') || !s('challenger'))
@@ -57,7 +78,8 @@ export async function compare(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, usage);
   if (positionals.length > 0) throw new LanternError('usage', `Unexpected argument "${positionals[0]}".\n${usage}`);
   if (!values.data) throw new LanternError('usage', `--data <file> is required.\n${usage}`);
-  const layout = layoutOf(values);
+  const models = await modelsOf(values.model, values);
+  const layout = models ? undefined : layoutOf(values);
   if (values.task !== undefined && !['binary', 'multiclass', 'regression'].includes(values.task))
     throw new LanternError('usage', `--task must be one of binary, multiclass, regression.\n${usage}`);
   let threshold: number | undefined;
@@ -75,6 +97,7 @@ export async function compare(argv: string[], io: CliIo): Promise<number> {
       data: 'data',
       labels: sources.labels ? 'labels' : undefined,
       layout,
+      models,
       choices: {
         id: values.id,
         label: values.label,
@@ -101,6 +124,14 @@ export async function compare(argv: string[], io: CliIo): Promise<number> {
   for (const cmp of c.comparisons) {
     io.out(`\n${cmp.challenger} against ${cmp.champion}: ${cmp.verdict.decision.toUpperCase()}`);
     for (const r of cmp.verdict.reasons) io.out(`  - ${r}`);
+  }
+  if (c.models) {
+    const [a, b] = c.models.models;
+    io.out(`\nMean |SHAP| per feature on ${c.models.rows} rows`);
+    const w = Math.max(...c.models.features.map((f) => f.feature.length), 7);
+    io.out(`  ${'feature'.padEnd(w)}  ${a!.padStart(14)}  ${b!.padStart(14)}`);
+    for (const f of c.models.features)
+      io.out(`  ${f.feature.padEnd(w)}  ${f.values.map((v) => (v === null ? 'not used' : fmt(v)).padStart(14)).join('  ')}`);
   }
   return 0;
 }

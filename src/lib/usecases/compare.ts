@@ -24,6 +24,7 @@ import { pairedBootstrap, unpairedBootstrap, type BootstrapOptions } from '../ve
 import { delongIndependent, delongPaired, whenDefined } from '../versions/delong';
 import { detectVersions, splitValues } from '../versions/detect';
 import { mcnemar } from '../versions/mcnemar';
+import { modelImportance, scoreWithModels, type VersionModel } from '../versions/models';
 import { pairedTTest, welchTTest, wilcoxonSignedRank } from '../versions/pairedErrors';
 import { twoProportionZ } from '../versions/proportions';
 import { correctSql, disagreeSql, pairedRows, splitRows, type VersionRows } from '../versions/rows';
@@ -48,6 +49,13 @@ export interface CompareInput {
   /** Slices (one column's value) to measure each version on, for per-slice checks. */
   slices?: { column: string; value: string }[] | undefined;
   bootstrap?: BootstrapOptions | undefined;
+  /**
+   * Two model files as the two versions, champion first: the log is scored with each and compared like a
+   * shadow log (the layout is then theirs), and their SHAP importance is measured on the same rows.
+   */
+  models?: readonly VersionModel[] | undefined;
+  /** What the outputs are when known (model files say it): otherwise read from the values. */
+  outputs?: 'probability' | 'value' | undefined;
 }
 
 /** The defaults the app and the CLI share. */
@@ -110,6 +118,34 @@ async function comparisonDimensions(run: Run, table: string, skip: (string | und
 }
 
 export async function compareVersions(run: Run, input: CompareInput): Promise<Comparison> {
+  return input.models ? compareModels(run, input, input.models) : compareColumns(run, input);
+}
+
+/** Two model files: the log scored with each into a table of its own (dropped after), then compared paired. */
+async function compareModels(run: Run, input: CompareInput, models: readonly VersionModel[]): Promise<Comparison> {
+  const started = performance.now();
+  if (models.length !== 2)
+    throw new LanternError('usage', `Comparing model files takes two of them (a champion and a challenger), not ${models.length}.`);
+  const scored = `${input.out}_scored`;
+  const signal = run.signal as AbortSignal | undefined;
+  try {
+    const [champion, challenger] = await scoreWithModels(run.db, input.data, models, scored, signal);
+    const c = await compareColumns(run, {
+      ...input,
+      models: undefined,
+      data: scored,
+      layout: { mode: 'paired', champion: champion!, challenger: challenger! },
+      // A classifier's output is a probability even when every row is scored 0 or 1; a regressor's never is.
+      outputs: models.every((m) => m.model.link === 'logistic') ? 'probability' : 'value',
+    });
+    const importance = await modelImportance(run.db, input.data, models, signal);
+    return { ...c, models: importance, ms: performance.now() - started };
+  } finally {
+    await dropRelation(run.db, scored).catch(() => undefined);
+  }
+}
+
+async function compareColumns(run: Run, input: CompareInput): Promise<Comparison> {
   const started = performance.now();
   const { db, signal } = run;
   const layout = input.layout ?? (await detectVersions(db, input.data, signal))?.layout;
@@ -131,7 +167,10 @@ export async function compareVersions(run: Run, input: CompareInput): Promise<Co
     has(layout.version, 'version');
     has(layout.output, 'score or prediction');
   }
-  const probability = columns.find((c) => c.name === first)!.kind === 'numeric' && (await isProbability(db, input.data, first, signal));
+  const probability =
+    input.outputs !== undefined
+      ? input.outputs === 'probability'
+      : columns.find((c) => c.name === first)!.kind === 'numeric' && (await isProbability(db, input.data, first, signal));
   const joined = `${input.out}_joined`;
   const rowsView = `${input.out}_rows`;
   const made: string[] = [joined];

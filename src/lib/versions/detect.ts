@@ -181,3 +181,13 @@ export async function splitValues(
   const first = baseline ?? values.find((v) => words(v.value).some((x) => CHAMPION.has(x)))?.value ?? values[0]?.value;
   return [...values.filter((v) => v.value === first), ...values.filter((v) => v.value !== first)];
 }
+
+/**
+ * Two model files' names in champion-first order, by the same version marks as columns (`champion.json`
+ * before `challenger.json`, `model_v1.json` before `model_v2.json`); without marks, the order given.
+ */
+export function championFirstNames(a: string, b: string): [string, string] {
+  const strip = (n: string) => n.replace(/\.[a-z0-9]+$/i, '');
+  const [sa, sb] = [stem(strip(a)), stem(strip(b))];
+  return sa && sb && championFirst(sa.mark, sb.mark) > 0 ? [b, a] : [a, b];
+}

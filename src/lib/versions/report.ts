@@ -64,6 +64,20 @@ function details(cmp: VersionComparison): Json {
   };
 }
 
+/** Two model files compared: their files and mean |SHAP| per feature side by side (null: not an input of that model). */
+function modelsJson(c: Comparison): Json {
+  const m = c.models!;
+  return {
+    champion: m.models[0],
+    challenger: m.models[1],
+    importance: {
+      rows: m.rows,
+      every: m.every,
+      features: m.features.map((f) => ({ feature: f.feature, champion: f.values[0] ?? null, challenger: f.values[1] ?? null })),
+    },
+  };
+}
+
 export function comparisonJson(c: Comparison): Json {
   const reasons: Record<string, string> = {};
   const head: Json = {
@@ -82,6 +96,7 @@ export function comparisonJson(c: Comparison): Json {
       challenger: { column: b!.name, ...b!.flat },
       tests: testsOf(c, first, reasons),
       ...details(first),
+      ...(c.models ? { models: modelsJson(c) } : {}),
       undefined: reasons,
     };
   }

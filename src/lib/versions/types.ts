@@ -171,6 +171,8 @@ export interface Comparison {
   sliceMetrics: { column: string; value: string; versions: Record<string, Record<string, number | null>> }[];
   /** Milliseconds spent. */
   ms: number;
+  /** Two model files compared (the log scored with each): their SHAP importance side by side. */
+  models?: ModelImportance;
 }
 
 export const PRIMARY_DIRECTION: Record<string, 'higher' | 'lower'> = {
@@ -203,4 +205,15 @@ export function favoursChallenger(metric: string, difference: number): boolean {
   // mean_error is a bias: neither direction is better, so no difference favours either version.
   if (!(metric in PRIMARY_DIRECTION)) return false;
   return PRIMARY_DIRECTION[metric] === 'lower' ? difference < 0 : difference > 0;
+}
+
+/** Both model files' mean |SHAP| per feature on the same rows of the log (two model files compared). */
+export interface ModelImportance {
+  /** Rows explained (at most IMPORTANCE_ROWS of src/lib/versions/models.ts), every `every`-th row of the log. */
+  rows: number;
+  every: number;
+  /** The models' names, champion first: `values` follow this order. */
+  models: string[];
+  /** Most important first; null where a model does not use the feature. */
+  features: { feature: string; values: (number | null)[] }[];
 }

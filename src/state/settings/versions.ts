@@ -24,6 +24,8 @@ export interface VersionsHolder<D extends DatasetLike> {
   threshold: number | null;
   result: unknown;
   searched: boolean;
+  /** Versions that are two model files: their outputs are no columns of the log, so no layout is kept. */
+  fromModels?: boolean;
   run(): Promise<void>;
   reset(): void;
 }
@@ -39,10 +41,10 @@ export function versionsArea<D extends DatasetLike>(): SettingsArea<VersionsSett
     capture: (h, refs) => ({
       data: refOf(refs, h.data?.table),
       labels: refOf(refs, h.labels?.table),
-      layout: h.layout,
+      layout: h.fromModels ? null : h.layout,
       label: h.label,
       threshold: h.threshold,
-      ran: h.result !== null,
+      ran: h.result !== null && !h.fromModels,
     }),
     apply: (h, s, refs: DatasetRefs<D>) => {
       h.reset();
