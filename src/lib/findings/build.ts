@@ -171,8 +171,10 @@ export function headlines(scored: Scored[]): Scored[] {
     for (const s of list) {
       const clash = kept.some((k) => overlaps(k.candidate, s.candidate) && mayShareRows(k.candidate.segment, s.candidate.segment));
       if (clash) continue;
-      // A second place of the same measure must be a problem of its own, not a faint echo.
-      if (kept.length > 0 && s.severity < Math.max(30, 0.5 * kept[0]!.severity)) continue;
+      // A second place of the same measure must be a problem of its own, not a faint echo of the first at
+      // the same time; at another time it is another problem (labels miscoded in summer, a score broken in winter).
+      const echo = kept.some((k) => overlaps(k.candidate, s.candidate));
+      if (kept.length > 0 && s.severity < (echo ? Math.max(30, 0.5 * kept[0]!.severity) : 30)) continue;
       kept.push(s);
       if (kept.length === 3) break;
     }
