@@ -64,7 +64,8 @@ export async function dropPaths(page: Page, paths: string[]): Promise<void> {
 
 /**
  * Waits until the open view has drawn what its analyses send: nothing in the tab panel says it is still
- * working (a `…` status such as "Computing…", `aria-busy`, a progress bar) and the panel's content stayed
+ * working (a `…` status such as "Computing…", outside buttons and charts, whose labels may be cut with a
+ * `…`; `aria-busy`; a progress bar) and the panel's content stayed
  * the same over two looks `quietMs` apart. Waits as long as the view needs, never a fixed time.
  */
 export async function viewSettled(page: Page, { quietMs = 400, timeout = 60_000 } = {}): Promise<void> {
@@ -74,7 +75,7 @@ export async function viewSettled(page: Page, { quietMs = 400, timeout = 60_000 
       const working =
         el.querySelector('[aria-busy="true"], progress') !== null ||
         Array.from(el.querySelectorAll('p, span, div, li, td, output, [role="status"]')).some(
-          (n) => n.children.length === 0 && !n.closest('button, label, option, a') && n.textContent!.trim().endsWith('…'),
+          (n) => n.children.length === 0 && !n.closest('button, label, option, a, figure, svg') && n.textContent!.trim().endsWith('…'),
         );
       return working ? null : el.innerHTML;
     });
