@@ -8,8 +8,7 @@ export default defineConfig({
     globalSetup: ['tests/e2e/globalSetup.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
-    // Two files at once, each with its own browser: a page's work is mostly its one DuckDB worker, so one
-    // browser left the second core idle while it waited on it (docs/decisions/0990).
-    maxWorkers: 2,
+    // One browser at a time: the machine has two cores and each page runs a DuckDB worker.
+    fileParallelism: false,
   },
 });
