@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './axe';
-import { launch, openApp } from './browser';
+import { launch, openApp, viewSettled } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -24,7 +24,7 @@ describe('accessibility', () => {
       const tabId = await page.getByRole('tab', { name }).getAttribute('id');
       await expect.poll(() => page.getByRole('tabpanel').getAttribute('aria-labelledby')).toBe(tabId);
       // Let the view's first analyses draw (charts and tables come in as results arrive).
-      await page.waitForTimeout(3000);
+      await viewSettled(page);
       found[name] = await seriousViolations(page);
     }
     // Every view named with what axe found in it, so a failure says where to look.

@@ -61,3 +61,31 @@ export async function dropPaths(page: Page, paths: string[]): Promise<void> {
     paths.map((p) => ({ name: basename(p), bytes: readFileSync(p) })),
   );
 }
+
+/**
+ * Waits until the open view has drawn what its analyses send: nothing in the tab panel says it is still
+ * working (a `…` status such as "Computing…", outside buttons and charts, whose labels may be cut with a
+ * `…`; `aria-busy`; a progress bar) and the panel's content stayed
+ * the same over two looks `quietMs` apart. Waits as long as the view needs, never a fixed time.
+ */
+export async function viewSettled(page: Page, { quietMs = 400, timeout = 60_000 } = {}): Promise<void> {
+  const panel = page.getByRole('tabpanel');
+  const look = () =>
+    panel.evaluate((el) => {
+      const working =
+        el.querySelector('[aria-busy="true"], progress') !== null ||
+        Array.from(el.querySelectorAll('p, span, div, li, td, output, [role="status"]')).some(
+          (n) => n.children.length === 0 && !n.closest('button, label, option, a, figure, svg') && n.textContent!.trim().endsWith('…'),
+        );
+      return working ? null : el.innerHTML;
+    });
+  let last: string | null = null;
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const now = await look();
+    if (now !== null && now === last) return;
+    if (Date.now() > deadline) throw new Error(`the view was still changing after ${timeout} ms`);
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+  }
+}

@@ -93,7 +93,8 @@ describe('the history view', () => {
     await page.keyboard.press('Tab');
     await expect.poll(() => page.getByTestId('history-first-regression').textContent()).toBe(`Regression from ${PLANTED}.lprofile`);
 
-    await page.waitForTimeout(2_000); // the autosave's debounce
+    // The autosave has written the new tolerance (after its debounce) before the page reloads.
+    await expect.poll(() => page.getByTestId('save-status').getAttribute('data-status'), { timeout: 30_000 }).toBe('saved');
     await page.reload();
     await page.getByRole('tab', { name: 'History' }).click();
     await expect.poll(() => page.getByTestId('history-table').locator('tbody tr').count(), { timeout: 60_000 }).toBe(7);

@@ -5,7 +5,7 @@ import { presetFromSetup } from '../../src/lib/checks/preset';
 import type { Check } from '../../src/lib/checks/suite';
 import { inferSetup } from '../../src/lib/setup/infer';
 import { testDb } from '../helpers/db';
-import { loadPlanted, PLANTED } from '../helpers/planted';
+import { loadPlanted, PLANTED, type PlantedName } from '../helpers/planted';
 
 /** Every column a check reads as an input of the model. */
 const inputsOf = (c: Check): string[] => [
@@ -15,14 +15,24 @@ const inputsOf = (c: Check): string[] => [
   ...(c.kind === 'schema' ? c.columns : []),
 ];
 
+/** Each scenario is loaded and its preset made once per file: the tests below read the same ones. */
+const presets = new Map<PlantedName, ReturnType<typeof presetOf>>();
+async function presetOf(name: PlantedName) {
+  const db = await testDb();
+  const { tables, scenario } = await loadPlanted(db, name, `cp_${name.replaceAll('-', '_')}`);
+  const setup = await inferSetup(db, tables);
+  return { db, scenario, setup, suite: await presetFromSetup(db, setup) };
+}
+function preset(name: PlantedName) {
+  if (!presets.has(name)) presets.set(name, presetOf(name));
+  return presets.get(name)!;
+}
+
 describe('the check preset from the setup of files dropped together', () => {
   it.each(PLANTED)(
     '%s: no check on the label, the outputs or the id as inputs; performance overall and by segment',
     async (name) => {
-      const db = await testDb();
-      const { tables, scenario } = await loadPlanted(db, name, `cp_${name.replaceAll('-', '_')}`);
-      const setup = await inferSetup(db, tables);
-      const suite = await presetFromSetup(db, setup);
+      const { scenario, suite } = await preset(name);
       const notInputs = [scenario.label, scenario.score, scenario.prediction, scenario.join_id].filter((c): c is string => Boolean(c));
       for (const c of suite.checks)
         if (c.kind !== 'schema') for (const col of inputsOf(c)) expect(notInputs, `${c.id} reads ${col}`).not.toContain(col);
@@ -44,10 +54,7 @@ describe('the check preset from the setup of files dropped together', () => {
   );
 
   it('flights-late: the segment drift checks fail on the planted feed bugs, not on the weather', async () => {
-    const db = await testDb();
-    const { tables } = await loadPlanted(db, 'flights-late', 'cp_run');
-    const setup = await inferSetup(db, tables);
-    const suite = await presetFromSetup(db, setup);
+    const { db, setup, suite } = await preset('flights-late');
     const inputs = await computeCheckInputs(db, { reference: setup.reference!, current: setup.current!, labels: setup.labels! }, suite);
     const result = evaluateSuite(suite, inputs);
     const status = (id: string) => result.results.find((r) => r.id === id)?.status;

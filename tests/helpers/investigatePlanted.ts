@@ -29,12 +29,20 @@ export function matches(f: Finding, bug: PlantedBug, unitDays: number): boolean 
 
 const UNIT_DAYS = { hour: 1 / 24, day: 1, week: 7, month: 31 } as const;
 
+/** Each scenario's files are loaded once per test file: the runs with and without its model read the same tables. */
+const loaded = new Map<PlantedName, ReturnType<typeof loadSetup>>();
+
+async function loadSetup(name: PlantedName) {
+  const db = await testDb();
+  const { tables } = await loadPlanted(db, name, `inv_${name.replaceAll('-', '_')}`);
+  return inferSetup(db, tables);
+}
+
 /** `withoutTime`: as if the log had no time column (the user unmarked it). */
 export async function investigatePlanted(name: PlantedName, withModel: boolean, withoutTime = false): Promise<Investigation> {
   const db = await testDb();
-  const { tables } = await loadPlanted(db, name, `inv_${name.replaceAll('-', '_')}_${withModel ? 'm' : 'n'}${withoutTime ? '_t' : ''}`);
-  const setup = await inferSetup(db, tables);
-  if (withoutTime) setup.timestamp = null;
+  if (!loaded.has(name)) loaded.set(name, loadSetup(name));
+  const setup = { ...(await loaded.get(name)!), ...(withoutTime ? { timestamp: null } : {}) };
   const modelFile = plantedScenario(name).files.find((f) => f.role === 'model')!.file;
   const model = withModel ? parseModel(new Uint8Array(readFileSync(plantedPath(name, modelFile))), modelFile) : undefined;
   return investigate({ db }, { setup, model, modelName: modelFile });
