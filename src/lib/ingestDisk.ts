@@ -2,7 +2,7 @@ import type { DataSource, Db, DiskLocation } from './db';
 import { isCancel, LanternError } from './errors';
 import type { Variant } from './formats';
 import type { LoadOptions } from './ingestTypes';
-import { csvDelimiter, csvOptions, retryTypesOnWholeFile, duckDbReason } from './ingestShared';
+import { csvDialect, csvOptions, retryTypesOnWholeFile, duckDbReason } from './ingestShared';
 import { CaseFoldedKeys } from './jsonRows';
 import { ident, literal } from './sql';
 
@@ -28,8 +28,8 @@ export async function readFromDisk(
     case 'csv':
     case 'tsv':
     case 'csv.gz': {
-      const delimiter = await csvDelimiter(source, variant);
-      const csvReader = (whole: boolean) => `read_csv(${files}, ${[...csvOptions(delimiter, variant, whole), hive].join(', ')})`;
+      const dialect = await csvDialect(source, variant);
+      const csvReader = (whole: boolean) => `read_csv(${files}, ${[...csvOptions(dialect, variant, whole), hive].join(', ')})`;
       onProgress?.({ phase: 'reading' });
       try {
         await retryTypesOnWholeFile((whole) =>

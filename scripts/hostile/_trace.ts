@@ -1,0 +1,21 @@
+import { openCommandDb, openInput, closeCommandEngines } from '../../src/cli/engine';
+import { loadDataset } from '../../src/lib/ingest';
+import { nodeParquet } from '../../src/engine/node';
+import { inferSetup } from '../../src/lib/setup/infer';
+import { presetFromSetup } from '../../src/lib/checks/preset';
+const db = await openCommandDb();
+const log: [number, string][] = [];
+const q = db.query.bind(db);
+db.query = async (s, o) => { const t = performance.now(); const r = await q(s, o); log.push([performance.now() - t, s.slice(0, 400)]); return r; };
+let t = performance.now();
+const src = await openInput(db, process.argv[2]!);
+await loadDataset(db, nodeParquet, src, { table: 'reference' });
+console.log('load', (performance.now() - t).toFixed(0)); t = performance.now();
+const setup = await inferSetup(db, [{ table: 'reference', name: src.name }], { hints: { reference: 'reference' } });
+console.log('setup', (performance.now() - t).toFixed(0)); t = performance.now();
+const suite = await presetFromSetup(db, setup, {});
+console.log('preset', (performance.now() - t).toFixed(0), suite.checks.length);
+const agg = new Map<string, [number, number]>();
+for (const [ms, s] of log) { const k = s.slice(0, 60).replace(/\d+/g, "#"); const a = agg.get(k) ?? [0, 0]; a[0] += ms; a[1]++; agg.set(k, a); }
+console.log([...agg].sort((a, b) => b[1][0] - a[1][0]).slice(0, 20).map(([k, [ms, n]]) => `${ms.toFixed(0)}ms x${n} ${k}`).join('\n'));
+await closeCommandEngines();
