@@ -12,9 +12,10 @@ import { flatMetrics, overallPerformance } from '../metrics/performance';
 import { preparePerformance } from '../metrics/setup';
 import type { Task } from '../metrics/spec';
 import { inferRoles, type ColumnRole, type RoleMap } from '../roles';
-import { describeTable, type ColumnInfo } from '../schema';
+import { countRows, describeTable, type ColumnInfo } from '../schema';
+import { unpivoted, WIDE_COLUMNS } from '../unpivot';
 import type { Setup } from '../setup/types';
-import { ident, num, oneOf, select, sql, type Column } from '../sql';
+import { ident, num, oneOf, raw, select, sql, type Column } from '../sql';
 import { sliceInputs } from './inputs';
 import { SUITE_FORMAT, SUITE_VERSION, type Check, type Suite } from './suite';
 
@@ -88,6 +89,25 @@ const idOf = (kind: string, column?: string) => (column === undefined ? kind : `
 async function segmentColumns(db: Db, reference: string, candidates: ColumnInfo[], signal?: AbortSignal): Promise<string[]> {
   const few = candidates.filter((c) => c.kind === 'string' || c.kind === 'boolean');
   if (few.length === 0) return [];
+  if (few.length > WIDE_COLUMNS) {
+    // Thousands of count(DISTINCT) in one query ran DuckDB-WASM out of memory: unpivot in batches.
+    const rows = await countRows(db, reference, signal);
+    const counted = await unpivoted(
+      db,
+      reference,
+      few,
+      (x) => sql`CAST(${x} AS VARCHAR)`,
+      { d: num(raw('count(DISTINCT v)::DOUBLE'), 0) },
+      signal,
+    );
+    const most = Math.max(SEGMENT_MAX_VALUES, rows / SEGMENT_ROWS_PER_VALUE);
+    return few
+      .filter((_, i) => {
+        const d = Number(counted.get(i)?.d ?? 0);
+        return d >= 2 && d <= most;
+      })
+      .map((c) => c.name);
+  }
   const spec: Record<string, Column<number>> = Object.fromEntries(
     few.map((c, i) => [`d${i}`, num(sql`count(DISTINCT ${ident(c.name)})::DOUBLE`, 0)]),
   );
