@@ -67,6 +67,13 @@ export const SEGMENT_ROWS_PER_VALUE = 100;
 export const ATTRIBUTION_FAIL = 0.2;
 export const ATTRIBUTION_WARN = 0.1;
 
+/**
+ * Columns a preset checks one by one (missing values, range or categories, drift, segment drift) at most:
+ * each is several queries per run, and a suite of 10,000 columns took minutes to run. The rest are still
+ * in the schema check; the suite's notes say which were left out.
+ */
+export const PRESET_MAX_COLUMNS = 500;
+
 const CHECKED_ROLES: ReadonlySet<ColumnRole> = new Set(['feature', 'segment']);
 const SCHEMA_ROLES: ReadonlySet<ColumnRole> = new Set(['feature', 'segment', 'score', 'prediction']);
 
@@ -141,7 +148,15 @@ export async function presetFromReference(db: Db, reference: string, options: Pr
   const columns = await describeTable(db, reference);
   if (columns.length === 0) throw new LanternError('no-rows', 'The reference has no columns.');
   const roles = options.roles ?? inferRoles(columns);
-  const checked = columns.filter((c) => CHECKED_ROLES.has(roles[c.name] ?? 'feature') && driftKindOf(c) !== null);
+  const checkable = columns.filter((c) => CHECKED_ROLES.has(roles[c.name] ?? 'feature') && driftKindOf(c) !== null);
+  const checked = checkable.slice(0, PRESET_MAX_COLUMNS);
+  const notes: string[] = [];
+  if (checkable.length > checked.length)
+    notes.push(
+      `The reference has ${checkable.length.toLocaleString('en-US')} columns to check; this preset checks the first ${checked.length.toLocaleString('en-US')} ` +
+        `(${checked[0]!.name} to ${checked[checked.length - 1]!.name}) one by one and every column in the schema check. ` +
+        `Edit the suite to check other columns.`,
+    );
   const checks: Check[] = [];
   const ids = new Set<string>();
   const add = (c: Check) => {
@@ -261,5 +276,12 @@ export async function presetFromReference(db: Db, reference: string, options: Pr
     if (!(error instanceof LanternError) || error.code === 'cancelled') throw error;
   }
   if (options.model) add({ id: 'attribution-drift', kind: 'attribution-drift', max: ATTRIBUTION_FAIL, warn: ATTRIBUTION_WARN });
-  return { format: SUITE_FORMAT, version: SUITE_VERSION, name: options.name ?? 'Preset from the reference', settings, checks };
+  return {
+    format: SUITE_FORMAT,
+    version: SUITE_VERSION,
+    name: options.name ?? 'Preset from the reference',
+    ...(notes.length ? { notes } : {}),
+    settings,
+    checks,
+  };
 }
