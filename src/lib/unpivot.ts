@@ -44,4 +44,3 @@ export async function unpivoted<C extends Record<string, Column<unknown>>>(
   }
   return out;
 }
-

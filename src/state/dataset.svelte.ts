@@ -33,6 +33,7 @@ export class Dataset {
   profile: ColumnProfile[] | null = $state.raw(null);
   profileError: string | null = $state(null);
   /** Columns whose summaries were asked for (bookkeeping for lazy summaries; nothing renders from it). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly profileAsked = new Set<string>();
 
   constructor(loaded: LoadedWithRoles & { userRoles?: RoleMap }) {

@@ -251,6 +251,8 @@ export class Workspace {
     }
   }
 
+  // Bookkeeping only; nothing renders from it.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private profileBatches = new Map<string, string[]>();
 
   /**

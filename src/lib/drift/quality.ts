@@ -76,7 +76,14 @@ export async function missingCounts(
       { at: other, cast: (x: Sql) => sql`CAST(${x} AS VARCHAR)`, present: raw('count(v)::DOUBLE') },
     ];
     for (const g of groups) {
-      const counted = await unpivoted(db, table, g.at.map((i) => columns[i]!), g.cast, { n: num(g.present, 0) }, signal);
+      const counted = await unpivoted(
+        db,
+        table,
+        g.at.map((i) => columns[i]!),
+        g.cast,
+        { n: num(g.present, 0) },
+        signal,
+      );
       for (const [k, r] of counted) missing[g.at[k]!] = rows - Number(r.n);
     }
     return { rows, missing };
