@@ -6,7 +6,7 @@ import { detectFormat, type FileFormat, type Variant } from './formats';
 import { countRows, describeTable, type ColumnInfo } from './schema';
 import { ident, literal } from './sql';
 import { readFromDisk } from './ingestDisk';
-import { csvDelimiter, csvOptions, duckDbReason, HEAD_BYTES, retryTypesOnWholeFile } from './ingestShared';
+import { csvDialect, csvOptions, duckDbReason, HEAD_BYTES, retryTypesOnWholeFile } from './ingestShared';
 import { insertArrowBatches, insertParquetRowGroups, type ParquetRowGroups } from './ingestStream';
 import { insertJsonChunks } from './ingestJson';
 import type { LoadOptions } from './ingestTypes';
@@ -107,9 +107,9 @@ async function insertByVariant(
     case 'csv':
     case 'tsv':
     case 'csv.gz': {
-      const delimiter = await csvDelimiter(source, variant);
+      const dialect = await csvDialect(source, variant);
       await db.registerSource(fileName, source, reportRead);
-      const reader = (whole: boolean) => `read_csv(${literal(fileName)}, ${csvOptions(delimiter, variant, whole).join(', ')})`;
+      const reader = (whole: boolean) => `read_csv(${literal(fileName)}, ${csvOptions(dialect, variant, whole).join(', ')})`;
       if (options.compact) await checkCsvFits(db, reader(false), source, variant === 'csv.gz', options);
       const select = options.columns ? options.columns.map(ident).join(', ') : '*';
       await retryTypesOnWholeFile((whole) =>

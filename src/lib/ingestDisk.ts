@@ -2,7 +2,7 @@ import type { DataSource, Db, DiskLocation } from './db';
 import { isCancel, LanternError } from './errors';
 import type { Variant } from './formats';
 import type { LoadOptions } from './ingestTypes';
-import { csvDelimiter, csvOptions, retryTypesOnWholeFile, duckDbReason } from './ingestShared';
+import { csvDialect, csvOptions, retryTypesOnWholeFile, duckDbReason } from './ingestShared';
 import { CaseFoldedKeys } from './jsonRows';
 import { ident, literal } from './sql';
 
@@ -28,8 +28,8 @@ export async function readFromDisk(
     case 'csv':
     case 'tsv':
     case 'csv.gz': {
-      const delimiter = await csvDelimiter(source, variant);
-      const csvReader = (whole: boolean) => `read_csv(${files}, ${[...csvOptions(delimiter, variant, whole), hive].join(', ')})`;
+      const dialect = await csvDialect(source, variant);
+      const csvReader = (whole: boolean) => `read_csv(${files}, ${[...csvOptions(dialect, variant, whole), hive].join(', ')})`;
       onProgress?.({ phase: 'reading' });
       try {
         await retryTypesOnWholeFile((whole) =>
@@ -98,12 +98,14 @@ async function diskReadError(db: Db, error: unknown, name: string, variant: Vari
   if (variant === 'json-array' || variant === 'ndjson') {
     const ndjson = variant === 'ndjson';
     const where = /at byte \d+ in (?:line|record\/value) \d+: [^\n]*/.exec(text)?.[0];
-    const duplicate = /line (\d+): Object .* has duplicate key "(.*)"/.exec(text);
-    if (duplicate)
+    const duplicate = /(line|record\/value) (\d+): Object .* has duplicate key "(.*)"/.exec(text);
+    if (duplicate) {
+      const at = duplicate[1] === 'line' ? `line ${duplicate[2]}` : `record ${duplicate[2]} of the array`;
       return new LanternError(
         'bad-json',
-        `"${name}" has an object with the key "${duplicate[2]}" twice (line ${duplicate[1]}). Keep one of them and load the file again.`,
+        `"${name}" has an object with the key "${duplicate[3]}" twice (${at}). Keep one of them and load the file again.`,
       );
+    }
     if (/Malformed JSON/i.test(text))
       return new LanternError(
         'bad-json',

@@ -29,9 +29,13 @@ export async function insertJsonChunks(
   let created = false;
   let read = 0;
   let index = 0;
+  let recordsBefore = 0;
   const insert = async ({ bytes: records, linesBefore }: Records) => {
     if (records.every((b) => b <= 0x20)) return;
-    const { array, keys } = variant === 'ndjson' ? ndjsonToArray(records, source.name, linesBefore) : checkJsonArray(records, source.name);
+    const rows =
+      variant === 'ndjson' ? ndjsonToArray(records, source.name, linesBefore) : checkJsonArray(records, source.name, recordsBefore);
+    const { array, keys } = rows;
+    recordsBefore += rows.records;
     if (keys.length === 0) return;
     const name = `${fileName}_${index}`;
     const chunk = `${staging}__json${index++}`;

@@ -4,6 +4,12 @@ import type { DatasetPart, DatasetSetup, RoleChoice } from '../lib/setup/types';
 import type { ColumnInfo } from '../lib/schema';
 import type { FileFormat, Variant } from '../lib/formats';
 
+/**
+ * Datasets wider than this are summarised as their columns come into view (the Data view lists them in a
+ * virtual list), never all at once: 10,000 columns took most of a minute to summarise in the tab.
+ */
+export const LAZY_PROFILE_COLUMNS = 200;
+
 /** A loaded dataset on the main thread: what the engine reported, plus the user's choices about it. */
 export class Dataset {
   readonly table: string;
@@ -26,6 +32,9 @@ export class Dataset {
   /** Large and replaced whole, never mutated: $state.raw avoids deep proxies. */
   profile: ColumnProfile[] | null = $state.raw(null);
   profileError: string | null = $state(null);
+  /** Columns whose summaries were asked for (bookkeeping for lazy summaries; nothing renders from it). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly profileAsked = new Set<string>();
 
   constructor(loaded: LoadedWithRoles & { userRoles?: RoleMap }) {
     this.table = loaded.table;
@@ -37,6 +46,11 @@ export class Dataset {
     this.columns = loaded.columns;
     this.roles = { ...loaded.roles };
     this.userRoles = { ...(loaded.userRoles ?? {}) };
+  }
+
+  /** Summarised as columns come into view rather than all at once. */
+  get lazyProfile(): boolean {
+    return this.columns.length > LAZY_PROFILE_COLUMNS;
   }
 
   /** A role set by hand: kept over every inference, and the workspace's setup is inferred again. */

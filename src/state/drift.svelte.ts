@@ -13,6 +13,7 @@ import type { BreakdownCell } from '../lib/drift/breakdown';
 import type { ColumnDrift } from '../lib/drift/columnDrift';
 import { isoPoint } from '../lib/drift/place';
 import type { ColumnSetting } from '../lib/drift/report';
+import { driftNotices, type DriftNotice, type SplitInfo } from '../lib/drift/notices';
 import { byScore } from '../lib/drift/output';
 import { errorCode } from '../rpc/errors';
 import type { Dataset } from './dataset.svelte';
@@ -30,6 +31,8 @@ export class DriftState {
   referenceTable: string | null = $state(null);
   currentTable: string | null = $state(null);
   report: DriftReport | null = $state.raw(null);
+  /** The time split of the run in progress or shown, when one dataset is compared with its own past. */
+  split: SplitInfo | null = $state.raw(null);
   quality: QualityReport | null = $state.raw(null);
   running = $state(false);
   error: string | null = $state(null);
@@ -133,10 +136,12 @@ export class DriftState {
     const ref = ds.find((d) => d.part === 'reference');
     const log = ds.find((d) => d.part === 'current');
     if (!this.reference && ref) this.referenceTable = ref.table;
-    if ((!this.current || this.currentTable === this.referenceTable) && log && log.table !== this.referenceTable)
+    // The same dataset on both sides is the user's choice to split it by time, never undone here.
+    const samePicked = this.userPicked && this.currentTable === this.referenceTable;
+    if ((!this.current || (!samePicked && this.currentTable === this.referenceTable)) && log && log.table !== this.referenceTable)
       this.currentTable = log.table;
     if (!this.reference) this.referenceTable = (ds.find((d) => /train|ref|baseline/i.test(d.name)) ?? ds[0]!).table;
-    if (!this.current || this.currentTable === this.referenceTable)
+    if (!this.current || (!samePicked && this.currentTable === this.referenceTable))
       this.currentTable = (
         ds.find((d) => d.table !== this.referenceTable && /prod|current|live|log/i.test(d.name)) ??
         ds.find((d) => d.table !== this.referenceTable)!
@@ -193,6 +198,11 @@ export class DriftState {
     return this.multivariate.runTexts(this.tables(), [column], TEXT_SAMPLE);
   }
 
+  /** What the shown report left out or could not compare, above its table. */
+  get notices(): DriftNotice[] {
+    return this.report ? driftNotices(this.report, this.split) : [];
+  }
+
   /** True when one dataset is compared with itself, split by time. */
   get splitting(): boolean {
     return this.referenceTable !== null && this.referenceTable === this.currentTable;
@@ -216,7 +226,9 @@ export class DriftState {
         if (!this.timestamp || this.splitMs === null)
           throw new Error('To compare a dataset with itself, give a timestamp column and a split time.');
         this.views = await call.splitByTime(this.currentTable!, this.timestamp, this.splitMs);
-      }
+        const timestamp = this.timestamp;
+        this.split = { timestamp, unreadable: await call.rowsWithoutTime(this.currentTable!, timestamp) };
+      } else this.split = null;
       const reference = this.reference;
       const current = this.current;
       this.report = await call.driftReport(this.tables(), {

@@ -245,12 +245,52 @@ export class Workspace {
    * analysis needs it and resumes afterwards.
    */
   private async profile(dataset: Dataset): Promise<void> {
+    if (dataset.lazyProfile) {
+      // Summarised as the Data view shows the columns (profileColumns).
+      dataset.profile ??= [];
+      return;
+    }
     try {
       dataset.profile = await this.engine.with({ priority: 'background' }).profile(dataset.table);
       dataset.profileError = null;
     } catch (error) {
       if (errorCode(error) !== 'cancelled') dataset.profileError = (error as Error).message;
     }
+  }
+
+  // Bookkeeping only; nothing renders from it.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private profileBatches = new Map<string, string[]>();
+
+  /**
+   * Summaries of some columns of a wide dataset, asked as they come into view: requests within a few
+   * milliseconds go to the engine together, and a column is asked for once.
+   */
+  profileColumns(dataset: Dataset, names: readonly string[]): void {
+    const wanted = names.filter((n) => !dataset.profileAsked.has(n));
+    if (wanted.length === 0) return;
+    for (const n of wanted) dataset.profileAsked.add(n);
+    const batch = this.profileBatches.get(dataset.table);
+    if (batch) {
+      batch.push(...wanted);
+      return;
+    }
+    this.profileBatches.set(dataset.table, [...wanted]);
+    setTimeout(() => {
+      const names = this.profileBatches.get(dataset.table) ?? [];
+      this.profileBatches.delete(dataset.table);
+      void this.engine
+        .with({ priority: 'user' })
+        .profile(dataset.table, names)
+        .then((got) => {
+          dataset.profile = [...(dataset.profile ?? []), ...got];
+          dataset.profileError = null;
+        })
+        .catch((error: unknown) => {
+          for (const n of names) dataset.profileAsked.delete(n);
+          if (errorCode(error) !== 'cancelled') dataset.profileError = (error as Error).message;
+        });
+    }, 20);
   }
 
   async removeDataset(table: string): Promise<void> {
@@ -350,6 +390,11 @@ export class Workspace {
   /** Rows `offset`.. of a dataset for the preview table, one array of cell values per row. */
   async previewRows(dataset: Pick<Dataset, 'table' | 'columns'>, offset: number, limit: number): Promise<unknown[][]> {
     return rowsFromIpc(await this.engine.preview(dataset.table, offset, limit), dataset.columns.length);
+  }
+
+  /** Rows of some columns only (a wide dataset's preview shows a window of its columns). */
+  async previewColumns(table: string, names: string[], offset: number, limit: number): Promise<unknown[][]> {
+    return rowsFromIpc(await this.engine.preview(table, offset, limit, names), names.length);
   }
 
   /**

@@ -134,4 +134,58 @@ describe('free text in the drift view', () => {
     expect(await page.getByTestId('drift-not-tested').textContent()).toContain('comment (free text');
     expect(errors).toEqual([]);
   });
+  it('lists above the table what the comparison left out: missing, new and retyped columns, NaN and empty values, rows without a time', async () => {
+    const { page, errors } = await openApp(browser);
+    const rows = (n: number, row: (i: number) => string) => Array.from({ length: n }, (_, i) => row(i)).join('\n');
+    // amount: 2 NaN and 1 empty value in the current data, 1 NaN in the reference.
+    const amount = (i: number, nan: number[], empty: number[]) => (nan.includes(i) ? 'nan' : empty.includes(i) ? '' : String(i % 17));
+    const reference = `id,amount,kind,gone,code\n${rows(120, (i) => `r${i},${amount(i, [5], [])},${['a', 'b'][i % 2]},${i},${i % 5}`)}\n`;
+    const current = `id,amount,kind,code,fresh\n${rows(120, (i) => `c${i},${amount(i, [3, 9], [4])},${['a', 'b'][i % 2]},x${i % 5},${i}`)}\n`;
+    await dropFiles(page, [
+      { name: 'reference.csv', bytes: new TextEncoder().encode(reference) },
+      { name: 'current.csv', bytes: new TextEncoder().encode(current) },
+    ]);
+    await expect.poll(() => page.getByTestId('dataset-item').count(), { timeout: 90_000 }).toBe(2);
+    await page.getByRole('tab', { name: 'Drift' }).click();
+    await page.getByTestId('drift-reference').selectOption({ label: 'reference.csv' });
+    await page.getByTestId('drift-current').selectOption({ label: 'current.csv' });
+    await page.getByTestId('drift-run').click();
+    await page.getByTestId('drift-summary').waitFor({ timeout: 120_000 });
+    const notices = page.getByTestId('drift-notices');
+    // Above the table.
+    expect(
+      await notices.evaluate((list) => Boolean(list.compareDocumentPosition(document.querySelector('[data-testid=drift-table]')!) & 4)),
+    ).toBe(true);
+    const notice = (kind: string) => notices.locator(`[data-kind=${kind}]`).textContent();
+    expect(await notices.getByTestId('drift-notice').evaluateAll((l) => l.map((e) => e.getAttribute('data-kind')))).toEqual([
+      'missing',
+      'new',
+      'retyped',
+      'non-finite',
+      'nulls',
+    ]);
+    expect(await notice('missing')).toContain(
+      '1 column(s) of the reference are missing from the current data and were not compared: gone.',
+    );
+    expect(await notice('new')).toContain('not in the reference and were not compared: fresh.');
+    expect(await notice('retyped')).toMatch(/code \((BIGINT|INTEGER) → VARCHAR\)/);
+    expect(await notice('non-finite')).toContain('amount (1 in the reference, 2 in the current data)');
+    expect(await notice('nulls')).toContain('amount (0 in the reference, 1 in the current data)');
+
+    // One log compared with its own past: rows whose time cannot be read fall in neither window, and say so.
+    const times = (i: number) =>
+      i === 7 || i === 50 ? 'not a time' : i === 90 ? '' : `2024-01-${String(1 + (i % 28)).padStart(2, '0')} 10:00:00`;
+    const log = `time,amount,kind\n${rows(120, (i) => `${times(i)},${i % 13},${['a', 'b'][i % 2]}`)}\n`;
+    await dropFiles(page, [{ name: 'log.csv', bytes: new TextEncoder().encode(log) }]);
+    await expect.poll(() => page.getByTestId('dataset-item').count(), { timeout: 90_000 }).toBe(3);
+    await page.getByRole('tab', { name: 'Drift' }).click();
+    await page.getByTestId('drift-reference').selectOption({ label: 'log.csv' });
+    await page.getByTestId('drift-current').selectOption({ label: 'log.csv' });
+    await page.getByTestId('drift-split').fill('2024-01-15T00:00');
+    await page.getByTestId('drift-run').click();
+    await expect
+      .poll(() => notices.locator('[data-kind=unreadable-times]').textContent(), { timeout: 120_000 })
+      .toBe('3 row(s) have no readable time in time and are in neither window of the split.');
+    expect(errors).toEqual([]);
+  });
 });

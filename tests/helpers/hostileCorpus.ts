@@ -230,6 +230,25 @@ export function hostileCorpus(): CorpusCase[] {
       { refuse: /keys that differ only in case/ },
       true,
     ),
+    // JSON.parse keeps the last of two equal keys: the file is refused, naming the key and where it is.
+    one(
+      'duplicate-key.json',
+      'json',
+      file('duplicate-key.json', '[\n{"id":1,"a":1},\n{"id":2,"a":1,"a":2}\n]\n'),
+      {
+        refuse: /an object with the key "a" twice \((line 3|record 2 of the array)\)/,
+      },
+      true,
+    ),
+    one(
+      'duplicate-key.ndjson',
+      'json',
+      file('duplicate-key.ndjson', '{"id":1,"a":1}\n{"id":2,"b":{"c":1,"c":2}}\n'),
+      {
+        refuse: /an object with the key "c" twice \(line 2\)/,
+      },
+      true,
+    ),
     one('deep.json', 'json', file('deep.json', nested(60)), { rows: 1, columns: ['id', 'deep'] }),
     one('deeper.json', 'json', file('deeper.json', nested(5000)), { refuse: /more than 64 levels deep/ }),
     one('very-deep.json', 'json', file('very-deep.json', nested(200_000)), { refuse: /more than 64 levels deep/ }, true),

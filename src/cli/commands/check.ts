@@ -70,7 +70,9 @@ async function preset(
     parts.map((p, i) => ({ table: p, name: sources[i]!.name })),
     { hints: Object.fromEntries(parts.map((p) => [p, p])) },
   );
-  const text = serializeSuite(await presetFromSetup(db, setup, { model: Boolean(values.model), name: `Preset from ${sources[0]!.name}` }));
+  const suite = await presetFromSetup(db, setup, { model: Boolean(values.model), name: `Preset from ${sources[0]!.name}` });
+  for (const note of suite.notes ?? []) io.err(`lantern check: note: ${note}`);
+  const text = serializeSuite(suite);
   if (values.out) await writeOut(values.out, text);
   else io.out(text);
   return 0;

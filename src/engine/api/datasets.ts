@@ -6,7 +6,7 @@ import { inferRoles, type RoleMap } from '../../lib/roles';
 import { describeTable, dropRelation } from '../../lib/schema';
 import { ident } from '../../lib/sql';
 import { BlobSource } from '../browser';
-import type { CallContext, Scheduler } from '../scheduler';
+import { callKey, type CallContext, type Scheduler } from '../scheduler';
 
 export interface LoadedWithRoles extends LoadedDataset {
   roles: RoleMap;
@@ -48,21 +48,29 @@ export function datasetsApi(scheduler: Scheduler, parquet: ParquetCodec) {
       });
     },
 
-    /** Column summaries for a dataset card; the same table asked twice shares one run and one result. */
-    profile(ctx: CallContext, table: string): Promise<ColumnProfile[]> {
-      return scheduler.run(ctx, async ({ db, signal }) => profileColumns(db, table, await describeTable(db, table), signal), {
-        key: `profile:${table}`,
-        cache: true,
-        tables: [table],
-      });
+    /**
+     * Column summaries for a dataset card, of every column or of the named ones (a wide table is
+     * summarised as its columns come into view); the same request asked twice shares one run and one result.
+     */
+    profile(ctx: CallContext, table: string, names?: string[]): Promise<ColumnProfile[]> {
+      return scheduler.run(
+        ctx,
+        async ({ db, signal }) => {
+          const all = await describeTable(db, table);
+          const wanted = names ? new Set(names) : null;
+          return profileColumns(db, table, wanted ? all.filter((c) => wanted.has(c.name)) : all, signal);
+        },
+        { key: names ? callKey('profile', table, names) : `profile:${table}`, cache: true, tables: [table] },
+      );
     },
 
-    /** A page of rows as Arrow IPC bytes, transferred (not copied) to the caller. */
-    preview(ctx: CallContext, table: string, offset: number, limit: number): Promise<Uint8Array> {
+    /** A page of rows (of every column, or of the named ones) as Arrow IPC bytes, transferred (not copied) to the caller. */
+    preview(ctx: CallContext, table: string, offset: number, limit: number, names?: string[]): Promise<Uint8Array> {
       if (!Number.isInteger(offset) || !Number.isInteger(limit) || offset < 0 || limit < 0)
         return Promise.reject(new LanternError('usage', 'Bad preview window'));
       return scheduler.run(ctx, async ({ db, signal }) => {
-        const bytes = await db.queryArrow(`SELECT * FROM ${ident(table)} LIMIT ${limit} OFFSET ${offset}`, { signal });
+        const list = names ? names.map((n) => ident(n).text).join(', ') : '*';
+        const bytes = await db.queryArrow(`SELECT ${list} FROM ${ident(table)} LIMIT ${limit} OFFSET ${offset}`, { signal });
         return transfer(bytes, [bytes.buffer as ArrayBuffer]);
       });
     },

@@ -6,7 +6,7 @@ import { driftBreakdown, type DriftBreakdown } from '../../lib/drift/breakdown';
 import { driftInPlace, type Place, type PlaceDrift } from '../../lib/drift/place';
 import { minimumSupport } from '../../lib/findings/windows';
 import type { RoleMap } from '../../lib/roles';
-import { splitByTime } from '../../lib/drift/split';
+import { rowsWithoutTime, splitByTime } from '../../lib/drift/split';
 import type { DriftTables } from '../../lib/drift/sql';
 import { countRows, describeTable } from '../../lib/schema';
 import type { NumericalBatchRunner } from '../../lib/drift/numericalBatch';
@@ -109,6 +109,15 @@ export function driftApi(scheduler: Scheduler, runNumericalBatch?: NumericalBatc
         // The views now select other rows: what was computed over them before is stale.
         for (const v of tablesOf(views)) scheduler.invalidate(v);
         return views;
+      });
+    },
+
+    /** Rows whose time cannot be read, which a split by that time leaves out of both windows. */
+    rowsWithoutTime(ctx: CallContext, table: string, timestamp: string): Promise<number> {
+      return scheduler.run(ctx, ({ db, signal }) => rowsWithoutTime(db, table, timestamp, signal), {
+        key: callKey('rowsWithoutTime', table, timestamp),
+        cache: true,
+        tables: [table],
       });
     },
 

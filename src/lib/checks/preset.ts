@@ -13,9 +13,10 @@ import { preparePerformance } from '../metrics/setup';
 import type { Task } from '../metrics/spec';
 import { detectEmbeddings, vectorType } from '../multivariate/embeddingColumns';
 import { inferRoles, type ColumnRole, type RoleMap } from '../roles';
-import { describeTable, type ColumnInfo } from '../schema';
+import { countRows, describeTable, type ColumnInfo } from '../schema';
+import { unpivoted, WIDE_COLUMNS } from '../unpivot';
 import type { Setup } from '../setup/types';
-import { ident, num, oneOf, select, sql, type Column } from '../sql';
+import { ident, num, oneOf, raw, select, sql, type Column } from '../sql';
 import { sliceInputs } from './inputs';
 import { SUITE_FORMAT, SUITE_VERSION, type Check, type Suite } from './suite';
 
@@ -67,6 +68,13 @@ export const SEGMENT_ROWS_PER_VALUE = 100;
 export const ATTRIBUTION_FAIL = 0.2;
 export const ATTRIBUTION_WARN = 0.1;
 
+/**
+ * Columns a preset checks one by one (missing values, range or categories, drift, segment drift) at most:
+ * each is several queries per run, and a suite of 10,000 columns took minutes to run. The rest are still
+ * in the schema check; the suite's notes say which were left out.
+ */
+export const PRESET_MAX_COLUMNS = 500;
+
 const CHECKED_ROLES: ReadonlySet<ColumnRole> = new Set(['feature', 'segment']);
 const SCHEMA_ROLES: ReadonlySet<ColumnRole> = new Set(['feature', 'segment', 'score', 'prediction']);
 
@@ -89,6 +97,25 @@ const idOf = (kind: string, column?: string) => (column === undefined ? kind : `
 async function segmentColumns(db: Db, reference: string, candidates: ColumnInfo[], signal?: AbortSignal): Promise<string[]> {
   const few = candidates.filter((c) => c.kind === 'string' || c.kind === 'boolean');
   if (few.length === 0) return [];
+  if (few.length > WIDE_COLUMNS) {
+    // Thousands of count(DISTINCT) in one query ran DuckDB-WASM out of memory: unpivot in batches.
+    const rows = await countRows(db, reference, signal);
+    const counted = await unpivoted(
+      db,
+      reference,
+      few,
+      (x) => sql`CAST(${x} AS VARCHAR)`,
+      { d: num(raw('count(DISTINCT v)::DOUBLE'), 0) },
+      signal,
+    );
+    const most = Math.max(SEGMENT_MAX_VALUES, rows / SEGMENT_ROWS_PER_VALUE);
+    return few
+      .filter((_, i) => {
+        const d = Number(counted.get(i)?.d ?? 0);
+        return d >= 2 && d <= most;
+      })
+      .map((c) => c.name);
+  }
   const spec: Record<string, Column<number>> = Object.fromEntries(
     few.map((c, i) => [`d${i}`, num(sql`count(DISTINCT ${ident(c.name)})::DOUBLE`, 0)]),
   );
@@ -122,7 +149,15 @@ export async function presetFromReference(db: Db, reference: string, options: Pr
   const columns = await describeTable(db, reference);
   if (columns.length === 0) throw new LanternError('no-rows', 'The reference has no columns.');
   const roles = options.roles ?? inferRoles(columns);
-  const checked = columns.filter((c) => CHECKED_ROLES.has(roles[c.name] ?? 'feature') && driftKindOf(c) !== null);
+  const checkable = columns.filter((c) => CHECKED_ROLES.has(roles[c.name] ?? 'feature') && driftKindOf(c) !== null);
+  const checked = checkable.slice(0, PRESET_MAX_COLUMNS);
+  const notes: string[] = [];
+  if (checkable.length > checked.length)
+    notes.push(
+      `The reference has ${checkable.length.toLocaleString('en-US')} columns to check; this preset checks the first ${checked.length.toLocaleString('en-US')} ` +
+        `(${checked[0]!.name} to ${checked[checked.length - 1]!.name}) one by one and every column in the schema check. ` +
+        `Edit the suite to check other columns.`,
+    );
   const checks: Check[] = [];
   const ids = new Set<string>();
   const add = (c: Check) => {
@@ -250,5 +285,12 @@ export async function presetFromReference(db: Db, reference: string, options: Pr
     if (!(error instanceof LanternError) || error.code === 'cancelled') throw error;
   }
   if (options.model) add({ id: 'attribution-drift', kind: 'attribution-drift', max: ATTRIBUTION_FAIL, warn: ATTRIBUTION_WARN });
-  return { format: SUITE_FORMAT, version: SUITE_VERSION, name: options.name ?? 'Preset from the reference', settings, checks };
+  return {
+    format: SUITE_FORMAT,
+    version: SUITE_VERSION,
+    name: options.name ?? 'Preset from the reference',
+    ...(notes.length ? { notes } : {}),
+    settings,
+    checks,
+  };
 }

@@ -199,6 +199,8 @@ export const suiteSchema = z
     format: z.literal(SUITE_FORMAT),
     version: z.literal(SUITE_VERSION),
     name: z.string().optional(),
+    /** What a person should know about the suite (a preset that checks only some columns says which). */
+    notes: z.array(z.string()).optional(),
     /** Column roles the performance checks use; inferred as in the app when left out. */
     settings: z
       .object({

@@ -7,7 +7,8 @@
 import type { Db, Row } from '../db';
 import { throwIfAborted } from '../errors';
 import { ident, join, num, numOrNull, oneOf, raw, select, sql, text, type Query, type Sql } from '../sql';
-import type { ColumnInfo } from '../schema';
+import { countRows, type ColumnInfo } from '../schema';
+import { unpivoted, WIDE_COLUMNS } from '../unpivot';
 import { driftKindOf } from './schemaDiff';
 import type { DriftTables } from './sql';
 
@@ -46,8 +47,9 @@ export interface QualityReport {
 export function missingSql(table: string, columns: readonly ColumnInfo[]) {
   const missing = columns.map((c) => {
     const x = ident(c.name);
-    const absent = c.kind === 'numeric' ? sql`${x} IS NULL OR NOT isfinite(CAST(${x} AS DOUBLE))` : sql`${x} IS NULL`;
-    return num(sql`count(*) FILTER (WHERE ${absent})::DOUBLE`, 0);
+    // count(*) minus the values present, not a FILTER per column: hundreds of FILTERs plan slowly.
+    const present = c.kind === 'numeric' ? sql`count(CASE WHEN isfinite(CAST(${x} AS DOUBLE)) THEN 1 END)` : sql`count(${x})`;
+    return num(sql`(count(*) - ${present})::DOUBLE`, 0);
   });
   return select({ rows: num(raw('count(*)::DOUBLE'), 0), missing }, sql`FROM ${ident(table)}`);
 }
@@ -62,6 +64,30 @@ export async function missingCounts(
   columns: readonly ColumnInfo[],
   signal?: AbortSignal,
 ): Promise<{ rows: number; missing: number[] }> {
+  if (columns.length > WIDE_COLUMNS) {
+    // A wide table: the values present counted per column by unpivoting (which leaves NULLs out), numbers
+    // as numbers (NaN and infinities are missing), the rest as text.
+    const rows = await countRows(db, table, signal);
+    const missing = columns.map(() => rows);
+    const numeric = columns.flatMap((c, i) => (c.kind === 'numeric' ? [i] : []));
+    const other = columns.flatMap((c, i) => (c.kind === 'numeric' ? [] : [i]));
+    const groups = [
+      { at: numeric, cast: (x: Sql) => sql`CAST(${x} AS DOUBLE)`, present: raw('count(CASE WHEN isfinite(v) THEN 1 END)::DOUBLE') },
+      { at: other, cast: (x: Sql) => sql`CAST(${x} AS VARCHAR)`, present: raw('count(v)::DOUBLE') },
+    ];
+    for (const g of groups) {
+      const counted = await unpivoted(
+        db,
+        table,
+        g.at.map((i) => columns[i]!),
+        g.cast,
+        { n: num(g.present, 0) },
+        signal,
+      );
+      for (const [k, r] of counted) missing[g.at[k]!] = rows - Number(r.n);
+    }
+    return { rows, missing };
+  }
   let rows = 0;
   const missing: number[] = [];
   for (let at = 0; at < columns.length || at === 0; at += MISSING_COLUMNS_PER_QUERY) {
@@ -183,7 +209,9 @@ export function topValueSql(table: string, column: string) {
 export function duplicateRowsSql(table: string): CountAndExamples<{ n: number }> {
   const t = ident(table);
   return {
-    count: select({ n: num(sql`(count(*) - (SELECT count(*) FROM (SELECT DISTINCT * FROM ${t})))::DOUBLE`, 0) }, sql`FROM ${t}`),
+    // Distinct rows counted as one value per row (the row as a struct; NULLs equal, as in DISTINCT *):
+    // DISTINCT * over 10,000 columns took 9.4 s on 200 rows, the struct 1.1 s.
+    count: select({ n: num(sql`(count(*) - count(DISTINCT ${t}))::DOUBLE`, 0) }, sql`FROM ${t}`),
     examples: sql`SELECT *, count(*)::DOUBLE AS copies FROM ${t} GROUP BY ALL HAVING count(*) > 1 ORDER BY copies DESC LIMIT ${EXAMPLES}`,
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { Db } from '../db';
 import { textTimestampSql } from '../metrics/time';
-import { ident, sql } from '../sql';
+import { ident, num, oneOf, select, sql } from '../sql';
 import type { DriftTables } from './sql';
 
 /** The two CREATE VIEW statements. */
@@ -21,4 +21,11 @@ export async function splitByTime(db: Db, table: string, timestamp: string, spli
   const views = { reference: `${table}__before`, current: `${table}__after` };
   for (const statement of splitByTimeSql(table, timestamp, splitMs, views)) await db.query(statement);
   return views;
+}
+
+/** Rows of `table` whose time cannot be read: the split puts them in neither window. */
+export async function rowsWithoutTime(db: Db, table: string, timestamp: string, signal?: AbortSignal): Promise<number> {
+  const t = textTimestampSql(ident(timestamp));
+  const q = select({ n: num(sql`(count(*) - count(${t}))::DOUBLE`, 0) }, sql`FROM ${ident(table)}`);
+  return (await oneOf(db, q, { signal })).n;
 }

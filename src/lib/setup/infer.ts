@@ -45,7 +45,13 @@ interface Working {
   partReason: string;
 }
 
-const col = (w: Working, name: string) => w.facts.columns.find((c) => c.name === name);
+/** Columns by name, built once per table: a wide file has thousands, looked up once per other column. */
+const byNameCache = new WeakMap<TableFacts, Map<string, ColumnFacts>>();
+function col(w: Working, name: string): ColumnFacts | undefined {
+  let m = byNameCache.get(w.facts);
+  if (!m) byNameCache.set(w.facts, (m = new Map(w.facts.columns.map((c) => [c.name, c]))));
+  return m.get(name);
+}
 const withRole = (w: Working, role: ColumnRole) => w.facts.columns.filter((c) => w.roles[c.name]?.role === role).map((c) => c.name);
 
 function setRole(w: Working, column: string, choice: RoleChoice): void {
