@@ -7,7 +7,7 @@ import { testDb } from './db';
 import { loadPlanted, plantedPath, plantedScenario, type PlantedBug, type PlantedName } from './planted';
 
 /** Bugs a performance finding (or a failing slice) is the right lead to. */
-const PERFORMANCE_BUGS = new Set(['concept-drift', 'failure-slice', 'score-saturation']);
+const PERFORMANCE_BUGS = new Set(['concept-drift', 'failure-slice', 'score-saturation', 'label-noise']);
 
 /** The planted bug's place, as a finding names it: column, segment and window (a window unit of slack at the start). */
 export function matches(f: Finding, bug: PlantedBug, unitDays: number): boolean {
