@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeEdgeWindows, merge, without, type Grid, type Moments } from '../../src/lib/findings/grid';
-import { jointContrast, jointShift } from '../../src/lib/findings/measures';
+import { jointContrast, jointShift } from '../../src/lib/findings/joint';
 import { runsOf } from '../../src/lib/findings/scan';
 import { contrastFactor, magnitudeFactor, reachFactor, severity } from '../../src/lib/findings/severity';
 import { solve } from '../../src/lib/findings/scoreFit';

@@ -12,6 +12,8 @@ import { fitReconstruction, rowResidualsSql, type ReconstructionModel } from '..
 import { EXPLAINED_VARIANCE } from '../multivariate/reconstructionDrift';
 import { ident, raw, sql } from '../sql';
 import { placeSql } from './confirm';
+import { welch, type Measure } from './measures';
+import { without, type Grid, type Moments } from './grid';
 import type { Finding, FindingKind } from './types';
 
 /** Most columns fitted: the row's error is written out over pairs of columns. */
@@ -90,4 +92,72 @@ export async function nameJointFindings(
     });
   }
   return out;
+}
+
+/**
+ * Rows that no longer look like the reference's: the mean reconstruction error of the inputs (a PCA of the
+ * reference, see src/lib/multivariate/reconstruction.ts) against the reference's. Each column may keep its
+ * own distribution; what moved is how they relate. Only a rise is a problem.
+ */
+export function jointShift(grid: Grid, index: number, column: string): Measure<Moments> {
+  return {
+    kind: 'joint-drift',
+    column,
+    aspect: 'joint',
+    // A tenth more error than the reference's is one unit.
+    threshold: 0.1,
+    current: (s, from, to) => grid.span(s, from, to).x[index]!,
+    reference: (s) => grid.referenceCell(s).x[index]!,
+    rows: (m) => m.n,
+    minus: without,
+    compare(cur, base) {
+      if (cur.n < 2 || base.n < 2 || !(base.mean > 0)) return null;
+      const relative = cur.mean / base.mean - 1;
+      return {
+        effect: Math.max(0, relative),
+        deviation: Math.abs(relative),
+        p: relative > 0 ? welch(cur, base) : 1,
+        detail: { error: cur.mean, baselineError: base.mean, relative },
+      };
+    },
+  };
+}
+
+interface JointCell {
+  /** The rows' errors in the log, and the same segment's in the reference. */
+  log: Moments;
+  reference: Moments;
+}
+
+/**
+ * The same error, for a segment against the other rows of its windows, each against its own rows in the
+ * reference: a segment whose error rose much more than the rest's (a difference in differences). When the
+ * whole log drifts a little (a new season, a new client), a segment where a relation broke still stands out.
+ */
+export function jointContrast(grid: Grid, index: number, column: string): Measure<JointCell> {
+  return {
+    kind: 'joint-drift',
+    column,
+    aspect: 'joint',
+    threshold: 0.1,
+    baseline: 'rest-of-window',
+    current: (s, from, to) => ({ log: grid.span(s, from, to).x[index]!, reference: grid.referenceCell(s).x[index]! }),
+    reference: (s) => ({ log: grid.referenceCell(s).x[index]!, reference: grid.referenceCell(s).x[index]! }),
+    rows: (c) => c.log.n,
+    minus: (a, b) => ({ log: without(a.log, b.log), reference: without(a.reference, b.reference) }),
+    compare(cur, rest) {
+      if (cur.log.n < 2 || rest.log.n < 2 || !(cur.reference.mean > 0) || !(rest.reference.mean > 0) || !(rest.log.mean > 0)) return null;
+      // What the segment's error would be had it risen as much as the rest's.
+      const expected = (cur.reference.mean * rest.log.mean) / rest.reference.mean;
+      const relative = cur.log.mean / expected - 1;
+      const ratio = expected / rest.log.mean;
+      const scaled: Moments = { n: rest.log.n, mean: expected, m2: rest.log.m2 * ratio * ratio };
+      return {
+        effect: Math.max(0, relative),
+        deviation: Math.abs(relative),
+        p: relative > 0 ? welch(cur.log, scaled) : 1,
+        detail: { error: cur.log.mean, baselineError: cur.reference.mean, expected, relative },
+      };
+    },
+  };
 }

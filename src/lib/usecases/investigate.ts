@@ -25,8 +25,6 @@ import {
   missingShare,
   numericShift,
   repeatedRows,
-  jointContrast,
-  jointShift,
   roundedValues,
   stuckValue,
   unexplainedScore,
@@ -43,7 +41,7 @@ import { confirm } from '../findings/confirm';
 import { roundingSteps } from '../findings/rounding';
 import { rowErrorExpression } from '../multivariate/reconstruction';
 import { attributionFinding } from '../findings/attribution';
-import { fitJoint, nameJointFindings } from '../findings/joint';
+import { fitJoint, jointContrast, jointShift, nameJointFindings } from '../findings/joint';
 import { embeddingFindings } from '../findings/embedding';
 import { detectEmbeddings } from '../multivariate/embeddingColumns';
 import { adjust, candidates, testRuns, type RunTest, type ScanContext } from '../findings/scan';
