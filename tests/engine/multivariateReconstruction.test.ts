@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/db';
 import { driftReport } from '../../src/lib/drift/report';
-import { componentsFor, fitReconstruction, rowErrorExpression } from '../../src/lib/multivariate/reconstruction';
+import { componentsFor, fitReconstruction, rowErrorValueSql } from '../../src/lib/multivariate/reconstruction';
 import { reconstructionDrift } from '../../src/lib/multivariate/reconstructionDrift';
 import { closeTo } from '../helpers/close';
 import { testDb } from '../helpers/db';
@@ -94,7 +94,7 @@ describe('reconstruction-error drift against scikit-learn', () => {
       [t.reference, e.reference_error],
       [t.current, e.current_error],
     ] as const) {
-      const [row] = await db.query(`SELECT avg(${rowErrorExpression(fit.model).text})::DOUBLE AS e FROM "${table}"`);
+      const [row] = await db.query(`SELECT avg(${rowErrorValueSql(fit.model).text})::DOUBLE AS e FROM "${table}"`);
       closeTo(Number(row!['e']), expected, REL);
     }
   });

@@ -10,6 +10,8 @@ import { driftBySegment } from '../../src/lib/drift/segments';
 import { driftOverTime, timeWindows } from '../../src/lib/drift/overTime';
 import * as consoleReadOnly from '../../src/lib/console/readOnly';
 import * as overTime from '../../src/lib/drift/overTime';
+import * as confirm from '../../src/lib/findings/confirm';
+import type { Finding } from '../../src/lib/findings/types';
 import * as place from '../../src/lib/drift/place';
 import * as quality from '../../src/lib/drift/quality';
 import * as segments from '../../src/lib/drift/segments';
@@ -76,6 +78,18 @@ const columnsOf = (table: string) => describeTable(db, table);
 const info = (cols: ColumnInfo[], name: string) => cols.find((c) => c.name === name.replaceAll('\u0000', ''))!;
 const drift = (v: Variant) => ({ reference: v.ref, current: v.log });
 const split1 = Date.UTC(2024, 0, 15);
+/** A reconstruction over three of the variant's numbers (two components), as the reference would fit it. */
+const reconstructionOf = (v: Variant) => ({
+  columns: [v.c.num, v.c.score, v.c.big],
+  mean: [0.5, 0.4, 10],
+  scale: [1, 0.3, 5],
+  centre: [0, 0, 0],
+  weights: [
+    [0.6, 0.8, 0],
+    [0, 0, 1],
+  ],
+  explained: [0.6, 0.4],
+});
 /** Roles by the variant's names (inferred roles would follow the names, which differ by design). */
 const ROLES: Partial<Record<keyof Variant['c'], ColumnRole>> = {
   id: 'id',
@@ -103,6 +117,19 @@ const CASES: Record<string, Record<string, Case>> = {
     // The user's query names the console's own table name; the table behind it is the hostile one.
     consoleQuerySql: (v) =>
       values(consoleReadOnly.consoleQuerySql('SELECT count(*) AS n FROM logs; -- a trailing comment', [{ name: 'logs', table: v.log }])),
+  },
+  'findings/confirm.ts': {
+    placeSql: async (v) => {
+      const finding = {
+        segment: [{ column: v.c.seg, value: "O'Hare" }],
+        window: { start: '2024-01-08', end: '2024-01-22' },
+      } as unknown as Finding;
+      const where = confirm.placeSql(finding, { tsSql: time.timestampSql(v.c.ts, 'temporal') });
+      return [
+        await one(select({ n: asIs(raw('count(*)')) }, sql`FROM ${ident(v.ref)} WHERE ${raw(where.reference)}`)),
+        await one(select({ n: asIs(raw('count(*)')) }, sql`FROM ${ident(v.log)} WHERE ${raw(where.current)}`)),
+      ];
+    },
   },
   'drift/overTime.ts': {
     calendarWindowsSql: (v) => rows(overTime.calendarWindowsSql(v.log, v.c.ts, 'week'), true),
@@ -283,20 +310,9 @@ const CASES: Record<string, Record<string, Case>> = {
     textColumnSql: (v) => values(matrix.textColumnSql(v.log, v.c.txt, 9, 4)),
   },
   'multivariate/reconstruction.ts': {
-    rowErrorSql: (v) => {
-      const model = {
-        columns: [v.c.num, v.c.score, v.c.big],
-        mean: [0.5, 0.4, 10],
-        scale: [1, 0.3, 5],
-        centre: [0, 0, 0],
-        weights: [
-          [0.6, 0.8, 0],
-          [0, 0, 1],
-        ],
-        explained: [0.6, 0.4],
-      };
-      return values(reconstruction.rowErrorSql(model, ident(v.log), ident(v.c.cnt)));
-    },
+    rowErrorSql: (v) => values(reconstruction.rowErrorSql(reconstructionOf(v), ident(v.log), ident(v.c.cnt))),
+    rowResidualsSql: (v) => values(reconstruction.rowResidualsSql(reconstructionOf(v), ident(v.log), ident(v.c.cnt))),
+    rowErrorValueSql: (v) => perRow(v, reconstruction.rowErrorValueSql(reconstructionOf(v))),
     windowKeySql: async (v) => [
       await perRow(v, reconstruction.windowKeySql({ kind: 'calendar', column: v.c.ts, columnKind: 'temporal', unit: 'week' })),
       await values(
@@ -384,6 +400,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   'console/readOnly.ts': consoleReadOnly,
   'drift/overTime.ts': overTime,
   'drift/place.ts': place,
+  'findings/confirm.ts': confirm,
   'drift/quality.ts': quality,
   'drift/segments.ts': segments,
   'drift/sides.ts': sides,

@@ -45,6 +45,8 @@ describe.each(fx.cases.map((c) => [c.name, c] as const))('embedding drift (%s) a
   });
 });
 
+const twice = <T>(x: T): [T, T] => [x, x];
+
 describe('finding embedding columns in a schema', () => {
   const info = (name: string, type: string): ColumnInfo => ({ name, type, kind: kindOfType(type) });
   const emb = Array.from({ length: 10 }, (_, i) => info(`emb_${i}`, 'DOUBLE'));
@@ -97,5 +99,17 @@ describe('finding embedding columns in a schema', () => {
     expect(detectEmbeddings(emb, emb, { skip: new Set(emb.map((c) => c.name)) })).toEqual([]);
     // The current data must have the list column too.
     expect(detectEmbeddings([info('vec', 'DOUBLE[]')], [info('vec', 'VARCHAR')])).toEqual([]);
+    // Wider than any embedding model gives: a wide table of numbered features, tested column by column.
+    const widest = Array.from({ length: 4096 }, (_, j) => info(`emb_${j}`, 'DOUBLE'));
+    expect(detectEmbeddings(widest, widest)[0]!.dims).toBe(4096);
+    const wide = [...widest, info('emb_4096', 'DOUBLE')];
+    expect(detectEmbeddings(wide, wide)).toEqual([]);
+    // Numbered features under names that do not name a vector stay features (a card-fraud table's V1..V28).
+    for (const prefix of ['V', 'f', 'x', 'c', 'feature_', 'col'])
+      expect(detectEmbeddings(...twice(Array.from({ length: 28 }, (_, j) => info(`${prefix}${j + 1}`, 'DOUBLE'))))).toEqual([]);
+    for (const prefix of ['emb_', 'embedding_', 'e', 'vec_', 'z', 'text_emb_', 'latent-'])
+      expect(detectEmbeddings(...twice(Array.from({ length: 16 }, (_, j) => info(`${prefix}${j}`, 'DOUBLE')))).map((e) => e.name)).toEqual([
+        `${prefix}*`,
+      ]);
   });
 });

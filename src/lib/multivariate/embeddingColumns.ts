@@ -18,12 +18,23 @@ export interface EmbeddingColumn {
 
 /** A prefix group needs this many columns: fewer are ordinary numbered features (`x1`, `x2`, `x3`). */
 export const MIN_PREFIX_COLUMNS = 8;
+/**
+ * A group wider than the widest embeddings models give (4,096 numbers) is a wide table of features
+ * (sensors, genes, pixels) named by number, not one vector.
+ */
+export const MAX_PREFIX_COLUMNS = 4096;
 
 const NUMBER_TYPE =
   '(?:TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL\\(\\d+,\\s*\\d+\\))';
 const VECTOR_TYPE = new RegExp(`^${NUMBER_TYPE}\\[(\\d*)\\]$`);
 /** A name that ends in a number after something that is not a digit: the prefix and the number. */
 const NUMBERED = /^(.*\D)(\d+)$/s;
+/**
+ * Prefixes that name a vector (emb_, embedding_, e, vec_, z, latent_, hidden_): numbered columns under other
+ * names (V1..V28 of a card-fraud table, f0..f519, x1..x40) are features of their own, each tested and shown.
+ */
+const VECTOR_PREFIX = /^(e|z|h|emb|embs|embed|embedding|embeddings|vec|vector|vectors|latent|hidden|enc|encoding|dim)$|emb|vec|latent/i;
+const namesAVector = (prefix: string) => VECTOR_PREFIX.test(prefix.replace(/[_\-. ]+$/, ''));
 
 /** A vector column's type: `DOUBLE[]` (a list) or `FLOAT[16]` (an array of 16); null for other types. */
 export function vectorType(type: string): { source: 'list' | 'array'; dims: number | null } | null {
@@ -79,7 +90,8 @@ export function detectEmbeddings(
   const names = new Set(reference.map((c) => c.name));
   for (const [prefix, { at, members }] of groups) {
     const name = `${prefix}*`;
-    if (members.length < min || ungroup.has(name) || names.has(name)) continue;
+    if (members.length < min || members.length > MAX_PREFIX_COLUMNS || !namesAVector(prefix) || ungroup.has(name) || names.has(name))
+      continue;
     members.sort((a, b) => a.n - b.n);
     const distinct = new Set(members.map((x) => x.n)).size === members.length;
     const gapless = members[members.length - 1]!.n - members[0]!.n === members.length - 1;

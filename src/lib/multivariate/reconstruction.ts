@@ -166,7 +166,7 @@ export function rowResidualsSql(model: ReconstructionModel, from: Sql, key: Sql)
  * A row's reconstruction error as one expression over its own columns (for scans that add it to other
  * aggregates): the residual is (I - W'W)(z - centre), written out over the columns.
  */
-export function rowErrorExpression(model: ReconstructionModel): Sql {
+export function rowErrorValueSql(model: ReconstructionModel): Sql {
   const p = model.columns.length;
   const k = model.weights.length;
   const d = model.columns.map((c, i) => sql`(${standardised(c, model.mean[i]!, model.scale[i]!)} - ${dbl(model.centre[i]!)})`);

@@ -39,7 +39,7 @@ import { frozenFindings } from '../findings/frozen';
 import { calendarColumns } from '../findings/calendar';
 import { confirm } from '../findings/confirm';
 import { roundingSteps } from '../findings/rounding';
-import { rowErrorExpression } from '../multivariate/reconstruction';
+import { rowErrorValueSql } from '../multivariate/reconstruction';
 import { attributionFinding } from '../findings/attribution';
 import { fitJoint, jointContrast, jointShift, nameJointFindings } from '../findings/joint';
 import { embeddingFindings } from '../findings/embedding';
@@ -262,7 +262,7 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
     const expressions: Record<string, Sql | { current: Sql; reference: Sql | null }> = {};
     if (probability) expressions[logitName] = logitOf(scoreCol!);
     for (const [c, step] of rounding) expressions[roundName(c)] = sql`CAST(${ident(c)} = round(${ident(c)} / ${step}) * ${step} AS DOUBLE)`;
-    if (joint) expressions[jointName] = rowErrorExpression(joint);
+    if (joint) expressions[jointName] = rowErrorValueSql(joint);
     if (repeats)
       expressions[repeatName] = { current: repeatSql(idColumn!), reference: inRef(idColumn!) && reference ? repeatSql(idColumn!) : null };
     // Labels joined from their own file: which rows still wait for theirs.
