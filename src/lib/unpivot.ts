@@ -19,14 +19,17 @@ export const UNPIVOT_COLUMNS = 1000;
 /**
  * `SELECT k, <aggregates of v> FROM (UNPIVOT ...) GROUP BY k` over `columns` cast by `cast`; each column is
  * aliased by its position, so no user name is ever a value. Columns whose values are all NULL have no row.
+ * `joinFor` adds a JOIN after the unpivot for a batch (its first position and columns), for aggregates
+ * that compare each value with something of its own column (a range, say) keyed by `k`.
  */
 export async function unpivoted<C extends Record<string, Column<unknown>>>(
   db: Db,
   table: string,
-  columns: readonly ColumnInfo[],
+  columns: readonly Pick<ColumnInfo, 'name'>[],
   cast: (x: Sql) => Sql,
   aggregates: C,
   signal?: AbortSignal,
+  joinFor?: (at: number, batch: readonly Pick<ColumnInfo, 'name'>[]) => Sql,
 ): Promise<Map<number, Record<keyof C, unknown>>> {
   const out = new Map<number, Record<keyof C, unknown>>();
   for (let at = 0; at < columns.length; at += UNPIVOT_COLUMNS) {
@@ -38,7 +41,7 @@ export async function unpivoted<C extends Record<string, Column<unknown>>>(
     );
     const q = select(
       { k: str(raw('k')), ...aggregates },
-      sql`FROM (UNPIVOT (SELECT ${list} FROM ${ident(table)}) ON COLUMNS(*) INTO NAME k VALUE v) GROUP BY k`,
+      sql`FROM (UNPIVOT (SELECT ${list} FROM ${ident(table)}) ON COLUMNS(*) INTO NAME k VALUE v) ${joinFor?.(at, batch) ?? raw('')} GROUP BY k`,
     );
     for (const row of await rowsOf(db, q, { signal })) out.set(Number(row.k), row as Record<keyof C, unknown>);
   }

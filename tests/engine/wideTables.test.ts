@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { missingCounts, duplicateRowsSql } from '../../src/lib/drift/quality';
+import { dataQuality, missingCounts, duplicateRowsSql, type QualityReport } from '../../src/lib/drift/quality';
 import { presetFromReference, PRESET_MAX_COLUMNS } from '../../src/lib/checks/preset';
 import { describeTable } from '../../src/lib/schema';
 import { tableFacts } from '../../src/lib/setup/facts';
@@ -43,11 +43,14 @@ function columnSql(i: number): string {
   }
 }
 
-async function makeTable(name: string, columns: number[]): Promise<void> {
+/** `rows` by default the ROWS rows 0, 1, ...; a current table takes other rows (shifted, some negative). */
+async function makeTable(name: string, columns: number[], rows = `range(${ROWS}) t(r)`): Promise<void> {
   const db = await testDb();
   await db.query(`DROP TABLE IF EXISTS ${name}`);
-  await db.query(`CREATE TABLE ${name} AS SELECT ${columns.map((i) => `${columnSql(i)} AS c${i}`).join(', ')} FROM range(${ROWS}) t(r)`);
+  await db.query(`CREATE TABLE ${name} AS SELECT ${columns.map((i) => `${columnSql(i)} AS c${i}`).join(', ')} FROM ${rows}`);
 }
+
+const SHIFTED_ROWS = `(SELECT r * 2 - 9 AS r FROM range(${ROWS + 11}) t(r))`;
 
 describe('wide tables', () => {
   it('get the same column facts by unpivot as narrow tables get by aggregates', async () => {
@@ -92,6 +95,32 @@ describe('wide tables', () => {
     // Two copies of every row: half the rows are duplicates.
     await db.query('INSERT INTO wide_all SELECT * FROM wide_all');
     expect((await oneOf(db, duplicateRowsSql('wide_all').count)).n).toBe(ROWS);
+  });
+
+  it('get the same data-quality report by unpivot as narrow tables get by aggregates', async () => {
+    const db = await testDb();
+    // Numbers, text of three values and all-NULL numbers: more than WIDE_COLUMNS ranged columns.
+    const all = Array.from({ length: 700 }, (_, i) => i).filter((i) => [0, 1, 4, 8].includes(i % KINDS));
+    const report = async (columns: number[]) => {
+      await makeTable('q_ref', columns);
+      await makeTable('q_cur', columns, SHIFTED_ROWS);
+      const t = { reference: 'q_ref', current: 'q_cur' };
+      return dataQuality(db, t, await describeTable(db, 'q_ref'), await describeTable(db, 'q_cur'));
+    };
+    // Examples are whole rows, so they differ with the columns a table holds; the counts may not.
+    const perColumn = (r: QualityReport) => r.issues.filter((i) => i.column !== null).map(({ examples: _, ...issue }) => issue);
+    const wide = await report(all);
+    const narrow: QualityReport[] = [];
+    for (let at = 0; at < all.length; at += 100) narrow.push(await report(all.slice(at, at + 100)));
+    expect(all.filter((i) => i % KINDS !== 4).length).toBeGreaterThan(WIDE_COLUMNS);
+    expect(wide.missing).toEqual(narrow.flatMap((r) => r.missing));
+    expect(perColumn(wide)).toEqual(narrow.flatMap(perColumn));
+    const kinds = new Set(perColumn(wide).map((i) => i.check));
+    expect([...kinds].sort()).toEqual(expect.arrayContaining(['constant', 'out-of-range']));
+    // Hand-checked: c0 holds (r * 3) % 17, 0..16 in the reference; shifted rows give -16..-1 for the negative ones.
+    const negatives = Array.from({ length: ROWS + 11 }, (_, r) => r * 2 - 9).filter((r) => (r * 3) % 17 < 0).length;
+    expect(wide.issues.find((i) => i.column === 'c0' && i.check === 'out-of-range')?.count).toBe(negatives);
+    expect(wide.issues.find((i) => i.column === 'c8')).toBeUndefined();
   });
 
   it('get a preset that checks at most PRESET_MAX_COLUMNS columns one by one, and says so', async () => {

@@ -275,14 +275,7 @@ export async function dataQuality(
   // distinct-count bounds for the constant checks.
   const ranged = shared.filter((c) => driftKindOf(refByName.get(c.name)!) === 'numerical' && c.kind === 'numeric').map((c) => c.name);
   const outside = await outsideRanges(db, t, ranged, signal);
-  const bounds = shared.length
-    ? await one(
-        distinctBoundsSql(
-          t.current,
-          shared.map((c) => c.name),
-        ),
-      )
-    : { nonNull: [], distinct: [] };
+  const bounds = await distinctBounds(db, t.current, shared, signal);
   for (const [i, c] of shared.entries()) {
     throwIfAborted(signal);
     const r = refByName.get(c.name)!;
@@ -381,6 +374,7 @@ async function outsideRanges(
 ): Promise<Map<string, ColumnRange & { n: number }>> {
   const out = new Map<string, ColumnRange & { n: number }>();
   if (columns.length === 0) return out;
+  if (columns.length > WIDE_COLUMNS) return outsideRangesWide(db, t, columns, signal);
   const reference = await oneOf(db, referenceRangesSql(t.reference, columns), { signal });
   const ranges = columns
     .map((column, i) => ({ column, lo: reference.lo[i], hi: reference.hi[i] }))
@@ -389,6 +383,81 @@ async function outsideRanges(
   const { outside } = await oneOf(db, outsideCountsSql(t.current, ranges), { signal });
   ranges.forEach((r, i) => out.set(r.column, { ...r, n: outside[i] ?? 0 }));
   return out;
+}
+
+const asDouble = (x: Sql) => sql`TRY_CAST(${x} AS DOUBLE)`;
+
+/**
+ * `outsideRanges` of a wide table by unpivoting (one query of thousands of aggregates plans for minutes
+ * and tens of GB): the reference's finite range per column, then the current values outside it, each
+ * value compared with the range of its own column through a join on the column's position.
+ */
+async function outsideRangesWide(
+  db: Db,
+  t: DriftTables,
+  columns: readonly string[],
+  signal?: AbortSignal,
+): Promise<Map<string, ColumnRange & { n: number }>> {
+  const named = columns.map((name) => ({ name }));
+  const finite = (f: string) => numOrNull(raw(`${f}(v) FILTER (WHERE isfinite(v))`));
+  const reference = await unpivoted(db, t.reference, named, asDouble, { lo: finite('min'), hi: finite('max') }, signal);
+  const ranges = new Map<number, ColumnRange>();
+  for (const [i, r] of reference)
+    if (typeof r.lo === 'number' && typeof r.hi === 'number') ranges.set(i, { column: columns[i]!, lo: r.lo, hi: r.hi });
+  const out = new Map<string, ColumnRange & { n: number }>();
+  if (ranges.size === 0) return out;
+  // The bounds go in as strings cast to DOUBLE, as in `outsideSql`, so the comparison sees the very doubles.
+  const boundsOf = (at: number, batch: readonly unknown[]) => {
+    const rows = batch.flatMap((_, i) => {
+      const r = ranges.get(at + i);
+      return r ? [sql`(${String(at + i)}, ${String(r.lo)}::DOUBLE, ${String(r.hi)}::DOUBLE)`] : [];
+    });
+    return rows.length ? sql`JOIN (VALUES ${join(rows, ', ')}) AS b(k, lo, hi) USING (k)` : sql`JOIN (SELECT NULL::VARCHAR AS k) AS b USING (k)`;
+  };
+  const outside = await unpivoted(
+    db,
+    t.current,
+    named,
+    asDouble,
+    { n: num(raw('count(*) FILTER (WHERE isfinite(v) AND (v < lo OR v > hi))::DOUBLE'), 0) },
+    signal,
+    boundsOf,
+  );
+  for (const [i, r] of ranges) out.set(r.column, { ...r, n: Number(outside.get(i)?.n ?? 0) });
+  return out;
+}
+
+/** Non-null and approximate distinct counts of every listed column (`distinctBoundsSql`, by unpivoting when wide). */
+async function distinctBounds(
+  db: Db,
+  table: string,
+  columns: readonly ColumnInfo[],
+  signal?: AbortSignal,
+): Promise<{ nonNull: number[]; distinct: number[] }> {
+  if (columns.length === 0) return { nonNull: [], distinct: [] };
+  if (columns.length <= WIDE_COLUMNS)
+    return oneOf(
+      db,
+      distinctBoundsSql(
+        table,
+        columns.map((c) => c.name),
+      ),
+      { signal },
+    );
+  const nonNull = columns.map(() => 0);
+  const distinct = columns.map(() => 0);
+  const aggregates = { n: num(raw('count(v)::DOUBLE'), 0), d: num(raw('approx_count_distinct(v)::DOUBLE'), 0) };
+  // Numbers stay numbers (1 and 1.0 are one value), the rest is compared as text; all-NULL columns keep 0.
+  for (const numeric of [true, false]) {
+    const at = columns.flatMap((c, i) => ((c.kind === 'numeric') === numeric ? [i] : []));
+    const cast = numeric ? (x: Sql) => sql`CAST(${x} AS DOUBLE)` : (x: Sql) => sql`CAST(${x} AS VARCHAR)`;
+    const counted = await unpivoted(db, table, at.map((i) => columns[i]!), cast, aggregates, signal);
+    for (const [k, r] of counted) {
+      nonNull[at[k]!] = Number(r.n);
+      distinct[at[k]!] = Number(r.d);
+    }
+  }
+  return { nonNull, distinct };
 }
 
 function pct(x: number): string {
