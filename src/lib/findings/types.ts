@@ -93,8 +93,9 @@ export interface Finding {
 /** A step of the investigation and whether it ran. */
 export interface InvestigationStep {
   step: string;
-  status: 'done' | 'skipped' | 'failed';
-  /** Why it was skipped or failed, written as what to do in the app. */
+  /** `partial`: done on part of the data, the reason says which part. */
+  status: 'done' | 'partial' | 'skipped' | 'failed';
+  /** Why it was partial, skipped or failed, written as what to do in the app. */
   reason?: string;
 }
 

@@ -35,6 +35,7 @@ import {
 import { replayCounts, replayMismatch } from '../findings/replay';
 import { opsFindings } from '../findings/ops';
 import { fitScore } from '../findings/scoreFit';
+import { inputsToScreen } from '../findings/wideInputs';
 import { frozenFindings } from '../findings/frozen';
 import { calendarColumns } from '../findings/calendar';
 import { confirm } from '../findings/confirm';
@@ -180,8 +181,19 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
     // An embedding is one input (compared as vectors below), not dozens of numbered columns.
     const embeddings = detectEmbeddings(reference ? refColumns : columns, columns);
     const embedded = new Set(embeddings.flatMap((e) => (e.source === 'prefix' ? e.columns : [])));
-    const numeric = columns.filter((c) => isInput(c) && c.kind === 'numeric' && !embedded.has(c.name)).map((c) => c.name);
-    const categorical = columns.filter((c) => isInput(c) && (c.kind === 'string' || c.kind === 'boolean')).map((c) => c.name);
+    // A wide log is narrowed to the inputs that moved most (every column is still compared in the Drift view).
+    const inputs = await inputsToScreen(
+      db,
+      { reference, current: table },
+      {
+        numeric: columns.filter((c) => isInput(c) && c.kind === 'numeric' && !embedded.has(c.name)).map((c) => c.name),
+        categorical: columns.filter((c) => isInput(c) && (c.kind === 'string' || c.kind === 'boolean')).map((c) => c.name),
+      },
+      signal,
+    );
+    if (inputs.note) steps.push({ step: 'inputs', status: 'partial', reason: inputs.note });
+    const { numeric, categorical } = inputs;
+    const screenedInput = new Set([...numeric, ...categorical]);
     const scoreCol = setup.score && inRef(setup.score) && columns.some((c) => c.name === setup.score) ? setup.score : undefined;
     // A predicted class is a category (its share of each class moves), a predicted number (regression) a number.
     const regression = session?.spec.task === 'regression';
@@ -191,7 +203,7 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
     const labelCol = session && reference && session.reference ? session.spec.label : undefined;
 
     progress('segments', 1);
-    const sliceRoles: RoleMap = Object.fromEntries(columns.map((c) => [c.name, isInput(c) ? 'segment' : 'ignore']));
+    const sliceRoles: RoleMap = Object.fromEntries(columns.map((c) => [c.name, screenedInput.has(c.name) ? 'segment' : 'ignore']));
     const calendar = ts
       ? await calendarColumns(
           db,
