@@ -11,6 +11,7 @@ import { driftOverTime, timeWindows } from '../../src/lib/drift/overTime';
 import * as consoleReadOnly from '../../src/lib/console/readOnly';
 import * as overTime from '../../src/lib/drift/overTime';
 import * as confirm from '../../src/lib/findings/confirm';
+import * as wideInputs from '../../src/lib/findings/wideInputs';
 import type { Finding } from '../../src/lib/findings/types';
 import * as place from '../../src/lib/drift/place';
 import * as quality from '../../src/lib/drift/quality';
@@ -113,6 +114,10 @@ const settledDeep = (y: unknown): unknown => {
 };
 
 const CASES: Record<string, Record<string, Case>> = {
+  'findings/wideInputs.ts': {
+    numericShiftSql: (v) => values(wideInputs.numericShiftSql({ ...drift(v), referenceRows: 10, currentRows: 10 }, [v.c.num, v.c.big])),
+    categoricalShiftSql: (v) => values(wideInputs.categoricalShiftSql({ ...drift(v), referenceRows: 10, currentRows: 10 }, [v.c.seg])),
+  },
   'console/readOnly.ts': {
     // The user's query names the console's own table name; the table behind it is the hostile one.
     consoleQuerySql: (v) =>
@@ -348,7 +353,8 @@ const CASES: Record<string, Record<string, Case>> = {
     approxDistinctSql: (v) => one(dimensions.approxDistinctSql(v.log, v.c.num)),
     distinctCountSql: (v) => one(dimensions.distinctCountSql(v.log, v.c.seg)),
     numericSummariesSql: (v) => one(dimensions.numericSummariesSql(v.log, [v.c.num, v.c.cnt, v.c.big])),
-    quantileEdgesSql: (v) => rows(dimensions.quantileEdgesSql(v.log, v.c.num, 5)),
+    quantileEdgesSql: (v) => rows(dimensions.quantileEdgesSql(v.log, [v.c.num, v.c.big], 5)),
+    distinctCountsSql: (v) => one(dimensions.distinctCountsSql(v.log, [v.c.seg, v.c.num])),
     timePartsSql: (v) => one(dimensions.timePartsSql(v.log, time.timestampSql(v.c.ts, 'temporal'))),
     topCategoriesSql: (v) => rows(dimensions.topCategoriesSql(v.log, v.c.seg, 3), true),
   },
@@ -401,6 +407,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   'drift/overTime.ts': overTime,
   'drift/place.ts': place,
   'findings/confirm.ts': confirm,
+  'findings/wideInputs.ts': wideInputs,
   'drift/quality.ts': quality,
   'drift/segments.ts': segments,
   'drift/sides.ts': sides,

@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import type { RoleMap } from '../roles';
 import { countRows, type ColumnInfo } from '../schema';
-import { asIs, ident, join, num, oneOf, raw, rowsOf, select, sql, type Sql, type SqlLike } from '../sql';
+import { asIs, ident, join, num, numOrNull, oneOf, raw, rowsOf, select, sql, type Sql, type SqlLike } from '../sql';
 
 export type PredicateValue = string | number | boolean | null | [number, number];
 
@@ -122,26 +122,59 @@ async function categorical(
   return { name: column.name, kind: 'categorical', codeSql: codeSql.text, values: asText };
 }
 
-/** The edges that cut a numeric column into `bins` quantile bins (one row per edge, with repeats). */
-export function quantileEdgesSql(table: string, column: string, bins: number) {
-  const x = sql`CAST(${ident(column)} AS DOUBLE)`;
+/**
+ * The edges that cut each listed numeric column into `bins` quantile bins, one scan for all: one row per
+ * edge (lists cross the Db boundary as text, so they are unnested in SQL, side by side), NULL for a
+ * column without a finite value.
+ */
+export function quantileEdgesSql(table: string, columns: readonly string[], bins: number) {
   const probs = Array.from({ length: bins - 1 }, (_, i) => (i + 1) / bins);
-  // One row per edge (lists cross the Db boundary as text, so unnest them in SQL).
-  return select({ edge: num(sql`unnest(quantile_disc(${x}, [${probs}]))::DOUBLE`, 0) }, sql`FROM ${ident(table)} WHERE isfinite(${x})`);
+  const edges = columns.map((column) => {
+    const x = sql`CAST(${ident(column)} AS DOUBLE)`;
+    return numOrNull(sql`unnest(quantile_disc(CASE WHEN isfinite(${x}) THEN ${x} END, [${probs}]))::DOUBLE`);
+  });
+  return select({ edge: edges }, sql`FROM ${ident(table)}`);
 }
 
-async function quantiles(
+/**
+ * Values held per query when summarising many columns at once (quantiles and exact distinct counts keep
+ * every value of a column): 4,000,000, as in the drift's column batches, so that a wide table of few rows
+ * is summarised in one scan and a long one a few columns at a time.
+ */
+const VALUES_PER_QUERY = 4_000_000;
+
+/** `columns` in batches of as many as `rows` rows allow per query. */
+function batchesOf<T>(columns: readonly T[], rows: number): T[][] {
+  const size = Math.max(1, Math.floor(VALUES_PER_QUERY / Math.max(rows, 1)));
+  return Array.from({ length: Math.ceil(columns.length / size) }, (_, i) => columns.slice(i * size, (i + 1) * size));
+}
+
+/** Ascending distinct finite quantile edges of each listed column (an empty list when it has none). */
+async function quantileEdges(
   db: Db,
   table: string,
-  column: ColumnInfo,
+  columns: readonly string[],
   bins: number,
-  nulls: number,
+  rows: number,
   options: DimensionOptions,
-): Promise<Dimension | undefined> {
+): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  for (const batch of batchesOf(columns, rows)) {
+    const found = await rowsOf(db, quantileEdgesSql(table, batch, bins), options);
+    batch.forEach((column, i) => {
+      const edges = found.map((r) => r.edge[i]).filter((e): e is number => typeof e === 'number' && Number.isFinite(e));
+      out.set(
+        column,
+        [...new Set(edges)].sort((a, b) => a - b),
+      );
+    });
+  }
+  return out;
+}
+
+function quantiles(column: ColumnInfo, edges: readonly number[], nulls: number): Dimension | undefined {
   const c = ident(column.name);
   const x = sql`CAST(${c} AS DOUBLE)`;
-  const q = await rowsOf(db, quantileEdgesSql(table, column.name, bins), options);
-  const edges = [...new Set(q.map((r) => r.edge).filter(Number.isFinite))].sort((a, b) => a - b);
   if (edges.length === 0) return undefined;
   const values: { code: number; predicate: SlicePredicate; where: Sql; label: string }[] = [];
   const fmt = (v: number) => String(Number(v.toPrecision(6)));
@@ -184,7 +217,7 @@ async function quantiles(
     kind: 'quantile',
     codeSql: codeCase(values).text,
     values: values.map((v) => ({ ...v, where: v.where.text })),
-    bins: { sql: x.text, edges, nullCode },
+    bins: { sql: x.text, edges: [...edges], nullCode },
   };
 }
 
@@ -245,6 +278,11 @@ export function distinctCountSql(table: string, column: string) {
   return select({ distinct: num(sql`count(DISTINCT ${ident(column)})::DOUBLE`, 0) }, sql`FROM ${ident(table)}`);
 }
 
+/** Each listed column's exact number of distinct values, one scan. */
+export function distinctCountsSql(table: string, columns: readonly string[]) {
+  return select({ distinct: columns.map((c) => num(sql`count(DISTINCT ${ident(c)})::DOUBLE`, 0)) }, sql`FROM ${ident(table)}`);
+}
+
 /**
  * Per numeric column, whether it has at most `few` distinct values (then its values are categories) and
  * how many NULLs it has, from one scan: HyperLogLog's estimate (`approx_count_distinct`) settles every
@@ -257,6 +295,7 @@ async function numericSummaries(
   table: string,
   columns: ColumnInfo[],
   few: number,
+  rows: number,
   options: DimensionOptions,
 ): Promise<Map<string, { distinct: number; nulls: number }>> {
   const out = new Map<string, { distinct: number; nulls: number }>();
@@ -269,16 +308,45 @@ async function numericSummaries(
     ),
     options,
   );
-  for (const [i, c] of columns.entries()) {
-    let distinct = r.approxDistinct[i]!;
-    if (distinct <= 100 * few) distinct = (await oneOf(db, distinctCountSql(table, c.name), options)).distinct;
-    out.set(c.name, { distinct, nulls: r.nulls[i]! });
+  for (const [i, c] of columns.entries()) out.set(c.name, { distinct: r.approxDistinct[i]!, nulls: r.nulls[i]! });
+  const near = columns.filter((c) => out.get(c.name)!.distinct <= 100 * few).map((c) => c.name);
+  for (const batch of batchesOf(near, rows)) {
+    const exact = await oneOf(db, distinctCountsSql(table, batch), options);
+    batch.forEach((name, i) => (out.get(name)!.distinct = exact.distinct[i]!));
   }
   return out;
 }
 
 /** Roles whose columns describe the rows (and so can define a segment). */
 const SLICEABLE = new Set(['feature', 'segment']);
+
+/**
+ * Columns sliced on at most. Each is a query or two to cut into values and a code column in every slice
+ * pull; 10,000 of them planned one summary query into an out-of-memory kill, and a search over thousands
+ * of columns ranks chance. Past this, the columns marked as segments come first, then text and flags
+ * (named groups), then numbers, each in file order.
+ */
+export const MAX_SLICE_COLUMNS = 200;
+
+/** The columns a table is sliced on, and a note for the user when some were left out. */
+export function sliceableColumns(columns: readonly ColumnInfo[], roles: RoleMap): { columns: ColumnInfo[]; note?: string } {
+  const sliceable = columns.filter(
+    (c) => SLICEABLE.has(roles[c.name] ?? 'feature') && (c.kind === 'string' || c.kind === 'boolean' || c.kind === 'numeric'),
+  );
+  if (sliceable.length <= MAX_SLICE_COLUMNS) return { columns: sliceable };
+  const rank = (c: ColumnInfo) => (roles[c.name] === 'segment' ? 0 : c.kind === 'numeric' ? 2 : 1);
+  const kept = new Set(
+    sliceable
+      .map((c, i) => ({ c, i }))
+      .sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i)
+      .slice(0, MAX_SLICE_COLUMNS)
+      .map(({ c }) => c.name),
+  );
+  return {
+    columns: sliceable.filter((c) => kept.has(c.name)),
+    note: `The data has ${sliceable.length.toLocaleString('en-US')} columns to slice by; slices are searched over ${MAX_SLICE_COLUMNS} of them (segments first, then text and flags, then numbers). Mark the columns to slice by as segments in the Data view.`,
+  };
+}
 
 /**
  * The slicing dimensions of a table: feature and segment columns (strings, booleans and numbers with few
@@ -294,25 +362,22 @@ export async function sliceDimensions(
   const rows = await countRows(db, table, options.signal);
   const bins = options.bins ?? 5;
   const few = Math.max(bins, 10);
-  const sliceable = columns.filter((c) => SLICEABLE.has(roles[c.name] ?? 'feature'));
+  const sliceable = sliceableColumns(columns, roles).columns;
   const numeric = await numericSummaries(
     db,
     table,
     sliceable.filter((c) => c.kind === 'numeric'),
     few,
+    rows,
     options,
   );
+  const binned = sliceable.filter((c) => c.kind === 'numeric' && numeric.get(c.name)!.distinct > few).map((c) => c.name);
+  const edges = await quantileEdges(db, table, binned, bins, rows, options);
   const out: Dimension[] = [];
   for (const column of sliceable) {
-    if (column.kind === 'string' || column.kind === 'boolean') {
-      const d = await categorical(db, table, column, rows, options);
-      if (d) out.push(d);
-    } else if (column.kind === 'numeric') {
-      const { distinct, nulls } = numeric.get(column.name)!;
-      const dim =
-        distinct <= few ? await categorical(db, table, column, rows, options) : await quantiles(db, table, column, bins, nulls, options);
-      if (dim) out.push(dim);
-    }
+    const cut = edges.get(column.name);
+    const dim = cut ? quantiles(column, cut, numeric.get(column.name)!.nulls) : await categorical(db, table, column, rows, options);
+    if (dim) out.push(dim);
   }
   if (options.timestamp) out.push(...(await timeDimensions(db, table, options.timestamp, options)));
   return out;

@@ -29,7 +29,7 @@ import { windowSql, windowUnitOf, type WindowUnit } from '../metrics/time';
 import { metricsOverTime, windowsAt, windowScoreCounts, type MetricsOverTime } from '../metrics/windows';
 import { describeTable, dropRelation } from '../schema';
 import { SLICE_DEFAULTS, worsenedWindowUnit } from '../slices/defaults';
-import { sliceDimensions, type Dimension } from '../slices/dimensions';
+import { sliceableColumns, sliceDimensions, type Dimension } from '../slices/dimensions';
 import type { SliceDiscovery } from '../slices/discover';
 import { encodeRows, encodeScoredRows, errorRateAt, type EncodedRows, type ScoredRows } from '../slices/encode';
 import { metricHeatmap, type HeatmapCell } from '../slices/heatmap';
@@ -166,7 +166,10 @@ export async function openPerformance(run: Run, input: PerformanceInput): Promis
     const timestamp = setup.timestampSql && spec.timestamp ? { column: spec.timestamp, sql: setup.timestampSql } : undefined;
     const dims = await sliceDimensions(db, spec.table, setup.columns, setup.roles, { timestamp, signal });
     const windowUnit = timestamp ? await windowUnitOf(db, spec.table, timestamp.sql, signal) : null;
-    return new PerformanceSession(setup, dims, windowUnit, input.out, reference, referenceProblem);
+    // A wide table is sliced on some of its columns: said with the other things left out.
+    const sliceNote = sliceableColumns(setup.columns, setup.roles).note;
+    const told = sliceNote ? { ...setup, warnings: [...setup.warnings, sliceNote] } : setup;
+    return new PerformanceSession(told, dims, windowUnit, input.out, reference, referenceProblem);
   } catch (error) {
     await dropRelation(db, input.out).catch(() => undefined);
     throw error;
