@@ -133,7 +133,8 @@ export async function profileTable(db: Db, table: string, options: ProfileOption
     const part = { ...spec, columns: spec.columns.slice(at, at + PROFILE_COLUMNS_PER_QUERY) };
     // The window start as text: a DATE arrives as a JS Date (UTC midnight) from one engine and text from another.
     const found = await db.query(`SELECT * REPLACE (CAST(w AS VARCHAR) AS w) FROM (${profileQuery(part)})`, { signal: options.signal });
-    rows.push(...asPartOf(found, { at, size: part.columns.length, total: spec.columns.length }));
+    // Not push(...): a profile query returns hundreds of thousands of rows, past the argument limit.
+    for (const row of asPartOf(found, { at, size: part.columns.length, total: spec.columns.length })) rows.push(row);
   }
   const roles = Object.fromEntries(Object.entries(options.roles ?? {}).filter(([name]) => columns.some((c) => c.name === name)));
   return profileFromRows(rows, {
