@@ -23,7 +23,9 @@ async function makeSides(): Promise<void> {
     return u(i);
   };
   const text = (i: number, current: boolean) =>
-    current && i === 9 ? `CASE WHEN r % 10 < 7 THEN 'c' ELSE 'a' END` : `CASE WHEN ${u(1000 + i)} < 0.5 THEN 'a' WHEN ${u(1000 + i)} < 0.8 THEN 'b' ELSE 'c' END`;
+    current && i === 9
+      ? `CASE WHEN r % 10 < 7 THEN 'c' ELSE 'a' END`
+      : `CASE WHEN ${u(1000 + i)} < 0.5 THEN 'a' WHEN ${u(1000 + i)} < 0.8 THEN 'b' ELSE 'c' END`;
   for (const [table, current] of [
     ['wi_ref', false],
     ['wi_cur', true],
@@ -54,7 +56,12 @@ describe('the inputs of a wide log', () => {
     expect(chosen.note).toContain('330 inputs; the 200 that moved most');
     // Not kept by luck: the planted changes lead the ranking of their kind.
     const shift = await inputShifts(db, { reference: 'wi_ref', current: 'wi_cur' }, inputs);
-    const top = (values: number[], n: number) => values.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]).slice(0, n).map(([, i]) => i);
+    const top = (values: number[], n: number) =>
+      values
+        .map((v, i) => [v, i] as const)
+        .sort((a, b) => b[0] - a[0])
+        .slice(0, n)
+        .map(([, i]) => i);
     expect(top(shift.numeric, 3).sort((a, b) => a - b)).toEqual([17, 123, 250]);
     expect(top(shift.categorical, 1)).toEqual([9]);
   });
@@ -73,7 +80,9 @@ describe('the inputs of a wide log', () => {
   it('rank by shifts computed as written: standardised mean difference, spread ratio, missing share, total variation', async () => {
     const db = await testDb();
     await db.query(`CREATE OR REPLACE TABLE ws_ref AS SELECT * FROM (VALUES (1.0, 'a'), (2.0, 'a'), (3.0, 'b'), (NULL, NULL)) t(x, s)`);
-    await db.query(`CREATE OR REPLACE TABLE ws_cur AS SELECT * FROM (VALUES (3.0, 'b'), (4.0, 'b'), (5.0, NULL), ('nan'::DOUBLE, 'c')) t(x, s)`);
+    await db.query(
+      `CREATE OR REPLACE TABLE ws_cur AS SELECT * FROM (VALUES (3.0, 'b'), (4.0, 'b'), (5.0, NULL), ('nan'::DOUBLE, 'c')) t(x, s)`,
+    );
     const t = { reference: 'ws_ref', current: 'ws_cur', referenceRows: 4, currentRows: 4 };
     const read = async (q: ReturnType<typeof numericShiftSql>) =>
       (await rowsOf(db, select({ k: str(raw('k')), shift: num(raw('shift')) }, sql`FROM (${q})`)))[0]!.shift;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dataQuality, missingCounts, duplicateRowsSql, type QualityReport } from '../../src/lib/drift/quality';
+import { dataQuality, MAX_EXAMPLED_COLUMNS, missingCounts, duplicateRowsSql, type QualityReport } from '../../src/lib/drift/quality';
 import { presetFromReference, PRESET_MAX_COLUMNS } from '../../src/lib/checks/preset';
 import { describeTable } from '../../src/lib/schema';
 import { tableFacts } from '../../src/lib/setup/facts';
@@ -121,6 +121,11 @@ describe('wide tables', () => {
     const negatives = Array.from({ length: ROWS + 11 }, (_, r) => r * 2 - 9).filter((r) => (r * 3) % 17 < 0).length;
     expect(wide.issues.find((i) => i.column === 'c0' && i.check === 'out-of-range')?.count).toBe(negatives);
     expect(wide.issues.find((i) => i.column === 'c8')).toBeUndefined();
+    // A wide table's examples hold the column at fault only, for at most MAX_EXAMPLED_COLUMNS columns.
+    const exampled = wide.issues.filter((i) => i.column !== null && i.examples.length > 0);
+    expect(exampled.length).toBeGreaterThan(0);
+    expect(exampled.length).toBeLessThanOrEqual(MAX_EXAMPLED_COLUMNS);
+    for (const i of exampled) expect(i.examples.every((row) => Object.keys(row).join() === i.column)).toBe(true);
   });
 
   it('get a preset that checks at most PRESET_MAX_COLUMNS columns one by one, and says so', async () => {

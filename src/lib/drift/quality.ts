@@ -13,6 +13,8 @@ import { driftKindOf } from './schemaDiff';
 import type { DriftTables } from './sql';
 
 export const EXAMPLES = 5;
+/** Columns of a wide table whose issues get example rows (the rest are counted only). */
+export const MAX_EXAMPLED_COLUMNS = 50;
 /** A column is almost constant when its most frequent value holds at least this share of non-null rows. */
 export const ALMOST_CONSTANT_SHARE = 0.95;
 
@@ -241,7 +243,15 @@ export async function dataQuality(
 ): Promise<QualityReport> {
   const signal = options.signal;
   const one = <T>(query: Query<T>) => oneOf(db, query, { signal });
-  const examples = (statement: Sql) => db.query(statement.text, { signal });
+  // A wide table's example rows hold only the column at fault (10,000 values a row, for every column with
+  // an issue, held hundreds of millions of values), and only the first columns with issues get examples.
+  const wide = current.length > WIDE_COLUMNS;
+  let exampled = 0;
+  const examples = async (statement: Sql, column?: string): Promise<Row[]> => {
+    if (column === undefined || !wide) return db.query(statement.text, { signal });
+    if (exampled++ >= MAX_EXAMPLED_COLUMNS) return [];
+    return db.query(sql`SELECT ${ident(column)} FROM (${statement})`.text, { signal });
+  };
   const refByName = new Map(reference.map((c) => [c.name, c]));
   const shared = current.filter((c) => refByName.has(c.name));
   const refMissing = await missingCounts(
@@ -290,7 +300,7 @@ export async function dataQuality(
           count: n,
           share: share(n),
           detail: `${n} values are not numbers (reference type ${r.type}, current ${c.type})`,
-          examples: await examples(mismatch.examples),
+          examples: await examples(mismatch.examples, c.name),
         });
     }
     const out = outside.get(c.name);
@@ -301,7 +311,7 @@ export async function dataQuality(
         count: out.n,
         share: share(out.n),
         detail: `${out.n} values outside the reference range [${out.lo}, ${out.hi}]`,
-        examples: await examples(outsideExamplesSql(t.current, out)),
+        examples: await examples(outsideExamplesSql(t.current, out), c.name),
       });
     if (refKind === 'categorical') {
       const unseen = unseenCategorySql(t, c.name);
@@ -313,7 +323,7 @@ export async function dataQuality(
           count: n,
           share: share(n),
           detail: `${n} rows hold ${values} values never seen in the reference`,
-          examples: await examples(unseen.examples),
+          examples: await examples(unseen.examples, c.name),
         });
     }
     if (!couldBeAlmostConstant(bounds.nonNull[i] ?? 0, bounds.distinct[i] ?? 0)) continue;
@@ -412,7 +422,9 @@ async function outsideRangesWide(
       const r = ranges.get(at + i);
       return r ? [sql`(${String(at + i)}, ${String(r.lo)}::DOUBLE, ${String(r.hi)}::DOUBLE)`] : [];
     });
-    return rows.length ? sql`JOIN (VALUES ${join(rows, ', ')}) AS b(k, lo, hi) USING (k)` : sql`JOIN (SELECT NULL::VARCHAR AS k) AS b USING (k)`;
+    return rows.length
+      ? sql`JOIN (VALUES ${join(rows, ', ')}) AS b(k, lo, hi) USING (k)`
+      : sql`JOIN (SELECT NULL::VARCHAR AS k) AS b USING (k)`;
   };
   const outside = await unpivoted(
     db,
@@ -451,7 +463,14 @@ async function distinctBounds(
   for (const numeric of [true, false]) {
     const at = columns.flatMap((c, i) => ((c.kind === 'numeric') === numeric ? [i] : []));
     const cast = numeric ? (x: Sql) => sql`CAST(${x} AS DOUBLE)` : (x: Sql) => sql`CAST(${x} AS VARCHAR)`;
-    const counted = await unpivoted(db, table, at.map((i) => columns[i]!), cast, aggregates, signal);
+    const counted = await unpivoted(
+      db,
+      table,
+      at.map((i) => columns[i]!),
+      cast,
+      aggregates,
+      signal,
+    );
     for (const [k, r] of counted) {
       nonNull[at[k]!] = Number(r.n);
       distinct[at[k]!] = Number(r.d);

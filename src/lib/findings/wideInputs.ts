@@ -29,7 +29,10 @@ export interface ScreenedInputs {
 export function numericShiftSql(t: Sides, columns: readonly string[], at = 0): Sql {
   const side = (table: string) => {
     const list = join(
-      columns.map((c, i) => sql`CASE WHEN isfinite(TRY_CAST(${ident(c)} AS DOUBLE)) THEN TRY_CAST(${ident(c)} AS DOUBLE) END AS ${ident(String(at + i))}`),
+      columns.map(
+        (c, i) =>
+          sql`CASE WHEN isfinite(TRY_CAST(${ident(c)} AS DOUBLE)) THEN TRY_CAST(${ident(c)} AS DOUBLE) END AS ${ident(String(at + i))}`,
+      ),
       ', ',
     );
     return sql`SELECT k, count(v)::DOUBLE AS n, avg(v) AS m, coalesce(stddev_pop(v), 0) AS s
@@ -72,10 +75,19 @@ export interface Sides {
 
 const denominator = (n: number) => raw(`${Math.max(Math.round(n), 1)}::DOUBLE`);
 
-async function shifts(db: Db, t: Sides, columns: readonly string[], build: typeof numericShiftSql, signal?: AbortSignal): Promise<number[]> {
+async function shifts(
+  db: Db,
+  t: Sides,
+  columns: readonly string[],
+  build: typeof numericShiftSql,
+  signal?: AbortSignal,
+): Promise<number[]> {
   const out = columns.map(() => 0);
   for (let at = 0; at < columns.length; at += UNPIVOT_COLUMNS) {
-    const q = select({ k: str(raw('k')), shift: num(raw('shift'), 0) }, sql`FROM (${build(t, columns.slice(at, at + UNPIVOT_COLUMNS), at)})`);
+    const q = select(
+      { k: str(raw('k')), shift: num(raw('shift'), 0) },
+      sql`FROM (${build(t, columns.slice(at, at + UNPIVOT_COLUMNS), at)})`,
+    );
     for (const row of await rowsOf(db, q, { signal })) out[Number(row.k)] = Number.isFinite(row.shift) ? row.shift : 0;
   }
   return out;

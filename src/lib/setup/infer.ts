@@ -357,6 +357,26 @@ export async function inferSetup(
   }
 }
 
+/**
+ * Fractions tried as the score at most. Each is a query or two against every prediction-like column and
+ * the label; a table of 10,000 columns of values in [0, 1] made 20,000 queries (90 s) before it was
+ * capped. A model's outputs are named so, only in the log, or appended at its end: those come first.
+ */
+const MAX_SCORE_CANDIDATES = 64;
+
+function scoreCandidates<T extends { name: string }>(fractions: T[], named: (f: T) => boolean, onlyInLog: (c: string) => boolean): T[] {
+  if (fractions.length <= MAX_SCORE_CANDIDATES) return fractions;
+  const rank = (f: T) => (named(f) ? 0 : onlyInLog(f.name) ? 1 : 2);
+  const kept = new Set(
+    fractions
+      .map((f, i) => ({ f, i }))
+      .sort((a, b) => rank(a.f) - rank(b.f) || b.i - a.i)
+      .slice(0, MAX_SCORE_CANDIDATES)
+      .map(({ f }) => f),
+  );
+  return fractions.filter((f) => kept.has(f));
+}
+
 /** A binary class column's values with the positive class first guess (1, true, yes, fraud... else the rarer). */
 function positiveOf(values: readonly string[] | undefined): string | undefined {
   return values
@@ -385,7 +405,11 @@ async function inferOutputs(
   const isPredictionLike = (f: ColumnFacts) =>
     f.values !== undefined && f.values.length >= 1 && (classes ? sameValues(f.values, classes) : f.values.length === 2);
   const predictions = logData.map((c) => col(log, c)!).filter(isPredictionLike);
-  const fractions = logData.map((c) => col(log, c)!).filter(isFraction);
+  const fractions = scoreCandidates(
+    logData.map((c) => col(log, c)!).filter(isFraction),
+    (f) => log.roles[f.name]?.role === 'score',
+    onlyInLog,
+  );
   const refLabel = label && reference ? col(reference, label.column) : undefined;
   const positive = positiveOf(classes);
   const binary = classes ? classes.length === 2 : predictions.some((p) => p.values!.length === 2);
