@@ -85,13 +85,7 @@ export async function openNativeDb(options: NativeEngineOptions = {}): Promise<N
     );
   }
 
-  const run = async (sql: string): Promise<DuckDBMaterializedResult> => {
-    const t0 = performance.now();
-    const r = await conn.run(sql);
-    const ms = performance.now() - t0;
-    if (ms > Number(process.env.SQLT ?? 1e9)) console.error('SQLT', Math.round(ms), sql.length, sql.slice(0, 160).replace(/\s+/g, ' '));
-    return r;
-  };
+  const run = (sql: string): Promise<DuckDBMaterializedResult> => conn.run(sql);
 
   const db: NativeDb = {
     engine: 'native',
