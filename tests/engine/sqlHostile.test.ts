@@ -12,6 +12,7 @@ import * as consoleReadOnly from '../../src/lib/console/readOnly';
 import * as overTime from '../../src/lib/drift/overTime';
 import * as confirm from '../../src/lib/findings/confirm';
 import * as wideInputs from '../../src/lib/findings/wideInputs';
+import * as joint from '../../src/lib/findings/joint';
 import type { Finding } from '../../src/lib/findings/types';
 import * as place from '../../src/lib/drift/place';
 import * as quality from '../../src/lib/drift/quality';
@@ -114,6 +115,14 @@ const settledDeep = (y: unknown): unknown => {
 };
 
 const CASES: Record<string, Record<string, Case>> = {
+  'findings/joint.ts': {
+    // The two halves of a table split its rows between them, whatever the names.
+    referenceHalfSql: async (v) => {
+      const half = (held: boolean) =>
+        values(sql`SELECT count(*) AS n FROM ${ident(v.log)} WHERE ${joint.referenceHalfSql([v.c.num, v.c.cnt], held)}`);
+      return [await half(true), await half(false)];
+    },
+  },
   'findings/wideInputs.ts': {
     numericShiftSql: (v) => values(wideInputs.numericShiftSql({ ...drift(v), referenceRows: 10, currentRows: 10 }, [v.c.num, v.c.big])),
     categoricalShiftSql: (v) => values(wideInputs.categoricalShiftSql({ ...drift(v), referenceRows: 10, currentRows: 10 }, [v.c.seg])),
@@ -408,6 +417,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   'drift/place.ts': place,
   'findings/confirm.ts': confirm,
   'findings/wideInputs.ts': wideInputs,
+  'findings/joint.ts': joint,
   'drift/quality.ts': quality,
   'drift/segments.ts': segments,
   'drift/sides.ts': sides,

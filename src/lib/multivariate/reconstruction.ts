@@ -59,6 +59,8 @@ export async function fitReconstruction(
   columns: readonly string[],
   explainedVariance: number,
   signal?: AbortSignal,
+  /** Only the reference rows that meet this condition (a part held out of the baseline, say). */
+  rows: Sql = raw('TRUE'),
 ): Promise<FitResult> {
   if (!(explainedVariance > 0 && explainedVariance <= 1))
     throw new LanternError('usage', `The explained variance share must be above 0 and at most 1, got ${explainedVariance}.`);
@@ -69,7 +71,7 @@ export async function fitReconstruction(
     moments[`c${i}`] = sql`count(${value(c)})::DOUBLE`;
   });
   const list = Object.entries(moments).map(([k, e]) => sql`${e} AS ${ident(k)}`);
-  const [row] = await db.query(sql`SELECT ${list} FROM ${ident(reference)}`.text, { signal });
+  const [row] = await db.query(sql`SELECT ${list} FROM ${ident(reference)} WHERE ${rows}`.text, { signal });
   const n = Number(row?.['n'] ?? 0);
   if (n < 2) throw new LanternError('no-rows', 'The reference needs at least two rows to fit the reconstruction.');
   const dropped: FitResult['dropped'] = [];
@@ -99,7 +101,7 @@ export async function fitReconstruction(
     const batch = pairs.slice(b * perQuery, (b + 1) * perQuery);
     const items = batch.map(([i, j], k) => sql`covar_pop(${z[i]!}, ${z[j]!}) AS ${ident(`q${k}`)}`);
     if (b === 0) z.forEach((e, i) => items.push(sql`avg(${e}) AS ${ident(`a${i}`)}`));
-    const [r] = await db.query(sql`SELECT ${items} FROM ${ident(reference)}`.text, { signal });
+    const [r] = await db.query(sql`SELECT ${items} FROM ${ident(reference)} WHERE ${rows}`.text, { signal });
     batch.forEach(([i, j], k) => {
       const v = Number(r?.[`q${k}`] ?? 0);
       cov[i * p + j] = v;

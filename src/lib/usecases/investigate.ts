@@ -42,7 +42,7 @@ import { confirm } from '../findings/confirm';
 import { roundingSteps } from '../findings/rounding';
 import { rowErrorValueSql } from '../multivariate/reconstruction';
 import { attributionFinding } from '../findings/attribution';
-import { fitJoint, jointContrast, jointShift, nameJointFindings } from '../findings/joint';
+import { fitJoint, referenceHalfSql, jointContrast, jointShift, nameJointFindings } from '../findings/joint';
 import { embeddingFindings } from '../findings/embedding';
 import { detectEmbeddings } from '../multivariate/embeddingColumns';
 import { adjust, candidates, testRuns, type RunTest, type ScanContext } from '../findings/scan';
@@ -274,7 +274,12 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
     const expressions: Record<string, Sql | { current: Sql; reference: Sql | null }> = {};
     if (probability) expressions[logitName] = logitOf(scoreCol!);
     for (const [c, step] of rounding) expressions[roundName(c)] = sql`CAST(${ident(c)} = round(${ident(c)} / ${step}) * ${step} AS DOUBLE)`;
-    if (joint) expressions[jointName] = rowErrorValueSql(joint);
+    // The baseline error from the reference rows the fit did not see, as the log's rows.
+    if (joint)
+      expressions[jointName] = {
+        current: rowErrorValueSql(joint),
+        reference: sql`CASE WHEN ${referenceHalfSql(joint.columns, true)} THEN ${rowErrorValueSql(joint)} END`,
+      };
     if (repeats)
       expressions[repeatName] = { current: repeatSql(idColumn!), reference: inRef(idColumn!) && reference ? repeatSql(idColumn!) : null };
     // Labels joined from their own file: which rows still wait for theirs.
