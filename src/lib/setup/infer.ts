@@ -479,7 +479,7 @@ async function inferOutputs(
         rank: (named ? 1 : 0) + (onlyInLog(p.name) ? 0.75 : 0) + (predictions.length === 1 ? 0.25 : 0),
         predictionReason: classes
           ? `takes the label's values (${list(p.values!)})${onlyInLog(p.name) ? ', only in the log' : ''}`
-          : `two values, only in the log: a predicted class`,
+          : `two values${onlyInLog(p.name) ? ', only in the log' : ''}: a predicted class`,
       });
   }
   ranked.sort((a, b) => b.rank - a.rank);
