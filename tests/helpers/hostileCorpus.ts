@@ -366,6 +366,42 @@ export function hostileCorpus(): CorpusCase[] {
     },
   });
 
+  // --- the investigation with nothing comparable, with a retyped segment column; a query that fails
+  const investigated = (out: string) =>
+    JSON.parse(out) as { findings: { kind: string }[]; steps: { step: string; status: string; reason?: string }[] };
+  add(
+    {
+      name: 'investigate-nothing-shared',
+      kind: 'investigate',
+      files: [file('ref.csv', 'a,b,seg\n1,2,n\n3,4,s\n5,6,n\n'), file('cur.csv', 'x,y\n1,2\n3,4\n')],
+      argv: ['investigate', '--reference', '{0}', '--current', '{1}', '--json'],
+      expect: {
+        code: 0,
+        check: (out) => {
+          const inputs = investigated(out).steps.find((s) => s.step === 'inputs');
+          if (inputs?.status !== 'skipped' || !/share no input column/.test(inputs.reason ?? '')) throw new Error(out);
+        },
+      },
+    },
+    {
+      name: 'investigate-retyped-segment',
+      kind: 'investigate',
+      files: [
+        file('ref.csv', `x,seg\n${Array.from({ length: 60 }, (_, i) => `${i % 7},${i % 3}`).join('\n')}\n`),
+        file('cur.csv', `x,seg\n${Array.from({ length: 60 }, (_, i) => `${i % 7},${['a', 'b', 'c'][i % 3]}`).join('\n')}\n`),
+      ],
+      argv: ['investigate', '--reference', '{0}', '--current', '{1}', '--json'],
+      expect: { code: 0, check: (out) => void investigated(out) },
+    },
+    {
+      name: 'sql-unknown-table',
+      kind: 'sql',
+      files: [file('flights.csv', 'a,b\n1,2\n')],
+      argv: ['sql', '--data', '{0}', 'SELECT count(*) FROM data'],
+      expect: { refuse: /The query failed: Table with name data does not exist[\s\S]*Tables: flights\./ },
+    },
+  );
+
   // --- drift with nothing comparable, and with a retyped column
   add(
     {

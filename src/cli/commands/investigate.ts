@@ -60,7 +60,9 @@ function text(inv: Investigation, setup: Setup, top: number): string {
       `label: ${setup.label.column}; score: ${setup.score ?? '-'}; prediction: ${setup.prediction ?? '-'}; time: ${setup.timestamp ?? '-'}`,
     );
   lines.push('');
-  if (inv.findings.length === 0) lines.push('No finding: nothing stands out from the reference.');
+  const compared = !inv.steps.some((s) => s.step === 'inputs' && s.status === 'skipped');
+  if (inv.findings.length === 0)
+    lines.push(compared ? 'No finding: nothing stands out from the reference.' : 'No finding, and no input was compared (see below).');
   inv.findings.slice(0, top).forEach((f, i) => {
     lines.push(`${String(i + 1).padStart(2)}. [${f.severity.toFixed(0).padStart(3)}] ${f.kind}: ${f.title}`);
     if (f.detail) lines.push(`           ${f.detail}`);

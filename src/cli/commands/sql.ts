@@ -22,12 +22,20 @@ export async function sqlCommand(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1) throw new LanternError('usage', `Give the query as one argument, in quotes.\n${usage}`);
   const db = await openCommandDb({ fresh: true });
   const names = uniqueTableNames(files);
-  const tables = [];
+  const tables: { name: string; table: string }[] = [];
   for (const [i, file] of files.entries()) {
     await loadDataset(db, nodeParquet, await openInput(db, file), { table: `ds_${i + 1}` });
     tables.push({ name: names[i]!, table: `ds_${i + 1}` });
   }
-  const result = await runConsoleQuery(db, { text: positionals[0]!, tables, into: '__sql_result' });
+  const result = await runConsoleQuery(db, { text: positionals[0]!, tables, into: '__sql_result' }).catch((error: unknown) => {
+    if (error instanceof LanternError) throw error;
+    // DuckDB's first line says what is wrong with the query (its LINE pointer counts a line of ours); the
+    // tables the query can read are named after the files.
+    const said = String((error as Error)?.message ?? error)
+      .replace(/^(Error:\s*)?[A-Za-z ]*Error:\s*/, '')
+      .split('\n')[0];
+    throw new LanternError('usage', `The query failed: ${said}\nTables: ${tables.map((t) => t.name).join(', ')}.`);
+  });
   const ipc = await db.queryArrow(`SELECT * FROM ${ident(result.table)}`);
   if (!values.json) {
     io.out(csvFromIpc(ipc).replace(/\n$/, ''));

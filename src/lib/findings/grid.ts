@@ -228,6 +228,8 @@ function baseSelect(input: GridInput, side: GridSide, window: Sql | null): Sql {
   });
   input.other.forEach((c, i) => parts.push(sql`${ident(c)} AS ${raw(`o${i}`)}`));
   if (side.errorSql) parts.push(sql`CAST(${raw(side.errorSql)} AS DOUBLE) AS e`);
+  // Nothing to screen (files that share no column): the rows are still counted.
+  if (parts.length === 0) parts.push(raw('1 AS one'));
   return join(parts, ', ');
 }
 

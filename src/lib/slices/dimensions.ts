@@ -67,7 +67,8 @@ function codeCase(values: { where: Sql; code: number }[]): Sql {
 function codeListPosition(c: Sql, values: DimensionValue[]): Sql {
   const named = values.filter((v) => v.predicate.op === '=');
   const missing = values.find((v) => v.predicate.op === 'is null');
-  const position = sql`list_position([${named.map((v) => v.predicate.value as string)}], ${c})`;
+  // As text: the code is also read on another table (the training data) where the column may hold numbers.
+  const position = sql`list_position([${named.map((v) => v.predicate.value as string)}], CAST(${c} AS VARCHAR))`;
   const inOrder = named.every((v, i) => v.code === i + 1);
   const code = inOrder ? position : sql`[${named.map((v) => v.code)}][${position}]`;
   return missing ? sql`(CASE WHEN ${c} IS NULL THEN ${missing.code} ELSE coalesce(${code}, 0) END)` : sql`coalesce(${code}, 0)`;

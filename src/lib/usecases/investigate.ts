@@ -192,6 +192,12 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
       signal,
     );
     if (inputs.note) steps.push({ step: 'inputs', status: 'partial', reason: inputs.note });
+    if (reference && inputs.numeric.length + inputs.categorical.length === 0)
+      steps.push({
+        step: 'inputs',
+        status: 'skipped',
+        reason: 'The log and the training data share no input column: nothing was compared. Check that the right files were dropped together.',
+      });
     const { numeric, categorical } = inputs;
     const screenedInput = new Set([...numeric, ...categorical]);
     const scoreCol = setup.score && inRef(setup.score) && columns.some((c) => c.name === setup.score) ? setup.score : undefined;
