@@ -196,7 +196,8 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
       steps.push({
         step: 'inputs',
         status: 'skipped',
-        reason: 'The log and the training data share no input column: nothing was compared. Check that the right files were dropped together.',
+        reason:
+          'The log and the training data share no input column: nothing was compared. Check that the right files were dropped together.',
       });
     const { numeric, categorical } = inputs;
     const screenedInput = new Set([...numeric, ...categorical]);
