@@ -394,6 +394,22 @@ export function hostileCorpus(): CorpusCase[] {
       expect: { code: 0, check: (out) => void investigated(out) },
     },
     {
+      name: 'investigate-text-in-training',
+      kind: 'investigate',
+      files: [
+        file('ref.csv', `x,seg\n${Array.from({ length: 60 }, (_, i) => `${i === 5 ? 'n/a' : i % 7},${i % 3}`).join('\n')}\n`),
+        file('cur.csv', `x,seg\n${Array.from({ length: 60 }, (_, i) => `${i % 7},${i % 3}`).join('\n')}\n`),
+      ],
+      argv: ['investigate', '--reference', '{0}', '--current', '{1}', '--json'],
+      expect: {
+        code: 0,
+        check: (out) => {
+          const types = investigated(out).steps.find((s) => s.step === 'types');
+          if (!/x \(VARCHAR in the training data, BIGINT in the log\)/.test(types?.reason ?? '')) throw new Error(out);
+        },
+      },
+    },
+    {
       name: 'sql-unknown-table',
       kind: 'sql',
       files: [file('flights.csv', 'a,b\n1,2\n')],

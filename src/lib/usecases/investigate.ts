@@ -177,7 +177,25 @@ export async function investigate(run: Run, input: InvestigateInput, options: In
 
     // 2. What is screened: inputs (in both files when there is a reference), the outputs, the label.
     const roleOf = (c: string) => logRoles[c] ?? (c === setup.label?.column ? 'label' : 'feature');
-    const isInput = (c: ColumnInfo) => (roleOf(c.name) === 'feature' || roleOf(c.name) === 'segment') && inRef(c.name);
+    // A column whose kind differs between the files (numbers in one, text in the other) cannot be cut or
+    // compared the same way on both: it is left out and named.
+    const retyped = reference
+      ? columns.filter((c) => {
+          const r = refColumns.find((x) => x.name === c.name);
+          return r !== undefined && r.kind !== c.kind;
+        })
+      : [];
+    const isInput = (c: ColumnInfo) =>
+      (roleOf(c.name) === 'feature' || roleOf(c.name) === 'segment') && inRef(c.name) && !retyped.includes(c);
+    if (retyped.length)
+      steps.push({
+        step: 'types',
+        status: 'partial',
+        reason: `Not compared, their type differs between the files: ${retyped
+          .slice(0, 5)
+          .map((c) => `${c.name} (${refColumns.find((x) => x.name === c.name)!.type} in the training data, ${c.type} in the log)`)
+          .join(', ')}${retyped.length > 5 ? `, and ${retyped.length - 5} more` : ''}. The Drift view lists them.`,
+      });
     // An embedding is one input (compared as vectors below), not dozens of numbered columns.
     const embeddings = detectEmbeddings(reference ? refColumns : columns, columns);
     const embedded = new Set(embeddings.flatMap((e) => (e.source === 'prefix' ? e.columns : [])));
