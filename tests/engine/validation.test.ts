@@ -152,6 +152,41 @@ describe('leakage', () => {
     expect(r.findings.some((f) => f.reason === 'duplicate-rows')).toBe(false);
   });
 
+  it('gives every column of a wide table the signals it has in a narrow one', async () => {
+    const db = await testDb();
+    // 210 columns of noise beside the real ones: past the width where columns are read from narrow copies.
+    const noise = Array.from({ length: 210 }, (_, i) => `(hash(respondent_id, ${i}) % 100)::DOUBLE AS "noise ${i}"`);
+    await db.query(`CREATE OR REPLACE TABLE fair_wide AS SELECT *, ${noise.join(', ')} FROM fair_train`);
+    const input = (table: string, extra: string[]) => ({
+      spec: fairSpec(table, fairTrain),
+      measuredOn: 'training' as const,
+      candidates: [...candidates, ...extra],
+      id: 'respondent_id',
+      evaluation: 'fair_test',
+      outputs: ['affair_score'],
+    });
+    const narrow = await leakageReport(db, input('fair_train', []));
+    const wide = await leakageReport(
+      db,
+      input(
+        'fair_wide',
+        Array.from({ length: 210 }, (_, i) => `noise ${i}`),
+      ),
+    );
+    const real = (r: typeof wide) =>
+      r.columns.filter((c) => candidates.includes(c.column)).sort((a, b) => a.column.localeCompare(b.column));
+    expect(real(wide)).toEqual(real(narrow));
+    expect(wide.columns).toHaveLength(candidates.length + 210);
+    expect(
+      wide.columns
+        .filter((c) => c.leak)
+        .map((c) => c.column)
+        .sort(),
+    ).toEqual(['affairs', 'case_no']);
+    // The narrow copies are gone.
+    expect((await db.query(`SELECT count(*)::DOUBLE AS n FROM duckdb_tables() WHERE table_name LIKE '%__leakage'`))[0]!['n']).toBe(0);
+  });
+
   it('finds a training period that overlaps the evaluation period, and shared days', async () => {
     const db = await testDb();
     const spec: PerfSpec = {

@@ -17,6 +17,7 @@ import { labelledSql, labelTextSql, positiveSql, type PerfSpec } from '../metric
 import { timestampSql } from '../metrics/time';
 import { describeTable, type ColumnInfo } from '../schema';
 import { ident, join, num, oneOf, raw, select, sql, type Sql } from '../sql';
+import { WIDE_COLUMNS } from '../unpivot';
 import { VALIDATION_DEFAULTS } from './defaults';
 import { count, metric, quoted, share } from './format';
 
@@ -223,6 +224,9 @@ async function oneToOneWithId(
   return same >= VALIDATION_DEFAULTS.copyShare || (Number.isFinite(rho) && Math.abs(rho) >= VALIDATION_DEFAULTS.copyShare);
 }
 
+/** Columns per narrow copy when a wide table's columns are checked for leaks. */
+const LEAKAGE_COLUMNS_PER_COPY = 100;
+
 async function baselineAccuracy(db: Db, spec: PerfSpec, signal?: AbortSignal): Promise<number | null> {
   if (spec.task === 'regression') return null;
   const [r] = await db.query(
@@ -398,11 +402,39 @@ export async function leakageReport(db: Db, input: LeakageInput, signal?: AbortS
   const baseline = await baselineAccuracy(db, spec, signal);
   const id = input.id ? columns.find((c) => c.name === input.id) : undefined;
   const signals: ColumnSignal[] = [];
-  for (const name of input.candidates) {
-    const c = columns.find((x) => x.name === name);
-    if (!c || c.kind === 'temporal' || c.kind === 'other') continue;
-    throwIfAborted(signal);
-    signals.push(await columnSignal(db, spec, c, rows, baseline, id, signal));
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  const tested = input.candidates.flatMap((name) => {
+    const c = byName.get(name);
+    return c && c.kind !== 'temporal' && c.kind !== 'other' ? [c] : [];
+  });
+  if (tested.length <= WIDE_COLUMNS) {
+    for (const c of tested) {
+      throwIfAborted(signal);
+      signals.push(await columnSignal(db, spec, c, rows, baseline, id, signal));
+    }
+  } else {
+    // Each query over a table of thousands of columns costs for its width (10,000 columns: 163 s in all),
+    // so the columns are read from narrow copies, a batch at a time, with the label and the id.
+    const narrow = `${spec.table}__leakage`;
+    try {
+      for (let at = 0; at < tested.length; at += LEAKAGE_COLUMNS_PER_COPY) {
+        const batch = tested.slice(at, at + LEAKAGE_COLUMNS_PER_COPY);
+        const kept = [...new Set([spec.label, ...(id ? [id.name] : []), ...batch.map((c) => c.name)])];
+        await db.query(
+          sql`CREATE OR REPLACE TEMP TABLE ${ident(narrow)} AS SELECT ${join(
+            kept.map((c) => ident(c)),
+            ', ',
+          )} FROM ${ident(spec.table)}`.text,
+          { signal },
+        );
+        for (const c of batch) {
+          throwIfAborted(signal);
+          signals.push(await columnSignal(db, { ...spec, table: narrow }, c, rows, baseline, id, signal));
+        }
+      }
+    } finally {
+      await db.query(sql`DROP TABLE IF EXISTS ${ident(narrow)}`.text).catch(() => undefined);
+    }
   }
   signals.sort((a, b) => Number(b.leak) - Number(a.leak) || strength(b) - strength(a));
   const split = await splitChecks(db, input, signal);
