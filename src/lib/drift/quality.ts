@@ -6,7 +6,7 @@
  */
 import type { Db, Row } from '../db';
 import { throwIfAborted } from '../errors';
-import { ident, join, num, numOrNull, oneOf, raw, select, sql, text, type Query, type Sql } from '../sql';
+import { ident, join, num, numOrNull, oneOf, raw, select, sql, text, type Column, type Query, type Sql } from '../sql';
 import { countRows, type ColumnInfo } from '../schema';
 import { unpivoted, WIDE_COLUMNS } from '../unpivot';
 import { driftKindOf } from './schemaDiff';
@@ -56,6 +56,34 @@ export function missingSql(table: string, columns: readonly ColumnInfo[]) {
   return select({ rows: num(raw('count(*)::DOUBLE'), 0), missing }, sql`FROM ${ident(table)}`);
 }
 
+/**
+ * `unpivoted` over the numeric columns (as DOUBLE) and the others (as text) of `columns`, each kind with
+ * its own aggregates, keyed by position in `columns`.
+ */
+async function unpivotedByKind<C extends Record<string, Column<unknown>>>(
+  db: Db,
+  table: string,
+  columns: readonly ColumnInfo[],
+  aggregates: (numeric: boolean) => C,
+  signal?: AbortSignal,
+): Promise<Map<number, Record<keyof C, unknown>>> {
+  const out = new Map<number, Record<keyof C, unknown>>();
+  for (const numeric of [true, false]) {
+    const at = columns.flatMap((c, i) => ((c.kind === 'numeric') === numeric ? [i] : []));
+    const cast = numeric ? (x: Sql) => sql`CAST(${x} AS DOUBLE)` : (x: Sql) => sql`CAST(${x} AS VARCHAR)`;
+    const counted = await unpivoted(
+      db,
+      table,
+      at.map((i) => columns[i]!),
+      cast,
+      aggregates(numeric),
+      signal,
+    );
+    for (const [k, r] of counted) out.set(at[k]!, r);
+  }
+  return out;
+}
+
 /** Columns per `missingSql` query: DuckDB plans one query of thousands of aggregates slowly (2,000: 6.6 s). */
 const MISSING_COLUMNS_PER_QUERY = 40;
 
@@ -71,23 +99,14 @@ export async function missingCounts(
     // as numbers (NaN and infinities are missing), the rest as text.
     const rows = await countRows(db, table, signal);
     const missing = columns.map(() => rows);
-    const numeric = columns.flatMap((c, i) => (c.kind === 'numeric' ? [i] : []));
-    const other = columns.flatMap((c, i) => (c.kind === 'numeric' ? [] : [i]));
-    const groups = [
-      { at: numeric, cast: (x: Sql) => sql`CAST(${x} AS DOUBLE)`, present: raw('count(CASE WHEN isfinite(v) THEN 1 END)::DOUBLE') },
-      { at: other, cast: (x: Sql) => sql`CAST(${x} AS VARCHAR)`, present: raw('count(v)::DOUBLE') },
-    ];
-    for (const g of groups) {
-      const counted = await unpivoted(
-        db,
-        table,
-        g.at.map((i) => columns[i]!),
-        g.cast,
-        { n: num(g.present, 0) },
-        signal,
-      );
-      for (const [k, r] of counted) missing[g.at[k]!] = rows - Number(r.n);
-    }
+    const counted = await unpivotedByKind(
+      db,
+      table,
+      columns,
+      (numeric) => ({ n: num(raw(numeric ? 'count(CASE WHEN isfinite(v) THEN 1 END)::DOUBLE' : 'count(v)::DOUBLE'), 0) }),
+      signal,
+    );
+    for (const [i, r] of counted) missing[i] = rows - Number(r.n);
     return { rows, missing };
   }
   let rows = 0;
@@ -458,23 +477,11 @@ async function distinctBounds(
     );
   const nonNull = columns.map(() => 0);
   const distinct = columns.map(() => 0);
-  const aggregates = { n: num(raw('count(v)::DOUBLE'), 0), d: num(raw('approx_count_distinct(v)::DOUBLE'), 0) };
   // Numbers stay numbers (1 and 1.0 are one value), the rest is compared as text; all-NULL columns keep 0.
-  for (const numeric of [true, false]) {
-    const at = columns.flatMap((c, i) => ((c.kind === 'numeric') === numeric ? [i] : []));
-    const cast = numeric ? (x: Sql) => sql`CAST(${x} AS DOUBLE)` : (x: Sql) => sql`CAST(${x} AS VARCHAR)`;
-    const counted = await unpivoted(
-      db,
-      table,
-      at.map((i) => columns[i]!),
-      cast,
-      aggregates,
-      signal,
-    );
-    for (const [k, r] of counted) {
-      nonNull[at[k]!] = Number(r.n);
-      distinct[at[k]!] = Number(r.d);
-    }
+  const aggregates = { n: num(raw('count(v)::DOUBLE'), 0), d: num(raw('approx_count_distinct(v)::DOUBLE'), 0) };
+  for (const [i, r] of await unpivotedByKind(db, table, columns, () => aggregates, signal)) {
+    nonNull[i] = Number(r.n);
+    distinct[i] = Number(r.d);
   }
   return { nonNull, distinct };
 }

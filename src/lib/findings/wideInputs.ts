@@ -8,6 +8,7 @@
 import type { Db } from '../db';
 import { ident, join, num, raw, rowsOf, select, sql, str, type Sql } from '../sql';
 import { countRows } from '../schema';
+import { keepFirst } from '../keepFirst';
 import { UNPIVOT_COLUMNS } from '../unpivot';
 
 /** Inputs screened at most; a log with more is narrowed to those that moved most. */
@@ -109,9 +110,8 @@ export async function inputShifts(
 
 /** The columns of `columns` with the `keep` largest shifts, in their file order. */
 function topByShift(columns: readonly string[], shift: readonly number[], keep: number): string[] {
-  const order = columns.map((_, i) => i).sort((a, b) => shift[b]! - shift[a]! || a - b);
-  const kept = new Set(order.slice(0, keep));
-  return columns.filter((_, i) => kept.has(i));
+  const at = new Map(columns.map((c, i) => [c, i]));
+  return keepFirst(columns, keep, (a, b) => shift[at.get(b)!]! - shift[at.get(a)!]!);
 }
 
 /**

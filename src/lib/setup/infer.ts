@@ -22,6 +22,7 @@ import { looksLikeId, looksLikeTime, ownRoles } from './columns';
 import { findOutputPair } from './pairs';
 import { tableFacts, type ColumnFacts, type TableFacts } from './facts';
 import type { DatasetPart, DatasetSetup, PartHints, RoleChoice, Setup, SetupInput } from './types';
+import { keepFirst } from '../keepFirst';
 
 const REFERENCE_NAME = /train|reference|\bref\b|baseline|valid|holdout|histor|backtest/i;
 const CURRENT_NAME = /prod|current|live|\blog\b|_log|log_|serving|scor|inference|predictions?\b|requests?/i;
@@ -365,16 +366,9 @@ export async function inferSetup(
 const MAX_SCORE_CANDIDATES = 64;
 
 function scoreCandidates<T extends { name: string }>(fractions: T[], named: (f: T) => boolean, onlyInLog: (c: string) => boolean): T[] {
-  if (fractions.length <= MAX_SCORE_CANDIDATES) return fractions;
   const rank = (f: T) => (named(f) ? 0 : onlyInLog(f.name) ? 1 : 2);
-  const kept = new Set(
-    fractions
-      .map((f, i) => ({ f, i }))
-      .sort((a, b) => rank(a.f) - rank(b.f) || b.i - a.i)
-      .slice(0, MAX_SCORE_CANDIDATES)
-      .map(({ f }) => f),
-  );
-  return fractions.filter((f) => kept.has(f));
+  // Among equals the later column first (outputs are appended): reversed, kept, and back in file order.
+  return keepFirst([...fractions].reverse(), MAX_SCORE_CANDIDATES, (a, b) => rank(a) - rank(b)).reverse();
 }
 
 /** A binary class column's values with the positive class first guess (1, true, yes, fraud... else the rarer). */

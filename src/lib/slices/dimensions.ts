@@ -1,4 +1,6 @@
 import type { Db } from '../db';
+import { columnsPerQuery } from '../drift/sides';
+import { keepFirst } from '../keepFirst';
 import type { RoleMap } from '../roles';
 import { countRows, type ColumnInfo } from '../schema';
 import { asIs, ident, join, num, numOrNull, oneOf, raw, rowsOf, select, sql, type Sql, type SqlLike } from '../sql';
@@ -138,15 +140,12 @@ export function quantileEdgesSql(table: string, columns: readonly string[], bins
 }
 
 /**
- * Values held per query when summarising many columns at once (quantiles and exact distinct counts keep
- * every value of a column): 4,000,000, as in the drift's column batches, so that a wide table of few rows
- * is summarised in one scan and a long one a few columns at a time.
+ * `columns` in batches of as many as `rows` rows allow per query (the drift's budget of values per query):
+ * quantiles and exact distinct counts keep every value of a column, so a wide table of few rows is
+ * summarised in one scan and a long one a few columns at a time.
  */
-const VALUES_PER_QUERY = 4_000_000;
-
-/** `columns` in batches of as many as `rows` rows allow per query. */
 function batchesOf<T>(columns: readonly T[], rows: number): T[][] {
-  const size = Math.max(1, Math.floor(VALUES_PER_QUERY / Math.max(rows, 1)));
+  const size = columnsPerQuery(rows);
   return Array.from({ length: Math.ceil(columns.length / size) }, (_, i) => columns.slice(i * size, (i + 1) * size));
 }
 
@@ -336,15 +335,8 @@ export function sliceableColumns(columns: readonly ColumnInfo[], roles: RoleMap)
   );
   if (sliceable.length <= MAX_SLICE_COLUMNS) return { columns: sliceable };
   const rank = (c: ColumnInfo) => (roles[c.name] === 'segment' ? 0 : c.kind === 'numeric' ? 2 : 1);
-  const kept = new Set(
-    sliceable
-      .map((c, i) => ({ c, i }))
-      .sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i)
-      .slice(0, MAX_SLICE_COLUMNS)
-      .map(({ c }) => c.name),
-  );
   return {
-    columns: sliceable.filter((c) => kept.has(c.name)),
+    columns: keepFirst(sliceable, MAX_SLICE_COLUMNS, (a, b) => rank(a) - rank(b)),
     note: `The data has ${sliceable.length.toLocaleString('en-US')} columns to slice by; slices are searched over ${MAX_SLICE_COLUMNS} of them (segments first, then text and flags, then numbers). Mark the columns to slice by as segments in the Data view.`,
   };
 }
